@@ -1,0 +1,3 @@
+//! nbdiff: semantic diff and merge for Jupyter notebooks.
+//!
+//! See `ARCHITECTURE.md` for the map of modules.
