@@ -1,3 +1,6 @@
 //! nbdiff: semantic diff and merge for Jupyter notebooks.
 //!
 //! See `ARCHITECTURE.md` for the map of modules.
+#![deny(missing_docs)]
+
+pub mod notebook;

@@ -1,0 +1,139 @@
+//! The notebook model: a parsed `.ipynb` file that remembers how it was written.
+//!
+//! A [`Notebook`] keeps the whole JSON document (key order and number spelling
+//! preserved) plus the [`Style`] it was serialized with, so that writing it back
+//! reproduces the input byte for byte. [`Cell`] and [`Output`] are borrowed views
+//! that hide the differences between nbformat 3 and 4 from the diff and merge code.
+
+mod cell;
+mod load;
+mod style;
+
+pub use cell::{Cell, Output, OutputKind};
+pub use load::LoadError;
+pub use style::Style;
+
+use serde_json::{Map, Value};
+
+/// A parsed notebook (nbformat 3 or 4).
+#[derive(Debug, Clone)]
+pub struct Notebook {
+    /// The top-level JSON object, exactly as read (key order kept).
+    pub root: Map<String, Value>,
+    /// How the file was serialized; used when writing it back.
+    pub style: Style,
+    /// `nbformat` (major version: 3 or 4).
+    pub major: u64,
+    /// `nbformat_minor`, 0 when absent.
+    pub minor: u64,
+}
+
+impl Notebook {
+    /// Parses notebook bytes. `name` is used in error messages only.
+    pub fn parse(bytes: &[u8], name: &str) -> Result<Notebook, LoadError> {
+        load::parse(bytes, name)
+    }
+
+    /// Reads and parses a notebook file.
+    pub fn read(path: &std::path::Path) -> Result<Notebook, LoadError> {
+        load::read(path)
+    }
+
+    /// True for nbformat 3 (worksheets, `input`, `prompt_number`).
+    pub fn is_v3(&self) -> bool {
+        self.major == 3
+    }
+
+    /// The cells in document order (v3: all worksheets, flattened).
+    pub fn cells(&self) -> Vec<Cell<'_>> {
+        let v3 = self.is_v3();
+        let mut out = Vec::new();
+        for list in self.cell_lists() {
+            for value in list {
+                if let Value::Object(map) = value {
+                    out.push(Cell::new(map, v3));
+                }
+            }
+        }
+        out
+    }
+
+    fn cell_lists(&self) -> Vec<&Vec<Value>> {
+        if self.is_v3() {
+            match self.root.get("worksheets") {
+                Some(Value::Array(ws)) => ws
+                    .iter()
+                    .filter_map(|w| match w.get("cells") {
+                        Some(Value::Array(cells)) => Some(cells),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            }
+        } else {
+            match self.root.get("cells") {
+                Some(Value::Array(cells)) => vec![cells],
+                _ => Vec::new(),
+            }
+        }
+    }
+
+    /// Replaces the cells (v3: they all go into the first worksheet, which is
+    /// created when missing; other worksheets are dropped).
+    pub fn set_cells(&mut self, cells: Vec<Value>) {
+        if self.is_v3() {
+            let ws = self
+                .root
+                .entry("worksheets")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if !ws.is_array() {
+                *ws = Value::Array(Vec::new());
+            }
+            if let Value::Array(list) = ws {
+                if list.is_empty() {
+                    list.push(Value::Object(Map::new()));
+                }
+                list.truncate(1);
+                if let Value::Object(first) = &mut list[0] {
+                    first.insert("cells".into(), Value::Array(cells));
+                }
+            }
+        } else {
+            self.root.insert("cells".into(), Value::Array(cells));
+        }
+    }
+
+    /// The notebook-level metadata object, if any.
+    pub fn metadata(&self) -> Option<&Map<String, Value>> {
+        self.root.get("metadata").and_then(Value::as_object)
+    }
+
+    /// Serializes the notebook with its own [`Style`].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.style.write_document(&self.root)
+    }
+}
+
+/// Joins a multiline string field as nbformat does in memory: a list of
+/// strings is concatenated, a string is taken as is, anything else is empty.
+pub fn join_text(value: Option<&Value>) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    match value {
+        Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
+        Some(Value::Array(items)) => {
+            if items.len() == 1 {
+                if let Value::String(s) = &items[0] {
+                    return Cow::Borrowed(s.as_str());
+                }
+            }
+            let mut s = String::new();
+            for item in items {
+                if let Value::String(part) = item {
+                    s.push_str(part);
+                }
+            }
+            Cow::Owned(s)
+        }
+        _ => Cow::Borrowed(""),
+    }
+}

@@ -1,0 +1,320 @@
+//! How a notebook file was serialized, and a writer that reproduces it.
+//!
+//! Jupyter writes `json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False)`
+//! plus a final newline. Other tools indent by two spaces, keep insertion order,
+//! escape non-ASCII characters or use CRLF line endings. [`Style::detect`] reads
+//! those choices off the input so that [`Style::write_document`] gives back the
+//! same bytes; key order and number spelling are kept by the parsed value itself.
+
+use serde_json::{Map, Value};
+
+/// Serialization choices read off an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Style {
+    /// One level of indentation; `None` writes everything on one line.
+    pub indent: Option<String>,
+    /// Line ending between pretty-printed lines.
+    pub newline: &'static str,
+    /// Write non-ASCII characters as `\uXXXX` escapes.
+    pub ensure_ascii: bool,
+    /// Use upper-case hex digits in `\u` escapes.
+    pub upper_hex: bool,
+    /// Separator between a key and its value (`": "` or `":"`).
+    pub key_sep: &'static str,
+    /// Separator between items when written on one line (`", "` or `","`).
+    pub item_sep: &'static str,
+    /// The file ends with a line ending.
+    pub final_newline: bool,
+}
+
+impl Default for Style {
+    /// Jupyter's own serialization.
+    fn default() -> Self {
+        Style {
+            indent: Some(" ".into()),
+            newline: "\n",
+            ensure_ascii: false,
+            upper_hex: false,
+            key_sep: ": ",
+            item_sep: ", ",
+            final_newline: true,
+        }
+    }
+}
+
+impl Style {
+    /// Reads the serialization style off the raw bytes of a JSON document.
+    pub fn detect(bytes: &[u8]) -> Style {
+        let mut style = Style::default();
+        let text = trim_bom(bytes);
+        let first_nl = text.iter().position(|&b| b == b'\n');
+        let crlf = first_nl.is_some_and(|i| i > 0 && text[i - 1] == b'\r');
+        style.newline = if crlf { "\r\n" } else { "\n" };
+        // Indentation: the whitespace that starts the second line.
+        let open = text.iter().position(|&b| b == b'{');
+        let pretty = match (open, first_nl) {
+            (Some(o), Some(nl)) => text[o + 1..nl].iter().all(|b| b.is_ascii_whitespace()),
+            _ => false,
+        };
+        if pretty {
+            let nl = first_nl.unwrap_or(0);
+            let rest = &text[nl + 1..];
+            let n = rest
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            style.indent = Some(String::from_utf8_lossy(&rest[..n]).into_owned());
+        } else {
+            style.indent = None;
+        }
+        // Separators: look at the first key.
+        if let Some(o) = open {
+            if let Some(colon) = first_key_colon(&text[o..]) {
+                let after = text.get(o + colon + 1).copied();
+                style.key_sep = if after == Some(b' ') { ": " } else { ":" };
+            }
+        }
+        if style.indent.is_none() {
+            style.item_sep = if memfind(text, b", \"").is_some() || memfind(text, b", ").is_some() {
+                ", "
+            } else {
+                ","
+            };
+        }
+        style.ensure_ascii = text.is_ascii();
+        style.upper_hex = first_hex_escape_is_upper(text);
+        let end = text
+            .iter()
+            .rposition(|b| !matches!(b, b' ' | b'\t'))
+            .map(|i| text[i]);
+        style.final_newline = end == Some(b'\n');
+        style
+    }
+
+    /// Writes a whole document (top-level object) in this style.
+    pub fn write_document(&self, root: &Map<String, Value>) -> Vec<u8> {
+        let mut out = Vec::with_capacity(4096);
+        self.write_object(&mut out, root, 0);
+        if self.final_newline {
+            out.extend_from_slice(self.newline.as_bytes());
+        }
+        out
+    }
+
+    /// Writes any value at the given nesting depth.
+    pub fn write_value(&self, out: &mut Vec<u8>, value: &Value, depth: usize) {
+        match value {
+            Value::Null => out.extend_from_slice(b"null"),
+            Value::Bool(true) => out.extend_from_slice(b"true"),
+            Value::Bool(false) => out.extend_from_slice(b"false"),
+            Value::Number(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            Value::String(s) => self.write_string(out, s),
+            Value::Array(items) => {
+                if items.is_empty() {
+                    out.extend_from_slice(b"[]");
+                    return;
+                }
+                out.push(b'[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.item_separator(out);
+                    }
+                    self.line_break(out, depth + 1);
+                    self.write_value(out, item, depth + 1);
+                }
+                self.line_break(out, depth);
+                out.push(b']');
+            }
+            Value::Object(map) => self.write_object(out, map, depth),
+        }
+    }
+
+    fn write_object(&self, out: &mut Vec<u8>, map: &Map<String, Value>, depth: usize) {
+        if map.is_empty() {
+            out.extend_from_slice(b"{}");
+            return;
+        }
+        out.push(b'{');
+        for (i, (key, value)) in map.iter().enumerate() {
+            if i > 0 {
+                self.item_separator(out);
+            }
+            self.line_break(out, depth + 1);
+            self.write_string(out, key);
+            out.extend_from_slice(self.key_sep.as_bytes());
+            self.write_value(out, value, depth + 1);
+        }
+        self.line_break(out, depth);
+        out.push(b'}');
+    }
+
+    fn item_separator(&self, out: &mut Vec<u8>) {
+        if self.indent.is_some() {
+            out.push(b',');
+        } else {
+            out.extend_from_slice(self.item_sep.as_bytes());
+        }
+    }
+
+    fn line_break(&self, out: &mut Vec<u8>, depth: usize) {
+        if let Some(indent) = &self.indent {
+            out.extend_from_slice(self.newline.as_bytes());
+            for _ in 0..depth {
+                out.extend_from_slice(indent.as_bytes());
+            }
+        }
+    }
+
+    /// Writes a JSON string literal with Python's `json` escaping rules.
+    pub fn write_string(&self, out: &mut Vec<u8>, s: &str) {
+        out.push(b'"');
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escape: Option<&[u8]> = match b {
+                b'"' => Some(b"\\\""),
+                b'\\' => Some(b"\\\\"),
+                b'\n' => Some(b"\\n"),
+                b'\r' => Some(b"\\r"),
+                b'\t' => Some(b"\\t"),
+                0x08 => Some(b"\\b"),
+                0x0c => Some(b"\\f"),
+                _ => None,
+            };
+            let needs_unicode =
+                b < 0x20 && escape.is_none() || (self.ensure_ascii && (b == 0x7f || b >= 0x80));
+            if escape.is_none() && !needs_unicode {
+                continue;
+            }
+            if self.ensure_ascii && b >= 0x80 && !is_char_start(b) {
+                continue; // continuation byte, handled with its start byte
+            }
+            out.extend_from_slice(&bytes[start..i]);
+            if let Some(e) = escape {
+                out.extend_from_slice(e);
+                start = i + 1;
+            } else if b < 0x80 {
+                self.unicode_escape(out, b as u16);
+                start = i + 1;
+            } else {
+                let len = utf8_len(b);
+                let ch = s[i..i + len].chars().next().unwrap_or('\u{fffd}');
+                let mut buf = [0u16; 2];
+                for unit in ch.encode_utf16(&mut buf) {
+                    self.unicode_escape(out, *unit);
+                }
+                start = i + len;
+            }
+        }
+        out.extend_from_slice(&bytes[start..]);
+        out.push(b'"');
+    }
+
+    fn unicode_escape(&self, out: &mut Vec<u8>, unit: u16) {
+        let digits: &[u8; 16] = if self.upper_hex {
+            b"0123456789ABCDEF"
+        } else {
+            b"0123456789abcdef"
+        };
+        out.extend_from_slice(b"\\u");
+        for shift in [12, 8, 4, 0] {
+            out.push(digits[((unit >> shift) & 0xf) as usize]);
+        }
+    }
+}
+
+fn is_char_start(b: u8) -> bool {
+    b < 0x80 || b >= 0xc0
+}
+
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0xf0..=0xff => 4,
+        0xe0..=0xef => 3,
+        0xc0..=0xdf => 2,
+        _ => 1,
+    }
+}
+
+fn trim_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
+}
+
+fn memfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Offset of the colon after the first key of the object starting at `text[0]`.
+fn first_key_colon(text: &[u8]) -> Option<usize> {
+    let q = text.iter().position(|&b| b == b'"')?;
+    let mut i = q + 1;
+    while i < text.len() {
+        match text[i] {
+            b'\\' => i += 2,
+            b'"' => break,
+            _ => i += 1,
+        }
+    }
+    let colon = text[i..].iter().position(|&b| b == b':')?;
+    Some(i + colon)
+}
+
+fn first_hex_escape_is_upper(text: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(at) = memchr::memchr(b'\\', &text[i..]) {
+        i += at;
+        if i + 6 > text.len() {
+            break;
+        }
+        {
+            if text[i + 1] == b'u' {
+                let hex = &text[i + 2..i + 6];
+                if hex.iter().any(|b| b.is_ascii_uppercase()) {
+                    return true;
+                }
+                if hex.iter().any(|b| b.is_ascii_lowercase()) {
+                    return false;
+                }
+            }
+            i += 2;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(text: &str) -> String {
+        let style = Style::detect(text.as_bytes());
+        let value: Map<String, Value> = serde_json::from_str(text).unwrap();
+        String::from_utf8(style.write_document(&value)).unwrap()
+    }
+
+    #[test]
+    fn jupyter_style_roundtrips() {
+        let text = "{\n \"a\": [\n  \"x\\n\",\n  \"é\"\n ],\n \"b\": {},\n \"c\": 1.50\n}\n";
+        assert_eq!(roundtrip(text), text);
+    }
+
+    #[test]
+    fn two_space_crlf_no_final_newline_roundtrips() {
+        let text = "{\r\n  \"z\": [],\r\n  \"a\": {\r\n    \"k\": null\r\n  }\r\n}";
+        assert_eq!(roundtrip(text), text);
+    }
+
+    #[test]
+    fn ascii_escapes_roundtrip_with_surrogates() {
+        let text = "{\n \"s\": \"caf\\u00e9 \\ud83d\\ude00 \\u007f\"\n}\n";
+        assert_eq!(roundtrip(text), text);
+    }
+
+    #[test]
+    fn compact_document_roundtrips() {
+        let text = "{\"a\":[1,2],\"b\":{\"c\":\"\\u001b[0m\"}}";
+        assert_eq!(roundtrip(text), text);
+        let text = "{\"a\": [1, 2], \"b\": true}";
+        assert_eq!(roundtrip(text), text);
+    }
+}
