@@ -224,7 +224,7 @@ impl Style {
 }
 
 fn is_char_start(b: u8) -> bool {
-    b < 0x80 || b >= 0xc0
+    !(0x80..0xc0).contains(&b)
 }
 
 fn utf8_len(b: u8) -> usize {
