@@ -3,4 +3,9 @@
 //! See `ARCHITECTURE.md` for the map of modules.
 #![deny(missing_docs)]
 
+pub mod app;
+pub mod cli;
+pub mod diff;
+pub mod exit;
+pub mod merge;
 pub mod notebook;

@@ -1,0 +1,509 @@
+//! Cell alignment: which cell of one notebook is which cell of the other.
+//!
+//! Near-linear by construction; there is no N×M grid over cells:
+//! 1. cells with the same id on both sides (ids unique on each side) match;
+//! 2. the remaining cells are diffed as a sequence of content hashes
+//!    (histogram diff), so identical cells in the same order match;
+//! 3. leftover cells with identical content match anywhere (a move);
+//! 4. leftover cells inside each gap between matched cells are paired by
+//!    similarity, looking only a few positions ahead (edited in place);
+//! 5. leftover cells anywhere are paired by shared distinctive lines and then
+//!    similarity (moved and edited), with a cap on candidates per line.
+//!
+//! Matched pairs outside the longest in-order chain are moves.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+/// What alignment needs to know about a cell.
+#[derive(Debug, Clone, Copy)]
+pub struct CellKey<'a> {
+    /// The cell id, when the notebook has ids.
+    pub id: Option<&'a str>,
+    /// `code`, `markdown`, …
+    pub cell_type: &'a str,
+    /// The joined source text.
+    pub source: &'a str,
+}
+
+/// The result of aligning two cell lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Alignment {
+    /// For each old cell, the new cell it became.
+    pub old_to_new: Vec<Option<usize>>,
+    /// For each new cell, the old cell it came from.
+    pub new_to_old: Vec<Option<usize>>,
+    /// For each old cell: it is matched but out of order (moved).
+    pub moved: Vec<bool>,
+}
+
+/// One step of walking both cell lists in the new notebook's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Matched, in order.
+    Pair(usize, usize),
+    /// Matched, but moved: shown at its new position.
+    Moved(usize, usize),
+    /// Only in the old notebook.
+    Deleted(usize),
+    /// Only in the new notebook.
+    Inserted(usize),
+}
+
+/// Similarity at or above which two different cells count as one edited cell.
+pub const MIN_SIMILARITY: f32 = 0.5;
+/// How far ahead (cells) the in-gap similarity search looks.
+const WINDOW: usize = 8;
+/// Lines shared by more cells than this are not used to find moved cells.
+const MAX_LINE_FANOUT: usize = 8;
+
+fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Aligns two cell lists.
+pub fn align(old: &[CellKey<'_>], new: &[CellKey<'_>]) -> Alignment {
+    let mut a = Alignment {
+        old_to_new: vec![None; old.len()],
+        new_to_old: vec![None; new.len()],
+        moved: vec![false; old.len()],
+    };
+    match_ids(old, new, &mut a);
+    match_in_order(old, new, &mut a);
+    match_identical_anywhere(old, new, &mut a);
+    match_similar_in_gaps(old, new, &mut a);
+    match_similar_anywhere(old, new, &mut a);
+    mark_moves(&mut a);
+    a
+}
+
+fn link(a: &mut Alignment, i: usize, j: usize) {
+    a.old_to_new[i] = Some(j);
+    a.new_to_old[j] = Some(i);
+}
+
+fn match_ids(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
+    fn unique_ids<'a>(cells: &[CellKey<'a>]) -> HashMap<&'a str, Option<usize>> {
+        let mut map: HashMap<&str, Option<usize>> = HashMap::new();
+        for (i, c) in cells.iter().enumerate() {
+            if let Some(id) = c.id {
+                map.entry(id)
+                    .and_modify(|slot| *slot = None)
+                    .or_insert(Some(i));
+            }
+        }
+        map
+    }
+    if !old.iter().any(|c| c.id.is_some()) || !new.iter().any(|c| c.id.is_some()) {
+        return;
+    }
+    let old_ids = unique_ids(old);
+    for (j, (id, slot)) in unique_ids(new)
+        .into_iter()
+        .filter_map(|(id, j)| Some((j?, (id, old_ids.get(id)?))))
+    {
+        let _ = id;
+        if let Some(i) = slot {
+            link(a, *i, j);
+        }
+    }
+}
+
+fn content_hash(c: &CellKey<'_>) -> u64 {
+    hash_of(&(c.cell_type, c.source))
+}
+
+fn match_in_order(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
+    use imara_diff::intern::Token;
+    let old_idx: Vec<usize> = (0..old.len())
+        .filter(|&i| a.old_to_new[i].is_none())
+        .collect();
+    let new_idx: Vec<usize> = (0..new.len())
+        .filter(|&j| a.new_to_old[j].is_none())
+        .collect();
+    if old_idx.is_empty() || new_idx.is_empty() {
+        return;
+    }
+    let mut interner: HashMap<u64, u32> = HashMap::new();
+    let mut token = |c: &CellKey<'_>| {
+        let n = interner.len() as u32;
+        Token(*interner.entry(content_hash(c)).or_insert(n))
+    };
+    let before: Vec<Token> = old_idx.iter().map(|&i| token(&old[i])).collect();
+    let after: Vec<Token> = new_idx.iter().map(|&j| token(&new[j])).collect();
+    let num_tokens = interner.len() as u32;
+    let mut changes: Vec<(std::ops::Range<u32>, std::ops::Range<u32>)> = Vec::new();
+    imara_diff::diff_with_tokens(
+        imara_diff::Algorithm::Histogram,
+        &before,
+        &after,
+        num_tokens,
+        |b: std::ops::Range<u32>, c: std::ops::Range<u32>| changes.push((b, c)),
+    );
+    // Everything outside the changed ranges is equal, in order.
+    let (mut x, mut y) = (0usize, 0usize);
+    let mut equal_run = |a: &mut Alignment, from_x: usize, to_x: usize, from_y: usize| {
+        for k in 0..to_x.saturating_sub(from_x) {
+            link(a, old_idx[from_x + k], new_idx[from_y + k]);
+        }
+    };
+    for (b, c) in changes {
+        equal_run(a, x, b.start as usize, y);
+        x = b.end as usize;
+        y = c.end as usize;
+    }
+    equal_run(a, x, before.len(), y);
+}
+
+fn match_identical_anywhere(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
+    let mut pending: HashMap<u64, std::collections::VecDeque<usize>> = HashMap::new();
+    for (i, c) in old.iter().enumerate() {
+        if a.old_to_new[i].is_none() && !c.source.trim().is_empty() {
+            pending.entry(content_hash(c)).or_default().push_back(i);
+        }
+    }
+    if pending.is_empty() {
+        return;
+    }
+    for (j, c) in new.iter().enumerate() {
+        if a.new_to_old[j].is_some() {
+            continue;
+        }
+        if let Some(queue) = pending.get_mut(&content_hash(c)) {
+            if let Some(i) = queue.pop_front() {
+                link(a, i, j);
+            }
+        }
+    }
+}
+
+/// The in-order chain of matched pairs, as old indices (longest increasing
+/// subsequence of new indices, O(n log n)).
+fn in_order_chain(a: &Alignment) -> Vec<usize> {
+    let pairs: Vec<(usize, usize)> = a
+        .old_to_new
+        .iter()
+        .enumerate()
+        .filter_map(|(i, j)| Some((i, (*j)?)))
+        .collect();
+    let mut tails: Vec<usize> = Vec::new(); // index into pairs
+    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (k, &(_, j)) in pairs.iter().enumerate() {
+        let pos = tails.partition_point(|&t| pairs[t].1 < j);
+        if pos > 0 {
+            prev[k] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(k);
+        } else {
+            tails[pos] = k;
+        }
+    }
+    let mut chain = Vec::with_capacity(tails.len());
+    let mut cur = tails.last().copied();
+    while let Some(k) = cur {
+        chain.push(pairs[k].0);
+        cur = prev[k];
+    }
+    chain.reverse();
+    chain
+}
+
+fn match_similar_in_gaps(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
+    let chain = in_order_chain(a);
+    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(chain.len() + 2);
+    bounds.push((0, 0));
+    for &i in &chain {
+        let j = a.old_to_new[i].unwrap_or(0);
+        bounds.push((i, j));
+        bounds.push((i + 1, j + 1));
+    }
+    bounds.push((old.len(), new.len()));
+    for w in bounds.chunks(2) {
+        let [(i0, j0), (i1, j1)] = [w[0], *w.get(1).unwrap_or(&(old.len(), new.len()))];
+        if i1 <= i0 || j1 <= j0 {
+            continue;
+        }
+        let olds: Vec<usize> = (i0..i1).filter(|&i| a.old_to_new[i].is_none()).collect();
+        let news: Vec<usize> = (j0..j1).filter(|&j| a.new_to_old[j].is_none()).collect();
+        let mut start = 0;
+        for &j in &news {
+            let mut best: Option<(f32, usize)> = None;
+            for (k, &i) in olds.iter().enumerate().skip(start).take(WINDOW) {
+                if a.old_to_new[i].is_some() || old[i].cell_type != new[j].cell_type {
+                    continue;
+                }
+                let s = similarity(old[i].source, new[j].source);
+                if s >= MIN_SIMILARITY && best.is_none_or(|(b, _)| s > b) {
+                    best = Some((s, k));
+                }
+            }
+            if let Some((_, k)) = best {
+                link(a, olds[k], j);
+                start = k + 1;
+            }
+        }
+    }
+}
+
+fn match_similar_anywhere(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
+    let mut by_line: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, c) in old.iter().enumerate() {
+        if a.old_to_new[i].is_none() {
+            for h in distinctive_lines(c.source) {
+                by_line.entry(h).or_default().push(i);
+            }
+        }
+    }
+    if by_line.is_empty() {
+        return;
+    }
+    for (j, c) in new.iter().enumerate() {
+        if a.new_to_old[j].is_some() {
+            continue;
+        }
+        let mut votes: HashMap<usize, usize> = HashMap::new();
+        for h in distinctive_lines(c.source) {
+            if let Some(list) = by_line.get(&h) {
+                if list.len() <= MAX_LINE_FANOUT {
+                    for &i in list {
+                        *votes.entry(i).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut candidates: Vec<(usize, usize)> = votes.into_iter().collect();
+        candidates.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        let mut best: Option<(f32, usize)> = None;
+        for &(i, _) in candidates.iter().take(4) {
+            if a.old_to_new[i].is_some() || old[i].cell_type != c.cell_type {
+                continue;
+            }
+            let s = similarity(old[i].source, c.source);
+            if s >= MIN_SIMILARITY && best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, i));
+            }
+        }
+        if let Some((_, i)) = best {
+            link(a, i, j);
+        }
+    }
+}
+
+/// Hashes of up to 16 non-trivial distinct lines of a source.
+fn distinctive_lines(source: &str) -> Vec<u64> {
+    let mut out: Vec<u64> = source
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.len() >= 4)
+        .take(64)
+        .map(hash_of)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out.truncate(16);
+    out
+}
+
+fn mark_moves(a: &mut Alignment) {
+    let chain = in_order_chain(a);
+    let mut in_chain = vec![false; a.old_to_new.len()];
+    for i in chain {
+        in_chain[i] = true;
+    }
+    for (i, j) in a.old_to_new.iter().enumerate() {
+        a.moved[i] = j.is_some() && !in_chain[i];
+    }
+}
+
+/// How alike two sources are, 0.0 to 1.0: the Dice coefficient of their line
+/// multisets, or of character bigrams when either has a single line. Bounded
+/// cost: only the first 256 lines / 2048 characters are compared.
+pub fn similarity(a: &str, b: &str) -> f32 {
+    if a == b {
+        return 1.0;
+    }
+    let la: Vec<&str> = a.lines().map(str::trim_end).take(256).collect();
+    let lb: Vec<&str> = b.lines().map(str::trim_end).take(256).collect();
+    if la.len() <= 1 || lb.len() <= 1 {
+        return bigram_dice(a, b);
+    }
+    let mut counts: HashMap<&str, i32> = HashMap::new();
+    for l in &la {
+        *counts.entry(l).or_default() += 1;
+    }
+    let mut common = 0;
+    for l in &lb {
+        if let Some(n) = counts.get_mut(l) {
+            if *n > 0 {
+                *n -= 1;
+                common += 1;
+            }
+        }
+    }
+    let line_score = 2.0 * common as f32 / (la.len() + lb.len()) as f32;
+    if line_score >= MIN_SIMILARITY {
+        line_score
+    } else {
+        // Many lines lightly edited: fall back to characters.
+        line_score.max(bigram_dice(a, b))
+    }
+}
+
+fn bigram_dice(a: &str, b: &str) -> f32 {
+    fn bigrams(s: &str) -> HashMap<(char, char), i32> {
+        let chars: Vec<char> = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(2048)
+            .collect();
+        let mut m = HashMap::new();
+        for w in chars.windows(2) {
+            *m.entry((w[0], w[1])).or_default() += 1;
+        }
+        m
+    }
+    let (ba, bb) = (bigrams(a), bigrams(b));
+    let total: i32 = ba.values().sum::<i32>() + bb.values().sum::<i32>();
+    if total == 0 {
+        return if a.trim() == b.trim() { 1.0 } else { 0.0 };
+    }
+    let common: i32 = ba
+        .iter()
+        .map(|(k, n)| (*n).min(*bb.get(k).unwrap_or(&0)))
+        .sum();
+    2.0 * common as f32 / total as f32
+}
+
+impl Alignment {
+    /// Walks both lists in the new notebook's order: deleted old cells appear
+    /// where they stood, moved cells at their new position.
+    pub fn steps(&self) -> Vec<Step> {
+        let mut steps = Vec::with_capacity(self.new_to_old.len() + self.old_to_new.len());
+        let mut i = 0;
+        let n_old = self.old_to_new.len();
+        let emit_old_until = |steps: &mut Vec<Step>, i: &mut usize, stop: usize| {
+            while *i < stop {
+                if self.old_to_new[*i].is_none() {
+                    steps.push(Step::Deleted(*i));
+                }
+                *i += 1;
+            }
+        };
+        for (j, old) in self.new_to_old.iter().enumerate() {
+            match *old {
+                None => steps.push(Step::Inserted(j)),
+                Some(o) if self.moved[o] => steps.push(Step::Moved(o, j)),
+                Some(o) => {
+                    emit_old_until(&mut steps, &mut i, o);
+                    steps.push(Step::Pair(o, j));
+                    i = o + 1;
+                }
+            }
+        }
+        emit_old_until(&mut steps, &mut i, n_old);
+        steps
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys<'a>(sources: &[&'a str]) -> Vec<CellKey<'a>> {
+        sources
+            .iter()
+            .map(|s| CellKey {
+                id: None,
+                cell_type: "code",
+                source: s,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn identical_lists_pair_in_order() {
+        let a = keys(&["a", "b", "c"]);
+        let al = align(&a, &a);
+        assert_eq!(
+            al.steps(),
+            vec![Step::Pair(0, 0), Step::Pair(1, 1), Step::Pair(2, 2)]
+        );
+    }
+
+    #[test]
+    fn insert_delete_and_edit_are_found() {
+        let old = keys(&["import os\nimport sys", "x = 1\ny = 2\nz = 3", "gone()"]);
+        let new = keys(&["import os\nimport sys", "new()", "x = 1\ny = 20\nz = 3"]);
+        let al = align(&old, &new);
+        assert_eq!(al.old_to_new, vec![Some(0), Some(2), None]);
+        assert_eq!(
+            al.steps(),
+            vec![
+                Step::Pair(0, 0),
+                Step::Inserted(1),
+                Step::Pair(1, 2),
+                Step::Deleted(2)
+            ]
+        );
+    }
+
+    #[test]
+    fn moved_cell_is_a_move_not_delete_insert() {
+        let old = keys(&["a = 1", "b = 2", "c = 3", "d = 4"]);
+        let new = keys(&["b = 2", "c = 3", "d = 4", "a = 1"]);
+        let al = align(&old, &new);
+        assert!(al.moved[0]);
+        assert_eq!(al.steps().last(), Some(&Step::Moved(0, 3)));
+    }
+
+    #[test]
+    fn moved_and_edited_cell_is_found_by_its_lines() {
+        let old = keys(&[
+            "def f(x):\n    return x + 1\n\nprint(f(2))",
+            "b = 2",
+            "c = 3",
+        ]);
+        let new = keys(&[
+            "b = 2",
+            "c = 3",
+            "def f(x):\n    return x + 2\n\nprint(f(2))",
+        ]);
+        let al = align(&old, &new);
+        assert_eq!(al.old_to_new[0], Some(2));
+        assert!(al.moved[0] || al.moved[1]);
+    }
+
+    #[test]
+    fn ids_take_precedence_over_content() {
+        let mk = |id, s| CellKey {
+            id: Some(id),
+            cell_type: "code",
+            source: s,
+        };
+        let old = vec![mk("x", "same"), mk("y", "other")];
+        let new = vec![mk("y", "same"), mk("x", "other")];
+        let al = align(&old, &new);
+        assert_eq!(al.old_to_new, vec![Some(1), Some(0)]);
+    }
+
+    #[test]
+    fn duplicate_empty_cells_do_not_create_moves() {
+        let old = keys(&["a", "", "b", ""]);
+        let new = keys(&["a", "b", ""]);
+        let al = align(&old, &new);
+        assert!(al.moved.iter().all(|m| !m));
+    }
+
+    #[test]
+    fn reversed_large_input_matches_every_cell() {
+        let sources: Vec<String> = (0..20000).map(|i| format!("cell {i}\nline")).collect();
+        let old: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let mut new = old.clone();
+        new.reverse();
+        let al = align(&keys(&old), &keys(&new));
+        assert!(al.old_to_new.iter().all(Option::is_some));
+    }
+}

@@ -1,0 +1,3 @@
+//! The semantic diff of two notebooks.
+
+pub mod align;

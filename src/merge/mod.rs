@@ -1,0 +1,3 @@
+//! Three-way notebook merge.
+
+pub mod cli;
