@@ -144,7 +144,7 @@ fn match_in_order(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
     );
     // Everything outside the changed ranges is equal, in order.
     let (mut x, mut y) = (0usize, 0usize);
-    let mut equal_run = |a: &mut Alignment, from_x: usize, to_x: usize, from_y: usize| {
+    let equal_run = |a: &mut Alignment, from_x: usize, to_x: usize, from_y: usize| {
         for k in 0..to_x.saturating_sub(from_x) {
             link(a, old_idx[from_x + k], new_idx[from_y + k]);
         }
