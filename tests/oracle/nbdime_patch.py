@@ -212,8 +212,9 @@ def main(argv=None):
             passed += 1
             if not args.quiet:
                 print(f"ok   {rel} ({n} diff entries)")
-    mode = "nbdime self-test" if args.self_test else Path(args.bin).name
-    print(f"nbdime_patch ({mode}, {time.monotonic() - t0:.1f}s): {passed} passed, {failed} failed")
+    mode = "nbdime self-test" if args.self_test else args.bin
+    print(f"nbdime_patch: {len(pairs)} pairs with {mode} in {time.monotonic() - t0:.1f}s")
+    print(f"nbdime_patch: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
 
