@@ -135,11 +135,7 @@ pub fn diff_texts<'a>(old: &'a str, new: &'a str) -> LineDiff<'a> {
 /// Diffs two sequences of lines (or any comparable items, such as notebook
 /// source lines) into steps covering both sequences.
 pub fn diff_lines<T: Eq + Hash>(old: &[T], new: &[T]) -> Vec<DiffOp> {
-    ops_from_changes(
-        &changes(old, new),
-        old.len(),
-        new.len(),
-    )
+    ops_from_changes(&changes(old, new), old.len(), new.len())
 }
 
 /// Turns changed blocks into steps that cover `old_len` and `new_len` items.
@@ -304,11 +300,7 @@ pub(crate) fn changes<T: Eq + Hash>(old: &[T], new: &[T]) -> Vec<Change> {
 }
 
 /// As [`changes`], over already interned tokens.
-pub(crate) fn token_changes(
-    old: &[Token],
-    new: &[Token],
-    num_tokens: u32,
-) -> Vec<Change> {
+pub(crate) fn token_changes(old: &[Token], new: &[Token], num_tokens: u32) -> Vec<Change> {
     let (a, b) = super::myers::diff(old, new, num_tokens);
     let (mut rc_old, mut rc_new) = (ChangeMarks::from_flags(a), ChangeMarks::from_flags(b));
     compact(old, &mut rc_old, &mut rc_new);

@@ -68,13 +68,26 @@ fn git_merge_file(dir: &Path, args: &[&str]) -> (String, i32) {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CEILING_DIRECTORIES", dir)
-        .args(["merge-file", "-p", "-L", "local", "-L", "base", "-L", "remote"])
+        .args([
+            "merge-file",
+            "-p",
+            "-L",
+            "local",
+            "-L",
+            "base",
+            "-L",
+            "remote",
+        ])
         .args(args)
         .args(["local", "base", "remote"])
         .output()
         .expect("run git merge-file");
     let code = out.status.code().expect("git exit code");
-    assert!(code >= 0, "git merge-file failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        code >= 0,
+        "git merge-file failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (String::from_utf8(out.stdout).expect("utf-8 output"), code)
 }
 
@@ -167,7 +180,9 @@ fn random_merges_match_git_with_repeated_lines() {
     // Few distinct lines: many equally good alignments, so this checks that the
     // diff (git's Myers and slider compaction) lines up exactly as git's does.
     const VOCAB: [&str; 8] = ["a", "b", "c", "", "}", "x = 1", "=======", "b"];
-    run_random(0x5eed_0001, 500, &|rng| VOCAB[rng.below(VOCAB.len())].to_string());
+    run_random(0x5eed_0001, 500, &|rng| {
+        VOCAB[rng.below(VOCAB.len())].to_string()
+    });
 }
 
 #[test]
@@ -209,7 +224,11 @@ fn hand_written_cases_match_git() {
             "A\nb\nc\nd\ne\nF\ng\nh\n",
             "1\nb\nc\nd\ne\n6\ng\nh\n",
         ),
-        ("a\n}\n}\n}\n}\nf\n", "A\n}\n}\n}\n}\nF\n", "1\n}\n}\n}\n}\n6\n"),
+        (
+            "a\n}\n}\n}\n}\nf\n",
+            "A\n}\n}\n}\n}\nF\n",
+            "1\n}\n}\n}\n}\n6\n",
+        ),
         // Empty base / empty sides.
         ("", "local\n", "remote\n"),
         ("", "same\n", "same\n"),
@@ -246,4 +265,3 @@ fn hand_written_cases_match_git() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
-

@@ -176,9 +176,8 @@ pub fn merge3_lines<'a>(
     options: &MergeOptions,
 ) -> Merge3<'a> {
     let mut interner: Interner<&str> = Interner::new(base.len() + local.len() + remote.len());
-    let mut intern = |lines: &[&'a str]| -> Vec<Token> {
-        lines.iter().map(|l| interner.intern(*l)).collect()
-    };
+    let mut intern =
+        |lines: &[&'a str]| -> Vec<Token> { lines.iter().map(|l| interner.intern(*l)).collect() };
     let (tb, tl, tr) = (intern(base), intern(local), intern(remote));
     let ntok = interner.num_tokens();
     let ch1 = token_changes(&tb, &tl, ntok);
@@ -275,7 +274,14 @@ struct Sides<'t> {
 fn combine(ch1: &[Change], ch2: &[Change], sides: &Sides) -> Vec<Hunk3> {
     // xdchange_t fields: i1 = base start, chg1 = base length, i2 = side start,
     // chg2 = side length.
-    let f = |c: &Change| (n(c.old.start), n(c.old.len()), n(c.new.start), n(c.new.len()));
+    let f = |c: &Change| {
+        (
+            n(c.old.start),
+            n(c.old.len()),
+            n(c.new.start),
+            n(c.new.len()),
+        )
+    };
     let mut out = Vec::new();
     let (mut a, mut b) = (0, 0);
     while a < ch1.len() && b < ch2.len() {

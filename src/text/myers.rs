@@ -222,7 +222,14 @@ impl<'t> Myers<'t> {
 
     /// git's `xdl_split`: find the middle snake of the box, or a good-enough split
     /// point once the heuristics give up on the optimum.
-    fn split(&mut self, off1: isize, lim1: isize, off2: isize, lim2: isize, need_min: bool) -> Split {
+    fn split(
+        &mut self,
+        off1: isize,
+        lim1: isize,
+        off2: isize,
+        lim2: isize,
+        need_min: bool,
+    ) -> Split {
         let dmin = off1 - lim2;
         let dmax = lim1 - off2;
         let fmid = off1 - off2;

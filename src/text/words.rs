@@ -8,7 +8,6 @@
 
 use std::ops::Range;
 
-
 use super::diff::changes;
 use super::lines::strip_eol;
 
@@ -159,7 +158,14 @@ mod tests {
 
     #[test]
     fn tokens_round_trip() {
-        for s in ["", "a", "  x\t= y__z+1 ", "héllo wörld!!", "日本 語", "a\r\n"] {
+        for s in [
+            "",
+            "a",
+            "  x\t= y__z+1 ",
+            "héllo wörld!!",
+            "日本 語",
+            "a\r\n",
+        ] {
             assert_eq!(tokenize(s).concat(), s);
         }
         assert_eq!(tokenize("a+=b"), ["a", "+", "=", "b"]);
@@ -179,7 +185,10 @@ mod tests {
 
     #[test]
     fn finds_changed_words() {
-        let d = word_diff("df = pd.read_csv('a.csv')\n", "df = pd.read_parquet('a.parquet')\n");
+        let d = word_diff(
+            "df = pd.read_csv('a.csv')\n",
+            "df = pd.read_parquet('a.parquet')\n",
+        );
         let InlineDiff::Words { old, new } = d else {
             panic!("expected words")
         };
@@ -209,8 +218,14 @@ mod tests {
         let InlineDiff::Words { old, new } = word_diff(a, b) else {
             panic!("expected words")
         };
-        assert_eq!(old.iter().map(|r| &a[r.clone()]).collect::<Vec<_>>(), ["café"]);
-        assert_eq!(new.iter().map(|r| &b[r.clone()]).collect::<Vec<_>>(), ["thé"]);
+        assert_eq!(
+            old.iter().map(|r| &a[r.clone()]).collect::<Vec<_>>(),
+            ["café"]
+        );
+        assert_eq!(
+            new.iter().map(|r| &b[r.clone()]).collect::<Vec<_>>(),
+            ["thé"]
+        );
     }
 
     #[test]
