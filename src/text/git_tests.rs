@@ -265,3 +265,79 @@ fn hand_written_cases_match_git() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `@@` headers of `git diff --no-index` (without the indent heuristic, which
+/// [`diff_texts`](super::diff::diff_texts) does not apply).
+fn git_diff_headers(dir: &Path, old: &str, new: &str, context: usize) -> Vec<String> {
+    std::fs::write(dir.join("old"), old).expect("write old");
+    std::fs::write(dir.join("new"), new).expect("write new");
+    let out = Command::new("git")
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args(["diff", "--no-index", "--no-indent-heuristic", "--no-color"])
+        .arg(format!("-U{context}"))
+        .args(["old", "new"])
+        .output()
+        .expect("run git diff");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("@@ "))
+        .map(|l| l.split(" @@").next().unwrap_or(l).to_string() + " @@")
+        .collect()
+}
+
+fn header(h: &super::diff::Hunk) -> String {
+    let side = |sign: char, r: &std::ops::Range<usize>| {
+        let start = if r.is_empty() { r.start } else { r.start + 1 };
+        if r.len() == 1 {
+            format!("{sign}{start}")
+        } else {
+            format!("{sign}{start},{}", r.len())
+        }
+    };
+    format!("@@ {} {} @@", side('-', &h.old), side('+', &h.new))
+}
+
+#[test]
+fn random_diff_hunks_match_git_diff() {
+    if !git_available() {
+        eprintln!("git not found: skipping the comparison with git diff");
+        return;
+    }
+    const VOCAB: [&str; 6] = ["a", "b", "", "}", "x = 1", "b"];
+    let vocab = |rng: &mut Rng| VOCAB[rng.below(VOCAB.len())].to_string();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut rng = Rng(0x5eed_0003);
+    let mut failures = Vec::new();
+    for case in 0..150 {
+        let n = rng.below(25);
+        let old: Vec<String> = (0..n).map(|_| vocab(&mut rng)).collect();
+        let mut new = edit(&mut rng, &old, &vocab);
+        if rng.chance(50) {
+            new = edit(&mut rng, &new, &vocab);
+        }
+        let (a, b) = (join(&old, "\n", true), join(&new, "\n", true));
+        let context = case % 4;
+        let want = git_diff_headers(dir.path(), &a, &b, context);
+        let got: Vec<String> = super::diff::diff_texts(&a, &b)
+            .hunks(context)
+            .iter()
+            .map(header)
+            .collect();
+        if got != want {
+            failures.push(format!(
+                "-U{context} {a:?} -> {b:?}\ngit:  {want:?}\nours: {got:?}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches with git diff; first ones:\n{}",
+        failures.len(),
+        failures[..failures.len().min(5)].join("\n")
+    );
+}

@@ -680,3 +680,157 @@ pub fn marker_size_for(min_size: usize, texts: &[&str]) -> usize {
     }
     size
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(m: &Merge3) -> String {
+        m.render(&MarkerStyle::default())
+    }
+
+    #[test]
+    fn one_sided_changes_come_back_byte_for_byte() {
+        let samples = [
+            "",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "x\n=======\ny\n",
+            "é\n",
+            "\n\n\n",
+        ];
+        for b in samples {
+            for x in samples {
+                // merge(B, X, B) == X, merge(B, B, X) == X, merge(B, X, X) == X.
+                for (l, r) in [(x, b), (b, x), (x, x)] {
+                    let m = merge3(b, l, r);
+                    assert!(m.is_clean(), "{b:?} {l:?} {r:?}");
+                    assert_eq!(m.clean_text().as_deref(), Some(x));
+                    assert_eq!(text(&m), x);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn conflicts_are_values() {
+        let m = merge3("a\nb\nc\n", "a\nL\nc\n", "a\nR\nc\n");
+        assert_eq!(m.conflict_count(), 1);
+        assert_eq!(m.clean_text(), None);
+        assert_eq!(
+            m.regions,
+            [
+                Region::Resolved(vec![Cow::Borrowed("a\n")]),
+                Region::Conflict(Conflict {
+                    base: vec!["b\n"],
+                    local: vec!["L\n"],
+                    remote: vec!["R\n"],
+                    crlf: false,
+                }),
+                Region::Resolved(vec![Cow::Borrowed("c\n")]),
+            ]
+        );
+    }
+
+    #[test]
+    fn renders_diff3_and_labels() {
+        let m = merge3_with(
+            "a\nb\nc\n",
+            "a\nL\nc\n",
+            "a\nR\nc\n",
+            &MergeOptions {
+                refine: false,
+                ..MergeOptions::default()
+            },
+        );
+        let style = MarkerStyle {
+            size: 3,
+            local_label: "HEAD",
+            base_label: None,
+            remote_label: "",
+            diff3: true,
+        };
+        assert_eq!(m.render(&style), "a\n<<< HEAD\nL\n|||\nb\n===\nR\n>>>\nc\n");
+    }
+
+    #[test]
+    fn missing_final_newline_gets_markers_on_their_own_lines() {
+        let m = merge3("a\nb", "a\nL", "a\nR");
+        assert_eq!(
+            text(&m),
+            "a\n<<<<<<< local\nL\n=======\nR\n>>>>>>> remote\n"
+        );
+        let union = merge3_with(
+            "a\nb",
+            "a\nL",
+            "a\nR",
+            &MergeOptions {
+                favor: Favor::Union,
+                refine: true,
+            },
+        );
+        assert_eq!(union.clean_text().as_deref(), Some("a\nL\nR"));
+    }
+
+    #[test]
+    fn crlf_markers() {
+        let m = merge3("a\r\nb\r\n", "a\r\nL\r\n", "a\r\nR\r\n");
+        assert_eq!(
+            text(&m),
+            "a\r\n<<<<<<< local\r\nL\r\n=======\r\nR\r\n>>>>>>> remote\r\n"
+        );
+    }
+
+    #[test]
+    fn favor_options() {
+        let (b, l, r) = ("a\nb\nc\n", "a\nL\nc\n", "a\nR\nc\n");
+        let with = |favor| {
+            merge3_with(
+                b,
+                l,
+                r,
+                &MergeOptions {
+                    favor,
+                    refine: true,
+                },
+            )
+            .clean_text()
+        };
+        assert_eq!(with(Favor::Ours).as_deref(), Some(l));
+        assert_eq!(with(Favor::Theirs).as_deref(), Some(r));
+        assert_eq!(with(Favor::Union).as_deref(), Some("a\nL\nR\nc\n"));
+        assert_eq!(with(Favor::Mark), None);
+    }
+
+    #[test]
+    fn marker_size_grows_past_marker_like_lines() {
+        assert_eq!(marker_size_for(7, &[]), 7);
+        assert_eq!(marker_size_for(7, &["a\n<<<<<<<\n"]), 8);
+        assert_eq!(marker_size_for(7, &["x", "  =========\n"]), 7);
+        assert_eq!(marker_size_for(7, &["x", "|||||||||| y\r\n"]), 11);
+        assert_eq!(marker_size_for(7, &["<<<<>>>>>>>>>>>\n"]), 7);
+        assert_eq!(marker_size_for(3, &["====\n"]), 5);
+        let content = "Title\n=======\n";
+        let (l, r) = (format!("{content}L\n"), format!("{content}R\n"));
+        let m = merge3(content, &l, &r);
+        let size = marker_size_for(DEFAULT_MARKER_SIZE, &[content]);
+        let out = m.render(&MarkerStyle {
+            size,
+            ..MarkerStyle::default()
+        });
+        assert_eq!(out.lines().filter(|l| *l == "========").count(), 1);
+    }
+
+    #[test]
+    fn large_merge_is_fast() {
+        let n = 100_000;
+        let base: String = (0..n).map(|i| format!("{}\n", i % 7)).collect();
+        let local: String = (0..n).map(|i| format!("{}\n", (i * 3) % 7)).collect();
+        let remote: String = (0..n).map(|i| format!("{}\n", (i * 5) % 11)).collect();
+        let t = std::time::Instant::now();
+        let m = merge3(&base, &local, &remote);
+        assert!(!m.is_clean());
+        assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+    }
+}

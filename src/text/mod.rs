@@ -9,6 +9,8 @@
 //! - [`merge3`]: three-way line merge with git's (`git merge-file`) semantics,
 //!   and a renderer for conflict markers.
 
+#![deny(missing_docs)]
+
 pub mod diff;
 pub mod lines;
 pub mod merge3;

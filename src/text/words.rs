@@ -207,7 +207,7 @@ mod tests {
             d,
             InlineDiff::Words {
                 old: vec![],
-                new: vec![7..10]
+                new: std::iter::once(7..10).collect()
             }
         );
     }
