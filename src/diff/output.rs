@@ -134,7 +134,7 @@ pub fn hash_value(v: &Value, h: &mut impl Hasher) {
 }
 
 fn output_hash(o: &Output<'_>, opts: &DiffOptions) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = super::image::FastHasher::default();
     for (k, v) in o.map {
         if !ignored_key(k, opts) {
             h.write(k.as_bytes());
