@@ -9,4 +9,5 @@ pub mod diff;
 pub mod exit;
 pub mod merge;
 pub mod notebook;
+pub mod render;
 pub mod text;
