@@ -16,6 +16,7 @@ pub struct DiffArgs {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     match cli.command {
         Some(Command::Merge(args)) => crate::merge::cli::run(args, out, err),
+        Some(Command::MergeDriver(args)) => crate::merge::cli::run_driver(args, err),
         None => run_diff(cli.diff, out, err),
     }
 }

@@ -9,3 +9,4 @@ pub mod diff;
 pub mod exit;
 pub mod merge;
 pub mod notebook;
+pub mod text;
