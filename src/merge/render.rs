@@ -63,7 +63,42 @@ pub fn render(result: &MergeResult, local: &Notebook, opts: &Options) -> Noteboo
     }
     fix_ids(&mut cells, with_ids);
     nb.set_cells(cells);
+    if is_sorted_deep(&local.root) {
+        // Jupyter writes sorted keys: place the keys the merge added likewise.
+        sort_deep(&mut nb.root);
+    }
     nb
+}
+
+fn is_sorted_deep(map: &Map<String, Value>) -> bool {
+    fn value(v: &Value) -> bool {
+        match v {
+            Value::Object(m) => is_sorted_deep(m),
+            Value::Array(items) => items.iter().all(value),
+            _ => true,
+        }
+    }
+    let mut keys = map.keys();
+    let mut prev = keys.next();
+    for k in keys {
+        if prev.is_some_and(|p| p > k) {
+            return false;
+        }
+        prev = Some(k);
+    }
+    map.values().all(value)
+}
+
+fn sort_deep(map: &mut Map<String, Value>) {
+    fn value(v: &mut Value) {
+        match v {
+            Value::Object(m) => sort_deep(m),
+            Value::Array(items) => items.iter_mut().for_each(value),
+            _ => {}
+        }
+    }
+    map.sort_keys();
+    map.values_mut().for_each(value);
 }
 
 fn block_marker_size(rest: &[Item], min: usize) -> usize {
