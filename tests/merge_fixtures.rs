@@ -10,15 +10,20 @@ use clap::Parser;
 use nbdiff::notebook::Notebook;
 use std::path::{Path, PathBuf};
 
+/// Case folders: `fixtures/merge/<case>/` and `fixtures/merge/bad/<case>/`
+/// (inputs that are not valid notebooks, kept out of nbformat validation).
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/merge");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&root)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.join("base.ipynb").is_file())
-                .collect()
-        })
-        .unwrap_or_default();
+    let list = |dir: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(dir)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default()
+    };
+    let mut out: Vec<PathBuf> = list(&root)
+        .into_iter()
+        .chain(list(&root.join("bad")))
+        .filter(|p| p.join("base.ipynb").is_file())
+        .collect();
     out.sort();
     out
 }

@@ -177,7 +177,7 @@ fn git_merge_driver_reads_the_conflict_policy_from_env_and_git_config() {
 #[test]
 fn git_merge_driver_falls_back_to_a_line_merge_for_broken_notebooks() {
     let repo = Repo::new("");
-    let c = case("rule-fallback-conflicting");
+    let c = case("bad/fallback-conflicting");
     repo.setup(&c);
     let (ok, err) = repo.merge(&[]);
     assert!(!ok);

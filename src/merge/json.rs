@@ -127,12 +127,15 @@ pub fn merge_value(
     if b == r {
         return l.cloned();
     }
-    // Both changed, differently.
+    // Both changed, differently. A volatile subtree is taken whole from local.
+    if volatile(path) {
+        return conflict(b, l, r, path, volatile, policy, out).cloned();
+    }
     if let (Some(Value::Object(lm)), Some(Value::Object(rm))) = (l, r) {
         let bm = match b {
             Some(Value::Object(bm)) => Some(bm),
             None => None,
-            Some(_) => return Some(conflict(b, l, r, path, volatile, policy, out)?.clone()),
+            Some(_) => return conflict(b, l, r, path, volatile, policy, out).cloned(),
         };
         return Some(Value::Object(merge_map(
             bm,
@@ -206,7 +209,9 @@ pub fn policy_name(policy: ConflictPolicy) -> &'static str {
 }
 
 /// Three-way merge of lists of strings as sets: local's order, then remote's
-/// additions; an item removed on either side is removed.
+/// additions; an item removed on either side is removed. `None` (a conflict)
+/// when both sides removed items: each replaced tags, and which replacement
+/// wins is not certain.
 fn merge_string_sets(b: Option<&Value>, l: Option<&Value>, r: Option<&Value>) -> Option<Value> {
     fn strings(v: Option<&Value>) -> Option<Vec<&str>> {
         match v {
@@ -216,6 +221,10 @@ fn merge_string_sets(b: Option<&Value>, l: Option<&Value>, r: Option<&Value>) ->
         }
     }
     let (bs, ls, rs) = (strings(b)?, strings(l)?, strings(r)?);
+    let removes = |side: &[&str]| bs.iter().any(|t| !side.contains(t));
+    if removes(&ls) && removes(&rs) {
+        return None;
+    }
     let mut out: Vec<Value> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for s in ls.iter().chain(rs.iter()) {
@@ -286,13 +295,24 @@ mod tests {
     }
 
     #[test]
+    fn tags_replaced_on_both_sides_conflict() {
+        let (m, d) = run(
+            json!({"tags": ["draft"]}),
+            json!({"tags": ["parameters"]}),
+            json!({"tags": ["final"]}),
+        );
+        assert_eq!(m, json!({"tags": ["parameters"]}));
+        assert_eq!(d.conflicts.len(), 1);
+    }
+
+    #[test]
     fn tags_merge_as_sets() {
         let (m, d) = run(
             json!({"tags": ["a", "b"]}),
             json!({"tags": ["a", "b", "c"]}),
-            json!({"tags": ["b", "d"]}),
+            json!({"tags": ["a", "b", "d"]}),
         );
-        assert_eq!(m, json!({"tags": ["b", "c", "d"]}));
+        assert_eq!(m, json!({"tags": ["a", "b", "c", "d"]}));
         assert!(d.conflicts.is_empty());
     }
 }

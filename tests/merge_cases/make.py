@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the merge engineer's own rule cases: fixtures/merge/rule-*/{base,local,remote}.ipynb
+"""Writes the merge engineer's own rule cases: fixtures/merge/rule-*/ and fixtures/merge/bad/fallback-*/ {base,local,remote}.ipynb
 (+ `args` with extra merge flags, `expected-exit`). Standard library only; notebooks are written
 the way Jupyter writes them (indent=1, sorted keys, no ASCII escaping) unless a case says otherwise.
 expected.ipynb is NOT written here: run the merge, check it by eye, then commit it.
@@ -54,7 +54,8 @@ def dump(obj, crlf=False, ascii=False):
 
 
 def case(name, base, local, remote, args=None, exit=None, raw=False, **kw):
-    d = ROOT / f"rule-{name}"
+    # Broken inputs live under bad/, which the nbformat validator skips.
+    d = ROOT / "bad" / name if name.startswith("fallback-") else ROOT / f"rule-{name}"
     d.mkdir(parents=True, exist_ok=True)
     for n, v in (("base", base), ("local", local), ("remote", remote)):
         data = v if raw and isinstance(v, (str, bytes)) else dump(v, **kw)
@@ -98,7 +99,7 @@ def rerun(cells, i, text, n):
 
 def main():
     if ROOT.exists():
-        for d in ROOT.glob("rule-*"):
+        for d in [*ROOT.glob("rule-*"), *ROOT.glob("bad/fallback-*")]:
             shutil.rmtree(d)
     B = basic()
     src = lambda i: "".join(B[i]["source"])
