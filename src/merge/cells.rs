@@ -260,7 +260,7 @@ fn one_deleted(
     if !edited(base, kept) {
         if base.map != kept.map {
             notes.push(format!(
-                "base cell {} deleted on {deleter}; {} only re-ran it (outputs, timings); deleted",
+                "base cell {} deleted on {deleter}; {} changed only derived data (outputs, counts, timings, id); deleted",
                 b + 1,
                 keeper.name()
             ));

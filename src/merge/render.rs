@@ -182,7 +182,20 @@ fn render_cell(c: &MergedCell, opts: &Options) -> Map<String, Value> {
             remote_label: &opts.labels.remote,
             diff3: opts.diff3,
         };
-        let text = render_with_markers(&regions, &style);
+        let mut text = render_with_markers(&regions, &style);
+        // Markers end their lines, as git writes them; but a cell whose
+        // sources end without a newline (Jupyter's habit) keeps that habit.
+        if let Some(SourceRegion::Conflict { local, remote, .. }) = sc.regions.last() {
+            let open_end = [local, remote]
+                .iter()
+                .filter(|t| !t.is_empty())
+                .all(|t| !t.ends_with('\n'));
+            if open_end {
+                let trimmed = text.strip_suffix('\n').unwrap_or(&text);
+                let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
+                text.truncate(trimmed.len());
+            }
+        }
         let value = text_value(&text, cell.get(c.source_key));
         cell.insert(c.source_key.to_string(), value);
         let mut r = Map::new();
