@@ -194,3 +194,27 @@ fn swapping_local_and_remote_gives_the_same_cells() {
         }
     }
 }
+
+/// Every broken file of `fixtures/bad`, in every position, merges as text:
+/// exit 0 or 1 (never 2, never a panic), and the reason is on stderr.
+#[test]
+fn broken_inputs_fall_back_to_a_line_merge_in_any_position() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let good = root.join("fixtures/merge/rule-edits-different-cells");
+    let [b, l, r] = ["base", "local", "remote"].map(|n| good.join(format!("{n}.ipynb")));
+    let bad: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures/bad"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    assert!(!bad.is_empty(), "fixtures/bad is empty");
+    for x in &bad {
+        for (base, local, remote) in [(x, &l, &r), (&b, x, &r), (&b, &l, x)] {
+            let (code, _, err) = merge(base, local, remote, &[]);
+            assert!(
+                code == 0 || code == 1,
+                "{}: exit {code}: {err}",
+                x.display()
+            );
+            assert!(is_fallback(&err), "{}: says why: {err}", x.display());
+        }
+    }
+}

@@ -26,6 +26,8 @@ use crate::notebook::Cell;
 enum Plan {
     /// Base cell `b`, present on both sides.
     Both { b: usize, l: usize, r: usize },
+    /// Base cell `b`, moved to different places on both sides (shown at local's).
+    MovedBoth { b: usize, l: usize, r: usize },
     /// A cell only one side has (inserted there).
     Only { side: Side, idx: usize },
     /// A new cell both sides inserted with the same type and source.
@@ -176,6 +178,18 @@ pub fn merge_cells(
                 opts,
                 &mut cell_notes,
             )),
+            Plan::MovedBoth { b, l, r } => {
+                let mut m = merge_cell(
+                    Some(base[b]),
+                    local[l],
+                    remote[r],
+                    v3,
+                    opts,
+                    &mut cell_notes,
+                );
+                m.cell_conflict = Some(CellConflict::Moved);
+                Item::Cell(m)
+            }
             Plan::NewBoth { l, r } => Item::Cell(merge_cell(
                 None,
                 local[l],
@@ -316,20 +330,31 @@ fn plan_float(
     match sides.has(other, b) {
         None => one_deleted(sides, b, f.side, f.idx, opts, plans, notes),
         Some((o, moved_there)) => {
-            if moved_there && f.side == Side::Remote {
-                // Both moved it, to different places: local's place wins.
-                return;
-            }
-            if moved_there && !same_place {
-                notes.push(format!(
-                    "base cell {} moved to different places on both sides; kept local's place",
-                    b + 1
-                ));
-            }
             let (l, r) = match f.side {
                 Side::Local => (f.idx, o),
                 Side::Remote => (o, f.idx),
             };
+            if moved_there && !same_place {
+                // Both moved it, to different places: shown once, at local's
+                // place (remote's with --conflicts theirs).
+                let winner = match opts.conflicts {
+                    ConflictPolicy::Theirs => Side::Remote,
+                    _ => Side::Local,
+                };
+                if f.side != winner {
+                    return;
+                }
+                if opts.conflicts == ConflictPolicy::Mark {
+                    plans.push(Plan::MovedBoth { b, l, r });
+                    return;
+                }
+                notes.push(format!(
+                    "base cell {} moved to different places on both sides; kept {}'s place (--conflicts {})",
+                    b + 1,
+                    winner.name(),
+                    policy_name(opts.conflicts)
+                ));
+            }
             plans.push(Plan::Both { b, l, r });
         }
     }

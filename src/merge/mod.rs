@@ -20,6 +20,8 @@
 //! - A cell deleted on one side and edited on the other is kept, its whole
 //!   source inside conflict markers with an empty deleting side. A cell that the
 //!   other side only re-ran (outputs, timings) is deleted, with a note.
+//! - A cell moved to different places on both sides is shown once, at local's
+//!   place, and recorded as a conflict.
 //! - Different cells inserted at the same place on both sides are all kept,
 //!   local's first, between three raw *marker cells* (`<<<<<<<`, `=======`,
 //!   `>>>>>>>`).
@@ -34,7 +36,8 @@
 //!   than any marker-like line in the cell; raw marker cells for insert/insert.
 //! - `metadata.nbdiff.conflicts` of each conflicted cell: a list of
 //!   `{"kind": "source", "hunks": N}`, `{"kind": "deleted-edited",
-//!   "deleted_by": "local"|"remote"}`, or `{"kind": "field", "path":
+//!   "deleted_by": "local"|"remote"}`, `{"kind": "moved", "shown_at":
+//!   "local"}`, or `{"kind": "field", "path":
 //!   "metadata/…", "base": …, "local": …, "remote": …}` (absent values are
 //!   left out; `outputs` conflicts carry only the path).
 //! - `metadata.nbdiff.conflicts` of the notebook for notebook-level fields.
@@ -130,19 +133,53 @@ pub fn merge_bytes(inputs: Inputs<'_>, opts: &Options) -> Outcome {
     };
     let result = merge_notebooks(&b, &l, &r, opts);
     let nb = render::render(&result, &l, opts);
+    let mut notes: Vec<String> = result
+        .resolutions
+        .iter()
+        .map(|r| match r.cell {
+            Some(n) => format!("cell {n}: {}", r.message),
+            None => r.message.clone(),
+        })
+        .collect();
+    notes.extend(unmarked_conflicts(&result));
     Outcome {
         bytes: nb.to_bytes(),
         conflicts: result.conflict_count(),
-        notes: result
-            .resolutions
-            .iter()
-            .map(|r| match r.cell {
-                Some(n) => format!("cell {n}: {}", r.message),
-                None => r.message.clone(),
-            })
-            .collect(),
+        notes,
         fallback: None,
     }
+}
+
+/// One line for each conflict that has no markers in a source, so that the
+/// user hears of it (it is also recorded under the `nbdiff` metadata key).
+fn unmarked_conflicts(result: &MergeResult) -> Vec<String> {
+    let mut out: Vec<String> = result
+        .root_conflicts
+        .iter()
+        .map(|c| {
+            format!(
+                "notebook: conflict: {} changed differently on both sides; kept local's",
+                c.path
+            )
+        })
+        .collect();
+    for (k, item) in result.items.iter().enumerate() {
+        let model::Item::Cell(c) = item else { continue };
+        for f in &c.field_conflicts {
+            out.push(format!(
+                "cell {}: conflict: {} changed differently on both sides; kept local's",
+                k + 1,
+                f.path
+            ));
+        }
+        if c.cell_conflict == Some(model::CellConflict::Moved) {
+            out.push(format!(
+                "cell {}: conflict: moved to different places on both sides; shown at local's place",
+                k + 1
+            ));
+        }
+    }
+    out
 }
 
 /// Merges three parsed notebooks of the same major version into a value.

@@ -82,6 +82,8 @@ pub enum CellConflict {
         /// The side that deleted the cell.
         deleted_by: Side,
     },
+    /// Both sides moved the cell, to different places; it is shown at local's.
+    Moved,
 }
 
 /// One merged cell.

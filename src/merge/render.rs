@@ -198,18 +198,27 @@ fn render_cell(c: &MergedCell, opts: &Options) -> Map<String, Value> {
         }
         let value = text_value(&text, cell.get(c.source_key));
         cell.insert(c.source_key.to_string(), value);
-        let mut r = Map::new();
-        match c.cell_conflict {
-            Some(CellConflict::DeletedEdited { deleted_by }) => {
-                r.insert("kind".into(), Value::String("deleted-edited".into()));
-                r.insert("deleted_by".into(), Value::String(deleted_by.name().into()));
-            }
-            None => {
-                r.insert("kind".into(), Value::String("source".into()));
-                r.insert("hunks".into(), Value::from(sc.hunks));
-            }
+        if !matches!(c.cell_conflict, Some(CellConflict::DeletedEdited { .. })) {
+            let mut r = Map::new();
+            r.insert("kind".into(), Value::String("source".into()));
+            r.insert("hunks".into(), Value::from(sc.hunks));
+            records.push(Value::Object(r));
         }
-        records.push(Value::Object(r));
+    }
+    match c.cell_conflict {
+        Some(CellConflict::DeletedEdited { deleted_by }) => {
+            let mut r = Map::new();
+            r.insert("kind".into(), Value::String("deleted-edited".into()));
+            r.insert("deleted_by".into(), Value::String(deleted_by.name().into()));
+            records.push(Value::Object(r));
+        }
+        Some(CellConflict::Moved) => {
+            let mut r = Map::new();
+            r.insert("kind".into(), Value::String("moved".into()));
+            r.insert("shown_at".into(), Value::String("local".into()));
+            records.push(Value::Object(r));
+        }
+        None => {}
     }
     records.extend(c.field_conflicts.iter().map(field_record));
     if !records.is_empty() {
