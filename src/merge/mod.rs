@@ -103,36 +103,28 @@ pub fn merge_bytes(inputs: Inputs<'_>, opts: &Options) -> Outcome {
         return take(remote);
     }
     let parsed = [inputs.base, inputs.local, inputs.remote].map(|(b, n)| Notebook::parse(b, n));
-    let reason = match &parsed {
-        [Ok(b), Ok(l), Ok(r)] => {
-            if b.major == l.major && l.major == r.major {
-                None
-            } else {
-                Some(format!(
-                    "nbformat versions differ (base {}, local {}, remote {})",
-                    b.major, l.major, r.major
-                ))
-            }
+    let reason = match parsed {
+        [Ok(b), Ok(l), Ok(r)] if b.major == l.major && l.major == r.major => {
+            return merge_parsed(&b, &l, &r, opts)
         }
-        _ => parsed
-            .iter()
-            .find_map(|p| p.as_ref().err())
-            .map(ToString::to_string),
+        [Ok(b), Ok(l), Ok(r)] => format!(
+            "nbformat versions differ (base {}, local {}, remote {})",
+            b.major, l.major, r.major
+        ),
+        [Err(e), _, _] | [_, Err(e), _] | [_, _, Err(e)] => e.to_string(),
     };
-    if let Some(reason) = reason {
-        let m = fallback::line_merge(base, local, remote, opts);
-        return Outcome {
-            bytes: m.bytes,
-            conflicts: m.conflicts,
-            notes: Vec::new(),
-            fallback: Some(reason),
-        };
+    let m = fallback::line_merge(base, local, remote, opts);
+    Outcome {
+        bytes: m.bytes,
+        conflicts: m.conflicts,
+        notes: Vec::new(),
+        fallback: Some(reason),
     }
-    let [Ok(b), Ok(l), Ok(r)] = parsed else {
-        unreachable!("all three parsed, checked above")
-    };
-    let result = merge_notebooks(&b, &l, &r, opts);
-    let nb = render::render(&result, &l, opts);
+}
+
+fn merge_parsed(b: &Notebook, l: &Notebook, r: &Notebook, opts: &Options) -> Outcome {
+    let result = merge_notebooks(b, l, r, opts);
+    let nb = render::render(&result, l, opts);
     let mut notes: Vec<String> = result
         .resolutions
         .iter()
