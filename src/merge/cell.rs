@@ -111,7 +111,7 @@ pub fn merge_cell(
             .cloned()
             .unwrap_or_else(|| Value::String(String::new())),
     };
-    put(&mut map, source_key, source_value, local.map);
+    put(&mut map, source_key, source_value);
 
     // Outputs and execution count.
     if cell_type == "code" {
@@ -120,7 +120,7 @@ pub fn merge_cell(
             Run::Take(cell) => {
                 for k in ["outputs", exec_key] {
                     match cell.map.get(k) {
-                        Some(v) => put(&mut map, k, v.clone(), local.map),
+                        Some(v) => put(&mut map, k, v.clone()),
                         None => {
                             map.remove(k);
                         }
@@ -128,11 +128,11 @@ pub fn merge_cell(
                 }
             }
             Run::Clear => {
-                put(&mut map, "outputs", Value::Array(Vec::new()), local.map);
-                put(&mut map, exec_key, Value::Null, local.map);
+                put(&mut map, "outputs", Value::Array(Vec::new()));
+                put(&mut map, exec_key, Value::Null);
             }
             Run::Conflict(outputs) => {
-                put(&mut map, "outputs", Value::Array(outputs), local.map);
+                put(&mut map, "outputs", Value::Array(outputs));
                 d.conflicts.push(FieldConflict {
                     path: "outputs".into(),
                     base: None,
@@ -148,7 +148,7 @@ pub fn merge_cell(
 
     // Id: local's (ids are how the cells were matched).
     if let Some(id) = local.map.get("id").or_else(|| remote.map.get("id")) {
-        put(&mut map, "id", id.clone(), local.map);
+        put(&mut map, "id", id.clone());
     }
     notes.extend(d.notes);
     MergedCell {
@@ -160,9 +160,8 @@ pub fn merge_cell(
     }
 }
 
-/// Inserts `key`, at local's position when local has it (`Map::insert` keeps
-/// the position of an existing key).
-fn put(map: &mut Map<String, Value>, key: &str, value: Value, _local: &Map<String, Value>) {
+/// Sets `key`; an existing key keeps its place (local's key order).
+fn put(map: &mut Map<String, Value>, key: &str, value: Value) {
     map.insert(key.to_string(), value);
 }
 
