@@ -15,6 +15,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let env = |k: &str| std::env::var(k).ok();
     match cli.command {
         Some(Command::Merge(args)) => crate::merge::cli::run(args, out, err),
+        Some(Command::MergeDriver(args)) => crate::merge::cli::run_driver(args, err),
         None => run_diff(&cli.diff, false, &env, out, err),
     }
 }
@@ -27,12 +28,10 @@ pub fn run_stdio(cli: Cli) -> Exit {
     let stdout = io::stdout();
     let tty = stdout.is_terminal();
     let env = |k: &str| std::env::var(k).ok();
-    let args = match cli.command {
-        Some(Command::Merge(args)) => {
-            return crate::merge::cli::run(args, &mut stdout.lock(), &mut err)
-        }
-        None => cli.diff,
-    };
+    if cli.command.is_some() {
+        return run(cli, &mut stdout.lock(), &mut err);
+    }
+    let args = cli.diff;
     let pager = if tty && !args.no_pager {
         render::pager::pager_command(&env)
     } else {

@@ -27,6 +27,9 @@ pub struct Cli {
 pub enum Command {
     /// Three-way merge of notebooks: BASE LOCAL REMOTE.
     Merge(crate::merge::cli::MergeArgs),
+    /// git merge driver: BASE(%O) LOCAL(%A) REMOTE(%B) [MARKER_SIZE(%L)] [PATH(%P)];
+    /// writes the result into LOCAL.
+    MergeDriver(crate::merge::cli::DriverArgs),
 }
 
 /// Arguments of the diff command (`nbdiff OLD NEW`).

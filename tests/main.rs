@@ -1,5 +1,7 @@
-//! The one integration-test binary: runs the real `nbdiff` and the library.
+//! The one integration-test binary: each area's tests live in their own module.
 
 mod bad_input;
 mod diff_cli;
+mod merge_fixtures;
+mod merge_git;
 mod round_trip;
