@@ -24,4 +24,10 @@ pub struct Cli {
 pub enum Command {
     /// Three-way merge of notebooks: BASE LOCAL REMOTE.
     Merge(crate::merge::cli::MergeArgs),
+    /// Set up (--enable) or remove (--disable) nbdiff as git's driver for *.ipynb.
+    ConfigGit(crate::git::cli::ConfigGitArgs),
+    /// git's external diff entry point (diff.nbdiff.command); always exits 0.
+    DiffDriver(crate::git::cli::DiffDriverArgs),
+    /// Print a notebook as stable text (git's textconv, diff.nbdiff.textconv).
+    Show(crate::git::cli::ShowArgs),
 }

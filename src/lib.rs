@@ -7,5 +7,6 @@ pub mod app;
 pub mod cli;
 pub mod diff;
 pub mod exit;
+pub mod git;
 pub mod merge;
 pub mod notebook;
