@@ -1,41 +1,164 @@
 //! Runs a parsed command line against `impl Write` streams and returns the
 //! exit code; `main` only wires in stdout/stderr and exits.
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, DiffArgs};
+use crate::diff::{diff_notebooks, DiffOptions};
 use crate::exit::Exit;
-use std::io::Write;
+use crate::notebook::Notebook;
+use crate::render;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 
-/// Arguments of the diff command (`nbdiff OLD NEW`).
-#[derive(Debug, clap::Args)]
-pub struct DiffArgs {
-    /// The two notebooks to compare; or revisions and paths (`nbdiff`,
-    /// `nbdiff REV`, `nbdiff REV1 REV2 [-- PATH…]`), diffing every changed
-    /// notebook like `git diff`.
-    pub paths: Vec<std::path::PathBuf>,
-    /// Compare the index with HEAD (or with REV), like `git diff --cached`.
-    #[arg(long, visible_alias = "staged")]
-    pub cached: bool,
-    /// Paths after `--`, limiting a revision diff.
-    #[arg(last = true)]
-    pub pathspec: Vec<std::path::PathBuf>,
-}
-
-/// Runs the command line. Errors are written to `err`; the exit code is returned.
+/// Runs the command line (no terminal: no pager, colour only if forced).
+/// Errors are written to `err`; the exit code is returned.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let env = |k: &str| std::env::var(k).ok();
     match cli.command {
         Some(Command::Merge(args)) => crate::merge::cli::run(args, out, err),
         Some(Command::ConfigGit(args)) => crate::git::cli::run_config_git(args, out, err),
         Some(Command::DiffDriver(args)) => crate::git::cli::run_diff_driver(args, out, err),
         Some(Command::Show(args)) => crate::git::cli::run_show(args, out, err),
-        None if crate::git::cli::wants_revisions(&cli.diff.paths, cli.diff.cached) => {
-            let d = &cli.diff;
-            crate::git::cli::run_revisions(&d.paths, &d.pathspec, d.cached, out, err)
-        }
-        None => run_diff(cli.diff, out, err),
+        None => run_diff(&cli.diff, false, &env, out, err),
     }
 }
 
-fn run_diff(args: DiffArgs, _out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    let _ = writeln!(err, "nbdiff: diff of {:?} not implemented yet", args.paths);
-    Exit::Error
+/// Runs the command line on the process's stdout and stderr: decides colour
+/// from the terminal and pages like git when stdout is a terminal.
+pub fn run_stdio(cli: Cli) -> Exit {
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    let stdout = io::stdout();
+    let tty = stdout.is_terminal();
+    let env = |k: &str| std::env::var(k).ok();
+    let args = match cli.command {
+        Some(Command::Merge(args)) => {
+            return crate::merge::cli::run(args, &mut stdout.lock(), &mut err)
+        }
+        Some(Command::ConfigGit(a)) => {
+            return crate::git::cli::run_config_git(a, &mut stdout.lock(), &mut err)
+        }
+        Some(Command::DiffDriver(a)) => {
+            return crate::git::cli::run_diff_driver(a, &mut stdout.lock(), &mut err)
+        }
+        Some(Command::Show(a)) => {
+            return crate::git::cli::run_show(a, &mut stdout.lock(), &mut err)
+        }
+        None => cli.diff,
+    };
+    let pager = if tty && !args.no_pager {
+        render::pager::pager_command(&env)
+    } else {
+        None
+    };
+    if let Some(cmd) = pager {
+        if let Ok(mut child) = render::pager::spawn(&cmd) {
+            let code = match child.stdin.take() {
+                Some(stdin) => {
+                    let mut w = io::BufWriter::with_capacity(1 << 16, stdin);
+                    let code = run_diff(&args, true, &env, &mut w, &mut err);
+                    let _ = w.flush();
+                    code
+                }
+                None => Exit::Error,
+            };
+            let _ = child.wait();
+            return code;
+        }
+    }
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let code = run_diff(&args, tty, &env, &mut out, &mut err);
+    match out.flush() {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            let _ = writeln!(err, "nbdiff: cannot write output: {e}");
+            Exit::Error
+        }
+        _ => code,
+    }
+}
+
+/// The two files to compare: `OLD NEW`, or git's 7 external-diff arguments.
+fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
+    match paths {
+        [a, b] => Some((a, b)),
+        [_, a, _, _, b, _, _] => Some((a, b)),
+        _ => None,
+    }
+}
+
+/// Options of the semantic diff from the command line.
+pub fn diff_options(args: &DiffArgs) -> DiffOptions {
+    DiffOptions {
+        ignore_outputs: args.ignore_outputs,
+        ignore_metadata: args.ignore_metadata,
+        ignore_ids: args.ignore_ids,
+        ignore_whitespace: args.ignore_whitespace,
+        show_all: args.show_all,
+    }
+}
+
+fn run_diff(
+    args: &DiffArgs,
+    tty: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
+    if crate::git::cli::wants_revisions(&args.paths, args.cached) {
+        let color = render::color::use_color(args.color, tty, env);
+        return crate::git::cli::run_revisions(args, color, out, err);
+    }
+    let Some((old_path, new_path)) = diff_paths(&args.paths) else {
+        let _ = writeln!(
+            err,
+            "nbdiff: expected two notebooks (OLD NEW), got {} argument(s); see `nbdiff --help`",
+            args.paths.len()
+        );
+        return Exit::Error;
+    };
+    let load = |p: &PathBuf| Notebook::read(p);
+    let (old, new) = match (load(old_path), load(new_path)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            let _ = writeln!(err, "nbdiff: {e}");
+            return Exit::Error;
+        }
+    };
+    let color = render::color::use_color(args.color, tty, env);
+    let result = if args.json {
+        let diff = crate::diff::nbdime::diff(&old, &new);
+        let differs = diff.as_array().is_some_and(|d| !d.is_empty());
+        render::json::render(&diff, out).map(|()| differs)
+    } else {
+        let opts = diff_options(args);
+        let diff = diff_notebooks(&old, &new, &opts);
+        let r = if args.stat {
+            render::stat::render(&diff, out)
+        } else {
+            let topts = render::terminal::TerminalOptions {
+                color,
+                context: args.context,
+                outputs: args.outputs,
+                old_name: old_path.display().to_string(),
+                new_name: new_path.display().to_string(),
+            };
+            render::terminal::render(&diff, &topts, out)
+        };
+        r.map(|()| !diff.is_empty())
+    };
+    let result = result.and_then(|d| out.flush().map(|()| d));
+    match result {
+        Ok(differs) => {
+            if args.exit_code && differs {
+                Exit::Differences
+            } else {
+                Exit::Ok
+            }
+        }
+        // `nbdiff … | head`: the reader went away; that is not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok,
+        Err(e) => {
+            let _ = writeln!(err, "nbdiff: cannot write output: {e}");
+            Exit::Error
+        }
+    }
 }

@@ -1,6 +1,9 @@
 //! Command-line arguments (clap). Only parsing lives here; `app` runs them.
 
+use crate::render::color::ColorChoice;
+use crate::render::terminal::OutputMode;
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 
 /// Semantic diff and merge for Jupyter notebooks.
 #[derive(Debug, Parser)]
@@ -16,7 +19,7 @@ pub struct Cli {
     pub command: Option<Command>,
     /// Options of the diff (the default command).
     #[command(flatten)]
-    pub diff: crate::app::DiffArgs,
+    pub diff: DiffArgs,
 }
 
 /// The subcommands.
@@ -30,4 +33,59 @@ pub enum Command {
     DiffDriver(crate::git::cli::DiffDriverArgs),
     /// Print a notebook as stable text (git's textconv, diff.nbdiff.textconv).
     Show(crate::git::cli::ShowArgs),
+}
+
+/// Arguments of the diff command (`nbdiff OLD NEW`).
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = crate::diff::options::VOLATILE_HELP)]
+pub struct DiffArgs {
+    /// The two notebooks to compare: OLD NEW (or the 7 arguments git passes
+    /// to an external diff driver: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE).
+    /// Otherwise revisions and paths, diffing every changed notebook like
+    /// `git diff`: none (working tree vs index), REV (vs working tree),
+    /// REV1 REV2 or REV1..REV2.
+    #[arg(value_name = "OLD NEW")]
+    pub paths: Vec<PathBuf>,
+    /// Compare the index with HEAD (or with REV), like `git diff --cached`.
+    #[arg(long, visible_alias = "staged")]
+    pub cached: bool,
+    /// Paths after `--`, limiting a revision diff.
+    #[arg(last = true, value_name = "PATH")]
+    pub pathspec: Vec<PathBuf>,
+    /// Print the diff in nbdime's JSON diff format (complete: nothing ignored).
+    #[arg(long)]
+    pub json: bool,
+    /// Print a summary of changed cells and outputs.
+    #[arg(long)]
+    pub stat: bool,
+    /// Exit with 1 when the notebooks differ, 0 when equal.
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Lines of context around source changes.
+    #[arg(short = 'U', long = "unified", value_name = "N", default_value_t = 3)]
+    pub context: usize,
+    /// Do not compare outputs.
+    #[arg(long)]
+    pub ignore_outputs: bool,
+    /// Do not compare notebook, cell or output metadata.
+    #[arg(long)]
+    pub ignore_metadata: bool,
+    /// Do not compare cell ids (and align cells by content only).
+    #[arg(long)]
+    pub ignore_ids: bool,
+    /// Ignore whitespace when comparing lines.
+    #[arg(short = 'w', long)]
+    pub ignore_whitespace: bool,
+    /// Show everything ignored by default (execution counts, timing, view state).
+    #[arg(short = 'a', long)]
+    pub show_all: bool,
+    /// How to show changed outputs.
+    #[arg(long, value_enum, default_value_t = OutputMode::Summary)]
+    pub outputs: OutputMode,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Do not page the output.
+    #[arg(long)]
+    pub no_pager: bool,
 }

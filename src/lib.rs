@@ -10,3 +10,4 @@ pub mod exit;
 pub mod git;
 pub mod merge;
 pub mod notebook;
+pub mod render;

@@ -4,8 +4,6 @@ use clap::Parser;
 
 fn main() {
     let cli = nbdiff::cli::Cli::parse();
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let code = nbdiff::app::run(cli, &mut stdout.lock(), &mut stderr.lock());
+    let code = nbdiff::app::run_stdio(cli);
     std::process::exit(code.code());
 }

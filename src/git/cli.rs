@@ -91,6 +91,7 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
     let env = color::Env::from_process();
     let opts = DiffOptions {
         color: color::decide(args.color, &env, color::git_colorbool),
+        ..DiffOptions::default()
     };
     super::driver::run(&args.args, &opts, out, err);
     let _ = out.flush();
@@ -122,26 +123,46 @@ pub fn run_show(args: ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exi
     Exit::Ok
 }
 
-/// True when the default command's arguments name revisions rather than two
-/// files: anything but exactly two existing files (or `--cached`).
+/// True when the default command's arguments name revisions rather than
+/// files: anything but exactly two existing files or git's 7 external-diff
+/// arguments (or whenever `--cached` is given).
 pub fn wants_revisions(paths: &[PathBuf], cached: bool) -> bool {
-    cached || !(paths.len() == 2 && paths.iter().all(|p| p.is_file()))
+    let files = |ps: &[&PathBuf]| {
+        ps.iter()
+            .all(|p| p.is_file() || p.as_os_str() == "/dev/null")
+    };
+    cached
+        || match paths {
+            [a, b] => !files(&[a, b]),
+            [_, a, _, _, b, _, _] => !files(&[a, b]),
+            _ => true,
+        }
 }
 
-/// Runs the revision form of the default command.
+/// Runs the revision form of the default command with the diff's options;
+/// `color` was decided by the caller.
 pub fn run_revisions(
-    paths: &[PathBuf],
-    after_dashdash: &[PathBuf],
-    cached: bool,
+    args: &crate::cli::DiffArgs,
+    color: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
-    use std::io::IsTerminal;
-    let env = color::Env::from_process();
+    if args.json {
+        let _ = writeln!(err, "nbdiff: --json compares two files (nbdiff --json OLD NEW); it is not available for revisions");
+        return Exit::Error;
+    }
     let opts = DiffOptions {
-        color: color::decide(ColorChoice::Auto, &env, |_| std::io::stdout().is_terminal()),
+        color,
+        diff: crate::app::diff_options(args),
+        context: args.context,
+        outputs: args.outputs,
+        stat: args.stat,
     };
-    let args: Vec<OsString> = paths.iter().map(|p| p.as_os_str().to_owned()).collect();
+    let revs: Vec<OsString> = args
+        .paths
+        .iter()
+        .map(|p| p.as_os_str().to_owned())
+        .collect();
     let cwd = match std::env::current_dir() {
         Ok(c) => c,
         Err(e) => {
@@ -149,8 +170,9 @@ pub fn run_revisions(
             return Exit::Error;
         }
     };
-    match super::revs::run(&cwd, &args, after_dashdash, cached, &opts, out) {
-        Ok(()) => Exit::Ok,
+    match super::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
+        Ok(true) if args.exit_code => Exit::Differences,
+        Ok(_) => Exit::Ok,
         Err(e) => {
             let _ = writeln!(err, "nbdiff: {e}");
             Exit::Error

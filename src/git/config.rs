@@ -428,7 +428,10 @@ pub fn disable(
         if left_when_run.is_none() {
             // git ≥ 2.46 drops a section with its last key; older git leaves an
             // empty `[diff "nbdiff"]` behind. Remove it if it is still there.
-            writeln!(out, "git config {flag} --remove-section {section}   # if still there")?;
+            writeln!(
+                out,
+                "git config {flag} --remove-section {section}   # if still there"
+            )?;
             if !dry_run {
                 let _ = git.run(&["config", flag, "--remove-section", section]);
             }

@@ -131,12 +131,13 @@ fn read_side(
 
 /// Diffs two sides: a notebook diff when every present side is a notebook,
 /// otherwise a line diff (or `Binary files … differ`) after a one-line note.
+/// Returns whether the sides differ.
 pub fn diff_pair(
     old: Option<Input<'_>>,
     new: Option<Input<'_>>,
     opts: &DiffOptions,
     out: &mut dyn Write,
-) -> io::Result<()> {
+) -> io::Result<bool> {
     let parse = |side: Option<Input<'_>>| side.map(|s| Notebook::parse(s.bytes, s.label));
     let (old_nb, new_nb) = (parse(old), parse(new));
     match (&old_nb, &new_nb) {
@@ -165,7 +166,8 @@ pub fn diff_pair(
                 .unwrap_or_default();
             let reason = super::sanitize::sanitize(&reason).into_owned();
             writeln!(out, "nbdiff: {reason}; showing a line diff")?;
-            line_diff(old, new, opts.color, out)
+            line_diff(old, new, opts.color, out)?;
+            Ok(old.map(|s| s.bytes) != new.map(|s| s.bytes))
         }
     }
 }

@@ -158,7 +158,7 @@ pub fn run(
     cached: bool,
     opts: &DiffOptions,
     out: &mut dyn Write,
-) -> Result<(), RevError> {
+) -> Result<bool, RevError> {
     let repo =
         gix::discover_with_environment_overrides(cwd).map_err(|e| RevError::NotARepository {
             dir: cwd.display().to_string(),
@@ -239,6 +239,7 @@ pub fn run(
         });
     }
     let changes = changes(&repo, &mode, &pathspec)?;
+    let mut differs = false;
     for change in &changes {
         let old = load(&repo, change.path.as_ref(), change.old.as_ref())?;
         let new = load(&repo, change.path.as_ref(), change.new.as_ref())?;
@@ -256,12 +257,13 @@ pub fn run(
             opts,
             out,
         );
-        if written.is_err() {
+        match written {
+            Ok(d) => differs |= d,
             // The reader went away (a closed pager): stop quietly.
-            return Ok(());
+            Err(_) => return Ok(differs),
         }
     }
-    Ok(())
+    Ok(differs)
 }
 
 /// Turns a path relative to the current directory into a repository-relative one.

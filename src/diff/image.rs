@@ -1,0 +1,156 @@
+//! Summaries of binary (base64) output data and attachments: byte size,
+//! pixel size read from the PNG / JPEG / GIF header, and a short hash.
+//! The base64 text is borrowed, never copied whole.
+
+use base64::Engine;
+use serde_json::Value;
+use std::hash::Hasher;
+
+/// What the diff says about one image (or other binary blob).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageInfo {
+    /// Decoded size in bytes (text size for SVG).
+    pub bytes: usize,
+    /// Width × height in pixels, when the header could be read.
+    pub pixels: Option<(u32, u32)>,
+    /// A short content hash (8 hex digits).
+    pub hash: String,
+}
+
+/// True for MIME types summarized rather than diffed as text.
+pub fn is_binary_mime(mime: &str) -> bool {
+    mime.starts_with("image/") || mime == "application/pdf" || mime.starts_with("video/")
+}
+
+/// The string parts of a multiline JSON string field (a string or a list).
+fn parts(value: &Value) -> impl Iterator<Item = &str> {
+    let (single, list) = match value {
+        Value::String(s) => (Some(s.as_str()), None),
+        Value::Array(items) => (None, Some(items.iter().filter_map(Value::as_str))),
+        _ => (None, None),
+    };
+    single.into_iter().chain(list.into_iter().flatten())
+}
+
+/// Summarizes a binary MIME value (base64 text, or SVG text).
+pub fn summarize(mime: &str, value: &Value) -> ImageInfo {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut chars = 0usize;
+    for part in parts(value) {
+        hasher.write(part.as_bytes());
+        if mime.starts_with("image/svg") {
+            chars += part.len();
+        } else {
+            for &b in part.as_bytes() {
+                if b != b'=' && !b.is_ascii_whitespace() {
+                    chars += 1;
+                }
+            }
+        }
+    }
+    let hash = format!("{:08x}", hasher.finish() as u32);
+    if mime.starts_with("image/svg") {
+        return ImageInfo {
+            bytes: chars,
+            pixels: None,
+            hash,
+        };
+    }
+    ImageInfo {
+        // Padding (`=`) is not counted: 4 base64 characters carry 3 bytes.
+        bytes: chars * 3 / 4,
+        pixels: header(value).and_then(|h| pixel_size(&h)),
+        hash,
+    }
+}
+
+/// Decodes the start of the base64 data (enough for image headers).
+fn header(value: &Value) -> Option<Vec<u8>> {
+    const MAX: usize = 256 * 1024;
+    let mut text = Vec::with_capacity(4096);
+    'outer: for part in parts(value) {
+        for &b in part.as_bytes() {
+            if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
+                text.push(b);
+                if text.len() >= MAX {
+                    break 'outer;
+                }
+            }
+        }
+    }
+    text.truncate(text.len() / 4 * 4);
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(&text)
+        .ok()
+}
+
+/// Width and height from a PNG, GIF or JPEG header.
+pub fn pixel_size(b: &[u8]) -> Option<(u32, u32)> {
+    let be16 = |i: usize| Some(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?]) as u32);
+    if b.starts_with(b"\x89PNG\r\n\x1a\n") && b.get(12..16) == Some(b"IHDR") {
+        let w = u32::from_be_bytes(b.get(16..20)?.try_into().ok()?);
+        let h = u32::from_be_bytes(b.get(20..24)?.try_into().ok()?);
+        return Some((w, h));
+    }
+    if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
+        let w = u16::from_le_bytes([*b.get(6)?, *b.get(7)?]) as u32;
+        let h = u16::from_le_bytes([*b.get(8)?, *b.get(9)?]) as u32;
+        return Some((w, h));
+    }
+    if b.starts_with(&[0xFF, 0xD8]) {
+        let mut i = 2;
+        while i + 3 < b.len() {
+            if b[i] != 0xFF {
+                return None;
+            }
+            let marker = b[i + 1];
+            if marker == 0xFF {
+                i += 1;
+                continue;
+            }
+            if marker == 0x01 || (0xD0..=0xD9).contains(&marker) {
+                i += 2;
+                continue;
+            }
+            let len = be16(i + 2)? as usize;
+            let is_sof = (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker);
+            if is_sof {
+                let h = be16(i + 5)?;
+                let w = be16(i + 7)?;
+                return Some((w, h));
+            }
+            i += 2 + len;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn png_gif_and_jpeg_sizes_are_read() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend_from_slice(&640u32.to_be_bytes());
+        png.extend_from_slice(&480u32.to_be_bytes());
+        assert_eq!(pixel_size(&png), Some((640, 480)));
+        let gif = b"GIF89a\x20\x03\x58\x02";
+        assert_eq!(pixel_size(gif), Some((800, 600)));
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0x01, 0xE0, 0x02, 0x80,
+        ];
+        assert_eq!(pixel_size(&jpeg), Some((640, 480)));
+    }
+
+    #[test]
+    fn base64_png_is_summarized() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend_from_slice(&3u32.to_be_bytes());
+        png.extend_from_slice(&2u32.to_be_bytes());
+        let text = base64::engine::general_purpose::STANDARD.encode(&png);
+        let info = summarize("image/png", &Value::String(format!("{text}\n")));
+        assert_eq!(info.pixels, Some((3, 2)));
+        assert_eq!(info.bytes, png.len());
+    }
+}

@@ -1,0 +1,393 @@
+//! Comparing the outputs of two versions of a cell.
+//!
+//! Outputs are aligned by index when the counts match, otherwise by a diff
+//! of output hashes; then each changed pair is compared by kind: text-like
+//! content as a line diff, images and other binary data as summaries.
+
+use super::image::{is_binary_mime, summarize, ImageInfo};
+use super::json::{changes, JsonChange};
+use super::lines::TextDiff;
+use super::options::DiffOptions;
+use crate::notebook::{join_text, Output, OutputKind};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::hash::Hasher;
+
+/// What changed in one output position.
+#[derive(Debug, Clone)]
+pub struct OutputChange<'a> {
+    /// 0-based index in the old cell's outputs (`None`: added).
+    pub old_index: Option<usize>,
+    /// 0-based index in the new cell's outputs (`None`: removed).
+    pub new_index: Option<usize>,
+    /// A short description of the output: `stream stdout`, `error`, a MIME type.
+    pub label: String,
+    /// The changed parts.
+    pub parts: Vec<OutputPart<'a>>,
+}
+
+/// One changed part of an output.
+#[derive(Debug, Clone)]
+pub enum OutputPart<'a> {
+    /// Text content (stream text, traceback, a text MIME type) as a line diff.
+    Text {
+        /// What the text is: `text`, `traceback`, or the MIME type.
+        what: String,
+        /// The line diff.
+        diff: TextDiff<'a>,
+    },
+    /// Binary content (images, PDF): summaries of both sides.
+    Binary {
+        /// The MIME type.
+        mime: String,
+        /// The old data, if any.
+        old: Option<ImageInfo>,
+        /// The new data, if any.
+        new: Option<ImageInfo>,
+    },
+    /// Any other field (metadata, stream name, execution count).
+    Field(JsonChange<'a>),
+}
+
+/// Removes ANSI colour sequences (SGR: `ESC [ … m`) from output text; they
+/// style a terminal and are not content. Other escape sequences are kept for
+/// the renderer to show visibly. Borrows when there are none.
+pub fn strip_ansi(text: &str) -> Cow<'_, str> {
+    if !text.contains('\x1b') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\x1b') {
+        out.push_str(&rest[..at]);
+        let seq = &rest[at..];
+        let sgr_len = seq.strip_prefix("\x1b[").and_then(|body| {
+            let end = body.find(|c: char| !(c.is_ascii_digit() || c == ';' || c == ':'))?;
+            (body.as_bytes()[end] == b'm').then_some(2 + end + 1)
+        });
+        match sgr_len {
+            Some(n) => rest = &seq[n..],
+            None => {
+                out.push('\x1b');
+                rest = &seq[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Keys of an output object ignored under `opts`.
+fn ignored_key(key: &str, opts: &DiffOptions) -> bool {
+    (!opts.show_all && (key == "execution_count" || key == "prompt_number"))
+        || (opts.ignore_metadata && key == "metadata")
+}
+
+/// Equality of two outputs modulo the ignored fields.
+pub fn outputs_equal(a: &Map<String, Value>, b: &Map<String, Value>, opts: &DiffOptions) -> bool {
+    if a == b {
+        return true;
+    }
+    let keys_a = a.iter().filter(|(k, _)| !ignored_key(k, opts));
+    let keys_b = b.iter().filter(|(k, _)| !ignored_key(k, opts)).count();
+    let mut n = 0;
+    for (k, v) in keys_a {
+        n += 1;
+        if b.get(k) != Some(v) {
+            return false;
+        }
+    }
+    n == keys_b
+}
+
+/// Hashes a JSON value (keys in order).
+pub fn hash_value(v: &Value, h: &mut impl Hasher) {
+    match v {
+        Value::Null => h.write_u8(0),
+        Value::Bool(b) => h.write_u8(1 + *b as u8),
+        Value::Number(n) => {
+            h.write_u8(3);
+            h.write(n.to_string().as_bytes());
+        }
+        Value::String(s) => {
+            h.write_u8(4);
+            h.write(s.as_bytes());
+            h.write_u8(0xff);
+        }
+        Value::Array(items) => {
+            h.write_u8(5);
+            h.write_usize(items.len());
+            for item in items {
+                hash_value(item, h);
+            }
+        }
+        Value::Object(map) => {
+            h.write_u8(6);
+            h.write_usize(map.len());
+            for (k, item) in map {
+                h.write(k.as_bytes());
+                h.write_u8(0xff);
+                hash_value(item, h);
+            }
+        }
+    }
+}
+
+fn output_hash(o: &Output<'_>, opts: &DiffOptions) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (k, v) in o.map {
+        if !ignored_key(k, opts) {
+            h.write(k.as_bytes());
+            hash_value(v, &mut h);
+        }
+    }
+    h.finish()
+}
+
+/// Compares two output lists; only changed positions are returned.
+pub fn compare<'a>(
+    old: &[Output<'a>],
+    new: &[Output<'a>],
+    opts: &DiffOptions,
+) -> Vec<OutputChange<'a>> {
+    let mut out = Vec::new();
+    let pair = |i: Option<usize>, j: Option<usize>, out: &mut Vec<OutputChange<'a>>| {
+        let a = i.map(|i| old[i]);
+        let b = j.map(|j| new[j]);
+        if let (Some(a), Some(b)) = (a, b) {
+            if outputs_equal(a.map, b.map, opts) {
+                return;
+            }
+        }
+        let change = describe(a, b, opts, i, j);
+        if !change.parts.is_empty() {
+            out.push(change);
+        }
+    };
+    if old.len() == new.len() {
+        for k in 0..old.len() {
+            pair(Some(k), Some(k), &mut out);
+        }
+        return out;
+    }
+    let hashes_a: Vec<u64> = old.iter().map(|o| output_hash(o, opts)).collect();
+    let hashes_b: Vec<u64> = new.iter().map(|o| output_hash(o, opts)).collect();
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &hashes_a, &hashes_b);
+    for op in ops {
+        let (_, ra, rb) = op.as_tag_tuple();
+        if matches!(op, similar::DiffOp::Equal { .. }) {
+            continue;
+        }
+        let (mut i, mut j) = (ra.start, rb.start);
+        while i < ra.end || j < rb.end {
+            let same_type =
+                i < ra.end && j < rb.end && old[i].output_type() == new[j].output_type();
+            if same_type {
+                pair(Some(i), Some(j), &mut out);
+                i += 1;
+                j += 1;
+            } else if i < ra.end {
+                pair(Some(i), None, &mut out);
+                i += 1;
+            } else {
+                pair(None, Some(j), &mut out);
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// A short description of an output: `stream stdout`, `error`, or the main MIME type.
+pub fn label(o: &Output<'_>) -> String {
+    match o.kind() {
+        OutputKind::Stream => format!("stream {}", o.stream_name().unwrap_or("")),
+        OutputKind::Error => "error".into(),
+        OutputKind::ExecuteResult | OutputKind::DisplayData => {
+            let data = o.data();
+            let pick = |pred: &dyn Fn(&str) -> bool| {
+                data.iter()
+                    .find(|(m, _)| pred(m))
+                    .map(|(m, _)| m.to_string())
+            };
+            pick(&|m| m.starts_with("image/"))
+                .or_else(|| pick(&|m| m == "text/html"))
+                .or_else(|| pick(&|m| m == "text/plain"))
+                .or_else(|| data.first().map(|(m, _)| m.to_string()))
+                .unwrap_or_else(|| o.output_type().to_string())
+        }
+        OutputKind::Other => o.output_type().to_string(),
+    }
+}
+
+fn error_text<'a>(o: &Output<'a>) -> Cow<'a, str> {
+    match o.error() {
+        Some((head, tb)) => {
+            let mut s = head;
+            for line in tb {
+                s.push('\n');
+                s.push_str(line);
+            }
+            Cow::Owned(strip_ansi(&s).into_owned())
+        }
+        None => Cow::Borrowed(""),
+    }
+}
+
+fn text_cow(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(s) => strip_ansi(s),
+        Cow::Owned(s) => Cow::Owned(strip_ansi(&s).into_owned()),
+    }
+}
+
+/// The text form of a MIME value: joined lines, or pretty JSON.
+fn mime_text(value: Option<&Value>) -> Cow<'_, str> {
+    match value {
+        None | Some(Value::String(_)) => join_text(value),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => join_text(value),
+        Some(other) => Cow::Owned(serde_json::to_string_pretty(other).unwrap_or_default()),
+    }
+}
+
+fn describe<'a>(
+    a: Option<Output<'a>>,
+    b: Option<Output<'a>>,
+    opts: &DiffOptions,
+    old_index: Option<usize>,
+    new_index: Option<usize>,
+) -> OutputChange<'a> {
+    let ws = opts.ignore_whitespace;
+    let shown = b.or(a).map(|o| label(&o)).unwrap_or_default();
+    let mut parts = Vec::new();
+    let kind = b.or(a).map(|o| o.kind()).unwrap_or(OutputKind::Other);
+    let empty = Cow::Borrowed("");
+    match kind {
+        OutputKind::Stream => {
+            let ta = a.map_or(empty.clone(), |o| text_cow(o.text()));
+            let tb = b.map_or(empty.clone(), |o| text_cow(o.text()));
+            if ta != tb {
+                let diff = TextDiff::new(ta, tb, ws);
+                if !diff.is_unchanged() {
+                    parts.push(OutputPart::Text {
+                        what: "text".into(),
+                        diff,
+                    });
+                }
+            }
+        }
+        OutputKind::Error => {
+            let ta = a.map_or(empty.clone(), |o| error_text(&o));
+            let tb = b.map_or(empty.clone(), |o| error_text(&o));
+            if ta != tb {
+                let diff = TextDiff::new(ta, tb, ws);
+                if !diff.is_unchanged() {
+                    parts.push(OutputPart::Text {
+                        what: "traceback".into(),
+                        diff,
+                    });
+                }
+            }
+        }
+        _ => {
+            let da = a.map(|o| o.data()).unwrap_or_default();
+            let db = b.map(|o| o.data()).unwrap_or_default();
+            let mut mimes: Vec<&Cow<'a, str>> = da.iter().map(|(m, _)| m).collect();
+            for (m, _) in &db {
+                if !mimes.contains(&m) {
+                    mimes.push(m);
+                }
+            }
+            let get = |d: &[(Cow<'a, str>, &'a Value)], m: &str| {
+                d.iter().find(|(k, _)| k == m).map(|(_, v)| *v)
+            };
+            for m in mimes {
+                let (va, vb) = (get(&da, m), get(&db, m));
+                if va == vb {
+                    continue;
+                }
+                if is_binary_mime(m) {
+                    parts.push(OutputPart::Binary {
+                        mime: m.to_string(),
+                        old: va.map(|v| summarize(m, v)),
+                        new: vb.map(|v| summarize(m, v)),
+                    });
+                } else {
+                    let diff = TextDiff::new(text_cow(mime_text(va)), text_cow(mime_text(vb)), ws);
+                    if !diff.is_unchanged() {
+                        parts.push(OutputPart::Text {
+                            what: m.to_string(),
+                            diff,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    // Other fields, only when both sides exist (a whole added output is its content).
+    if let (Some(a), Some(b)) = (a, b) {
+        let mut fields = Vec::new();
+        let ignored = |path: &str| -> bool {
+            let key = path.split(['.', '[']).next().unwrap_or("");
+            ignored_key(key, opts)
+        };
+        for (k, va) in a.map {
+            if is_content_key(k) {
+                continue;
+            }
+            let mut path = String::new();
+            super::json::push_key(&mut path, k);
+            changes(&mut path, Some(va), b.map.get(k), &ignored, &mut fields);
+        }
+        for (k, vb) in b.map {
+            if !a.map.contains_key(k) && !is_content_key(k) {
+                let mut path = String::new();
+                super::json::push_key(&mut path, k);
+                changes(&mut path, None, Some(vb), &ignored, &mut fields);
+            }
+        }
+        parts.extend(fields.into_iter().map(OutputPart::Field));
+    }
+    OutputChange {
+        old_index,
+        new_index,
+        label: shown,
+        parts,
+    }
+}
+
+/// Keys whose content is compared as text or binary parts above.
+fn is_content_key(k: &str) -> bool {
+    matches!(
+        k,
+        "text"
+            | "data"
+            | "traceback"
+            | "ename"
+            | "evalue"
+            | "html"
+            | "svg"
+            | "png"
+            | "jpeg"
+            | "latex"
+            | "json"
+            | "javascript"
+            | "markdown"
+            | "pdf"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ansi_colours_are_stripped_other_escapes_kept() {
+        assert_eq!(
+            strip_ansi("\x1b[0;31mValueError\x1b[0m: x"),
+            "ValueError: x"
+        );
+        assert_eq!(strip_ansi("\x1b]0;title\x07"), "\x1b]0;title\x07");
+        assert_eq!(strip_ansi("a\x1b[2Jb\x1b["), "a\x1b[2Jb\x1b[");
+    }
+}

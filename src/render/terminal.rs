@@ -1,0 +1,405 @@
+//! The human-readable diff: cell headers, unified source hunks with
+//! word-level highlights, one-line output summaries (or full output diffs),
+//! and metadata as JSON paths.
+
+use super::sanitize::visible;
+use crate::diff::image::ImageInfo;
+use crate::diff::json::JsonChange;
+use crate::diff::lines::{DiffLine, LineTag, TextDiff};
+use crate::diff::output::{OutputChange, OutputPart};
+use crate::diff::{CellDiff, CellStatus, NotebookDiff};
+use std::io::{self, Write};
+
+/// How much of the outputs to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputMode {
+    /// One line per changed output.
+    #[default]
+    Summary,
+    /// Line diffs of changed text outputs.
+    Full,
+    /// Nothing about outputs (they still count as differences).
+    None,
+}
+
+/// Options of the terminal renderer.
+#[derive(Debug, Clone)]
+pub struct TerminalOptions {
+    /// Emit ANSI colours.
+    pub color: bool,
+    /// Lines of context around changes (`-U`).
+    pub context: usize,
+    /// How outputs are shown.
+    pub outputs: OutputMode,
+    /// Name of the old notebook, for the header.
+    pub old_name: String,
+    /// Name of the new notebook, for the header.
+    pub new_name: String,
+}
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const HEADER: &str = "\x1b[1;36m";
+const HUNK: &str = "\x1b[36m";
+const META: &str = "\x1b[33m";
+const DEL: &str = "\x1b[31m";
+const ADD: &str = "\x1b[32m";
+const DEL_WORD: &str = "\x1b[1;97;41m";
+const ADD_WORD: &str = "\x1b[1;97;42m";
+
+struct Painter<'o, W: Write + ?Sized> {
+    out: &'o mut W,
+    color: bool,
+}
+
+impl<W: Write + ?Sized> Painter<'_, W> {
+    fn paint(&mut self, style: &str, text: &str) -> io::Result<()> {
+        if self.color && !text.is_empty() {
+            write!(self.out, "{style}{text}{RESET}")
+        } else {
+            self.out.write_all(text.as_bytes())
+        }
+    }
+
+    fn line(&mut self, style: &str, text: &str) -> io::Result<()> {
+        self.paint(style, text)?;
+        self.out.write_all(b"\n")
+    }
+}
+
+/// Renders the diff; writes nothing when it is empty.
+pub fn render<W: Write + ?Sized>(
+    diff: &NotebookDiff<'_>,
+    opts: &TerminalOptions,
+    out: &mut W,
+) -> io::Result<()> {
+    if diff.is_empty() {
+        return Ok(());
+    }
+    let mut p = Painter {
+        out,
+        color: opts.color,
+    };
+    p.line(
+        BOLD,
+        &format!(
+            "nbdiff {} {}",
+            visible(&opts.old_name),
+            visible(&opts.new_name)
+        ),
+    )?;
+    p.line(BOLD, &format!("--- {}", visible(&opts.old_name)))?;
+    p.line(BOLD, &format!("+++ {}", visible(&opts.new_name)))?;
+    if let Some(((a, b), (c, d))) = diff.format {
+        p.line(META, &format!("nbformat: {a}.{b} → {c}.{d}"))?;
+    }
+    for change in &diff.metadata {
+        p.line(META, &field_line(change))?;
+    }
+    for cell in diff.cells.iter().filter(|c| c.is_interesting()) {
+        render_cell(&mut p, cell, opts)?;
+    }
+    Ok(())
+}
+
+/// The header text of a cell entry, e.g. `── cell 3 [code] modified (moved from 5) ──`.
+pub fn cell_header(cell: &CellDiff<'_>) -> String {
+    let kind = match cell.cell_type {
+        Some((a, b)) => format!("{a} → {b}"),
+        None => cell.cell_type_name().to_string(),
+    };
+    let (number, what) = match cell.status {
+        CellStatus::Added => (cell.new_index, "added"),
+        CellStatus::Deleted => (cell.old_index, "deleted"),
+        CellStatus::Modified => (cell.new_index, "modified"),
+        CellStatus::Unchanged => (cell.new_index, "unchanged"),
+    };
+    let n = number.map_or(0, |n| n + 1);
+    let mut s = if cell.status == CellStatus::Deleted {
+        format!("── old cell {n} [{}] {what}", visible(&kind))
+    } else {
+        format!("── cell {n} [{}] {what}", visible(&kind))
+    };
+    if cell.moved {
+        if let Some(old) = cell.old_index {
+            s.push_str(&format!(" (moved from {})", old + 1));
+        }
+    }
+    s.push_str(" ──");
+    s
+}
+
+fn render_cell<W: Write + ?Sized>(
+    p: &mut Painter<'_, W>,
+    cell: &CellDiff<'_>,
+    opts: &TerminalOptions,
+) -> io::Result<()> {
+    p.line(HEADER, &cell_header(cell))?;
+    if let Some(source) = &cell.source {
+        match cell.status {
+            CellStatus::Added | CellStatus::Deleted => {
+                for line in &source.lines {
+                    diff_line(p, source, line, "")?;
+                }
+            }
+            _ => hunks(p, source, opts.context, "")?,
+        }
+    }
+    for change in &cell.fields {
+        p.line(META, &field_line(change))?;
+    }
+    for a in &cell.attachments {
+        let text = format!(
+            "attachment {} ({}): {}",
+            a.name,
+            a.mime,
+            binary_summary(a.old.as_ref(), a.new.as_ref())
+        );
+        p.line(META, &visible(&text))?;
+    }
+    if opts.outputs != OutputMode::None {
+        for o in &cell.outputs {
+            render_output(p, o, opts)?;
+        }
+    }
+    Ok(())
+}
+
+fn render_output<W: Write + ?Sized>(
+    p: &mut Painter<'_, W>,
+    o: &OutputChange<'_>,
+    opts: &TerminalOptions,
+) -> io::Result<()> {
+    let n = o.new_index.or(o.old_index).map_or(0, |n| n + 1);
+    let head = format!("output {n} ({})", visible(&o.label));
+    let whole = match (o.old_index, o.new_index) {
+        (None, _) => Some("added"),
+        (_, None) => Some("removed"),
+        _ => None,
+    };
+    if opts.outputs == OutputMode::Summary {
+        let mut bits: Vec<String> = Vec::new();
+        for part in &o.parts {
+            let bit = match part {
+                OutputPart::Text { what, diff } => {
+                    let n = match whole {
+                        Some(_) => lines_word(diff.added().max(diff.removed())),
+                        None => format!("+{} −{} lines", diff.added(), diff.removed()),
+                    };
+                    if matches!(what.as_str(), "text" | "traceback") || *what == o.label {
+                        n
+                    } else {
+                        format!("{what} {n}")
+                    }
+                }
+                OutputPart::Binary { mime, old, new } => {
+                    let s = binary_summary(old.as_ref(), new.as_ref());
+                    let s = match whole {
+                        Some(w) => s.trim_start_matches(w).trim_start().to_string(),
+                        None => s,
+                    };
+                    if o.label == *mime {
+                        s
+                    } else {
+                        format!("{mime} {s}")
+                    }
+                }
+                OutputPart::Field(c) => format!("{} changed", c.path),
+            };
+            bits.push(bit);
+        }
+        // The output's main part first.
+        if let Some(k) = o.parts.iter().position(|p| match p {
+            OutputPart::Binary { mime, .. } => *mime == o.label,
+            OutputPart::Text { what, .. } => *what == o.label,
+            OutputPart::Field(_) => false,
+        }) {
+            let main = bits.remove(k);
+            bits.insert(0, main);
+        }
+        let mut line = format!("{head}: ");
+        if let Some(w) = whole {
+            line.push_str(w);
+            if !bits.is_empty() {
+                line.push(' ');
+            }
+        }
+        line.push_str(&bits.join("; "));
+        return p.line(META, &visible(&line));
+    }
+    p.line(
+        META,
+        &format!(
+            "{head}:{}",
+            whole.map(|w| format!(" {w}")).unwrap_or_default()
+        ),
+    )?;
+    for part in &o.parts {
+        match part {
+            OutputPart::Text { what, diff } => {
+                if o.parts.len() > 1 {
+                    p.line(META, &format!("  {}:", visible(what)))?;
+                }
+                if whole.is_some() {
+                    for line in &diff.lines {
+                        diff_line(p, diff, line, "  ")?;
+                    }
+                } else {
+                    hunks(p, diff, opts.context, "  ")?;
+                }
+            }
+            OutputPart::Binary { mime, old, new } => {
+                let s = format!("  {mime}: {}", binary_summary(old.as_ref(), new.as_ref()));
+                p.line(META, &visible(&s))?;
+            }
+            OutputPart::Field(c) => p.line(META, &format!("  {}", field_line(c)))?,
+        }
+    }
+    Ok(())
+}
+
+/// `640×480 12.3 KB → 800×600 15.1 KB`, `added 3.0 KB`, …
+pub fn binary_summary(old: Option<&ImageInfo>, new: Option<&ImageInfo>) -> String {
+    let one = |i: &ImageInfo| match i.pixels {
+        Some((w, h)) => format!("{w}×{h} {}", human_bytes(i.bytes)),
+        None => human_bytes(i.bytes),
+    };
+    match (old, new) {
+        (Some(a), Some(b)) if one(a) == one(b) => {
+            format!("{} (content {} → {})", one(a), a.hash, b.hash)
+        }
+        (Some(a), Some(b)) => format!("{} → {}", one(a), one(b)),
+        (None, Some(b)) => format!("added {}", one(b)),
+        (Some(a), None) => format!("removed {}", one(a)),
+        (None, None) => String::new(),
+    }
+}
+
+fn lines_word(n: usize) -> String {
+    if n == 1 {
+        "1 line".into()
+    } else {
+        format!("{n} lines")
+    }
+}
+
+/// `812 B`, `12.3 KB`, `1.5 MB`.
+pub fn human_bytes(n: usize) -> String {
+    if n < 1024 {
+        format!("{n} B")
+    } else if n < 1024 * 1024 {
+        format!("{:.1} KB", n as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
+    }
+}
+
+fn short_json(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 80 {
+        let cut: String = s.chars().take(77).collect();
+        format!("{cut}…")
+    } else {
+        s
+    }
+}
+
+/// `path: old → new`, `path: added new`, `path: removed (was old)`.
+pub fn field_line(c: &JsonChange<'_>) -> String {
+    let s = match (c.old, c.new) {
+        (Some(a), Some(b)) => format!("{}: {} → {}", c.path, short_json(a), short_json(b)),
+        (None, Some(b)) => format!("{}: added {}", c.path, short_json(b)),
+        (Some(a), None) => format!("{}: removed (was {})", c.path, short_json(a)),
+        (None, None) => c.path.clone(),
+    };
+    visible(&s).into_owned()
+}
+
+fn diff_line<W: Write + ?Sized>(
+    p: &mut Painter<'_, W>,
+    d: &TextDiff<'_>,
+    line: &DiffLine,
+    indent: &str,
+) -> io::Result<()> {
+    let text = d.text_of(line);
+    let (sign, style, word) = match line.tag {
+        LineTag::Equal => (' ', "", ""),
+        LineTag::Delete => ('-', DEL, DEL_WORD),
+        LineTag::Insert => ('+', ADD, ADD_WORD),
+    };
+    p.out.write_all(indent.as_bytes())?;
+    if line.tag == LineTag::Equal || line.highlights.is_empty() || !p.color {
+        p.paint(style, &format!("{sign}{}", visible(text)))?;
+        return p.out.write_all(b"\n");
+    }
+    p.paint(style, &sign.to_string())?;
+    let mut at = 0;
+    for r in &line.highlights {
+        let (start, end) = (r.start.min(text.len()), r.end.min(text.len()));
+        if !text.is_char_boundary(start) || !text.is_char_boundary(end) || start < at {
+            continue;
+        }
+        p.paint(style, &visible(&text[at..start]))?;
+        p.paint(word, &visible(&text[start..end]))?;
+        at = end;
+    }
+    p.paint(style, &visible(&text[at..]))?;
+    p.out.write_all(b"\n")
+}
+
+/// Writes unified hunks with `context` lines around changes.
+fn hunks<W: Write + ?Sized>(
+    p: &mut Painter<'_, W>,
+    d: &TextDiff<'_>,
+    context: usize,
+    indent: &str,
+) -> io::Result<()> {
+    let lines = &d.lines;
+    let changed: Vec<usize> = (0..lines.len())
+        .filter(|&k| lines[k].tag != LineTag::Equal)
+        .collect();
+    let mut k = 0;
+    while k < changed.len() {
+        let start = changed[k].saturating_sub(context);
+        let mut end = changed[k];
+        while k < changed.len() && changed[k] <= end + 2 * context + 1 {
+            end = changed[k];
+            k += 1;
+        }
+        let end = (end + context + 1).min(lines.len());
+        let slice = &lines[start..end];
+        let old_start = first_number(lines, start, |l| l.old);
+        let new_start = first_number(lines, start, |l| l.new);
+        let old_count = slice.iter().filter(|l| l.old.is_some()).count();
+        let new_count = slice.iter().filter(|l| l.new.is_some()).count();
+        let header = format!(
+            "{indent}@@ -{} +{} @@",
+            range_text(old_start, old_count),
+            range_text(new_start, new_count)
+        );
+        p.line(HUNK, &header)?;
+        for line in slice {
+            diff_line(p, d, line, indent)?;
+        }
+    }
+    Ok(())
+}
+
+/// The 0-based line number the hunk starts at on one side.
+fn first_number(lines: &[DiffLine], from: usize, side: fn(&DiffLine) -> Option<usize>) -> usize {
+    lines[from..]
+        .iter()
+        .find_map(side)
+        .or_else(|| lines[..from].iter().rev().find_map(side).map(|n| n + 1))
+        .unwrap_or(0)
+}
+
+fn range_text(start0: usize, count: usize) -> String {
+    if count == 0 {
+        format!("{start0},0")
+    } else if count == 1 {
+        format!("{}", start0 + 1)
+    } else {
+        format!("{},{count}", start0 + 1)
+    }
+}
