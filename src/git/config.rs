@@ -309,7 +309,7 @@ impl Plan {
         target: AttributesTarget,
         exe: &str,
     ) -> Result<Plan, ConfigError> {
-        if scope == Scope::Local && git.query(&["rev-parse", "--git-dir"])?.is_none() {
+        if scope == Scope::Local && !git.output(&["rev-parse", "--git-dir"])?.status.success() {
             return Err(ConfigError::NotInRepository);
         }
         Ok(Plan {

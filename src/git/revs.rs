@@ -479,8 +479,11 @@ fn flatten(
         .collect())
 }
 
-/// One tree's entries: name → (is tree, id); only trees and blob-like entries.
-type Entries = BTreeMap<BString, (bool, ObjectId)>;
+/// A tree entry: (is a tree, id).
+type Item = (bool, ObjectId);
+
+/// One tree's entries: name → item; only trees and blob-like entries.
+type Entries = BTreeMap<BString, Item>;
 
 fn entries(
     repo: &gix::Repository,
@@ -519,7 +522,7 @@ fn diff_trees(
     }
     let a = entries(repo, old, prefix.as_ref())?;
     let mut b = entries(repo, new, prefix.as_ref())?;
-    let mut names: Vec<(BString, Option<(bool, ObjectId)>, Option<(bool, ObjectId)>)> = Vec::new();
+    let mut names: Vec<(BString, Option<Item>, Option<Item>)> = Vec::new();
     for (name, ea) in a {
         let eb = b.remove(&name);
         names.push((name, Some(ea), eb));
@@ -534,8 +537,8 @@ fn diff_trees(
             prefix.push(b'/');
         }
         prefix.push_str(&name);
-        let tree = |e: Option<(bool, ObjectId)>| e.filter(|e| e.0).map(|e| e.1);
-        let blob = |e: Option<(bool, ObjectId)>| e.filter(|e| !e.0).map(|e| e.1);
+        let tree = |e: Option<Item>| e.filter(|e| e.0).map(|e| e.1);
+        let blob = |e: Option<Item>| e.filter(|e| !e.0).map(|e| e.1);
         let (ta, tb) = (tree(ea), tree(eb));
         if (ta.is_some() || tb.is_some()) && spec.may_contain(prefix.as_ref()) {
             diff_trees(repo, ta, tb, prefix, spec, out)?;
