@@ -34,6 +34,13 @@ fn enable_then_disable_local_leaves_config_and_attributes_byte_identical() {
     let check = sb.git(&repo, &["check-attr", "diff", "merge", "--", "x.ipynb"]);
     assert_eq!(check, "x.ipynb: diff: nbdiff\nx.ipynb: merge: nbdiff\n");
 
+    // Use it.
+    std::fs::write(repo.join("a.ipynb"), crate::git_util::notebook(&["1"], 1)).expect("write");
+    sb.commit_all(&repo, "a");
+    std::fs::write(repo.join("a.ipynb"), crate::git_util::notebook(&["2"], 1)).expect("write");
+    assert!(sb.git(&repo, &["diff"]).contains("+2"));
+    assert!(sb.git(&repo, &["log", "-p"]).contains("+1"));
+
     // Idempotent: a second enable changes no byte.
     let (config_on, attrs_on) = (read(&config), read(&attrs));
     let again = sb.nbdiff(&repo, &["config-git", "--enable"]);
@@ -82,6 +89,9 @@ fn enable_then_disable_global_leaves_files_byte_identical() {
         sb.git(&repo, &["check-attr", "diff", "--", "a.ipynb"]),
         "a.ipynb: diff: nbdiff\n"
     );
+    std::fs::write(repo.join("a.ipynb"), crate::git_util::notebook(&["1"], 1)).expect("write");
+    sb.commit_all(&repo, "a");
+    assert!(sb.git(&repo, &["show"]).contains("+=== cell 1 · code"));
 
     let off = sb.nbdiff(&repo, &["config-git", "--disable", "--global"]);
     assert!(off.status.success(), "{}", stderr(&off));
