@@ -18,6 +18,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Some(Command::ConfigGit(args)) => crate::git::cli::run_config_git(args, out, err),
         Some(Command::DiffDriver(args)) => crate::git::cli::run_diff_driver(args, out, err),
         Some(Command::Show(args)) => crate::git::cli::run_show(args, out, err),
+        Some(Command::MergeDriver(args)) => crate::merge::cli::run_driver(args, err),
         None => run_diff(&cli.diff, false, &env, out, err),
     }
 }
@@ -43,6 +44,7 @@ pub fn run_stdio(cli: Cli) -> Exit {
         Some(Command::Show(a)) => {
             return crate::git::cli::run_show(a, &mut stdout.lock(), &mut err)
         }
+        Some(Command::MergeDriver(args)) => return crate::merge::cli::run_driver(args, &mut err),
         None => cli.diff,
     };
     let pager = if tty && !args.no_pager {

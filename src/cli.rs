@@ -27,6 +27,9 @@ pub struct Cli {
 pub enum Command {
     /// Three-way merge of notebooks: BASE LOCAL REMOTE.
     Merge(crate::merge::cli::MergeArgs),
+    /// git merge driver: BASE(%O) LOCAL(%A) REMOTE(%B) [MARKER_SIZE(%L)] [PATH(%P)];
+    /// writes the result into LOCAL.
+    MergeDriver(crate::merge::cli::DriverArgs),
     /// Set up (--enable) or remove (--disable) nbdiff as git's driver for *.ipynb.
     ConfigGit(crate::git::cli::ConfigGitArgs),
     /// git's external diff entry point (diff.nbdiff.command); always exits 0.

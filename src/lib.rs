@@ -11,3 +11,4 @@ pub mod git;
 pub mod merge;
 pub mod notebook;
 pub mod render;
+pub mod text;

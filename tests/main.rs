@@ -1,6 +1,8 @@
-//! The integration-test binary: every module of `tests/` is pulled in here.
+//! The one integration-test binary: each area's tests live in their own module.
 
 mod git_config;
 mod git_driver;
 mod git_revs;
 mod git_util;
+mod merge_fixtures;
+mod merge_git;

@@ -1,24 +1,290 @@
-//! The `nbdiff merge` command.
+//! The `nbdiff merge` and `nbdiff merge-driver` commands: read the three
+//! files, merge, write the result atomically, report on stderr, exit as git
+//! expects (0 clean, 1 conflicts, 2 error).
 
+use super::options::{resolve_policies, ConflictPolicy, Labels, Options, OutputsPolicy};
+use super::{merge_bytes, Inputs, Outcome};
 use crate::exit::Exit;
 use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Policies and marker options shared by both commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PolicyArgs {
+    /// Outputs both sides changed differently [env: NBDIFF_MERGE_OUTPUTS; git
+    /// config nbdiff.merge.outputs for the driver] [default: auto].
+    #[arg(long, value_enum)]
+    pub outputs: Option<OutputsPolicy>,
+    /// Conflicts: leave them marked, or resolve them to one side or both
+    /// [env: NBDIFF_MERGE_CONFLICTS; git config nbdiff.merge.conflicts for the
+    /// driver] [default: mark].
+    #[arg(long, value_enum)]
+    pub conflicts: Option<ConflictPolicy>,
+    /// Write base lines in conflicts too (git's diff3 conflict style).
+    #[arg(long)]
+    pub diff3: bool,
+    /// Label after `<<<<<<<`.
+    #[arg(long, value_name = "LABEL")]
+    pub label_local: Option<String>,
+    /// Label after `|||||||` (with --diff3).
+    #[arg(long, value_name = "LABEL")]
+    pub label_base: Option<String>,
+    /// Label after `>>>>>>>`.
+    #[arg(long, value_name = "LABEL")]
+    pub label_remote: Option<String>,
+}
 
 /// Arguments of `nbdiff merge`.
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
     /// The common ancestor.
-    pub base: std::path::PathBuf,
+    pub base: PathBuf,
     /// Our version.
-    pub local: std::path::PathBuf,
+    pub local: PathBuf,
     /// Their version.
-    pub remote: std::path::PathBuf,
-    /// Where to write the result (stdout when absent).
+    pub remote: PathBuf,
+    /// Where to write the result (stdout when absent); written atomically.
     #[arg(short, long)]
-    pub output: Option<std::path::PathBuf>,
+    pub output: Option<PathBuf>,
+    /// Minimum conflict marker length.
+    #[arg(long, default_value_t = 7)]
+    pub marker_size: usize,
+    /// Policies and labels.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// Arguments of `nbdiff merge-driver`, for git's `merge.<driver>.driver`:
+/// `nbdiff merge-driver %O %A %B %L %P --label-base %S --label-local %X --label-remote %Y`.
+#[derive(Debug, clap::Args)]
+pub struct DriverArgs {
+    /// `%O`: the common ancestor.
+    pub base: PathBuf,
+    /// `%A`: our version; the result is written here.
+    pub local: PathBuf,
+    /// `%B`: their version.
+    pub remote: PathBuf,
+    /// `%L`: conflict marker size.
+    pub marker_size: Option<usize>,
+    /// `%P`: the path in the repository (for messages).
+    pub path: Option<String>,
+    /// Policies and labels.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// Why a merge command could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// An input file could not be read.
+    #[error("{path}: cannot read the {side} version: {source}")]
+    Read {
+        /// Which input (base, local, remote).
+        side: &'static str,
+        /// The file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The result could not be written.
+    #[error("{path}: cannot write the merge result: {source} (the file was left as it was)")]
+    Write {
+        /// The file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A policy setting had an unknown value.
+    #[error(transparent)]
+    Setting(#[from] super::options::SettingError),
 }
 
 /// Runs `nbdiff merge`.
-pub fn run(_args: MergeArgs, _out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    let _ = writeln!(err, "nbdiff merge: not implemented yet");
-    Exit::Error
+pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let result = (|| -> Result<Exit, CommandError> {
+        let (outputs, conflicts) =
+            resolve_policies(args.policy.outputs, args.policy.conflicts, false)?;
+        let names = [&args.base, &args.local, &args.remote].map(|p| p.display().to_string());
+        let opts = options(
+            &args.policy,
+            outputs,
+            conflicts,
+            args.marker_size,
+            [&names[0], &names[1], &names[2]],
+        );
+        let files = read_three(&args.base, &args.local, &args.remote)?;
+        let outcome = merge_bytes(inputs(&files, &names), &opts);
+        report(&outcome, &names[1], err);
+        match &args.output {
+            Some(path) => write_atomic(path, &outcome.bytes)?,
+            None => {
+                // A closed pipe is not a merge failure.
+                let _ = out.write_all(&outcome.bytes).and_then(|()| out.flush());
+            }
+        }
+        Ok(exit_of(&outcome))
+    })();
+    finish(result, err)
+}
+
+/// Runs `nbdiff merge-driver`: writes the result into `%A`.
+pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
+    let result = (|| -> Result<Exit, CommandError> {
+        let (outputs, conflicts) =
+            resolve_policies(args.policy.outputs, args.policy.conflicts, true)?;
+        let shown = args
+            .path
+            .clone()
+            .unwrap_or_else(|| args.local.display().to_string());
+        let names = [
+            format!("{shown} (base)"),
+            shown.clone(),
+            format!("{shown} (remote)"),
+        ];
+        let size = args.marker_size.filter(|&n| n > 0).unwrap_or(7);
+        let opts = options(
+            &args.policy,
+            outputs,
+            conflicts,
+            size,
+            ["base", "ours", "theirs"],
+        );
+        let files = read_three(&args.base, &args.local, &args.remote)?;
+        let outcome = merge_bytes(inputs(&files, &names), &opts);
+        report(&outcome, &shown, err);
+        if outcome.bytes != files[1] {
+            write_atomic(&args.local, &outcome.bytes)?;
+        }
+        Ok(exit_of(&outcome))
+    })();
+    finish(result, err)
+}
+
+fn options(
+    p: &PolicyArgs,
+    outputs: OutputsPolicy,
+    conflicts: ConflictPolicy,
+    marker_size: usize,
+    default_labels: [&str; 3],
+) -> Options {
+    Options {
+        outputs,
+        conflicts,
+        marker_size: marker_size.max(1),
+        labels: Labels {
+            base: p
+                .label_base
+                .clone()
+                .unwrap_or_else(|| default_labels[0].into()),
+            local: p
+                .label_local
+                .clone()
+                .unwrap_or_else(|| default_labels[1].into()),
+            remote: p
+                .label_remote
+                .clone()
+                .unwrap_or_else(|| default_labels[2].into()),
+        },
+        diff3: p.diff3,
+    }
+}
+
+fn read_three(base: &Path, local: &Path, remote: &Path) -> Result<[Vec<u8>; 3], CommandError> {
+    let read = |side: &'static str, p: &Path| {
+        std::fs::read(p).map_err(|source| CommandError::Read {
+            side,
+            path: p.display().to_string(),
+            source,
+        })
+    };
+    Ok([
+        read("base", base)?,
+        read("local", local)?,
+        read("remote", remote)?,
+    ])
+}
+
+fn inputs<'a>(files: &'a [Vec<u8>; 3], names: &'a [String; 3]) -> Inputs<'a> {
+    Inputs {
+        base: (&files[0], &names[0]),
+        local: (&files[1], &names[1]),
+        remote: (&files[2], &names[2]),
+    }
+}
+
+fn report(outcome: &Outcome, shown: &str, err: &mut dyn Write) {
+    if let Some(reason) = &outcome.fallback {
+        let _ = writeln!(
+            err,
+            "nbdiff: {reason}; merged {shown} as plain text (line merge, like git merge-file)"
+        );
+    }
+    for note in &outcome.notes {
+        let _ = writeln!(err, "nbdiff: {note}");
+    }
+    if outcome.conflicts > 0 {
+        let _ = writeln!(
+            err,
+            "nbdiff: {shown}: {} conflict(s) left; search for <<<<<<< or the \"nbdiff\" metadata key",
+            outcome.conflicts
+        );
+    }
+}
+
+fn exit_of(outcome: &Outcome) -> Exit {
+    if outcome.conflicts > 0 {
+        Exit::Conflicts
+    } else {
+        Exit::Ok
+    }
+}
+
+fn finish(result: Result<Exit, CommandError>, err: &mut dyn Write) -> Exit {
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "nbdiff: {e}");
+            Exit::Error
+        }
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and
+/// a rename, so the file is never seen half-written. Keeps the permissions of
+/// an existing file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
+    let fail = |source: std::io::Error| CommandError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".nbdiff-merge-")
+        .tempfile_in(&dir)
+        .map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    let perms = match std::fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        Err(_) => default_permissions(),
+    };
+    if let Some(perms) = perms {
+        tmp.as_file().set_permissions(perms).map_err(fail)?;
+    }
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
 }

@@ -1,3 +1,205 @@
-//! Three-way notebook merge.
+//! Three-way notebook merge and the git merge driver.
+//!
+//! # Pipeline
+//! [`merge_bytes`] is the whole merge on raw file contents:
+//! 1. byte shortcuts: LOCAL == REMOTE gives LOCAL; a side equal to BASE gives
+//!    the other side, byte for byte;
+//! 2. parse the three notebooks; if one is not a notebook we can merge (not
+//!    JSON, not UTF-8, conflict markers, unknown or mixed nbformat), fall back
+//!    to a plain line merge ([`fallback`]) and say why;
+//! 3. [`merge_notebooks`] builds a [`MergeResult`] value: cells aligned
+//!    three-way ([`cells`]), each cell merged ([`cell`]), metadata merged key by
+//!    key ([`json`]);
+//! 4. [`render::render`] writes the value as a notebook in local's style.
+//!
+//! # Rules
+//! - Changes to different cells combine: edits, insertions, deletions, moves.
+//!   The same change on both sides is taken once.
+//! - A cell edited on both sides has its source merged by lines (diff3, as
+//!   git); only overlapping edits conflict, marked inside the cell source.
+//! - A cell deleted on one side and edited on the other is kept, its whole
+//!   source inside conflict markers with an empty deleting side. A cell that the
+//!   other side only re-ran (outputs, timings) is deleted, with a note.
+//! - Different cells inserted at the same place on both sides are all kept,
+//!   local's first, between three raw *marker cells* (`<<<<<<<`, `=======`,
+//!   `>>>>>>>`).
+//! - Outputs and execution counts are derived: a side that changed them alone
+//!   brings them; when both did, see [`OutputsPolicy`].
+//! - Volatile metadata (timings, kernel and language stamps, view state)
+//!   resolves to local's; `tags` merge as sets; other metadata conflicts keep
+//!   local's value and are recorded.
+//!
+//! # Where conflicts are recorded
+//! - Markers (`<<<<<<<` …) in cell sources, length from `%L`, made longer
+//!   than any marker-like line in the cell; raw marker cells for insert/insert.
+//! - `metadata.nbdiff.conflicts` of each conflicted cell: a list of
+//!   `{"kind": "source", "hunks": N}`, `{"kind": "deleted-edited",
+//!   "deleted_by": "local"|"remote"}`, or `{"kind": "field", "path":
+//!   "metadata/…", "base": …, "local": …, "remote": …}` (absent values are
+//!   left out; `outputs` conflicts carry only the path).
+//! - `metadata.nbdiff.conflicts` of the notebook for notebook-level fields.
+//! - Marker cells carry `metadata.nbdiff.marker` = `start`/`middle`/`end`.
+//!
+//! Resolving a conflict means editing the markers away and deleting the
+//! `nbdiff` metadata key.
 
+pub mod cell;
+pub mod cells;
 pub mod cli;
+pub mod fallback;
+pub mod json;
+pub mod model;
+pub mod options;
+pub mod render;
+
+pub use model::{MergeResult, Resolution, Side};
+pub use options::{ConflictPolicy, Labels, Options, OutputsPolicy};
+
+use crate::notebook::Notebook;
+use json::{merge_map, notebook_volatile, Decisions};
+use serde_json::Value;
+
+/// The outcome of [`merge_bytes`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The merged file.
+    pub bytes: Vec<u8>,
+    /// Conflicts left for a person (0: clean).
+    pub conflicts: usize,
+    /// Lines for stderr: auto-resolutions, one per line, without a prefix.
+    pub notes: Vec<String>,
+    /// Why the notebook merge was not used, when the line merge ran instead.
+    pub fallback: Option<String>,
+}
+
+/// The three inputs of a merge, with names for messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// BASE bytes and name.
+    pub base: (&'a [u8], &'a str),
+    /// LOCAL bytes and name.
+    pub local: (&'a [u8], &'a str),
+    /// REMOTE bytes and name.
+    pub remote: (&'a [u8], &'a str),
+}
+
+/// Merges three files. Never fails: inputs that are not notebooks are merged
+/// as text (see the module docs).
+pub fn merge_bytes(inputs: Inputs<'_>, opts: &Options) -> Outcome {
+    let (base, local, remote) = (inputs.base.0, inputs.local.0, inputs.remote.0);
+    let take = |bytes: &[u8]| Outcome {
+        bytes: bytes.to_vec(),
+        conflicts: 0,
+        notes: Vec::new(),
+        fallback: None,
+    };
+    if local == remote || base == remote {
+        return take(local);
+    }
+    if base == local {
+        return take(remote);
+    }
+    let parsed = [inputs.base, inputs.local, inputs.remote].map(|(b, n)| Notebook::parse(b, n));
+    let reason = match &parsed {
+        [Ok(b), Ok(l), Ok(r)] => {
+            if b.major == l.major && l.major == r.major {
+                None
+            } else {
+                Some(format!(
+                    "nbformat versions differ (base {}, local {}, remote {})",
+                    b.major, l.major, r.major
+                ))
+            }
+        }
+        _ => parsed
+            .iter()
+            .find_map(|p| p.as_ref().err())
+            .map(ToString::to_string),
+    };
+    if let Some(reason) = reason {
+        let m = fallback::line_merge(base, local, remote, opts);
+        return Outcome {
+            bytes: m.bytes,
+            conflicts: m.conflicts,
+            notes: Vec::new(),
+            fallback: Some(reason),
+        };
+    }
+    let [Ok(b), Ok(l), Ok(r)] = parsed else {
+        unreachable!("all three parsed, checked above")
+    };
+    let result = merge_notebooks(&b, &l, &r, opts);
+    let nb = render::render(&result, &l, opts);
+    Outcome {
+        bytes: nb.to_bytes(),
+        conflicts: result.conflict_count(),
+        notes: result
+            .resolutions
+            .iter()
+            .map(|r| match r.cell {
+                Some(n) => format!("cell {n}: {}", r.message),
+                None => r.message.clone(),
+            })
+            .collect(),
+        fallback: None,
+    }
+}
+
+/// Merges three parsed notebooks of the same major version into a value.
+pub fn merge_notebooks(
+    base: &Notebook,
+    local: &Notebook,
+    remote: &Notebook,
+    opts: &Options,
+) -> MergeResult {
+    let mut resolutions = Vec::new();
+    let mut d = Decisions::default();
+    let mut root = merge_map(
+        Some(&base.root),
+        &local.root,
+        &remote.root,
+        "",
+        &["cells", "worksheets"],
+        notebook_volatile,
+        opts.conflicts,
+        &mut d,
+    );
+    // A newer minor version on one side is an upgrade both can take.
+    if let Some(pos) = d.conflicts.iter().position(|c| c.path == "nbformat_minor") {
+        let c = d.conflicts.remove(pos);
+        let max = [&c.local, &c.remote]
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_u64)
+            .max();
+        if let Some(max) = max {
+            root.insert("nbformat_minor".into(), Value::from(max));
+            d.notes
+                .push(format!("nbformat_minor differs on both sides; took {max}"));
+        }
+    }
+    resolutions.extend(d.notes.into_iter().map(|message| Resolution {
+        cell: None,
+        message: format!("notebook {message}"),
+    }));
+    let mut notes = Vec::new();
+    let items = cells::merge_cells(
+        &base.cells(),
+        &local.cells(),
+        &remote.cells(),
+        local.is_v3(),
+        opts,
+        &mut notes,
+    );
+    resolutions.extend(
+        notes
+            .into_iter()
+            .map(|(cell, message)| Resolution { cell, message }),
+    );
+    MergeResult {
+        root,
+        root_conflicts: d.conflicts,
+        items,
+        resolutions,
+    }
+}

@@ -1,0 +1,461 @@
+//! The cell-list merge: which cells the result has, in which order.
+//!
+//! Base↔local and base↔remote are aligned with [`crate::diff::align`]. Each
+//! side's cells that are matched to base and in order are *anchors*; every
+//! other cell of a side (inserted, or moved) *floats* after the last anchor
+//! before it. The result walks base in order: a base cell kept in order on
+//! both sides stays where it is, then come the floating cells of both sides
+//! attached after it. So insertions, deletions and moves on different cells
+//! combine, and a cell moved on one side lands where that side put it.
+//!
+//! Where both sides have floating cells after the same anchor, the two lists
+//! are merged by identity (the same base cell, or a new cell with the same
+//! type and source): common cells once, one-sided runs as they are, and runs
+//! of *new* cells inserted by both sides between the same neighbours become an
+//! insert/insert conflict with both runs kept, local's first.
+
+use super::cell::{edited, merge_cell};
+use super::json::policy_name;
+use super::model::{CellConflict, Item, MergedCell, Side, SourceConflict, SourceRegion};
+use super::options::{ConflictPolicy, Options};
+use crate::diff::align::{align, Alignment, CellKey};
+use crate::notebook::Cell;
+
+/// A planned cell of the result, before its content is merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// Base cell `b`, present on both sides.
+    Both { b: usize, l: usize, r: usize },
+    /// A cell only one side has (inserted there).
+    Only { side: Side, idx: usize },
+    /// A new cell both sides inserted with the same type and source.
+    NewBoth { l: usize, r: usize },
+    /// Base cell `b` deleted on `side.other()`, kept by `side` at `idx`.
+    Kept { b: usize, side: Side, idx: usize },
+    /// A structural marker.
+    Start,
+    /// A structural marker.
+    Middle,
+    /// A structural marker.
+    End,
+}
+
+/// An entry of a side's floating list, identified across sides.
+#[derive(Debug, Clone, Copy)]
+struct Float {
+    side: Side,
+    idx: usize,
+    base: Option<usize>,
+    content: u64,
+}
+
+impl Float {
+    fn same(&self, other: &Float) -> bool {
+        match (self.base, other.base) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => self.content == other.content,
+            _ => false,
+        }
+    }
+}
+
+struct Sides<'c, 'a> {
+    base: &'c [Cell<'a>],
+    local: &'c [Cell<'a>],
+    remote: &'c [Cell<'a>],
+    al: Alignment,
+    ar: Alignment,
+}
+
+impl<'c, 'a> Sides<'c, 'a> {
+    fn cells(&self, side: Side) -> &'c [Cell<'a>] {
+        match side {
+            Side::Local => self.local,
+            Side::Remote => self.remote,
+        }
+    }
+    fn alignment(&self, side: Side) -> &Alignment {
+        match side {
+            Side::Local => &self.al,
+            Side::Remote => &self.ar,
+        }
+    }
+    /// Where `side` has base cell `b`, and whether it moved it.
+    fn has(&self, side: Side, b: usize) -> Option<(usize, bool)> {
+        let a = self.alignment(side);
+        let j = a.old_to_new.get(b).copied().flatten()?;
+        Some((j, a.moved.get(b).copied().unwrap_or(false)))
+    }
+}
+
+fn keys<'k>(cells: &[Cell<'k>], texts: &'k [String]) -> Vec<CellKey<'k>> {
+    cells
+        .iter()
+        .zip(texts)
+        .map(|(c, t)| CellKey {
+            id: c.id(),
+            cell_type: c.cell_type(),
+            source: t,
+        })
+        .collect()
+}
+
+fn content_hash(c: &Cell<'_>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    c.cell_type().hash(&mut h);
+    c.source().hash(&mut h);
+    h.finish()
+}
+
+/// Merges three cell lists into the result's items. Resolution notes are
+/// pushed as `(output cell number, message)`; notes about cells that are not
+/// in the output (deleted) have no number and name the base cell.
+pub fn merge_cells(
+    base: &[Cell<'_>],
+    local: &[Cell<'_>],
+    remote: &[Cell<'_>],
+    v3: bool,
+    opts: &Options,
+    notes: &mut Vec<(Option<usize>, String)>,
+) -> Vec<Item> {
+    // Sources joined once (alignment borrows them).
+    let joined = |cells: &[Cell<'_>]| -> Vec<String> {
+        cells.iter().map(|c| c.source().into_owned()).collect()
+    };
+    let (jb, jl, jr) = (joined(base), joined(local), joined(remote));
+    let (kb, kl, kr) = (keys(base, &jb), keys(local, &jl), keys(remote, &jr));
+    let sides = Sides {
+        base,
+        local,
+        remote,
+        al: align(&kb, &kl),
+        ar: align(&kb, &kr),
+    };
+    let mut plans: Vec<Plan> = Vec::with_capacity(local.len().max(remote.len()) + 4);
+    let mut pending: Vec<String> = Vec::new();
+    let floats_l = floats(&sides, Side::Local, base.len());
+    let floats_r = floats(&sides, Side::Remote, base.len());
+    for slot in 0..=base.len() {
+        if slot > 0 {
+            let b = slot - 1;
+            match (sides.has(Side::Local, b), sides.has(Side::Remote, b)) {
+                (Some((l, false)), Some((r, false))) => plans.push(Plan::Both { b, l, r }),
+                (None, Some((r, false))) => {
+                    one_deleted(&sides, b, Side::Remote, r, opts, &mut plans, &mut pending)
+                }
+                (Some((l, false)), None) => {
+                    one_deleted(&sides, b, Side::Local, l, opts, &mut plans, &mut pending)
+                }
+                _ => {} // deleted on both sides, or moved: placed with the floats
+            }
+        }
+        merge_floats(
+            &sides,
+            &floats_l[slot],
+            &floats_r[slot],
+            opts,
+            &mut plans,
+            &mut pending,
+        );
+    }
+    // Content pass.
+    let mut items = Vec::with_capacity(plans.len());
+    let mut cell_notes: Vec<String> = Vec::new();
+    for plan in plans {
+        let number = items.len() + 1;
+        let item = match plan {
+            Plan::Start => Item::InsertStart,
+            Plan::Middle => Item::InsertMiddle,
+            Plan::End => Item::InsertEnd,
+            Plan::Both { b, l, r } => Item::Cell(merge_cell(
+                Some(base[b]),
+                local[l],
+                remote[r],
+                v3,
+                opts,
+                &mut cell_notes,
+            )),
+            Plan::NewBoth { l, r } => Item::Cell(merge_cell(
+                None,
+                local[l],
+                remote[r],
+                v3,
+                opts,
+                &mut cell_notes,
+            )),
+            Plan::Only { side, idx } => {
+                let c = sides.cells(side)[idx];
+                Item::Cell(MergedCell::clean(c.map.clone(), c.source_key()))
+            }
+            Plan::Kept { b, side, idx } => {
+                let c = sides.cells(side)[idx];
+                let mut m = MergedCell::clean(c.map.clone(), c.source_key());
+                if opts.conflicts == ConflictPolicy::Mark {
+                    let src = c.source().into_owned();
+                    let (l, r) = match side {
+                        Side::Local => (src, String::new()),
+                        Side::Remote => (String::new(), src),
+                    };
+                    let crlf = l.contains("\r\n") || r.contains("\r\n");
+                    m.source_conflict = Some(SourceConflict {
+                        regions: vec![SourceRegion::Conflict {
+                            base: base[b].source().into_owned(),
+                            local: l,
+                            remote: r,
+                            crlf,
+                        }],
+                        hunks: 0,
+                    });
+                    m.cell_conflict = Some(CellConflict::DeletedEdited {
+                        deleted_by: side.other(),
+                    });
+                }
+                Item::Cell(m)
+            }
+        };
+        for n in cell_notes.drain(..) {
+            notes.push((Some(number), n));
+        }
+        items.push(item);
+    }
+    notes.extend(pending.into_iter().map(|n| (None, n)));
+    items
+}
+
+/// For each slot (0: before the first base cell; `b + 1`: after base cell
+/// `b`), the cells of `side` floating there, in that side's order.
+fn floats(sides: &Sides<'_, '_>, side: Side, n_base: usize) -> Vec<Vec<Float>> {
+    let a = sides.alignment(side);
+    let cells = sides.cells(side);
+    let mut slots: Vec<Vec<Float>> = vec![Vec::new(); n_base + 1];
+    let mut slot = 0;
+    for (j, old) in a.new_to_old.iter().enumerate() {
+        match *old {
+            Some(i) if !a.moved.get(i).copied().unwrap_or(false) => slot = i + 1,
+            base => slots[slot].push(Float {
+                side,
+                idx: j,
+                base,
+                content: content_hash(&cells[j]),
+            }),
+        }
+    }
+    slots
+}
+
+/// Base cell `b` was deleted on `keeper.other()`; `keeper` has it at `idx`.
+fn one_deleted(
+    sides: &Sides<'_, '_>,
+    b: usize,
+    keeper: Side,
+    idx: usize,
+    opts: &Options,
+    plans: &mut Vec<Plan>,
+    notes: &mut Vec<String>,
+) {
+    let kept = sides.cells(keeper)[idx];
+    let base = sides.base[b];
+    let deleter = keeper.other().name();
+    if !edited(base, kept) {
+        if base.map != kept.map {
+            notes.push(format!(
+                "base cell {} deleted on {deleter}; {} changed only derived data (outputs, counts, timings, id); deleted",
+                b + 1,
+                keeper.name()
+            ));
+        }
+        return;
+    }
+    let keep = match opts.conflicts {
+        ConflictPolicy::Mark => {
+            plans.push(Plan::Kept {
+                b,
+                side: keeper,
+                idx,
+            });
+            return;
+        }
+        ConflictPolicy::Union => true,
+        ConflictPolicy::Ours => keeper == Side::Local,
+        ConflictPolicy::Theirs => keeper == Side::Remote,
+    };
+    notes.push(format!(
+        "base cell {} deleted on {deleter} and edited on {}; {} (--conflicts {})",
+        b + 1,
+        keeper.name(),
+        if keep {
+            "kept the edited cell"
+        } else {
+            "deleted"
+        },
+        policy_name(opts.conflicts)
+    ));
+    if keep {
+        plans.push(Plan::Only { side: keeper, idx });
+    }
+}
+
+/// Plans one floating entry that is not shared with the other side.
+fn plan_float(
+    sides: &Sides<'_, '_>,
+    f: &Float,
+    same_place: bool,
+    opts: &Options,
+    plans: &mut Vec<Plan>,
+    notes: &mut Vec<String>,
+) {
+    let Some(b) = f.base else {
+        plans.push(Plan::Only {
+            side: f.side,
+            idx: f.idx,
+        });
+        return;
+    };
+    let other = f.side.other();
+    match sides.has(other, b) {
+        None => one_deleted(sides, b, f.side, f.idx, opts, plans, notes),
+        Some((o, moved_there)) => {
+            if moved_there && f.side == Side::Remote {
+                // Both moved it, to different places: local's place wins.
+                return;
+            }
+            if moved_there && !same_place {
+                notes.push(format!(
+                    "base cell {} moved to different places on both sides; kept local's place",
+                    b + 1
+                ));
+            }
+            let (l, r) = match f.side {
+                Side::Local => (f.idx, o),
+                Side::Remote => (o, f.idx),
+            };
+            plans.push(Plan::Both { b, l, r });
+        }
+    }
+}
+
+/// Merges the floating lists of both sides at one slot.
+fn merge_floats(
+    sides: &Sides<'_, '_>,
+    fl: &[Float],
+    fr: &[Float],
+    opts: &Options,
+    plans: &mut Vec<Plan>,
+    notes: &mut Vec<String>,
+) {
+    if fl.is_empty() || fr.is_empty() {
+        for f in fl.iter().chain(fr) {
+            plan_float(sides, f, false, opts, plans, notes);
+        }
+        return;
+    }
+    // Common entries by LCS (lists are short; bounded for safety).
+    let pairs = if fl.len().saturating_mul(fr.len()) <= 4_000_000 {
+        lcs(fl, fr)
+    } else {
+        Vec::new()
+    };
+    let (mut i, mut j) = (0, 0);
+    for (pi, pj) in pairs
+        .into_iter()
+        .chain(std::iter::once((fl.len(), fr.len())))
+    {
+        gap(sides, &fl[i..pi], &fr[j..pj], opts, plans, notes);
+        if pi < fl.len() {
+            let (a, b) = (&fl[pi], &fr[pj]);
+            match a.base {
+                Some(_) => plan_float(sides, a, true, opts, plans, notes),
+                None => plans.push(Plan::NewBoth { l: a.idx, r: b.idx }),
+            }
+        }
+        i = pi + 1;
+        j = pj + 1;
+    }
+}
+
+/// Entries between two common ones: one-sided runs are taken; new cells on
+/// both sides conflict.
+fn gap(
+    sides: &Sides<'_, '_>,
+    fl: &[Float],
+    fr: &[Float],
+    opts: &Options,
+    plans: &mut Vec<Plan>,
+    notes: &mut Vec<String>,
+) {
+    let new_l = fl.iter().filter(|f| f.base.is_none()).count();
+    let new_r = fr.iter().filter(|f| f.base.is_none()).count();
+    if new_l == 0 || new_r == 0 {
+        for f in fl.iter().chain(fr) {
+            plan_float(sides, f, false, opts, plans, notes);
+        }
+        return;
+    }
+    let (keep_l, keep_r) = match opts.conflicts {
+        ConflictPolicy::Mark => {
+            plans.push(Plan::Start);
+            for f in fl {
+                plan_float(sides, f, false, opts, plans, notes);
+            }
+            plans.push(Plan::Middle);
+            for f in fr {
+                plan_float(sides, f, false, opts, plans, notes);
+            }
+            plans.push(Plan::End);
+            return;
+        }
+        ConflictPolicy::Union => (true, true),
+        ConflictPolicy::Ours => (true, false),
+        ConflictPolicy::Theirs => (false, true),
+    };
+    notes.push(format!(
+        "both sides inserted different cells here ({new_l} local, {new_r} remote); kept {} (--conflicts {})",
+        match (keep_l, keep_r) {
+            (true, true) => "both, local's first",
+            (true, false) => "local's",
+            _ => "remote's",
+        },
+        policy_name(opts.conflicts)
+    ));
+    for f in fl.iter().chain(fr) {
+        let keep = f.base.is_some()
+            || match f.side {
+                Side::Local => keep_l,
+                Side::Remote => keep_r,
+            };
+        if keep {
+            plan_float(sides, f, false, opts, plans, notes);
+        }
+    }
+}
+
+/// Longest common subsequence of two float lists, as index pairs.
+fn lcs(a: &[Float], b: &[Float]) -> Vec<(usize, usize)> {
+    let (n, m) = (a.len(), b.len());
+    let mut t = vec![0u32; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            t[at(i, j)] = if a[i].same(&b[j]) {
+                t[at(i + 1, j + 1)] + 1
+            } else {
+                t[at(i + 1, j)].max(t[at(i, j + 1)])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < n && j < m {
+        if a[i].same(&b[j]) {
+            out.push((i, j));
+            i += 1;
+            j += 1;
+        } else if t[at(i + 1, j)] >= t[at(i, j + 1)] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}

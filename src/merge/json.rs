@@ -1,0 +1,318 @@
+//! Three-way merge of JSON objects key by key (metadata and other fields).
+//!
+//! A key changed on one side takes that side's value; the same change on both
+//! sides is taken once; objects changed on both sides are merged recursively.
+//! Anything else changed differently on both sides is a conflict: volatile
+//! keys (timings, version stamps, view state) resolve to local's value and are
+//! reported, `tags` lists merge as sets, and the rest is a [`FieldConflict`]
+//! that keeps local's value (or is resolved by the conflict policy).
+
+use super::model::{FieldConflict, Side};
+use super::options::ConflictPolicy;
+use serde_json::{Map, Value};
+
+/// Collects what a value merge decided.
+#[derive(Debug, Default)]
+pub struct Decisions {
+    /// Conflicts left for a person.
+    pub conflicts: Vec<FieldConflict>,
+    /// Rule-based resolutions (messages without the cell prefix).
+    pub notes: Vec<String>,
+}
+
+/// Which paths hold volatile, derived data.
+pub type IsVolatile = fn(&str) -> bool;
+
+/// Cell fields that change by merely running or viewing a cell.
+pub fn cell_volatile(path: &str) -> bool {
+    matches!(
+        path,
+        "metadata/execution"
+            | "metadata/ExecuteTime"
+            | "metadata/collapsed"
+            | "metadata/scrolled"
+            | "metadata/papermill"
+            | "metadata/colab"
+            | "metadata/executionInfo"
+            | "metadata/outputId"
+            | "metadata/pycharm"
+            | "metadata/vscode"
+    ) || path.starts_with("metadata/execution/")
+        || path.starts_with("metadata/ExecuteTime/")
+        || path.starts_with("metadata/papermill/")
+        || path.starts_with("metadata/colab/")
+}
+
+/// Notebook fields stamped by the kernel or the editor.
+pub fn notebook_volatile(path: &str) -> bool {
+    const ROOTS: &[&str] = &[
+        "metadata/kernelspec",
+        "metadata/language_info",
+        "metadata/widgets",
+        "metadata/papermill",
+        "metadata/vscode",
+        "metadata/interpreter",
+        "metadata/colab",
+        "metadata/accelerator",
+        "metadata/gpuClass",
+        "metadata/varInspector",
+        "metadata/toc",
+        "metadata/execution",
+    ];
+    ROOTS
+        .iter()
+        .any(|r| path == *r || path.strip_prefix(r).is_some_and(|s| s.starts_with('/')))
+}
+
+/// Merges three objects key by key. `skip` keys are not merged: local's value
+/// (or remote's, when local lacks it) is copied for the caller to replace.
+/// Key order is local's, with keys only remote added appended in remote's order.
+#[allow(clippy::too_many_arguments)]
+pub fn merge_map(
+    base: Option<&Map<String, Value>>,
+    local: &Map<String, Value>,
+    remote: &Map<String, Value>,
+    prefix: &str,
+    skip: &[&str],
+    volatile: IsVolatile,
+    policy: ConflictPolicy,
+    out: &mut Decisions,
+) -> Map<String, Value> {
+    let mut merged = Map::new();
+    let keys = local
+        .keys()
+        .chain(remote.keys().filter(|k| !local.contains_key(*k)))
+        .chain(
+            base.into_iter()
+                .flat_map(|b| b.keys())
+                .filter(|k| !local.contains_key(*k) && !remote.contains_key(*k)),
+        );
+    for key in keys {
+        let (l, r) = (local.get(key), remote.get(key));
+        if skip.contains(&key.as_str()) {
+            if let Some(v) = l.or(r) {
+                merged.insert(key.clone(), v.clone());
+            }
+            continue;
+        }
+        let b = base.and_then(|b| b.get(key));
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}/{key}")
+        };
+        if let Some(v) = merge_value(b, l, r, &path, volatile, policy, out) {
+            merged.insert(key.clone(), v);
+        }
+    }
+    merged
+}
+
+/// Merges one value; `None` means absent (deleted) in the result.
+pub fn merge_value(
+    b: Option<&Value>,
+    l: Option<&Value>,
+    r: Option<&Value>,
+    path: &str,
+    volatile: IsVolatile,
+    policy: ConflictPolicy,
+    out: &mut Decisions,
+) -> Option<Value> {
+    if l == r {
+        return l.cloned();
+    }
+    if b == l {
+        return r.cloned();
+    }
+    if b == r {
+        return l.cloned();
+    }
+    // Both changed, differently. A volatile subtree is taken whole from local.
+    if volatile(path) {
+        return conflict(b, l, r, path, volatile, policy, out).cloned();
+    }
+    if let (Some(Value::Object(lm)), Some(Value::Object(rm))) = (l, r) {
+        let bm = match b {
+            Some(Value::Object(bm)) => Some(bm),
+            None => None,
+            Some(_) => return conflict(b, l, r, path, volatile, policy, out).cloned(),
+        };
+        return Some(Value::Object(merge_map(
+            bm,
+            lm,
+            rm,
+            path,
+            &[],
+            volatile,
+            policy,
+            out,
+        )));
+    }
+    if path.ends_with("/tags") || path == "tags" {
+        if let Some(v) = merge_string_sets(b, l, r) {
+            out.notes.push(format!(
+                "{path} changed on both sides; merged as a set of tags"
+            ));
+            return Some(v);
+        }
+    }
+    conflict(b, l, r, path, volatile, policy, out).cloned()
+}
+
+fn conflict<'v>(
+    b: Option<&Value>,
+    l: Option<&'v Value>,
+    r: Option<&'v Value>,
+    path: &str,
+    volatile: IsVolatile,
+    policy: ConflictPolicy,
+    out: &mut Decisions,
+) -> Option<&'v Value> {
+    if volatile(path) {
+        out.notes.push(format!(
+            "{path} differs on both sides (volatile); kept local's"
+        ));
+        return l.or(r);
+    }
+    let taken = match policy {
+        ConflictPolicy::Mark => {
+            out.conflicts.push(FieldConflict {
+                path: path.to_string(),
+                base: b.cloned(),
+                local: l.cloned(),
+                remote: r.cloned(),
+            });
+            return l;
+        }
+        ConflictPolicy::Ours | ConflictPolicy::Union => Side::Local,
+        ConflictPolicy::Theirs => Side::Remote,
+    };
+    out.notes.push(format!(
+        "{path} changed differently on both sides; kept {}'s (--conflicts {})",
+        taken.name(),
+        policy_name(policy)
+    ));
+    match taken {
+        Side::Local => l,
+        Side::Remote => r,
+    }
+}
+
+/// The name of a conflict policy as written on the command line.
+pub fn policy_name(policy: ConflictPolicy) -> &'static str {
+    match policy {
+        ConflictPolicy::Mark => "mark",
+        ConflictPolicy::Ours => "ours",
+        ConflictPolicy::Theirs => "theirs",
+        ConflictPolicy::Union => "union",
+    }
+}
+
+/// Three-way merge of lists of strings as sets: local's order, then remote's
+/// additions; an item removed on either side is removed. `None` (a conflict)
+/// when both sides removed items: each replaced tags, and which replacement
+/// wins is not certain.
+fn merge_string_sets(b: Option<&Value>, l: Option<&Value>, r: Option<&Value>) -> Option<Value> {
+    fn strings(v: Option<&Value>) -> Option<Vec<&str>> {
+        match v {
+            None => Some(Vec::new()),
+            Some(Value::Array(items)) => items.iter().map(Value::as_str).collect(),
+            Some(_) => None,
+        }
+    }
+    let (bs, ls, rs) = (strings(b)?, strings(l)?, strings(r)?);
+    let removes = |side: &[&str]| bs.iter().any(|t| !side.contains(t));
+    if removes(&ls) && removes(&rs) {
+        return None;
+    }
+    let mut out: Vec<Value> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for s in ls.iter().chain(rs.iter()) {
+        let removed = bs.contains(s) && (!ls.contains(s) || !rs.contains(s));
+        if !removed && seen.insert(*s) {
+            out.push(Value::String((*s).to_string()));
+        }
+    }
+    Some(Value::Array(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    fn run(b: Value, l: Value, r: Value) -> (Value, Decisions) {
+        let mut d = Decisions::default();
+        let m = merge_map(
+            Some(&obj(b)),
+            &obj(l),
+            &obj(r),
+            "metadata",
+            &[],
+            cell_volatile,
+            ConflictPolicy::Mark,
+            &mut d,
+        );
+        (Value::Object(m), d)
+    }
+
+    #[test]
+    fn different_keys_combine_recursively() {
+        let (m, d) = run(
+            json!({"a": {"x": 1}, "k": 1}),
+            json!({"a": {"x": 1, "y": 2}, "k": 1}),
+            json!({"a": {"x": 1, "z": 3}, "k": 2}),
+        );
+        assert_eq!(m, json!({"a": {"x": 1, "y": 2, "z": 3}, "k": 2}));
+        assert!(d.conflicts.is_empty());
+    }
+
+    #[test]
+    fn same_key_changed_differently_is_a_conflict_keeping_local() {
+        let (m, d) = run(json!({"k": 1}), json!({"k": 2}), json!({"k": 3}));
+        assert_eq!(m, json!({"k": 2}));
+        assert_eq!(d.conflicts.len(), 1);
+        assert_eq!(d.conflicts[0].path, "metadata/k");
+    }
+
+    #[test]
+    fn volatile_keys_resolve_to_local() {
+        let (m, d) = run(
+            json!({"execution": {"t": "1"}}),
+            json!({"execution": {"t": "2"}}),
+            json!({"execution": {"t": "3"}}),
+        );
+        assert_eq!(m, json!({"execution": {"t": "2"}}));
+        assert!(d.conflicts.is_empty());
+        assert_eq!(d.notes.len(), 1);
+    }
+
+    #[test]
+    fn tags_replaced_on_both_sides_conflict() {
+        let (m, d) = run(
+            json!({"tags": ["draft"]}),
+            json!({"tags": ["parameters"]}),
+            json!({"tags": ["final"]}),
+        );
+        assert_eq!(m, json!({"tags": ["parameters"]}));
+        assert_eq!(d.conflicts.len(), 1);
+    }
+
+    #[test]
+    fn tags_merge_as_sets() {
+        let (m, d) = run(
+            json!({"tags": ["a", "b"]}),
+            json!({"tags": ["a", "b", "c"]}),
+            json!({"tags": ["a", "b", "d"]}),
+        );
+        assert_eq!(m, json!({"tags": ["a", "b", "c", "d"]}));
+        assert!(d.conflicts.is_empty());
+    }
+}

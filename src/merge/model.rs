@@ -1,0 +1,177 @@
+//! The merge as a value: merged cells, the conflicts left in them, and the
+//! auto-resolutions made on the way. [`super::render`] turns it into a notebook.
+
+use serde_json::{Map, Value};
+
+/// One side of a three-way merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Ours (`%A`, the branch being merged into).
+    Local,
+    /// Theirs (`%B`, the branch being merged).
+    Remote,
+}
+
+impl Side {
+    /// `local` or `remote`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Local => "local",
+            Side::Remote => "remote",
+        }
+    }
+
+    /// The other side.
+    pub fn other(self) -> Side {
+        match self {
+            Side::Local => Side::Remote,
+            Side::Remote => Side::Local,
+        }
+    }
+}
+
+/// A value-level conflict inside a cell or the notebook metadata: both sides
+/// changed the same field differently. The merged document keeps local's value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldConflict {
+    /// JSON path of the field inside the cell or notebook, e.g. `metadata/tags`.
+    pub path: String,
+    /// The base value (`None`: absent).
+    pub base: Option<Value>,
+    /// Local's value (`None`: deleted).
+    pub local: Option<Value>,
+    /// Remote's value (`None`: deleted).
+    pub remote: Option<Value>,
+}
+
+/// A piece of a cell source after the line merge (owned, so that the result
+/// does not borrow from the inputs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceRegion {
+    /// Merged text.
+    Resolved(String),
+    /// Lines both sides changed differently.
+    Conflict {
+        /// Base text of the conflicting lines.
+        base: String,
+        /// Local's text.
+        local: String,
+        /// Remote's text.
+        remote: String,
+        /// Markers end in CRLF.
+        crlf: bool,
+    },
+}
+
+/// A cell's source whose line merge left conflicts: the merged regions, to be
+/// rendered with markers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceConflict {
+    /// The line-merge regions of the cell source.
+    pub regions: Vec<SourceRegion>,
+    /// Number of conflicting regions.
+    pub hunks: usize,
+}
+
+/// Why a cell takes part in a structural conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellConflict {
+    /// The cell was deleted on `deleted_by` and edited on the other side; the
+    /// edited version is kept so that nothing is lost.
+    DeletedEdited {
+        /// The side that deleted the cell.
+        deleted_by: Side,
+    },
+}
+
+/// One merged cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergedCell {
+    /// The cell object. Its source is final unless `source_conflict` is set.
+    pub cell: Map<String, Value>,
+    /// The source key of this cell (`source`, or `input` for v3 code cells).
+    pub source_key: &'static str,
+    /// Conflicting source lines, rendered with markers.
+    pub source_conflict: Option<SourceConflict>,
+    /// Fields both sides changed differently (local's value kept).
+    pub field_conflicts: Vec<FieldConflict>,
+    /// A structural conflict this cell is part of.
+    pub cell_conflict: Option<CellConflict>,
+}
+
+impl MergedCell {
+    /// A cell taken as it is from one side.
+    pub fn clean(cell: Map<String, Value>, source_key: &'static str) -> Self {
+        MergedCell {
+            cell,
+            source_key,
+            source_conflict: None,
+            field_conflicts: Vec::new(),
+            cell_conflict: None,
+        }
+    }
+
+    /// Whether anything in this cell is left for a person.
+    pub fn has_conflict(&self) -> bool {
+        self.source_conflict.is_some()
+            || !self.field_conflicts.is_empty()
+            || self.cell_conflict.is_some()
+    }
+}
+
+/// An item of the merged cell list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A merged cell.
+    Cell(MergedCell),
+    /// Both sides inserted different cells at the same place: the cells that
+    /// follow up to [`Item::InsertEnd`] are local's, then remote's.
+    InsertStart,
+    /// Between local's and remote's inserted cells.
+    InsertMiddle,
+    /// After remote's inserted cells.
+    InsertEnd,
+}
+
+/// Something a plain line merge would have conflicted on that the merge
+/// resolved by a rule; reported on stderr, one line each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// Base cell number (1-based) the resolution is about, `None` for notebook-level.
+    pub cell: Option<usize>,
+    /// What was decided and why.
+    pub message: String,
+}
+
+/// The result of merging three notebooks, before rendering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeResult {
+    /// The merged top-level object without the cells (local's key order).
+    pub root: Map<String, Value>,
+    /// Conflicts in notebook-level fields (metadata and others).
+    pub root_conflicts: Vec<FieldConflict>,
+    /// The merged cells in order, with structural conflict markers.
+    pub items: Vec<Item>,
+    /// Rule-based resolutions, for stderr.
+    pub resolutions: Vec<Resolution>,
+}
+
+impl MergeResult {
+    /// Number of conflicts left for a person (source hunks, field conflicts,
+    /// deleted/edited cells, insert/insert blocks).
+    pub fn conflict_count(&self) -> usize {
+        let mut n = self.root_conflicts.len();
+        for item in &self.items {
+            match item {
+                Item::Cell(c) => {
+                    n += c.source_conflict.as_ref().map_or(0, |s| s.hunks);
+                    n += c.field_conflicts.len();
+                    n += usize::from(c.cell_conflict.is_some());
+                }
+                Item::InsertStart => n += 1,
+                Item::InsertMiddle | Item::InsertEnd => {}
+            }
+        }
+        n
+    }
+}

@@ -1,0 +1,173 @@
+//! Merge policies and labels, from flags, the environment and git config.
+
+use crate::text::merge3::DEFAULT_MARKER_SIZE;
+
+/// What to do with outputs (and execution counts) that both sides changed
+/// differently. Outputs changed on one side only always follow that side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputsPolicy {
+    /// Keep the outputs of the side whose source the merged source equals
+    /// (local when both match); clear them when the source was merged from
+    /// both sides.
+    #[default]
+    Auto,
+    /// Keep local's.
+    Local,
+    /// Keep remote's.
+    Remote,
+    /// Clear them (and the execution count).
+    Clear,
+    /// A conflict: both output lists kept between marker outputs.
+    Conflict,
+}
+
+/// What to do with conflicts (source lines, cells, metadata).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ConflictPolicy {
+    /// Leave them marked in the notebook and exit 1.
+    #[default]
+    Mark,
+    /// Take local's version of each conflict.
+    Ours,
+    /// Take remote's version of each conflict.
+    Theirs,
+    /// Keep both versions (local's first) without markers.
+    Union,
+}
+
+/// Labels written after conflict markers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels {
+    /// After `<<<<<<<`.
+    pub local: String,
+    /// After `|||||||` (diff3 style only).
+    pub base: String,
+    /// After `>>>>>>>`.
+    pub remote: String,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels {
+            local: "local".into(),
+            base: "base".into(),
+            remote: "remote".into(),
+        }
+    }
+}
+
+/// Everything that steers a merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Outputs policy.
+    pub outputs: OutputsPolicy,
+    /// Conflict policy.
+    pub conflicts: ConflictPolicy,
+    /// Minimum conflict marker length (git's `%L`); lengthened per conflict
+    /// when the content holds marker-like lines.
+    pub marker_size: usize,
+    /// Marker labels.
+    pub labels: Labels,
+    /// Also write base lines in conflicts (git's `diff3` conflict style).
+    pub diff3: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            outputs: OutputsPolicy::Auto,
+            conflicts: ConflictPolicy::Mark,
+            marker_size: DEFAULT_MARKER_SIZE,
+            labels: Labels::default(),
+            diff3: false,
+        }
+    }
+}
+
+/// A setting read from the environment or git config had a value we do not know.
+#[derive(Debug, thiserror::Error)]
+#[error("{origin}: unknown value {value:?}; expected one of: {expected}")]
+pub struct SettingError {
+    /// Where the value came from (an environment variable or git config key).
+    pub origin: String,
+    /// The value found.
+    pub value: String,
+    /// The accepted values.
+    pub expected: &'static str,
+}
+
+/// Environment variable for the outputs policy.
+pub const ENV_OUTPUTS: &str = "NBDIFF_MERGE_OUTPUTS";
+/// Environment variable for the conflict policy.
+pub const ENV_CONFLICTS: &str = "NBDIFF_MERGE_CONFLICTS";
+/// git config key for the outputs policy.
+pub const GIT_OUTPUTS: &str = "nbdiff.merge.outputs";
+/// git config key for the conflict policy.
+pub const GIT_CONFLICTS: &str = "nbdiff.merge.conflicts";
+
+/// Parses an outputs policy name.
+pub fn parse_outputs(origin: &str, value: &str) -> Result<OutputsPolicy, SettingError> {
+    use clap::ValueEnum;
+    OutputsPolicy::from_str(value.trim(), true).map_err(|_| SettingError {
+        origin: origin.into(),
+        value: value.into(),
+        expected: "auto, local, remote, clear, conflict",
+    })
+}
+
+/// Parses a conflict policy name.
+pub fn parse_conflicts(origin: &str, value: &str) -> Result<ConflictPolicy, SettingError> {
+    use clap::ValueEnum;
+    ConflictPolicy::from_str(value.trim(), true).map_err(|_| SettingError {
+        origin: origin.into(),
+        value: value.into(),
+        expected: "mark, ours, theirs, union",
+    })
+}
+
+/// Fills policies not given on the command line from the environment, then
+/// git config (`git config --get`, run only when needed). Flags win over the
+/// environment, which wins over git config.
+pub fn resolve_policies(
+    outputs_flag: Option<OutputsPolicy>,
+    conflicts_flag: Option<ConflictPolicy>,
+    use_git_config: bool,
+) -> Result<(OutputsPolicy, ConflictPolicy), SettingError> {
+    let outputs = match outputs_flag {
+        Some(p) => p,
+        None => match setting(ENV_OUTPUTS, GIT_OUTPUTS, use_git_config) {
+            Some((origin, v)) => parse_outputs(&origin, &v)?,
+            None => OutputsPolicy::default(),
+        },
+    };
+    let conflicts = match conflicts_flag {
+        Some(p) => p,
+        None => match setting(ENV_CONFLICTS, GIT_CONFLICTS, use_git_config) {
+            Some((origin, v)) => parse_conflicts(&origin, &v)?,
+            None => ConflictPolicy::default(),
+        },
+    };
+    Ok((outputs, conflicts))
+}
+
+fn setting(env: &str, git_key: &str, use_git_config: bool) -> Option<(String, String)> {
+    if let Ok(v) = std::env::var(env) {
+        if !v.trim().is_empty() {
+            return Some((format!("${env}"), v));
+        }
+    }
+    if !use_git_config {
+        return None;
+    }
+    let out = std::process::Command::new("git")
+        .args(["config", "--get", git_key])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let v = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (!v.is_empty()).then(|| (format!("git config {git_key}"), v))
+}
