@@ -193,3 +193,32 @@ fn show_prints_an_invalid_notebook_unchanged() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, b"not a notebook \xff\n");
 }
+
+#[test]
+fn git_merge_uses_the_notebook_merge_driver() {
+    let sb = Sandbox::new();
+    let repo = setup(&sb);
+    sb.git(&repo, &["checkout", "-q", "-b", "other"]);
+    std::fs::write(
+        repo.join("nb.ipynb"),
+        notebook(&["x = 1", "print(x, 'theirs')"], 7),
+    )
+    .expect("write");
+    sb.commit_all(&repo, "theirs");
+    sb.git(&repo, &["checkout", "-q", "main"]);
+    std::fs::write(
+        repo.join("nb.ipynb"),
+        notebook(&["x = 'ours'", "print(x)"], 3),
+    )
+    .expect("write");
+    sb.commit_all(&repo, "ours");
+    // A line merge conflicts here (adjacent lines and both execution counts);
+    // the notebook merge takes each side's cell.
+    let out = sb.git_output(&repo, &["merge", "-q", "--no-edit", "other"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let merged = std::fs::read_to_string(repo.join("nb.ipynb")).expect("read");
+    assert!(
+        merged.contains("x = 'ours'") && merged.contains("print(x, 'theirs')"),
+        "{merged}"
+    );
+}
