@@ -107,7 +107,9 @@ fn run_diff(
 ) -> Exit {
     if crate::git::cli::wants_revisions(&args.paths, args.cached) {
         let color = render::color::use_color(args.color, tty, env);
-        return crate::git::cli::run_revisions(args, color, out, err);
+        if let Some(exit) = crate::git::cli::run_revisions(args, color, out, err) {
+            return exit;
+        }
     }
     let Some((old_path, new_path)) = diff_paths(&args.paths) else {
         let _ = writeln!(

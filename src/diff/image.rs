@@ -4,7 +4,6 @@
 
 use base64::Engine;
 use serde_json::Value;
-use std::hash::Hasher;
 
 /// What the diff says about one image (or other binary blob).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,47 +31,82 @@ fn parts(value: &Value) -> impl Iterator<Item = &str> {
     single.into_iter().chain(list.into_iter().flatten())
 }
 
+/// A fast, non-cryptographic hash of bytes (Fx-style, 8 bytes at a time).
+pub fn fast_hash(mut h: u64, bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+    }
+    (h.rotate_left(5) ^ bytes.len() as u64).wrapping_mul(K)
+}
+
+/// A [`Hasher`](std::hash::Hasher) using [`fast_hash`], for hashing big
+/// JSON values (outputs) quickly; not for untrusted hash-map keys.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fast_hash(self.0, bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Summarizes a binary MIME value (base64 text, or SVG text).
 pub fn summarize(mime: &str, value: &Value) -> ImageInfo {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hash = 0u64;
     let mut chars = 0usize;
+    let svg = mime.starts_with("image/svg");
     for part in parts(value) {
-        hasher.write(part.as_bytes());
-        if mime.starts_with("image/svg") {
-            chars += part.len();
+        let b = part.as_bytes();
+        hash = fast_hash(hash, b);
+        chars += if svg {
+            b.len()
         } else {
-            for &b in part.as_bytes() {
-                if b != b'=' && !b.is_ascii_whitespace() {
-                    chars += 1;
-                }
-            }
-        }
+            // Not payload: line breaks, spaces and `=` padding.
+            let skip: usize = [b'\n', b'\r', b' ', b'=']
+                .iter()
+                .map(|&c| memchr::memchr_iter(c, b).count())
+                .sum();
+            b.len() - skip
+        };
     }
-    let hash = format!("{:08x}", hasher.finish() as u32);
-    if mime.starts_with("image/svg") {
+    let hash = format!("{:08x}", (hash ^ (hash >> 32)) as u32);
+    if svg {
         return ImageInfo {
             bytes: chars,
             pixels: None,
             hash,
         };
     }
+    // 4 base64 characters carry 3 bytes. Headers: PNG and GIF need a few
+    // bytes; JPEG's frame header may sit after metadata, so read more.
+    let pixels = [64, 64 * 1024, 256 * 1024]
+        .into_iter()
+        .find_map(|n| header(value, n).and_then(|h| pixel_size(&h)));
     ImageInfo {
-        // Padding (`=`) is not counted: 4 base64 characters carry 3 bytes.
         bytes: chars * 3 / 4,
-        pixels: header(value).and_then(|h| pixel_size(&h)),
+        pixels,
         hash,
     }
 }
 
-/// Decodes the start of the base64 data (enough for image headers).
-fn header(value: &Value) -> Option<Vec<u8>> {
-    const MAX: usize = 256 * 1024;
-    let mut text = Vec::with_capacity(4096);
+/// Decodes the first `max` base64 characters of the data.
+fn header(value: &Value, max: usize) -> Option<Vec<u8>> {
+    let mut text = Vec::with_capacity(max.min(4096));
     'outer: for part in parts(value) {
         for &b in part.as_bytes() {
             if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
                 text.push(b);
-                if text.len() >= MAX {
+                if text.len() >= max {
                     break 'outer;
                 }
             }

@@ -1,11 +1,13 @@
 //! Line diff with word-level highlights inside changed lines.
 //!
 //! This is the one place the diff engine turns two texts into changed lines;
-//! it is an interim implementation until the shared `crate::text` module lands,
-//! at which point only this file changes.
+//! the line diff (git's Myers with slider compaction) and the word diff come
+//! from [`crate::text`]; this file adapts them to the notebook diff model
+//! (byte ranges of lines, `--ignore-whitespace` keys).
 
+use crate::text::diff::OpKind;
+use crate::text::words::InlineDiff;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// What happened to one line.
@@ -73,25 +75,14 @@ pub fn line_ranges(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-fn intern_lines<'s>(
-    text: &'s str,
-    lines: &[Range<usize>],
-    ignore_whitespace: bool,
-    interner: &mut HashMap<Cow<'s, str>, u32>,
-) -> Vec<imara_diff::intern::Token> {
-    lines
-        .iter()
-        .map(|r| {
-            let line = &text[r.clone()];
-            let key = if ignore_whitespace {
-                squash_whitespace(line)
-            } else {
-                Cow::Borrowed(line)
-            };
-            let n = interner.len() as u32;
-            imara_diff::intern::Token(*interner.entry(key).or_insert(n))
-        })
-        .collect()
+/// The comparison key of a line: itself, or without whitespace (`-w`).
+fn line_key<'s>(text: &'s str, r: &Range<usize>, ignore_whitespace: bool) -> Cow<'s, str> {
+    let line = &text[r.clone()];
+    if ignore_whitespace {
+        squash_whitespace(line)
+    } else {
+        Cow::Borrowed(line)
+    }
 }
 
 fn squash_whitespace(s: &str) -> Cow<'_, str> {
@@ -108,19 +99,17 @@ impl<'a> TextDiff<'a> {
     pub fn new(old: Cow<'a, str>, new: Cow<'a, str>, ignore_whitespace: bool) -> TextDiff<'a> {
         let old_lines = line_ranges(&old);
         let new_lines = line_ranges(&new);
-        let mut interner: HashMap<Cow<'_, str>, u32> = HashMap::new();
-        let before = intern_lines(&old, &old_lines, ignore_whitespace, &mut interner);
-        let after = intern_lines(&new, &new_lines, ignore_whitespace, &mut interner);
-        let num_tokens = interner.len() as u32;
-        drop(interner);
-        let mut changes: Vec<(Range<u32>, Range<u32>)> = Vec::new();
-        imara_diff::diff_with_tokens(
-            imara_diff::Algorithm::Histogram,
-            &before,
-            &after,
-            num_tokens,
-            |b: Range<u32>, c: Range<u32>| changes.push((b, c)),
-        );
+        let ops = {
+            let keys_old: Vec<Cow<'_, str>> = old_lines
+                .iter()
+                .map(|r| line_key(&old, r, ignore_whitespace))
+                .collect();
+            let keys_new: Vec<Cow<'_, str>> = new_lines
+                .iter()
+                .map(|r| line_key(&new, r, ignore_whitespace))
+                .collect();
+            crate::text::diff::diff_lines(&keys_old, &keys_new)
+        };
         let mut diff = TextDiff {
             old,
             new,
@@ -128,18 +117,27 @@ impl<'a> TextDiff<'a> {
             new_lines,
             lines: Vec::new(),
         };
-        let (mut x, mut y) = (0usize, 0usize);
-        for (b, c) in changes {
-            diff.push_equal(x, b.start as usize, y);
-            diff.push_change(
-                b.start as usize..b.end as usize,
-                c.start as usize..c.end as usize,
-            );
-            x = b.end as usize;
-            y = c.end as usize;
+        // Consecutive deletions and insertions form one changed block.
+        let mut block: Option<(Range<usize>, Range<usize>)> = None;
+        for op in ops {
+            match op.kind {
+                OpKind::Equal => {
+                    if let Some((o, n)) = block.take() {
+                        diff.push_change(o, n);
+                    }
+                    diff.push_equal(op.old.start, op.old.end, op.new.start);
+                }
+                OpKind::Delete | OpKind::Insert => {
+                    let (o, n) = block
+                        .get_or_insert((op.old.start..op.old.start, op.new.start..op.new.start));
+                    o.end = o.end.max(op.old.end);
+                    n.end = n.end.max(op.new.end);
+                }
+            }
         }
-        let n = diff.old_lines.len();
-        diff.push_equal(x, n, y);
+        if let Some((o, n)) = block.take() {
+            diff.push_change(o, n);
+        }
         diff
     }
 
@@ -224,32 +222,6 @@ impl<'a> TextDiff<'a> {
     }
 }
 
-/// Splits a line into words, runs of whitespace and single other characters.
-fn tokens(line: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut prev: Option<u8> = None; // 0 word, 1 space
-    for (i, c) in line.char_indices() {
-        let class = if c.is_alphanumeric() || c == '_' {
-            Some(0)
-        } else if c.is_whitespace() {
-            Some(1)
-        } else {
-            None
-        };
-        let joins = class.is_some() && class == prev;
-        if i > start && !joins {
-            out.push(&line[start..i]);
-            start = i;
-        }
-        prev = class;
-    }
-    if start < line.len() {
-        out.push(&line[start..]);
-    }
-    out
-}
-
 /// Word-level changed byte ranges of a deleted line `a` paired with an
 /// inserted line `b`; `None` when the lines have too little in common for
 /// highlights to help.
@@ -257,46 +229,9 @@ pub fn word_ranges(a: &str, b: &str) -> Option<(Highlights, Highlights)> {
     if a.len() > MAX_WORD_LINE || b.len() > MAX_WORD_LINE {
         return None;
     }
-    let ta = tokens(a);
-    let tb = tokens(b);
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &ta, &tb);
-    let offsets = |toks: &[&str]| -> Vec<usize> {
-        let mut acc = 0;
-        let mut v = Vec::with_capacity(toks.len() + 1);
-        v.push(0);
-        for t in toks {
-            acc += t.len();
-            v.push(acc);
-        }
-        v
-    };
-    let (oa, ob) = (offsets(&ta), offsets(&tb));
-    let (mut ha, mut hb) = (Vec::new(), Vec::new());
-    let mut equal_bytes = 0;
-    for op in ops {
-        let (_, old_r, new_r) = op.as_tag_tuple();
-        if matches!(op, similar::DiffOp::Equal { .. }) {
-            equal_bytes += oa[old_r.end] - oa[old_r.start];
-            continue;
-        }
-        if !old_r.is_empty() {
-            push_merged(&mut ha, oa[old_r.start]..oa[old_r.end]);
-        }
-        if !new_r.is_empty() {
-            push_merged(&mut hb, ob[new_r.start]..ob[new_r.end]);
-        }
-    }
-    let longest = a.len().max(b.len()).max(1);
-    if equal_bytes * 10 < longest * 3 {
-        return None;
-    }
-    Some((ha, hb))
-}
-
-fn push_merged(v: &mut Vec<Range<usize>>, r: Range<usize>) {
-    match v.last_mut() {
-        Some(last) if last.end == r.start => last.end = r.end,
-        _ => v.push(r),
+    match crate::text::words::word_diff(a, b) {
+        InlineDiff::Words { old, new } => Some((old, new)),
+        InlineDiff::WholeLine => None,
     }
 }
 

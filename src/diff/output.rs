@@ -134,7 +134,7 @@ pub fn hash_value(v: &Value, h: &mut impl Hasher) {
 }
 
 fn output_hash(o: &Output<'_>, opts: &DiffOptions) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = super::image::FastHasher::default();
     for (k, v) in o.map {
         if !ignored_key(k, opts) {
             h.write(k.as_bytes());
@@ -234,6 +234,35 @@ fn error_text<'a>(o: &Output<'a>) -> Cow<'a, str> {
     }
 }
 
+/// Replaces the execution count IPython writes into tracebacks
+/// (`Cell In[7], line 4`; older `<ipython-input-7-…>`) by `_`: it changes on
+/// every run, like the cell's own execution count.
+pub fn forget_execution_counts(text: &str) -> Cow<'_, str> {
+    const MARKS: [&str; 2] = ["Cell In[", "<ipython-input-"];
+    if !MARKS.iter().any(|m| text.contains(m)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((at, mark)) = MARKS
+        .iter()
+        .filter_map(|m| rest.find(m).map(|i| (i, *m)))
+        .min_by_key(|(i, _)| *i)
+    {
+        let after = at + mark.len();
+        out.push_str(&rest[..after]);
+        let digits = rest[after..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len() - after);
+        if digits > 0 {
+            out.push('_');
+        }
+        rest = &rest[after + digits..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 fn text_cow(text: Cow<'_, str>) -> Cow<'_, str> {
     match text {
         Cow::Borrowed(s) => strip_ansi(s),
@@ -279,7 +308,9 @@ fn describe<'a>(
         OutputKind::Error => {
             let ta = a.map_or(empty.clone(), |o| error_text(&o));
             let tb = b.map_or(empty.clone(), |o| error_text(&o));
-            if ta != tb {
+            let same_modulo_counts =
+                !opts.show_all && forget_execution_counts(&ta) == forget_execution_counts(&tb);
+            if ta != tb && !same_modulo_counts {
                 let diff = TextDiff::new(ta, tb, ws);
                 if !diff.is_unchanged() {
                     parts.push(OutputPart::Text {
@@ -389,5 +420,13 @@ mod tests {
         );
         assert_eq!(strip_ansi("\x1b]0;title\x07"), "\x1b]0;title\x07");
         assert_eq!(strip_ansi("a\x1b[2Jb\x1b["), "a\x1b[2Jb\x1b[");
+    }
+
+    #[test]
+    fn traceback_execution_counts_are_forgotten() {
+        assert_eq!(
+            forget_execution_counts("Cell In[16], line 4\n<ipython-input-3-abc>"),
+            "Cell In[_], line 4\n<ipython-input-_-abc>"
+        );
     }
 }

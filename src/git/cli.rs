@@ -3,6 +3,7 @@
 
 use super::color::{self, ColorChoice};
 use super::config::{self, AttributesTarget, Git, Plan, Scope};
+use super::revs::RevError;
 use super::seam::DiffOptions;
 use crate::exit::Exit;
 use std::ffi::OsString;
@@ -123,13 +124,13 @@ pub fn run_show(args: ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exi
     Exit::Ok
 }
 
-/// True when the default command's arguments name revisions rather than
-/// files: anything but exactly two existing files or git's 7 external-diff
-/// arguments (or whenever `--cached` is given).
+/// True when the default command's arguments may name revisions rather than
+/// files: anything but two existing paths or git's 7 external-diff arguments
+/// (or whenever `--cached` is given).
 pub fn wants_revisions(paths: &[PathBuf], cached: bool) -> bool {
     let files = |ps: &[&PathBuf]| {
         ps.iter()
-            .all(|p| p.is_file() || p.as_os_str() == "/dev/null")
+            .all(|p| p.exists() || p.as_os_str() == "/dev/null")
     };
     cached
         || match paths {
@@ -140,16 +141,19 @@ pub fn wants_revisions(paths: &[PathBuf], cached: bool) -> bool {
 }
 
 /// Runs the revision form of the default command with the diff's options;
-/// `color` was decided by the caller.
+/// `color` was decided by the caller. `None` when the arguments are not
+/// revisions after all (outside a repository, or a missing `*.ipynb` that is
+/// neither a revision nor a path): the caller then treats them as files,
+/// whose errors name the file.
 pub fn run_revisions(
     args: &crate::cli::DiffArgs,
     color: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Exit {
+) -> Option<Exit> {
     if args.json {
         let _ = writeln!(err, "nbdiff: --json compares two files (nbdiff --json OLD NEW); it is not available for revisions");
-        return Exit::Error;
+        return Some(Exit::Error);
     }
     let opts = DiffOptions {
         color,
@@ -167,15 +171,22 @@ pub fn run_revisions(
         Ok(c) => c,
         Err(e) => {
             let _ = writeln!(err, "nbdiff: cannot read the current directory: {e}");
-            return Exit::Error;
+            return Some(Exit::Error);
         }
     };
-    match super::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
-        Ok(true) if args.exit_code => Exit::Differences,
-        Ok(_) => Exit::Ok,
-        Err(e) => {
-            let _ = writeln!(err, "nbdiff: {e}");
-            Exit::Error
-        }
-    }
+    Some(
+        match super::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
+            Ok(true) if args.exit_code => Exit::Differences,
+            Ok(_) => Exit::Ok,
+            Err(RevError::NotARepository { .. }) if !args.cached => return None,
+            // A missing `x.ipynb` is a file the user meant, not a revision.
+            Err(RevError::Ambiguous { arg }) if !args.cached && arg.ends_with(".ipynb") => {
+                return None
+            }
+            Err(e) => {
+                let _ = writeln!(err, "nbdiff: {e}");
+                Exit::Error
+            }
+        },
+    )
 }
