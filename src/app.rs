@@ -15,6 +15,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let env = |k: &str| std::env::var(k).ok();
     match cli.command {
         Some(Command::Merge(args)) => crate::merge::cli::run(args, out, err),
+        Some(Command::ConfigGit(args)) => crate::git::cli::run_config_git(args, out, err),
+        Some(Command::DiffDriver(args)) => crate::git::cli::run_diff_driver(args, out, err),
+        Some(Command::Show(args)) => crate::git::cli::run_show(args, out, err),
         Some(Command::MergeDriver(args)) => crate::merge::cli::run_driver(args, err),
         None => run_diff(&cli.diff, false, &env, out, err),
     }
@@ -90,6 +93,12 @@ fn run_diff(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
+    if crate::git::cli::wants_revisions(&args.paths, args.cached) {
+        let color = render::color::use_color(args.color, tty, env);
+        if let Some(exit) = crate::git::cli::run_revisions(args, color, out, err) {
+            return exit;
+        }
+    }
     let Some((old_path, new_path)) = diff_paths(&args.paths) else {
         let _ = writeln!(
             err,

@@ -30,6 +30,12 @@ pub enum Command {
     /// git merge driver: BASE(%O) LOCAL(%A) REMOTE(%B) [MARKER_SIZE(%L)] [PATH(%P)];
     /// writes the result into LOCAL.
     MergeDriver(crate::merge::cli::DriverArgs),
+    /// Set up (--enable) or remove (--disable) nbdiff as git's driver for *.ipynb.
+    ConfigGit(crate::git::cli::ConfigGitArgs),
+    /// git's external diff entry point (diff.nbdiff.command); always exits 0.
+    DiffDriver(crate::git::cli::DiffDriverArgs),
+    /// Print a notebook as stable text (git's textconv, diff.nbdiff.textconv).
+    Show(crate::git::cli::ShowArgs),
 }
 
 /// Arguments of the diff command (`nbdiff OLD NEW`).
@@ -38,8 +44,17 @@ pub enum Command {
 pub struct DiffArgs {
     /// The two notebooks to compare: OLD NEW (or the 7 arguments git passes
     /// to an external diff driver: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE).
+    /// Otherwise revisions and paths, diffing every changed notebook like
+    /// `git diff`: none (working tree vs index), REV (vs working tree),
+    /// REV1 REV2 or REV1..REV2.
     #[arg(value_name = "OLD NEW")]
     pub paths: Vec<PathBuf>,
+    /// Compare the index with HEAD (or with REV), like `git diff --cached`.
+    #[arg(long, visible_alias = "staged")]
+    pub cached: bool,
+    /// Paths after `--`, limiting a revision diff.
+    #[arg(last = true, value_name = "PATH")]
+    pub pathspec: Vec<PathBuf>,
     /// Print the diff in nbdime's JSON diff format (complete: nothing ignored).
     #[arg(long)]
     pub json: bool,

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod diff;
 pub mod exit;
+pub mod git;
 pub mod merge;
 pub mod notebook;
 pub mod render;

@@ -2,6 +2,10 @@
 
 mod bad_input;
 mod diff_cli;
+mod git_config;
+mod git_driver;
+mod git_revs;
+mod git_util;
 mod merge_fixtures;
 mod merge_git;
 mod round_trip;

@@ -1,0 +1,257 @@
+//! `nbdiff diff-driver`: git's external diff contract (`diff.nbdiff.command`).
+//!
+//! git calls the command with
+//!
+//! - 7 arguments: `path old-file old-hex old-mode new-file new-hex new-mode`;
+//! - 9 for a rename or copy: the same plus `new-path` and git's header text
+//!   (`similarity index …\nrename from …\nrename to …`);
+//! - 1 for an unmerged path: just `path`.
+//!
+//! A side that does not exist (added or deleted file) is `/dev/null` with hex
+//! and mode `.`. The driver must exit 0 whatever happens — a non-zero exit
+//! aborts the user's `git diff` — so every problem becomes a line of output or
+//! stderr, never an exit code.
+//!
+//! Files that are not notebooks (not JSON, not UTF-8, a symlink, a corrupt
+//! revision) get a plain unified line diff, introduced by one line saying why.
+//! Binary content gets git's `Binary files … differ`.
+
+use super::seam::{self, DiffOptions, Side};
+use crate::notebook::Notebook;
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// One side of a pair to diff: a label and the bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// How to name this side in the output (`a/path`).
+    pub label: &'a str,
+    /// The file content.
+    pub bytes: &'a [u8],
+}
+
+/// Why the driver arguments could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    /// Not git's argument form.
+    #[error("nbdiff diff-driver: expected 1, 7 or 9 arguments (git's GIT_EXTERNAL_DIFF form: path old-file old-hex old-mode new-file new-hex new-mode [new-path info]), got {count}; set it up with `nbdiff config-git --enable`")]
+    Arguments {
+        /// How many arguments arrived.
+        count: usize,
+    },
+    /// A temporary file git gave us could not be read.
+    #[error("nbdiff diff-driver: {path}: cannot read the {side} side: {source}")]
+    Read {
+        /// The file git passed.
+        path: String,
+        /// `old` or `new`.
+        side: &'static str,
+        /// The OS error.
+        source: io::Error,
+    },
+}
+
+/// Runs the driver on git's arguments. Problems go to `err`; output errors
+/// (a closed pager) are ignored. The caller exits 0 regardless.
+pub fn run(args: &[OsString], opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) {
+    if let Err(e) = run_inner(args, opts, out) {
+        let _ = writeln!(err, "{e}");
+    }
+}
+
+fn run_inner(
+    args: &[OsString],
+    opts: &DiffOptions,
+    out: &mut dyn Write,
+) -> Result<(), DriverError> {
+    let lossy = |a: &OsString| a.to_string_lossy().into_owned();
+    match args.len() {
+        1 => {
+            let _ = writeln!(out, "* Unmerged path {}", lossy(&args[0]));
+            Ok(())
+        }
+        7 | 9 => {
+            let path = lossy(&args[0]);
+            let new_path = if args.len() == 9 {
+                lossy(&args[7])
+            } else {
+                path.clone()
+            };
+            let old = read_side(&args[1], &args[3], "old")?;
+            let new = read_side(&args[4], &args[6], "new")?;
+            if args.len() == 9 && new_path != path {
+                let _ = writeln!(out, "nbdiff: renamed {path} → {new_path}");
+            }
+            let (old_mode, new_mode) = (lossy(&args[3]), lossy(&args[6]));
+            if let (Some(a), Some(b)) = (&old, &new) {
+                if a == b {
+                    if old_mode != new_mode {
+                        let _ = writeln!(out, "nbdiff: {path}: mode {old_mode} → {new_mode}");
+                    }
+                    return Ok(());
+                }
+            }
+            let old_label = format!("a/{path}");
+            let new_label = format!("b/{new_path}");
+            let _ = diff_pair(
+                old.as_deref().map(|bytes| Input {
+                    label: &old_label,
+                    bytes,
+                }),
+                new.as_deref().map(|bytes| Input {
+                    label: &new_label,
+                    bytes,
+                }),
+                opts,
+                out,
+            );
+            Ok(())
+        }
+        count => Err(DriverError::Arguments { count }),
+    }
+}
+
+fn read_side(
+    file: &OsString,
+    mode: &OsString,
+    side: &'static str,
+) -> Result<Option<Vec<u8>>, DriverError> {
+    if mode == "." || file == "/dev/null" {
+        return Ok(None);
+    }
+    std::fs::read(Path::new(file))
+        .map(Some)
+        .map_err(|source| DriverError::Read {
+            path: file.to_string_lossy().into_owned(),
+            side,
+            source,
+        })
+}
+
+/// Diffs two sides: a notebook diff when every present side is a notebook,
+/// otherwise a line diff (or `Binary files … differ`) after a one-line note.
+/// Returns whether the sides differ.
+pub fn diff_pair(
+    old: Option<Input<'_>>,
+    new: Option<Input<'_>>,
+    opts: &DiffOptions,
+    out: &mut dyn Write,
+) -> io::Result<bool> {
+    let parse = |side: Option<Input<'_>>| side.map(|s| Notebook::parse(s.bytes, s.label));
+    let (old_nb, new_nb) = (parse(old), parse(new));
+    match (&old_nb, &new_nb) {
+        (None | Some(Ok(_)), None | Some(Ok(_))) => {
+            let o = old.zip(old_nb.as_ref().and_then(|r| r.as_ref().ok()));
+            let n = new.zip(new_nb.as_ref().and_then(|r| r.as_ref().ok()));
+            seam::render_notebook_diff(
+                o.map(|(i, notebook)| Side {
+                    label: i.label,
+                    notebook,
+                }),
+                n.map(|(i, notebook)| Side {
+                    label: i.label,
+                    notebook,
+                }),
+                opts,
+                out,
+            )
+        }
+        _ => {
+            let reason = [old_nb, new_nb]
+                .into_iter()
+                .flatten()
+                .find_map(Result::err)
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            let reason = super::sanitize::sanitize(&reason).into_owned();
+            writeln!(out, "nbdiff: {reason}; showing a line diff")?;
+            line_diff(old, new, opts.color, out)?;
+            Ok(old.map(|s| s.bytes) != new.map(|s| s.bytes))
+        }
+    }
+}
+
+/// A plain unified line diff, or git's `Binary files … differ` line.
+pub fn line_diff(
+    old: Option<Input<'_>>,
+    new: Option<Input<'_>>,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let old_label = old.map_or("/dev/null", |s| s.label);
+    let new_label = new.map_or("/dev/null", |s| s.label);
+    let text = |side: Option<Input<'_>>| -> Option<String> {
+        match side {
+            None => Some(String::new()),
+            Some(s) if is_binary(s.bytes) => None,
+            Some(s) => std::str::from_utf8(s.bytes)
+                .ok()
+                .map(|t| super::sanitize::sanitize(t).into_owned()),
+        }
+    };
+    match (text(old), text(new)) {
+        (Some(a), Some(b)) => seam::unified(&a, &b, old_label, new_label, color, out),
+        _ => writeln!(out, "Binary files {old_label} and {new_label} differ"),
+    }
+}
+
+/// git's test: a NUL byte in the first 8000 bytes.
+fn is_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_str(args: &[&str]) -> (String, String) {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        run(&args, &DiffOptions::default(), &mut out, &mut err);
+        (
+            String::from_utf8_lossy(&out).into(),
+            String::from_utf8_lossy(&err).into(),
+        )
+    }
+
+    #[test]
+    fn wrong_argument_count_is_reported_not_fatal() {
+        let (out, err) = run_str(&["a", "b"]);
+        assert!(out.is_empty());
+        assert!(err.contains("got 2"), "{err}");
+    }
+
+    #[test]
+    fn unmerged_path() {
+        assert_eq!(run_str(&["x.ipynb"]).0, "* Unmerged path x.ipynb\n");
+    }
+
+    #[test]
+    fn invalid_notebook_falls_back_to_line_diff() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::fs::write(&a, "not json\n").expect("write");
+        std::fs::write(&b, "still not json\n").expect("write");
+        let (a, b) = (
+            a.to_string_lossy().into_owned(),
+            b.to_string_lossy().into_owned(),
+        );
+        let (out, err) = run_str(&["x.ipynb", &a, "1", "100644", &b, "2", "100644"]);
+        assert!(err.is_empty(), "{err}");
+        assert!(out.starts_with("nbdiff: a/x.ipynb: line 1"), "{out}");
+        assert!(out.contains("-not json\n+still not json\n"), "{out}");
+    }
+
+    #[test]
+    fn binary_content() {
+        let mut out = Vec::new();
+        let old = Input {
+            label: "a/x",
+            bytes: b"\0\x01",
+        };
+        line_diff(Some(old), None, false, &mut out).expect("write");
+        assert_eq!(out, b"Binary files a/x and /dev/null differ\n");
+    }
+}

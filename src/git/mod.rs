@@ -1,0 +1,28 @@
+//! Git integration: everything that makes `*.ipynb` files work with git.
+//!
+//! - [`config`] — `nbdiff config-git --enable/--disable`: writes (and removes,
+//!   byte for byte) the git config entries and the `*.ipynb diff=nbdiff
+//!   merge=nbdiff` attribute line for a scope.
+//! - [`attributes`] — adding and removing one line of a gitattributes file
+//!   without touching any other byte.
+//! - [`driver`] — `nbdiff diff-driver`: git's external diff contract (7 or 9
+//!   arguments, `/dev/null` for a missing side, always exit 0) with a line-diff
+//!   fallback for files that are not notebooks.
+//! - [`show`] — `nbdiff show NB`: the stable text rendering used as git's
+//!   textconv (`git log -p`, `git show`, `git blame`).
+//! - [`sanitize`] — makes untrusted notebook text safe for a terminal.
+//! - [`revs`] — `nbdiff [--cached] [REV [REV]] [-- PATH…]`: changed notebooks
+//!   between revisions, the index and the working tree, read in-process with gix.
+//! - [`color`] — whether the driver colours its output, following git.
+//! - [`seam`] — the one call into the notebook diff renderer.
+//! - [`cli`] — the arguments of these commands and their `run` functions.
+
+pub mod attributes;
+pub mod cli;
+pub mod color;
+pub mod config;
+pub mod driver;
+pub mod revs;
+pub mod sanitize;
+pub mod seam;
+pub mod show;

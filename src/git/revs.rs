@@ -1,0 +1,590 @@
+//! `nbdiff [--cached] [REV [REV]] [PATH…] [-- PATH…]`: the changed notebooks
+//! of a repository, like `git diff` but notebook-aware.
+//!
+//! | arguments | compares |
+//! |-----------|----------|
+//! | (none) | the index → the working tree |
+//! | `--cached [REV]` | `REV` (default `HEAD`) → the index |
+//! | `REV` | `REV` → the working tree |
+//! | `REV1 REV2`, `REV1..REV2` | two commits (or trees) |
+//!
+//! Objects are read in-process with gix (one process, no `git` per file).
+//! Trees are walked in parallel and subtrees with equal ids are skipped, so
+//! the cost follows the size of the change, not of the repository. Only paths
+//! ending in `.ipynb` are diffed. Paths are repository-relative in the output,
+//! pathspecs are relative to the current directory (so it works from a
+//! subdirectory), and a bare repository accepts two revisions.
+//!
+//! Known limit: working-tree files are compared as they are on disk; git's
+//! clean filters (`filter=…`, `core.autocrlf`) are not applied.
+
+use super::driver::{self, Input};
+use super::seam::DiffOptions;
+use gix::bstr::{BStr, BString, ByteVec};
+use gix::ObjectId;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+/// Why a revision diff could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum RevError {
+    /// Not inside a repository.
+    #[error("{dir}: not a git repository (to diff two files, give two existing paths): {message}")]
+    NotARepository {
+        /// Where the search started.
+        dir: String,
+        /// gix's explanation.
+        message: String,
+    },
+    /// An argument that is neither a revision nor an existing path.
+    #[error("{arg}: neither a revision nor an existing path (use `--` before paths that no longer exist)")]
+    Ambiguous {
+        /// The argument.
+        arg: String,
+    },
+    /// More than two revisions.
+    #[error("at most two revisions can be compared, got {count}")]
+    TooManyRevisions {
+        /// How many were given.
+        count: usize,
+    },
+    /// A revision that does not name a tree.
+    #[error("{spec}: cannot be used as a revision: {message}")]
+    BadRevision {
+        /// The revision as given.
+        spec: String,
+        /// Why.
+        message: String,
+    },
+    /// The working tree is needed but the repository is bare.
+    #[error("{git_dir}: bare repository has no working tree or index; give two revisions (e.g. `nbdiff HEAD~1 HEAD`)")]
+    Bare {
+        /// The repository.
+        git_dir: String,
+    },
+    /// A path that leaves the working tree.
+    #[error("{path}: outside the repository")]
+    OutsideRepository {
+        /// The path as given.
+        path: String,
+    },
+    /// The repository could not be read.
+    #[error("{what}: {message}")]
+    Read {
+        /// What was being read (an object, the index, a file).
+        what: String,
+        /// Why it failed.
+        message: String,
+    },
+}
+
+fn read_err(what: impl std::fmt::Display, e: impl std::fmt::Display) -> RevError {
+    RevError::Read {
+        what: what.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Where one side of a change lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A blob in the object database.
+    Blob(ObjectId),
+    /// A file in the working tree (repository-relative path).
+    Worktree,
+}
+
+/// A changed notebook: its repository-relative path and both sides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Repository-relative path, `/`-separated.
+    pub path: BString,
+    /// Where the old side is; `None` when the file was added.
+    pub old: Option<Source>,
+    /// Where the new side is; `None` when the file was deleted.
+    pub new: Option<Source>,
+}
+
+/// What to compare, decided from the arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mode {
+    IndexToWorktree,
+    TreeToIndex(ObjectId),
+    TreeToWorktree(ObjectId),
+    TreeToTree(ObjectId, ObjectId),
+}
+
+/// Repository-relative pathspecs (prefixes: a file or a directory).
+#[derive(Debug, Clone, Default)]
+pub struct Pathspec(Vec<BString>);
+
+impl Pathspec {
+    /// True when `path` is selected.
+    pub fn matches(&self, path: &BStr) -> bool {
+        self.0.is_empty()
+            || self
+                .0
+                .iter()
+                .any(|p| p.is_empty() || is_under(path, p.as_ref()))
+    }
+
+    /// True when something under directory `dir` may be selected.
+    pub fn may_contain(&self, dir: &BStr) -> bool {
+        self.0.is_empty()
+            || self
+                .0
+                .iter()
+                .any(|p| p.is_empty() || is_under(dir, p.as_ref()) || is_under(p.as_ref(), dir))
+    }
+}
+
+/// `path` is `prefix` or inside it.
+fn is_under(path: &BStr, prefix: &BStr) -> bool {
+    path.starts_with(prefix) && (path.len() == prefix.len() || path[prefix.len()] == b'/')
+}
+
+fn is_notebook(path: &BStr) -> bool {
+    path.ends_with(b".ipynb")
+}
+
+/// Runs a revision diff from `cwd` with the positional arguments `args`,
+/// the paths after `--`, and `cached`. Writes the diffs to `out`.
+pub fn run(
+    cwd: &Path,
+    args: &[OsString],
+    paths_after_dashdash: &[PathBuf],
+    cached: bool,
+    opts: &DiffOptions,
+    out: &mut dyn Write,
+) -> Result<bool, RevError> {
+    let repo =
+        gix::discover_with_environment_overrides(cwd).map_err(|e| RevError::NotARepository {
+            dir: cwd.display().to_string(),
+            message: e.to_string(),
+        })?;
+    let prefix = repo
+        .prefix()
+        .ok()
+        .flatten()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+
+    let mut revs = Vec::new();
+    let mut paths = Vec::new();
+    for arg in args {
+        let as_str = arg.to_string_lossy();
+        if paths.is_empty() {
+            if let Ok(spec) = repo.rev_parse(as_str.as_ref()) {
+                revs.push((as_str.to_string(), spec.detach()));
+                continue;
+            }
+        }
+        if cwd.join(arg).exists() {
+            paths.push(PathBuf::from(arg));
+        } else {
+            return Err(RevError::Ambiguous { arg: as_str.into() });
+        }
+    }
+    paths.extend(paths_after_dashdash.iter().cloned());
+    let pathspec = Pathspec(
+        paths
+            .iter()
+            .map(|p| to_repo_path(&prefix, p))
+            .collect::<Result<_, _>>()?,
+    );
+
+    let tree_of = |spec: &str, id: ObjectId| -> Result<ObjectId, RevError> {
+        let bad = |e: &dyn std::fmt::Display| RevError::BadRevision {
+            spec: spec.to_string(),
+            message: e.to_string(),
+        };
+        let object = repo.find_object(id).map_err(|e| bad(&e))?;
+        Ok(object.peel_to_tree().map_err(|e| bad(&e))?.id)
+    };
+    use gix::revision::plumbing::Spec;
+    let mut ids = Vec::new();
+    for (text, spec) in &revs {
+        match spec {
+            Spec::Include(id) => ids.push(tree_of(text, *id)?),
+            Spec::Range { from, to } => {
+                ids.push(tree_of(text, *from)?);
+                ids.push(tree_of(text, *to)?);
+            }
+            other => {
+                return Err(RevError::BadRevision {
+                    spec: text.clone(),
+                    message: format!("{other:?} is not a single revision or A..B"),
+                })
+            }
+        }
+    }
+    let head_tree = || -> Result<ObjectId, RevError> {
+        repo.head_tree_id_or_empty()
+            .map(|id| id.detach())
+            .map_err(|e| read_err("HEAD", e))
+    };
+    let mode = match (ids.as_slice(), cached) {
+        ([], false) => Mode::IndexToWorktree,
+        ([], true) => Mode::TreeToIndex(head_tree()?),
+        ([a], true) => Mode::TreeToIndex(*a),
+        ([a], false) => Mode::TreeToWorktree(*a),
+        ([a, b], false) => Mode::TreeToTree(*a, *b),
+        _ => return Err(RevError::TooManyRevisions { count: ids.len() }),
+    };
+    if repo.workdir().is_none() && !matches!(mode, Mode::TreeToTree(..)) {
+        return Err(RevError::Bare {
+            git_dir: repo.git_dir().display().to_string(),
+        });
+    }
+    let changes = changes(&repo, &mode, &pathspec)?;
+    let mut differs = false;
+    for change in &changes {
+        let old = load(&repo, change.path.as_ref(), change.old.as_ref())?;
+        let new = load(&repo, change.path.as_ref(), change.new.as_ref())?;
+        let old_label = format!("a/{}", change.path);
+        let new_label = format!("b/{}", change.path);
+        let written = driver::diff_pair(
+            old.as_deref().map(|bytes| Input {
+                label: &old_label,
+                bytes,
+            }),
+            new.as_deref().map(|bytes| Input {
+                label: &new_label,
+                bytes,
+            }),
+            opts,
+            out,
+        );
+        match written {
+            Ok(d) => differs |= d,
+            // The reader went away (a closed pager): stop quietly.
+            Err(_) => return Ok(differs),
+        }
+    }
+    Ok(differs)
+}
+
+/// Turns a path relative to the current directory into a repository-relative one.
+fn to_repo_path(prefix: &Path, path: &Path) -> Result<BString, RevError> {
+    let joined = prefix.join(path);
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for c in joined.components() {
+        match c {
+            Component::Normal(p) => parts.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if parts.pop().is_none() {
+                    return Err(RevError::OutsideRepository {
+                        path: path.display().to_string(),
+                    });
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                return Err(RevError::OutsideRepository {
+                    path: path.display().to_string(),
+                })
+            }
+        }
+    }
+    let mut out = BString::default();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        out.push_str(gix::path::os_str_into_bstr(p).map_err(|e| read_err(path.display(), e))?);
+    }
+    Ok(out)
+}
+
+/// Lists the changed notebooks for `mode`, sorted by path.
+fn changes(repo: &gix::Repository, mode: &Mode, spec: &Pathspec) -> Result<Vec<Change>, RevError> {
+    let mut out = Vec::new();
+    match *mode {
+        Mode::TreeToTree(a, b) => {
+            diff_trees(
+                repo,
+                Some(a),
+                Some(b),
+                &mut BString::default(),
+                spec,
+                &mut out,
+            )?;
+        }
+        Mode::TreeToIndex(tree) => {
+            let old = flatten(repo, tree, spec)?;
+            let new = index_blobs(repo, spec)?;
+            for (path, (old_id, new_id)) in pair_up(old, new) {
+                if old_id != new_id {
+                    out.push(Change {
+                        path,
+                        old: old_id.map(Source::Blob),
+                        new: new_id.map(Source::Blob),
+                    });
+                }
+            }
+        }
+        Mode::IndexToWorktree => {
+            for (path, id) in index_blobs(repo, spec)? {
+                if let Some(c) = against_worktree(repo, path, Some(id))? {
+                    out.push(c);
+                }
+            }
+        }
+        Mode::TreeToWorktree(tree) => {
+            let old = flatten(repo, tree, spec)?;
+            let tracked = index_blobs(repo, spec)?;
+            for (path, (old_id, in_index)) in pair_up(old, tracked) {
+                if old_id.is_none() && in_index.is_none() {
+                    continue;
+                }
+                if let Some(c) = against_worktree(repo, path, old_id)? {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+fn pair_up(
+    a: BTreeMap<BString, ObjectId>,
+    mut b: BTreeMap<BString, ObjectId>,
+) -> BTreeMap<BString, (Option<ObjectId>, Option<ObjectId>)> {
+    let mut out = BTreeMap::new();
+    for (path, id) in a {
+        let other = b.remove(&path);
+        out.insert(path, (Some(id), other));
+    }
+    for (path, id) in b {
+        out.insert(path, (None, Some(id)));
+    }
+    out
+}
+
+/// Compares a blob (or nothing) with the working-tree file at `path`.
+fn against_worktree(
+    repo: &gix::Repository,
+    path: BString,
+    old: Option<ObjectId>,
+) -> Result<Option<Change>, RevError> {
+    let current = read_worktree(repo, path.as_ref())?;
+    let new = match &current {
+        None => None,
+        Some(bytes) => {
+            let id = gix::objs::compute_hash(repo.object_hash(), gix::objs::Kind::Blob, bytes)
+                .map_err(|e| read_err(&path, e))?;
+            if Some(id) == old {
+                return Ok(None);
+            }
+            Some(Source::Worktree)
+        }
+    };
+    if old.is_none() && new.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Change {
+        path,
+        old: old.map(Source::Blob),
+        new,
+    }))
+}
+
+/// The working-tree content at a repository-relative path (a symlink's
+/// target for a symlink), or `None` when it is missing.
+fn read_worktree(repo: &gix::Repository, path: &BStr) -> Result<Option<Vec<u8>>, RevError> {
+    let Some(full) = repo.workdir_path(path) else {
+        return Ok(None);
+    };
+    match std::fs::symlink_metadata(&full) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(read_err(full.display(), e)),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let target = std::fs::read_link(&full).map_err(|e| read_err(full.display(), e))?;
+            Ok(Some(
+                gix::path::os_string_into_bstring(target.into_os_string())
+                    .map_err(|e| read_err(full.display(), e))?
+                    .into(),
+            ))
+        }
+        Ok(meta) if meta.is_dir() => Ok(None),
+        Ok(_) => std::fs::read(&full)
+            .map(Some)
+            .map_err(|e| read_err(full.display(), e)),
+    }
+}
+
+fn load(
+    repo: &gix::Repository,
+    path: &BStr,
+    source: Option<&Source>,
+) -> Result<Option<Vec<u8>>, RevError> {
+    match source {
+        None => Ok(None),
+        Some(Source::Blob(id)) => {
+            let blob = repo
+                .find_blob(*id)
+                .map_err(|e| read_err(format!("{path} ({id})"), e))?;
+            Ok(Some(blob.detach().data))
+        }
+        Some(Source::Worktree) => read_worktree(repo, path),
+    }
+}
+
+/// The notebooks of the index (stage 0), path → blob id.
+fn index_blobs(
+    repo: &gix::Repository,
+    spec: &Pathspec,
+) -> Result<BTreeMap<BString, ObjectId>, RevError> {
+    let index = repo
+        .index_or_empty()
+        .map_err(|e| read_err("the index", e))?;
+    let mut out = BTreeMap::new();
+    for entry in index.entries() {
+        let path = entry.path(&index);
+        let is_file = !matches!(
+            entry.mode,
+            gix::index::entry::Mode::COMMIT | gix::index::entry::Mode::DIR
+        );
+        if entry.stage_raw() == 0 && is_file && is_notebook(path) && spec.matches(path) {
+            out.insert(path.to_owned(), entry.id);
+        }
+    }
+    Ok(out)
+}
+
+/// The notebooks of a tree, path → blob id.
+fn flatten(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    spec: &Pathspec,
+) -> Result<BTreeMap<BString, ObjectId>, RevError> {
+    let mut changes = Vec::new();
+    diff_trees(
+        repo,
+        Some(tree),
+        None,
+        &mut BString::default(),
+        spec,
+        &mut changes,
+    )?;
+    Ok(changes
+        .into_iter()
+        .filter_map(|c| match c.old {
+            Some(Source::Blob(id)) => Some((c.path, id)),
+            _ => None,
+        })
+        .collect())
+}
+
+/// A tree entry: (is a tree, id).
+type Item = (bool, ObjectId);
+
+/// One tree's entries: name → item; only trees and blob-like entries.
+type Entries = BTreeMap<BString, Item>;
+
+fn entries(
+    repo: &gix::Repository,
+    id: Option<ObjectId>,
+    prefix: &BStr,
+) -> Result<Entries, RevError> {
+    let mut out = Entries::new();
+    let Some(id) = id else { return Ok(out) };
+    let tree = repo
+        .find_tree(id)
+        .map_err(|e| read_err(format!("tree {prefix}/ ({id})"), e))?;
+    let decoded = tree
+        .decode()
+        .map_err(|e| read_err(format!("tree {prefix}/ ({id})"), e))?;
+    for e in &decoded.entries {
+        if e.mode.is_tree() {
+            out.insert(e.filename.to_owned(), (true, e.oid.to_owned()));
+        } else if e.mode.is_blob_or_symlink() {
+            out.insert(e.filename.to_owned(), (false, e.oid.to_owned()));
+        }
+    }
+    Ok(out)
+}
+
+/// Walks two trees together; equal subtrees are skipped.
+fn diff_trees(
+    repo: &gix::Repository,
+    old: Option<ObjectId>,
+    new: Option<ObjectId>,
+    prefix: &mut BString,
+    spec: &Pathspec,
+    out: &mut Vec<Change>,
+) -> Result<(), RevError> {
+    if old == new {
+        return Ok(());
+    }
+    let a = entries(repo, old, prefix.as_ref())?;
+    let mut b = entries(repo, new, prefix.as_ref())?;
+    let mut names: Vec<(BString, Option<Item>, Option<Item>)> = Vec::new();
+    for (name, ea) in a {
+        let eb = b.remove(&name);
+        names.push((name, Some(ea), eb));
+    }
+    names.extend(b.into_iter().map(|(name, eb)| (name, None, Some(eb))));
+    let len = prefix.len();
+    for (name, ea, eb) in names {
+        if ea == eb {
+            continue;
+        }
+        if !prefix.is_empty() {
+            prefix.push(b'/');
+        }
+        prefix.push_str(&name);
+        let tree = |e: Option<Item>| e.filter(|e| e.0).map(|e| e.1);
+        let blob = |e: Option<Item>| e.filter(|e| !e.0).map(|e| e.1);
+        let (ta, tb) = (tree(ea), tree(eb));
+        if (ta.is_some() || tb.is_some()) && spec.may_contain(prefix.as_ref()) {
+            diff_trees(repo, ta, tb, prefix, spec, out)?;
+        }
+        let (ba, bb) = (blob(ea), blob(eb));
+        if (ba.is_some() || bb.is_some())
+            && ba != bb
+            && is_notebook(prefix.as_ref())
+            && spec.matches(prefix.as_ref())
+        {
+            out.push(Change {
+                path: prefix.clone(),
+                old: ba.map(Source::Blob),
+                new: bb.map(Source::Blob),
+            });
+        }
+        prefix.truncate(len);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repo_paths_from_a_subdirectory() {
+        let p = |prefix: &str, path: &str| {
+            to_repo_path(Path::new(prefix), Path::new(path)).map(|b| b.to_string())
+        };
+        assert_eq!(p("sub", "a b.ipynb").ok().as_deref(), Some("sub/a b.ipynb"));
+        assert_eq!(
+            p("sub/deep", "../x.ipynb").ok().as_deref(),
+            Some("sub/x.ipynb")
+        );
+        assert_eq!(p("", ".").ok().as_deref(), Some(""));
+        assert!(p("", "../x").is_err());
+    }
+
+    #[test]
+    fn pathspec_prefixes() {
+        let spec = Pathspec(vec!["dir/sub".into()]);
+        assert!(spec.matches("dir/sub/x.ipynb".into()));
+        assert!(!spec.matches("dir/subx.ipynb".into()));
+        assert!(spec.may_contain("dir".into()));
+        assert!(!spec.may_contain("other".into()));
+        assert!(Pathspec::default().matches("anything".into()));
+    }
+}

@@ -1,0 +1,318 @@
+//! `nbdiff show NB`: a notebook as stable, readable text (git's textconv).
+//!
+//! git runs the textconv command on each side of a diff in `git log -p`,
+//! `git show`, `git blame` and `git diff --stat`, then line-diffs the text. So
+//! the rendering must be *stable* (the same notebook always gives the same
+//! text) and must leave out what changes on every run (execution counts,
+//! timings, widget state), so that a diff shows what a person changed:
+//!
+//! ```text
+//! notebook · nbformat 4.5 · kernel python3 · language python
+//! === cell 1 · markdown · id=intro
+//! # Title
+//! === cell 2 · code · id=c2 · tags: parameters
+//! print("hi")
+//! --- output 1 · stream stdout
+//!     hi
+//! --- output 2 · display_data
+//!     [image/png 640×480 12.3 KB sha 1a2b3c4d]
+//! ```
+//!
+//! Sources are shown whole; outputs are summarized: text shows its first
+//! [`MAX_OUTPUT_LINES`] lines, anything else is one line with its type, size
+//! and a short hash (images also with their pixel size). All text is passed
+//! through [`sanitize`](super::sanitize::sanitize).
+//!
+//! A file that is not a notebook is printed unchanged by the command (see
+//! [`crate::git::cli::run_show`]), so `git log -p` never breaks on a corrupt
+//! revision.
+
+use super::sanitize::sanitize;
+use crate::notebook::{Cell, Notebook, Output, OutputKind};
+use base64::Engine;
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// Text outputs show at most this many lines; the rest is counted.
+pub const MAX_OUTPUT_LINES: usize = 12;
+
+/// Renders a notebook as text.
+pub fn render(nb: &Notebook) -> String {
+    let mut s = String::new();
+    header(nb, &mut s);
+    for (i, cell) in nb.cells().iter().enumerate() {
+        render_cell(i + 1, cell, &mut s);
+    }
+    s
+}
+
+fn header(nb: &Notebook, s: &mut String) {
+    let _ = write!(s, "notebook · nbformat {}.{}", nb.major, nb.minor);
+    if let Some(meta) = nb.metadata() {
+        let kernel = meta
+            .get("kernelspec")
+            .and_then(|k| k.get("name"))
+            .and_then(Value::as_str);
+        if let Some(k) = kernel {
+            let _ = write!(s, " · kernel {}", sanitize(k));
+        }
+        let lang = meta
+            .get("language_info")
+            .and_then(|l| l.get("name"))
+            .and_then(Value::as_str);
+        if let Some(l) = lang {
+            let _ = write!(s, " · language {}", sanitize(l));
+        }
+    }
+    s.push('\n');
+}
+
+fn render_cell(number: usize, cell: &Cell<'_>, s: &mut String) {
+    let _ = write!(s, "=== cell {number} · {}", sanitize(cell.cell_type()));
+    if let Some(level) = cell.map.get("level").and_then(Value::as_u64) {
+        let _ = write!(s, " {level}");
+    }
+    if let Some(id) = cell.id() {
+        let _ = write!(s, " · id={}", sanitize(id));
+    }
+    if let Some(tags) = cell
+        .metadata()
+        .and_then(|m| m.get("tags"))
+        .and_then(Value::as_array)
+    {
+        let tags: Vec<_> = tags
+            .iter()
+            .filter_map(Value::as_str)
+            .map(sanitize)
+            .collect();
+        if !tags.is_empty() {
+            let _ = write!(s, " · tags: {}", tags.join(", "));
+        }
+    }
+    s.push('\n');
+    push_text(s, "", &sanitize(&cell.source()), usize::MAX);
+    if let Some(attachments) = cell.attachments() {
+        for (name, bundle) in attachments {
+            let _ = writeln!(s, "--- attachment {}", sanitize(name));
+            if let Some(bundle) = bundle.as_object() {
+                for (mime, value) in bundle {
+                    let _ = writeln!(s, "    {}", summarize_data(mime, value));
+                }
+            }
+        }
+    }
+    for (i, output) in cell.outputs().iter().enumerate() {
+        render_output(i + 1, output, s);
+    }
+}
+
+fn render_output(number: usize, output: &Output<'_>, s: &mut String) {
+    let _ = write!(
+        s,
+        "--- output {number} · {}",
+        sanitize(output.output_type())
+    );
+    match output.kind() {
+        OutputKind::Stream => {
+            if let Some(name) = output.stream_name() {
+                let _ = write!(s, " {}", sanitize(name));
+            }
+            s.push('\n');
+            push_text(s, "    ", &sanitize(&output.text()), MAX_OUTPUT_LINES);
+        }
+        OutputKind::Error => {
+            s.push('\n');
+            if let Some((what, traceback)) = output.error() {
+                let _ = writeln!(s, "    {}", sanitize(&what));
+                let _ = writeln!(s, "    [traceback {} entries]", traceback.len());
+            }
+        }
+        OutputKind::ExecuteResult | OutputKind::DisplayData | OutputKind::Other => {
+            s.push('\n');
+            for (mime, value) in output.data() {
+                if mime == "text/plain" {
+                    let text = crate::notebook::join_text(Some(value));
+                    push_text(s, "    ", &sanitize(&text), MAX_OUTPUT_LINES);
+                } else {
+                    let _ = writeln!(s, "    {}", summarize_data(&mime, value));
+                }
+            }
+        }
+    }
+}
+
+/// Appends `text` line by line with `indent`, at most `max` lines, ending with
+/// a newline; the lines left out are counted.
+fn push_text(s: &mut String, indent: &str, text: &str, max: usize) {
+    if text.is_empty() {
+        return;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    for line in lines.iter().take(max) {
+        s.push_str(indent);
+        s.push_str(line);
+        s.push('\n');
+    }
+    if lines.len() > max {
+        let _ = writeln!(s, "{indent}… {} more lines", lines.len() - max);
+    }
+}
+
+/// One line for a non-text mime value: `[image/png 640×480 12.3 KB sha 1a2b3c4d]`.
+pub fn summarize_data(mime: &str, value: &Value) -> String {
+    let text = crate::notebook::join_text(Some(value));
+    let json_text;
+    let raw: &str = if value.is_string() || value.is_array() {
+        &text
+    } else {
+        json_text = value.to_string();
+        &json_text
+    };
+    let mime_s = sanitize(mime);
+    let is_binary_image = mime.starts_with("image/") && !mime.contains("svg");
+    if is_binary_image || mime == "application/pdf" {
+        let cleaned: String = raw.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(cleaned.as_bytes()) {
+            let dims = image_size(&bytes)
+                .map(|(w, h)| format!(" {w}×{h}"))
+                .unwrap_or_default();
+            return format!(
+                "[{mime_s}{dims} {} sha {}]",
+                human_size(bytes.len()),
+                short_hash(&bytes)
+            );
+        }
+    }
+    format!(
+        "[{mime_s} {} lines {} sha {}]",
+        raw.lines().count(),
+        human_size(raw.len()),
+        short_hash(raw.as_bytes())
+    )
+}
+
+/// Decimal sizes: `512 B`, `12.3 KB`, `4.0 MB`.
+pub fn human_size(n: usize) -> String {
+    if n < 1000 {
+        format!("{n} B")
+    } else if n < 1_000_000 {
+        format!("{:.1} KB", n as f64 / 1000.0)
+    } else {
+        format!("{:.1} MB", n as f64 / 1_000_000.0)
+    }
+}
+
+/// The first 8 hex digits of the SHA-1 of `bytes`.
+pub fn short_hash(bytes: &[u8]) -> String {
+    let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
+    hasher.update(bytes);
+    match hasher.try_finalize() {
+        Ok(id) => id.to_hex_with_len(8).to_string(),
+        Err(_) => "????????".into(),
+    }
+}
+
+/// Width and height of a PNG, GIF or JPEG image, read from its header.
+pub fn image_size(b: &[u8]) -> Option<(u32, u32)> {
+    let be32 =
+        |i: usize| -> Option<u32> { Some(u32::from_be_bytes(b.get(i..i + 4)?.try_into().ok()?)) };
+    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some((be32(16)?, be32(20)?));
+    }
+    if b.starts_with(b"GIF8") {
+        let le16 = |i: usize| -> Option<u32> {
+            Some(u16::from_le_bytes(b.get(i..i + 2)?.try_into().ok()?) as u32)
+        };
+        return Some((le16(6)?, le16(8)?));
+    }
+    if b.starts_with(&[0xff, 0xd8]) {
+        let be16 = |i: usize| -> Option<u32> {
+            Some(u16::from_be_bytes(b.get(i..i + 2)?.try_into().ok()?) as u32)
+        };
+        let mut i = 2;
+        while i + 4 <= b.len() {
+            if b[i] != 0xff {
+                return None;
+            }
+            let marker = b[i + 1];
+            if marker == 0xff {
+                i += 1;
+                continue;
+            }
+            let len = be16(i + 2)? as usize;
+            let is_sof = (0xc0..=0xcf).contains(&marker) && !matches!(marker, 0xc4 | 0xc8 | 0xcc);
+            if is_sof {
+                return Some((be16(i + 7)?, be16(i + 5)?));
+            }
+            i += 2 + len;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nb(json: &str) -> Notebook {
+        Notebook::parse(json.as_bytes(), "t.ipynb").expect("valid notebook")
+    }
+
+    const NB: &str = r##"{
+ "cells": [
+  {"cell_type": "markdown", "id": "m1", "metadata": {}, "source": ["# Title\n", "text"]},
+  {"cell_type": "code", "execution_count": 7, "id": "c1", "metadata": {"tags": ["x"], "execution": {"iopub.execute_input": "2024-01-01"}},
+   "outputs": [
+     {"name": "stdout", "output_type": "stream", "text": ["\u001b[31mhi\u001b[0m\n"]},
+     {"data": {"image/png": "iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAIAAAA2iEnWAAAAC0lEQVR4nGNgwAIAABUAAapll8QAAAAASUVORK5CYII=", "text/plain": ["<Figure>"]}, "execution_count": 7, "metadata": {}, "output_type": "execute_result"},
+     {"ename": "ZeroDivisionError", "evalue": "division by zero", "output_type": "error", "traceback": ["a", "b"]}
+   ],
+   "source": "1/0"}
+ ],
+ "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}, "language_info": {"name": "python"}},
+ "nbformat": 4, "nbformat_minor": 5
+}"##;
+
+    #[test]
+    fn renders_cells_outputs_and_omits_volatile_fields() {
+        let text = render(&nb(NB));
+        let expected = "notebook · nbformat 4.5 · kernel python3 · language python
+=== cell 1 · markdown · id=m1
+# Title
+text
+=== cell 2 · code · id=c1 · tags: x
+1/0
+--- output 1 · stream stdout
+    hi
+--- output 2 · execute_result
+    [image/png 2×3 68 B sha a7a468f8]
+    <Figure>
+--- output 3 · error
+    ZeroDivisionError: division by zero
+    [traceback 2 entries]
+";
+        assert_eq!(text, expected);
+        assert!(!text.contains("2024"), "timings must not show");
+    }
+
+    #[test]
+    fn long_text_is_cut() {
+        let lines: Vec<String> = (0..20).map(|i| format!("\"l{i}\\n\"")).collect();
+        let json = format!(
+            r#"{{"cells":[{{"cell_type":"code","metadata":{{}},"source":"","outputs":[{{"output_type":"stream","name":"stdout","text":[{}]}}]}}],"metadata":{{}},"nbformat":4,"nbformat_minor":2}}"#,
+            lines.join(",")
+        );
+        let text = render(&nb(&json));
+        assert!(text.contains("    l11\n    … 8 more lines\n"), "{text}");
+        assert!(!text.contains("l12"));
+    }
+
+    #[test]
+    fn sizes_and_images() {
+        assert_eq!(human_size(999), "999 B");
+        assert_eq!(human_size(12_345), "12.3 KB");
+        assert_eq!(image_size(b"GIF89a\x02\x00\x03\x00"), Some((2, 3)));
+        assert_eq!(image_size(b"\xff\xd8\xff"), None);
+        assert_eq!(image_size(b"nope"), None);
+    }
+}

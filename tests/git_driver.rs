@@ -1,0 +1,224 @@
+//! The diff driver and textconv through real git: `git diff`, `--cached`,
+//! `git show`, `git log -p`, `--stat`, `git difftool`, colour, fallbacks.
+
+use crate::git_util::{notebook, stderr, stdout, Sandbox};
+use std::path::PathBuf;
+
+/// A repository with nbdiff enabled, a notebook and a text file committed.
+fn setup(sb: &Sandbox) -> PathBuf {
+    let repo = sb.repo("r");
+    sb.enable(&repo);
+    std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 1", "print(x)"], 1)).expect("write");
+    std::fs::write(repo.join("notes.txt"), "one\n").expect("write");
+    sb.commit_all(&repo, "first");
+    repo
+}
+
+#[test]
+fn git_diff_shows_the_notebook_diff_and_leaves_other_files_to_git() {
+    let sb = Sandbox::new();
+    let repo = setup(&sb);
+    std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 2", "print(x)"], 5)).expect("write");
+    std::fs::write(repo.join("notes.txt"), "two\n").expect("write");
+    let out = sb.git(&repo, &["diff"]);
+    assert!(out.contains("-x = 1\n+x = 2\n"), "{out}");
+    assert!(!out.contains("execution_count"), "{out}");
+    assert!(
+        !out.contains("diff --git a/nb.ipynb"),
+        "the driver, not git, shows notebooks: {out}"
+    );
+    assert!(
+        out.contains("diff --git a/notes.txt b/notes.txt\n"),
+        "{out}"
+    );
+    assert!(out.contains("-one\n+two\n"), "{out}");
+}
+
+#[test]
+fn git_diff_cached_and_added_and_deleted_notebooks() {
+    let sb = Sandbox::new();
+    let repo = setup(&sb);
+    std::fs::write(repo.join("new.ipynb"), notebook(&["fresh()"], 1)).expect("write");
+    sb.git(&repo, &["add", "new.ipynb"]);
+    sb.git(&repo, &["rm", "-q", "nb.ipynb"]);
+    let out = sb.git(&repo, &["diff", "--cached", "--no-renames"]);
+    assert!(out.contains("+fresh()"), "{out}");
+    assert!(out.contains("-print(x)"), "{out}");
+    assert!(out.contains("/dev/null"), "{out}");
+}
+
+#[test]
+fn git_show_and_log_p_use_textconv() {
+    let sb = Sandbox::new();
+    let repo = setup(&sb);
+    std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 2", "print(x)"], 9)).expect("write");
+    sb.commit_all(&repo, "second");
+    let show = sb.git(&repo, &["show", "HEAD"]);
+    assert!(show.contains("diff --git a/nb.ipynb b/nb.ipynb"), "{show}");
+    assert!(show.contains("-x = 1\n+x = 2\n"), "{show}");
+    assert!(!show.contains("execution_count"), "{show}");
+    let log = sb.git(&repo, &["log", "-p"]);
+    assert!(log.contains("+=== cell 1 · code · id=cell0\n"), "{log}");
+    assert!(log.contains("-x = 1\n+x = 2\n"), "{log}");
+    let blame = sb.git(&repo, &["blame", "nb.ipynb"]);
+    assert!(blame.contains("x = 2"), "{blame}");
+    assert!(
+        !blame.contains("execution_count"),
+        "blame uses textconv: {blame}"
+    );
+}
+
+#[test]
+fn git_diff_stat_counts_rendered_lines() {
+    let sb = Sandbox::new();
+    let repo = setup(&sb);
+    std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 2", "print(x)"], 9)).expect("write");
+    let stat = sb.git(&repo, &["diff", "--stat"]);
+    // Source and output changed; the execution counts do not count.
+    assert!(stat.contains("nb.ipynb | 4 ++--"), "{stat}");
+}
+
+#[test]
+fn corrupt_notebook_in_history_does_not_break_log_p() {
+    let sb = Sandbox::new();
+    let repo = setup(&sb);
+    std::fs::write(repo.join("nb.ipynb"), "{ \"cells\": [ broken\n").expect("write");
+    sb.commit_all(&repo, "corrupt");
+    std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 3"], 1)).expect("write");
+    sb.commit_all(&repo, "fixed");
+    let log = sb.git(&repo, &["log", "-p"]);
+    assert!(log.contains("+{ \"cells\": [ broken"), "{log}");
+    assert!(log.contains("+x = 3"), "{log}");
+    // The external driver falls back to a line diff and says why.
+    let diff = sb.git_output(&repo, &["diff", "HEAD~2", "HEAD~1"]);
+    assert!(diff.status.success());
+    let text = stdout(&diff);
+    assert!(text.contains("invalid JSON"), "{text}");
+    assert!(text.contains("showing a line diff"), "{text}");
+    assert!(text.contains("+{ \"cells\": [ broken"), "{text}");
+}
+
+#[test]
+fn renamed_notebook_gets_nine_arguments() {
+    let sb = Sandbox::new();
+    let repo = setup(&sb);
+    sb.git(&repo, &["mv", "nb.ipynb", "moved nb.ipynb"]);
+    let out = sb.git(&repo, &["diff", "--cached", "-M", "HEAD"]);
+    // Identical content: only the rename is reported (nothing else to show).
+    assert!(out.contains("renamed nb.ipynb → moved nb.ipynb"), "{out}");
+}
+
+#[test]
+fn colour_follows_git_config() {
+    let sb = Sandbox::new();
+    let repo = setup(&sb);
+    std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 2", "print(x)"], 1)).expect("write");
+    let on = sb.git(
+        &repo,
+        &["-c", "color.diff=always", "diff", "--", "nb.ipynb"],
+    );
+    assert!(on.contains("\x1b["), "{on}");
+    let off = sb.git(&repo, &["-c", "color.diff=never", "diff", "--", "nb.ipynb"]);
+    assert!(!off.contains("\x1b["), "{off}");
+    // auto without a terminal or pager: no colour.
+    let auto = sb.git(&repo, &["-c", "color.ui=auto", "diff", "--", "nb.ipynb"]);
+    assert!(!auto.contains("\x1b["), "{auto}");
+}
+
+#[test]
+fn difftool_runs_nbdiff_on_both_sides() {
+    let sb = Sandbox::new();
+    let repo = setup(&sb);
+    std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 2", "print(x)"], 1)).expect("write");
+    let out = sb.git_output(
+        &repo,
+        &["difftool", "--no-prompt", "--tool=nbdiff", "--", "nb.ipynb"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("-x = 1\n+x = 2\n"), "{text}");
+}
+
+#[test]
+fn driver_always_exits_zero() {
+    let sb = Sandbox::new();
+    let out = sb.nbdiff(sb.path(), &["diff-driver", "only", "three", "args"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("got 3"), "{}", stderr(&out));
+    let missing = sb.nbdiff(
+        sb.path(),
+        &[
+            "diff-driver",
+            "x.ipynb",
+            "/nonexistent",
+            "1",
+            "100644",
+            "/dev/null",
+            ".",
+            ".",
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(0));
+    assert!(
+        stderr(&missing).contains("/nonexistent"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn show_renders_stably_and_sanitizes() {
+    let sb = Sandbox::new();
+    let nb = sb.path().join("evil.ipynb");
+    std::fs::write(
+        &nb,
+        notebook(&["print('\u{1b}]0;pwned\u{7}\u{1b}[31mred\u{202e}')"], 1),
+    )
+    .expect("write");
+    let a = sb.nbdiff(sb.path(), &["show", nb.to_str().expect("utf-8")]);
+    let b = sb.nbdiff(sb.path(), &["show", nb.to_str().expect("utf-8")]);
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout, "same notebook, same text");
+    let text = stdout(&a);
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("print('red<U+202E>')"), "{text}");
+}
+
+#[test]
+fn show_prints_an_invalid_notebook_unchanged() {
+    let sb = Sandbox::new();
+    let f = sb.path().join("bad.ipynb");
+    std::fs::write(&f, b"not a notebook \xff\n").expect("write");
+    let out = sb.nbdiff(sb.path(), &["show", f.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, b"not a notebook \xff\n");
+}
+
+#[test]
+fn git_merge_uses_the_notebook_merge_driver() {
+    let sb = Sandbox::new();
+    let repo = setup(&sb);
+    sb.git(&repo, &["checkout", "-q", "-b", "other"]);
+    std::fs::write(
+        repo.join("nb.ipynb"),
+        notebook(&["x = 1", "print(x, 'theirs')"], 7),
+    )
+    .expect("write");
+    sb.commit_all(&repo, "theirs");
+    sb.git(&repo, &["checkout", "-q", "main"]);
+    std::fs::write(
+        repo.join("nb.ipynb"),
+        notebook(&["x = 'ours'", "print(x)"], 3),
+    )
+    .expect("write");
+    sb.commit_all(&repo, "ours");
+    // A line merge conflicts here (adjacent lines and both execution counts);
+    // the notebook merge takes each side's cell.
+    let out = sb.git_output(&repo, &["merge", "-q", "--no-edit", "other"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let merged = std::fs::read_to_string(repo.join("nb.ipynb")).expect("read");
+    assert!(
+        merged.contains("x = 'ours'") && merged.contains("print(x, 'theirs')"),
+        "{merged}"
+    );
+}
