@@ -7,7 +7,7 @@
 //! diff.nbdiff.command         = NBDIFF diff-driver
 //! diff.nbdiff.textconv        = NBDIFF show
 //! merge.nbdiff.name           = nbdiff notebook merge
-//! merge.nbdiff.driver         = NBDIFF merge-driver %O %A %B %L %P
+//! merge.nbdiff.driver         = NBDIFF merge-driver %O %A %B %L %P --label-base %S --label-local %X --label-remote %Y
 //! difftool.nbdiff.cmd         = NBDIFF "$LOCAL" "$REMOTE"
 //! mergetool.nbdiff.cmd        = NBDIFF merge "$BASE" "$LOCAL" "$REMOTE" -o "$MERGED"
 //! mergetool.nbdiff.trustExitCode = true
@@ -132,7 +132,7 @@ pub fn entries(exe: &str) -> Vec<Entry> {
         e("merge.nbdiff.name", "nbdiff notebook merge".into()),
         e(
             "merge.nbdiff.driver",
-            format!("{exe} merge-driver %O %A %B %L %P"),
+            format!("{exe} merge-driver %O %A %B %L %P --label-base %S --label-local %X --label-remote %Y"),
         ),
         e(
             "difftool.nbdiff.cmd",

@@ -172,20 +172,20 @@ fn options(
         conflicts,
         marker_size: marker_size.max(1),
         labels: Labels {
-            base: p
-                .label_base
-                .clone()
-                .unwrap_or_else(|| default_labels[0].into()),
-            local: p
-                .label_local
-                .clone()
-                .unwrap_or_else(|| default_labels[1].into()),
-            remote: p
-                .label_remote
-                .clone()
-                .unwrap_or_else(|| default_labels[2].into()),
+            base: label(&p.label_base, default_labels[0]),
+            local: label(&p.label_local, default_labels[1]),
+            remote: label(&p.label_remote, default_labels[2]),
         },
         diff3: p.diff3,
+    }
+}
+
+/// A conflict label, or the default when absent, empty, or a placeholder git
+/// left unexpanded (`%S`, `%X`, `%Y` are only expanded by git 2.44 and later).
+fn label(given: &Option<String>, default: &str) -> String {
+    match given.as_deref() {
+        Some(l) if !l.is_empty() && !matches!(l, "%S" | "%X" | "%Y") => l.to_string(),
+        _ => default.to_string(),
     }
 }
 
@@ -287,4 +287,18 @@ fn default_permissions() -> Option<std::fs::Permissions> {
 #[cfg(not(unix))]
 fn default_permissions() -> Option<std::fs::Permissions> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label;
+
+    #[test]
+    fn unexpanded_git_placeholders_fall_back_to_default_labels() {
+        for placeholder in ["%S", "%X", "%Y", ""] {
+            assert_eq!(label(&Some(placeholder.into()), "ours"), "ours");
+        }
+        assert_eq!(label(&None, "ours"), "ours");
+        assert_eq!(label(&Some("HEAD".into()), "ours"), "HEAD");
+    }
 }
