@@ -12,6 +12,7 @@ Usage (from the repo root, inside the venv that has nbformat and nbdime):
     python tests/oracle/nbdime_patch.py target/release/nbdiff
     python tests/oracle/nbdime_patch.py BIN DIR...        # also these dirs
     python tests/oracle/nbdime_patch.py BIN --pairs ../shared/corpus/real-diffs
+    python tests/oracle/nbdime_patch.py BIN --groups ../shared/corpus/nbdime-tests
     python tests/oracle/nbdime_patch.py --self-test        # nbdime's own diff, no BIN
 
 Pairs: `fixtures/diff/*/{old,new}.ipynb` always (unless --no-fixtures). Each
@@ -29,6 +30,7 @@ any pair failed, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
@@ -115,6 +117,17 @@ def shorten(x, n=80):
     return s if len(s) <= n else s[: n - 3] + "..."
 
 
+def group_pairs(root: Path):
+    """Every ordered pair of notebooks sharing the NAME of NAME--VARIANT.ipynb
+    (a plain NAME.ipynb belongs to the group NAME)."""
+    groups: dict[str, list[Path]] = {}
+    for f in sorted(root.glob("*.ipynb")):
+        groups.setdefault(f.stem.split("--")[0], []).append(f)
+    for files in groups.values():
+        for old, new in itertools.permutations(files, 2):
+            yield f"{old.stem}->{new.stem}", old, new
+
+
 def diff_with_bin(binary: str, old: Path, new: Path):
     proc = subprocess.run(
         [binary, "--json", str(old), str(new)],
@@ -169,6 +182,7 @@ def main(argv=None):
     ap.add_argument("bin", nargs="?", help="the nbdiff binary (omit with --self-test)")
     ap.add_argument("dirs", nargs="*", type=Path, help="extra pair folders or folders of pair folders")
     ap.add_argument("--pairs", action="append", type=Path, default=[], metavar="DIR", help="folder of pair folders (a.ipynb/b.ipynb or old/new); repeatable")
+    ap.add_argument("--groups", action="append", type=Path, default=[], metavar="DIR", help="folder of notebooks named NAME--VARIANT.ipynb (nbdime's test layout): every ordered pair within a NAME; repeatable")
     ap.add_argument("--self-test", action="store_true", help="use nbdime.diff_notebooks instead of BIN (tests this script)")
     ap.add_argument("--no-fixtures", action="store_true", help="skip fixtures/diff")
     ap.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
@@ -189,6 +203,7 @@ def main(argv=None):
 
     sources = ([] if args.no_fixtures else [ROOT / "fixtures" / "diff"]) + args.dirs + args.pairs
     pairs = [p for d in sources for p in find_pairs(d)]
+    pairs += [p for d in args.groups for p in group_pairs(d)]
     if not pairs:
         print("nbdime_patch: no pairs found", file=sys.stderr)
         return 2
