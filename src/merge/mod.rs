@@ -102,7 +102,8 @@ pub fn merge_bytes(inputs: Inputs<'_>, opts: &Options) -> Outcome {
     if base == local {
         return take(remote);
     }
-    let parsed = [inputs.base, inputs.local, inputs.remote].map(|(b, n)| Notebook::parse(b, n));
+    let parsed =
+        [inputs.base, inputs.local, inputs.remote].map(|(b, n)| Notebook::parse_keeping_raw(b, n));
     let reason = match parsed {
         [Ok(b), Ok(l), Ok(r)] if b.major == l.major && l.major == r.major => {
             return merge_parsed(&b, &l, &r, opts)
@@ -135,7 +136,7 @@ fn merge_parsed(b: &Notebook, l: &Notebook, r: &Notebook, opts: &Options) -> Out
         .collect();
     notes.extend(unmarked_conflicts(&result));
     Outcome {
-        bytes: nb.to_bytes(),
+        bytes: nb.to_bytes_reusing(&[l, r, b]),
         conflicts: result.conflict_count(),
         notes,
         fallback: None,

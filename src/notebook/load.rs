@@ -183,6 +183,7 @@ pub(super) fn parse(bytes: &[u8], name: &str) -> Result<Notebook, LoadError> {
         style: Style::detect(bytes),
         major,
         minor,
+        raw: None,
     })
 }
 

@@ -7,6 +7,7 @@
 
 mod cell;
 mod load;
+mod raw;
 mod style;
 
 pub use cell::{Cell, Output, OutputKind};
@@ -26,12 +27,23 @@ pub struct Notebook {
     pub major: u64,
     /// `nbformat_minor`, 0 when absent.
     pub minor: u64,
+    /// The original bytes, kept only by [`Notebook::parse_keeping_raw`] (for
+    /// writers that copy untouched cells verbatim).
+    pub raw: Option<std::sync::Arc<[u8]>>,
 }
 
 impl Notebook {
     /// Parses notebook bytes. `name` is used in error messages only.
     pub fn parse(bytes: &[u8], name: &str) -> Result<Notebook, LoadError> {
         load::parse(bytes, name)
+    }
+
+    /// Parses notebook bytes and keeps them, so that [`Notebook::to_bytes_reusing`]
+    /// can copy untouched cells verbatim.
+    pub fn parse_keeping_raw(bytes: &[u8], name: &str) -> Result<Notebook, LoadError> {
+        let mut nb = load::parse(bytes, name)?;
+        nb.raw = Some(bytes.into());
+        Ok(nb)
     }
 
     /// Reads and parses a notebook file.
@@ -111,6 +123,58 @@ impl Notebook {
     /// Serializes the notebook with its own [`Style`].
     pub fn to_bytes(&self) -> Vec<u8> {
         self.style.write_document(&self.root)
+    }
+
+    /// Serializes the notebook with its own [`Style`], but copies every cell
+    /// that equals a cell of one of `sources` (parsed with
+    /// [`Notebook::parse_keeping_raw`], same style and nbformat) verbatim from
+    /// that source's bytes: untouched cells keep their exact formatting even
+    /// where no single style describes the file.
+    pub fn to_bytes_reusing(&self, sources: &[&Notebook]) -> Vec<u8> {
+        use std::collections::HashMap;
+        type CellMap = Map<String, Value>;
+        let key = |c: &Cell<'_>| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (c.cell_type(), c.id(), c.source().as_ref()).hash(&mut h);
+            h.finish()
+        };
+        let mut index: HashMap<u64, Vec<(&CellMap, &[u8])>> = HashMap::new();
+        for src in sources {
+            let Some(raw) = src.raw.as_deref() else {
+                continue;
+            };
+            if src.style != self.style || src.major != self.major {
+                continue;
+            }
+            let cells = src.cells();
+            let Some(spans) = raw::cell_spans(raw, src.is_v3()) else {
+                continue;
+            };
+            if spans.len() != cells.len() {
+                continue;
+            }
+            for (cell, span) in cells.iter().zip(spans) {
+                index
+                    .entry(key(cell))
+                    .or_default()
+                    .push((cell.map, &raw[span]));
+            }
+        }
+        let mut splice = style::Splice::new();
+        if !index.is_empty() {
+            for cell in self.cells() {
+                let found = index.get(&key(&cell)).and_then(|candidates| {
+                    candidates
+                        .iter()
+                        .find(|(map, _)| *map == cell.map && map.keys().eq(cell.map.keys()))
+                });
+                if let Some((_, raw)) = found {
+                    splice.insert(cell.map as *const CellMap, raw);
+                }
+            }
+        }
+        self.style.write_document_splicing(&self.root, &splice)
     }
 }
 

@@ -7,6 +7,12 @@
 //! same bytes; key order and number spelling are kept by the parsed value itself.
 
 use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// Objects to write verbatim: the address of an object in the value being
+/// written → the original bytes of an equal object (with the whitespace that
+/// preceded it), used for array items only.
+pub type Splice<'a> = HashMap<*const Map<String, Value>, &'a [u8]>;
 
 /// Serialization choices read off an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,8 +99,18 @@ impl Style {
 
     /// Writes a whole document (top-level object) in this style.
     pub fn write_document(&self, root: &Map<String, Value>) -> Vec<u8> {
+        self.write_document_splicing(root, &Splice::new())
+    }
+
+    /// Writes a whole document, copying the array items listed in `splice`
+    /// verbatim instead of serializing them.
+    pub fn write_document_splicing(
+        &self,
+        root: &Map<String, Value>,
+        splice: &Splice<'_>,
+    ) -> Vec<u8> {
         let mut out = Vec::with_capacity(4096);
-        self.write_object(&mut out, root, 0);
+        self.write_object(&mut out, root, 0, splice);
         if self.final_newline {
             out.extend_from_slice(self.newline.as_bytes());
         }
@@ -103,6 +119,16 @@ impl Style {
 
     /// Writes any value at the given nesting depth.
     pub fn write_value(&self, out: &mut Vec<u8>, value: &Value, depth: usize) {
+        self.write_value_splicing(out, value, depth, &Splice::new());
+    }
+
+    fn write_value_splicing(
+        &self,
+        out: &mut Vec<u8>,
+        value: &Value,
+        depth: usize,
+        splice: &Splice<'_>,
+    ) {
         match value {
             Value::Null => out.extend_from_slice(b"null"),
             Value::Bool(true) => out.extend_from_slice(b"true"),
@@ -119,17 +145,33 @@ impl Style {
                     if i > 0 {
                         self.item_separator(out);
                     }
+                    let raw = match item {
+                        Value::Object(map) if !splice.is_empty() => {
+                            splice.get(&(map as *const Map<String, Value>))
+                        }
+                        _ => None,
+                    };
+                    if let Some(raw) = raw {
+                        out.extend_from_slice(raw);
+                        continue;
+                    }
                     self.line_break(out, depth + 1);
-                    self.write_value(out, item, depth + 1);
+                    self.write_value_splicing(out, item, depth + 1, splice);
                 }
                 self.line_break(out, depth);
                 out.push(b']');
             }
-            Value::Object(map) => self.write_object(out, map, depth),
+            Value::Object(map) => self.write_object(out, map, depth, splice),
         }
     }
 
-    fn write_object(&self, out: &mut Vec<u8>, map: &Map<String, Value>, depth: usize) {
+    fn write_object(
+        &self,
+        out: &mut Vec<u8>,
+        map: &Map<String, Value>,
+        depth: usize,
+        splice: &Splice<'_>,
+    ) {
         if map.is_empty() {
             out.extend_from_slice(b"{}");
             return;
@@ -142,7 +184,7 @@ impl Style {
             self.line_break(out, depth + 1);
             self.write_string(out, key);
             out.extend_from_slice(self.key_sep.as_bytes());
-            self.write_value(out, value, depth + 1);
+            self.write_value_splicing(out, value, depth + 1, splice);
         }
         self.line_break(out, depth);
         out.push(b'}');

@@ -1,0 +1,185 @@
+//! Where each cell sits in the original bytes, so that a writer can copy
+//! untouched cells verbatim (byte fidelity even for files whose formatting
+//! no single [`Style`](super::Style) describes, e.g. hand-edited indentation).
+//!
+//! A small structural scanner: it runs only on text `serde_json` has already
+//! accepted, skips strings with `memchr`, and is linear in the input size.
+
+use std::ops::Range;
+
+/// The byte span of every cell object, in document order (v3: all
+/// worksheets), each including the whitespace before it. `None` when the
+/// layout is not the expected one (then nothing is copied verbatim).
+pub(crate) fn cell_spans(raw: &[u8], v3: bool) -> Option<Vec<Range<usize>>> {
+    let mut s = Scanner { raw, pos: 0 };
+    s.ws();
+    if raw.get(s.pos..s.pos + 3) == Some(b"\xef\xbb\xbf") {
+        s.pos += 3;
+        s.ws();
+    }
+    let mut spans = Vec::new();
+    s.object(|s, key| {
+        if !v3 && key == b"cells" {
+            s.array_items(|s, start| {
+                s.value()?;
+                spans.push(start..s.pos);
+                Some(())
+            })
+        } else if v3 && key == b"worksheets" {
+            s.array_items(|s, _| {
+                s.ws();
+                if s.peek()? != b'{' {
+                    return s.value();
+                }
+                s.object(|s, key| {
+                    if key == b"cells" {
+                        s.array_items(|s, start| {
+                            s.value()?;
+                            spans.push(start..s.pos);
+                            Some(())
+                        })
+                    } else {
+                        s.value()
+                    }
+                })
+            })
+        } else {
+            s.value()
+        }
+    })?;
+    Some(spans)
+}
+
+struct Scanner<'a> {
+    raw: &'a [u8],
+    pos: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.raw.get(self.pos).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn expect(&mut self, b: u8) -> Option<()> {
+        self.ws();
+        (self.peek()? == b).then(|| self.pos += 1)
+    }
+
+    /// Skips a string starting at `pos` (the opening quote); returns its
+    /// raw contents.
+    fn string(&mut self) -> Option<&[u8]> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        loop {
+            let at = memchr::memchr2(b'"', b'\\', &self.raw[self.pos..])?;
+            self.pos += at;
+            if self.raw[self.pos] == b'\\' {
+                self.pos += 2;
+            } else {
+                self.pos += 1;
+                return Some(&self.raw[start..self.pos - 1]);
+            }
+        }
+    }
+
+    fn value(&mut self) -> Option<()> {
+        self.ws();
+        match self.peek()? {
+            b'"' => self.string().map(|_| ()),
+            b'{' => self.object(|s, _| s.value()),
+            b'[' => self.array_items(|s, _| s.value()),
+            _ => {
+                while !matches!(
+                    self.peek()?,
+                    b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'
+                ) {
+                    self.pos += 1;
+                }
+                Some(())
+            }
+        }
+    }
+
+    /// Walks an object; `member` is called with the scanner on the value of
+    /// each key and must consume it.
+    fn object(&mut self, mut member: impl FnMut(&mut Self, &[u8]) -> Option<()>) -> Option<()> {
+        self.expect(b'{')?;
+        self.ws();
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?.to_vec();
+            self.expect(b':')?;
+            member(self, &key)?;
+            self.ws();
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b'}' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Walks an array; `item` is called with the position right after the
+    /// opening bracket or comma (so the span includes leading whitespace).
+    fn array_items(&mut self, mut item: impl FnMut(&mut Self, usize) -> Option<()>) -> Option<()> {
+        self.expect(b'[')?;
+        let mut start = self.pos;
+        self.ws();
+        if self.peek()? == b']' {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            item(self, start)?;
+            self.ws();
+            match self.peek()? {
+                b',' => {
+                    self.pos += 1;
+                    start = self.pos;
+                }
+                b']' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell_spans;
+
+    #[test]
+    fn spans_cover_each_cell_with_its_leading_whitespace() {
+        let text = b"{\n \"cells\": [\n  {\"a\": \"x]\\\"}\"},\n    {\"b\": [1, {}]}\n ],\n \"nbformat\": 4\n}\n";
+        let spans = cell_spans(text, false).unwrap();
+        let got: Vec<&str> = spans
+            .iter()
+            .map(|r| std::str::from_utf8(&text[r.clone()]).unwrap())
+            .collect();
+        assert_eq!(
+            got,
+            vec!["\n  {\"a\": \"x]\\\"}\"}", "\n    {\"b\": [1, {}]}"]
+        );
+    }
+
+    #[test]
+    fn v3_spans_are_found_in_every_worksheet() {
+        let text = br#"{"worksheets": [{"cells": [{"x": 1}]}, {"metadata": {}, "cells": [{"y": 2}, {"z": 3}]}], "nbformat": 3}"#;
+        assert_eq!(cell_spans(text, true).unwrap().len(), 3);
+    }
+}
