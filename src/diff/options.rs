@@ -12,7 +12,12 @@
 //!   `metadata.papermill.{start_time,end_time,duration,status}`, and in the
 //!   notebook metadata `metadata.papermill.{start_time,end_time,duration}`;
 //! - view state in cell metadata: `metadata.collapsed`, `metadata.scrolled`,
-//!   `metadata.jupyter.outputs_hidden`, `metadata.jupyter.source_hidden`.
+//!   `metadata.jupyter.outputs_hidden`, `metadata.jupyter.source_hidden`;
+//! - Google Colab's per-run stamps in cell metadata: `metadata.executionInfo`,
+//!   `metadata.outputId`, and its view state `metadata.colab`;
+//! - stamps of the kernel that last ran the notebook, in the notebook
+//!   metadata: `metadata.language_info.version`, and the saved widget state
+//!   `metadata.widgets` (rewritten on every run that displays a widget).
 //!
 //! The lists below are the single source of truth; `--help` repeats them.
 
@@ -28,6 +33,9 @@ pub const VOLATILE_CELL_METADATA: &[&str] = &[
     "metadata.scrolled",
     "metadata.jupyter.outputs_hidden",
     "metadata.jupyter.source_hidden",
+    "metadata.executionInfo",
+    "metadata.outputId",
+    "metadata.colab",
 ];
 
 /// Notebook-metadata paths ignored by default.
@@ -35,13 +43,17 @@ pub const VOLATILE_NOTEBOOK_METADATA: &[&str] = &[
     "metadata.papermill.start_time",
     "metadata.papermill.end_time",
     "metadata.papermill.duration",
+    "metadata.language_info.version",
+    "metadata.widgets",
 ];
 
 /// The `--help` text describing what is ignored by default.
 pub const VOLATILE_HELP: &str = "Ignored by default (use --show-all to see): execution counts \
 (execution_count, v3 prompt_number, output execution_count); timing metadata \
 (metadata.execution, ExecuteTime, papermill start_time/end_time/duration/status); \
-view state (metadata.collapsed, scrolled, jupyter.outputs_hidden, jupyter.source_hidden).";
+view state (metadata.collapsed, scrolled, jupyter.outputs_hidden, jupyter.source_hidden); \
+Colab stamps (metadata.executionInfo, outputId, colab); kernel version stamp \
+(notebook metadata.language_info.version) and saved widget state (metadata.widgets).";
 
 /// Switches of the semantic diff.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -93,5 +105,16 @@ mod tests {
             ..o
         };
         assert!(!all.ignores_cell_path("metadata.execution"));
+    }
+
+    #[test]
+    fn kernel_version_stamp_is_volatile_but_the_language_is_not() {
+        let o = DiffOptions::default();
+        assert!(o.ignores_notebook_path("metadata.language_info.version"));
+        assert!(!o.ignores_notebook_path("metadata.language_info.name"));
+        assert!(
+            o.ignores_notebook_path("metadata.widgets.application/vnd.jupyter.widget-state+json")
+        );
+        assert!(o.ignores_cell_path("metadata.executionInfo.elapsed"));
     }
 }
