@@ -164,7 +164,7 @@ pub fn diff_pair(
                 .find_map(Result::err)
                 .map(|e| e.to_string())
                 .unwrap_or_default();
-            let reason = super::sanitize::sanitize(&reason).into_owned();
+            let reason = crate::render::sanitize::visible(&reason).into_owned();
             writeln!(out, "nbdiff: {reason}; showing a line diff")?;
             line_diff(old, new, opts.color, out)?;
             Ok(old.map(|s| s.bytes) != new.map(|s| s.bytes))
@@ -187,7 +187,7 @@ pub fn line_diff(
             Some(s) if is_binary(s.bytes) => None,
             Some(s) => std::str::from_utf8(s.bytes)
                 .ok()
-                .map(|t| super::sanitize::sanitize(t).into_owned()),
+                .map(|t| crate::render::sanitize::visible_lines(t).into_owned()),
         }
     };
     match (text(old), text(new)) {

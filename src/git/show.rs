@@ -21,14 +21,14 @@
 //! Sources are shown whole; outputs are summarized: text shows its first
 //! [`MAX_OUTPUT_LINES`] lines, anything else is one line with its type, size
 //! and a short hash (images also with their pixel size). All text is passed
-//! through [`sanitize`](super::sanitize::sanitize).
+//! through [`crate::render::sanitize`].
 //!
 //! A file that is not a notebook is printed unchanged by the command (see
 //! [`crate::git::cli::run_show`]), so `git log -p` never breaks on a corrupt
 //! revision.
 
-use super::sanitize::sanitize;
 use crate::notebook::{Cell, Notebook, Output, OutputKind};
+use crate::render::sanitize::{visible, visible_lines};
 use base64::Engine;
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -54,46 +54,42 @@ fn header(nb: &Notebook, s: &mut String) {
             .and_then(|k| k.get("name"))
             .and_then(Value::as_str);
         if let Some(k) = kernel {
-            let _ = write!(s, " · kernel {}", sanitize(k));
+            let _ = write!(s, " · kernel {}", visible(k));
         }
         let lang = meta
             .get("language_info")
             .and_then(|l| l.get("name"))
             .and_then(Value::as_str);
         if let Some(l) = lang {
-            let _ = write!(s, " · language {}", sanitize(l));
+            let _ = write!(s, " · language {}", visible(l));
         }
     }
     s.push('\n');
 }
 
 fn render_cell(number: usize, cell: &Cell<'_>, s: &mut String) {
-    let _ = write!(s, "=== cell {number} · {}", sanitize(cell.cell_type()));
+    let _ = write!(s, "=== cell {number} · {}", visible(cell.cell_type()));
     if let Some(level) = cell.map.get("level").and_then(Value::as_u64) {
         let _ = write!(s, " {level}");
     }
     if let Some(id) = cell.id() {
-        let _ = write!(s, " · id={}", sanitize(id));
+        let _ = write!(s, " · id={}", visible(id));
     }
     if let Some(tags) = cell
         .metadata()
         .and_then(|m| m.get("tags"))
         .and_then(Value::as_array)
     {
-        let tags: Vec<_> = tags
-            .iter()
-            .filter_map(Value::as_str)
-            .map(sanitize)
-            .collect();
+        let tags: Vec<_> = tags.iter().filter_map(Value::as_str).map(visible).collect();
         if !tags.is_empty() {
             let _ = write!(s, " · tags: {}", tags.join(", "));
         }
     }
     s.push('\n');
-    push_text(s, "", &sanitize(&cell.source()), usize::MAX);
+    push_text(s, "", &visible_lines(&cell.source()), usize::MAX);
     if let Some(attachments) = cell.attachments() {
         for (name, bundle) in attachments {
-            let _ = writeln!(s, "--- attachment {}", sanitize(name));
+            let _ = writeln!(s, "--- attachment {}", visible(name));
             if let Some(bundle) = bundle.as_object() {
                 for (mime, value) in bundle {
                     let _ = writeln!(s, "    {}", summarize_data(mime, value));
@@ -107,23 +103,19 @@ fn render_cell(number: usize, cell: &Cell<'_>, s: &mut String) {
 }
 
 fn render_output(number: usize, output: &Output<'_>, s: &mut String) {
-    let _ = write!(
-        s,
-        "--- output {number} · {}",
-        sanitize(output.output_type())
-    );
+    let _ = write!(s, "--- output {number} · {}", visible(output.output_type()));
     match output.kind() {
         OutputKind::Stream => {
             if let Some(name) = output.stream_name() {
-                let _ = write!(s, " {}", sanitize(name));
+                let _ = write!(s, " {}", visible(name));
             }
             s.push('\n');
-            push_text(s, "    ", &sanitize(&output.text()), MAX_OUTPUT_LINES);
+            push_text(s, "    ", &visible_lines(&output.text()), MAX_OUTPUT_LINES);
         }
         OutputKind::Error => {
             s.push('\n');
             if let Some((what, traceback)) = output.error() {
-                let _ = writeln!(s, "    {}", sanitize(&what));
+                let _ = writeln!(s, "    {}", visible(&what));
                 let _ = writeln!(s, "    [traceback {} entries]", traceback.len());
             }
         }
@@ -132,7 +124,7 @@ fn render_output(number: usize, output: &Output<'_>, s: &mut String) {
             for (mime, value) in output.data() {
                 if mime == "text/plain" {
                     let text = crate::notebook::join_text(Some(value));
-                    push_text(s, "    ", &sanitize(&text), MAX_OUTPUT_LINES);
+                    push_text(s, "    ", &visible_lines(&text), MAX_OUTPUT_LINES);
                 } else {
                     let _ = writeln!(s, "    {}", summarize_data(&mime, value));
                 }
@@ -168,7 +160,7 @@ pub fn summarize_data(mime: &str, value: &Value) -> String {
         json_text = value.to_string();
         &json_text
     };
-    let mime_s = sanitize(mime);
+    let mime_s = visible(mime);
     let is_binary_image = mime.starts_with("image/") && !mime.contains("svg");
     if is_binary_image || mime == "application/pdf" {
         let cleaned: String = raw.chars().filter(|c| !c.is_ascii_whitespace()).collect();
