@@ -12,7 +12,8 @@
 //!   textconv (`git log -p`, `git show`, `git blame`).
 //! - [`revs`] — `nbdiff [--cached] [REV [REV]] [-- PATH…]`: changed notebooks
 //!   between revisions, the index and the working tree, read in-process with gix.
-//! - [`color`] — whether the driver colours its output, following git.
+//! - [`color`] — git's `color.diff` answer, fed to the shared decision in
+//!   [`crate::render::color`].
 //! - [`seam`] — the one call into the notebook diff renderer.
 //! - [`cli`] — the arguments of these commands and their `run` functions.
 
