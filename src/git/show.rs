@@ -49,19 +49,14 @@ pub fn render(nb: &Notebook) -> String {
 fn header(nb: &Notebook, s: &mut String) {
     let _ = write!(s, "notebook · nbformat {}.{}", nb.major, nb.minor);
     if let Some(meta) = nb.metadata() {
-        let kernel = meta
-            .get("kernelspec")
-            .and_then(|k| k.get("name"))
-            .and_then(Value::as_str);
-        if let Some(k) = kernel {
-            let _ = write!(s, " · kernel {}", visible(k));
-        }
-        let lang = meta
-            .get("language_info")
-            .and_then(|l| l.get("name"))
-            .and_then(Value::as_str);
-        if let Some(l) = lang {
-            let _ = write!(s, " · language {}", visible(l));
+        for (key, label) in [("kernelspec", "kernel"), ("language_info", "language")] {
+            let name = meta
+                .get(key)
+                .and_then(|v| v.get("name"))
+                .and_then(Value::as_str);
+            if let Some(name) = name {
+                let _ = write!(s, " · {label} {}", visible(name));
+            }
         }
     }
     s.push('\n');
