@@ -94,7 +94,8 @@ fn run_diff(
     err: &mut dyn Write,
 ) -> Exit {
     if crate::git::cli::wants_revisions(&args.paths, args.cached) {
-        let color = render::color::use_color(args.color, tty, env);
+        let color =
+            render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
         if let Some(exit) = crate::git::cli::run_revisions(args, color, out, err) {
             return exit;
         }
@@ -115,7 +116,8 @@ fn run_diff(
             return Exit::Error;
         }
     };
-    let color = render::color::use_color(args.color, tty, env);
+    let color =
+        render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
     let result = if args.json {
         let diff = crate::diff::nbdime::diff(&old, &new);
         let differs = diff.as_array().is_some_and(|d| !d.is_empty());

@@ -6,12 +6,14 @@
 //!    (histogram diff), so identical cells in the same order match;
 //! 3. leftover cells with identical content match anywhere (a move);
 //! 4. leftover cells inside each gap between matched cells are paired by
-//!    similarity, looking only a few positions ahead (edited in place);
+//!    similarity ([`crate::text::diff::similarity`]), looking only a few
+//!    positions ahead (edited in place);
 //! 5. leftover cells anywhere are paired by shared distinctive lines and then
 //!    similarity (moved and edited), with a cap on candidates per line.
 //!
 //! Matched pairs outside the longest in-order chain are moves.
 
+use crate::text::diff::similarity;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
@@ -318,65 +320,6 @@ fn mark_moves(a: &mut Alignment) {
     }
 }
 
-/// How alike two sources are, 0.0 to 1.0: the Dice coefficient of their line
-/// multisets, or of character bigrams when either has a single line. Bounded
-/// cost: only the first 256 lines / 2048 characters are compared.
-pub fn similarity(a: &str, b: &str) -> f32 {
-    if a == b {
-        return 1.0;
-    }
-    let la: Vec<&str> = a.lines().map(str::trim_end).take(256).collect();
-    let lb: Vec<&str> = b.lines().map(str::trim_end).take(256).collect();
-    if la.len() <= 1 || lb.len() <= 1 {
-        return bigram_dice(a, b);
-    }
-    let mut counts: HashMap<&str, i32> = HashMap::new();
-    for l in &la {
-        *counts.entry(l).or_default() += 1;
-    }
-    let mut common = 0;
-    for l in &lb {
-        if let Some(n) = counts.get_mut(l) {
-            if *n > 0 {
-                *n -= 1;
-                common += 1;
-            }
-        }
-    }
-    let line_score = 2.0 * common as f32 / (la.len() + lb.len()) as f32;
-    if line_score >= MIN_SIMILARITY {
-        line_score
-    } else {
-        // Many lines lightly edited: fall back to characters.
-        line_score.max(bigram_dice(a, b))
-    }
-}
-
-fn bigram_dice(a: &str, b: &str) -> f32 {
-    fn bigrams(s: &str) -> HashMap<(char, char), i32> {
-        let chars: Vec<char> = s
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .take(2048)
-            .collect();
-        let mut m = HashMap::new();
-        for w in chars.windows(2) {
-            *m.entry((w[0], w[1])).or_default() += 1;
-        }
-        m
-    }
-    let (ba, bb) = (bigrams(a), bigrams(b));
-    let total: i32 = ba.values().sum::<i32>() + bb.values().sum::<i32>();
-    if total == 0 {
-        return if a.trim() == b.trim() { 1.0 } else { 0.0 };
-    }
-    let common: i32 = ba
-        .iter()
-        .map(|(k, n)| (*n).min(*bb.get(k).unwrap_or(&0)))
-        .sum();
-    2.0 * common as f32 / total as f32
-}
-
 impl Alignment {
     /// Walks both lists in the new notebook's order: deleted old cells appear
     /// where they stood, moved cells at their new position.
@@ -474,6 +417,18 @@ mod tests {
         let al = align(&old, &new);
         assert_eq!(al.old_to_new[0], Some(2));
         assert!(al.moved[0] || al.moved[1]);
+    }
+
+    #[test]
+    fn short_unrelated_cells_are_not_paired() {
+        // Each side inserted its own one-line cell where the base had another:
+        // two cells sharing `-` and `ID` are not one edited cell.
+        let old = keys(&["x = 1", "BASE - no ID", "y = 2"]);
+        let new = keys(&["x = 1", "LOCAL - with unique ID", "y = 2"]);
+        let al = align(&old, &new);
+        assert_eq!(al.old_to_new, vec![Some(0), None, Some(2)]);
+        let edited = keys(&["x = 1", "BASE - with ID", "y = 2"]);
+        assert_eq!(align(&old, &edited).old_to_new[1], Some(1));
     }
 
     #[test]

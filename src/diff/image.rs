@@ -1,6 +1,8 @@
 //! Summaries of binary (base64) output data and attachments: byte size,
-//! pixel size read from the PNG / JPEG / GIF header, and a short hash.
-//! The base64 text is borrowed, never copied whole.
+//! pixel size read from the PNG / JPEG / GIF header, and a short hash
+//! ([`short_hash`]: SHA-1 of the decoded bytes). Used by the diff and by git's
+//! textconv (`nbdiff show`). The base64 text is borrowed and decoded in small
+//! chunks, never copied whole.
 
 use base64::Engine;
 use serde_json::Value;
@@ -12,8 +14,64 @@ pub struct ImageInfo {
     pub bytes: usize,
     /// Width × height in pixels, when the header could be read.
     pub pixels: Option<(u32, u32)>,
-    /// A short content hash (8 hex digits).
+    /// The first 8 hex digits of the SHA-1 of the decoded bytes (of the text
+    /// for SVG), as [`short_hash`] gives.
     pub hash: String,
+}
+
+/// The first 8 hex digits of the SHA-1 of `bytes`.
+pub fn short_hash(bytes: &[u8]) -> String {
+    let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
+    hasher.update(bytes);
+    finish(hasher)
+}
+
+fn finish(hasher: gix::hash::Hasher) -> String {
+    match hasher.try_finalize() {
+        Ok(id) => id.to_hex_with_len(8).to_string(),
+        Err(_) => "????????".into(),
+    }
+}
+
+/// Base64 as found in notebooks: padding optional, stray bits allowed.
+const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
+fn is_base64_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
+}
+
+/// Decodes the base64 parts in chunks: (decoded length, short SHA-1).
+/// Characters outside the base64 alphabet (line breaks, padding) are skipped.
+fn decoded_size_and_hash(value: &Value) -> (usize, String) {
+    const CHUNK: usize = 4096; // a multiple of 4: whole quads decode alone
+    let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
+    let mut text = Vec::with_capacity(CHUNK);
+    let mut bytes = 0;
+    let mut flush = |text: &mut Vec<u8>| {
+        text.truncate(text.len() - usize::from(text.len() % 4 == 1));
+        if let Ok(decoded) = LENIENT.decode(&*text) {
+            bytes += decoded.len();
+            hasher.update(&decoded);
+        }
+        text.clear();
+    };
+    for part in parts(value) {
+        for &b in part.as_bytes() {
+            if is_base64_char(b) {
+                text.push(b);
+                if text.len() == CHUNK {
+                    flush(&mut text);
+                }
+            }
+        }
+    }
+    flush(&mut text);
+    (bytes, finish(hasher))
 }
 
 /// True for MIME types summarized rather than diffed as text.
@@ -62,38 +120,27 @@ impl std::hash::Hasher for FastHasher {
 
 /// Summarizes a binary MIME value (base64 text, or SVG text).
 pub fn summarize(mime: &str, value: &Value) -> ImageInfo {
-    let mut hash = 0u64;
-    let mut chars = 0usize;
-    let svg = mime.starts_with("image/svg");
-    for part in parts(value) {
-        let b = part.as_bytes();
-        hash = fast_hash(hash, b);
-        chars += if svg {
-            b.len()
-        } else {
-            // Not payload: line breaks, spaces and `=` padding.
-            let skip: usize = [b'\n', b'\r', b' ', b'=']
-                .iter()
-                .map(|&c| memchr::memchr_iter(c, b).count())
-                .sum();
-            b.len() - skip
-        };
-    }
-    let hash = format!("{:08x}", (hash ^ (hash >> 32)) as u32);
-    if svg {
+    if mime.starts_with("image/svg") {
+        let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
+        let mut bytes = 0;
+        for part in parts(value) {
+            hasher.update(part.as_bytes());
+            bytes += part.len();
+        }
         return ImageInfo {
-            bytes: chars,
+            bytes,
             pixels: None,
-            hash,
+            hash: finish(hasher),
         };
     }
+    let (bytes, hash) = decoded_size_and_hash(value);
     // 4 base64 characters carry 3 bytes. Headers: PNG and GIF need a few
     // bytes; JPEG's frame header may sit after metadata, so read more.
     let pixels = [64, 64 * 1024, 256 * 1024]
         .into_iter()
         .find_map(|n| header(value, n).and_then(|h| pixel_size(&h)));
     ImageInfo {
-        bytes: chars * 3 / 4,
+        bytes,
         pixels,
         hash,
     }
@@ -104,7 +151,7 @@ fn header(value: &Value, max: usize) -> Option<Vec<u8>> {
     let mut text = Vec::with_capacity(max.min(4096));
     'outer: for part in parts(value) {
         for &b in part.as_bytes() {
-            if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
+            if is_base64_char(b) {
                 text.push(b);
                 if text.len() >= max {
                     break 'outer;
@@ -175,6 +222,9 @@ mod tests {
             0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0x01, 0xE0, 0x02, 0x80,
         ];
         assert_eq!(pixel_size(&jpeg), Some((640, 480)));
+        assert_eq!(pixel_size(b"GIF89a\x02\x00\x03\x00"), Some((2, 3)));
+        assert_eq!(pixel_size(b"\xff\xd8\xff"), None);
+        assert_eq!(pixel_size(b"nope"), None);
     }
 
     #[test]
@@ -186,5 +236,22 @@ mod tests {
         let info = summarize("image/png", &Value::String(format!("{text}\n")));
         assert_eq!(info.pixels, Some((3, 2)));
         assert_eq!(info.bytes, png.len());
+        assert_eq!(info.hash, short_hash(&png));
+        // Line breaks inside the base64 text do not change the summary.
+        let wrapped: Vec<Value> = text
+            .as_bytes()
+            .chunks(7)
+            .map(|c| Value::String(format!("{}\n", String::from_utf8_lossy(c))))
+            .collect();
+        assert_eq!(summarize("image/png", &Value::Array(wrapped)), info);
+    }
+
+    #[test]
+    fn big_base64_is_decoded_in_chunks() {
+        let data: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let text = base64::engine::general_purpose::STANDARD.encode(&data);
+        let info = summarize("image/png", &Value::String(text));
+        assert_eq!(info.bytes, data.len());
+        assert_eq!(info.hash, short_hash(&data));
     }
 }

@@ -1,11 +1,11 @@
 //! Arguments and entry points of the git commands: `config-git`,
 //! `diff-driver`, `show`, and the revision form of the default diff.
 
-use super::color::{self, ColorChoice};
 use super::config::{self, AttributesTarget, Git, Plan, Scope};
 use super::revs::RevError;
 use super::seam::DiffOptions;
 use crate::exit::Exit;
+use crate::render::color::{use_color, ColorChoice, ColorEnv};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
@@ -89,9 +89,9 @@ pub fn run_config_git(args: ConfigGitArgs, out: &mut dyn Write, err: &mut dyn Wr
 
 /// Runs `nbdiff diff-driver`: always [`Exit::Ok`], as git requires.
 pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    let env = color::Env::from_process();
+    let env = ColorEnv::from_process();
     let opts = DiffOptions {
-        color: color::decide(args.color, &env, color::git_colorbool),
+        color: use_color(args.color, &env, Some(&super::color::git_colorbool)),
         ..DiffOptions::default()
     };
     super::driver::run(&args.args, &opts, out, err);

@@ -222,6 +222,12 @@ impl Git {
         }
     }
 
+    /// Every value of `key` in the scope `flag`, newline-separated; `None`
+    /// when it is not set.
+    fn get_all(&self, flag: &str, key: &str) -> Result<Option<String>, ConfigError> {
+        self.query(&["config", flag, "--get-all", key])
+    }
+
     fn run(&self, args: &[&str]) -> Result<(), ConfigError> {
         let out = self.output(args)?;
         if out.status.success() {
@@ -348,7 +354,7 @@ pub fn enable(
 ) -> Result<(), ConfigError> {
     let flag = plan.scope.flag();
     for entry in &plan.entries {
-        let current = git.query(&["config", flag, "--get-all", entry.key])?;
+        let current = git.get_all(flag, entry.key)?;
         if current.as_deref() == Some(entry.value.as_str()) {
             writeln!(out, "# {} already set", entry.key)?;
             continue;
@@ -395,10 +401,7 @@ pub fn disable(
     let flag = plan.scope.flag();
     let mut touched: Vec<&str> = Vec::new();
     for entry in &plan.entries {
-        if git
-            .query(&["config", flag, "--get-all", entry.key])?
-            .is_none()
-        {
+        if git.get_all(flag, entry.key)?.is_none() {
             continue;
         }
         writeln!(out, "git config {flag} --unset-all {}", entry.key)?;

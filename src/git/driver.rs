@@ -19,6 +19,7 @@
 use super::seam::{self, DiffOptions, Side};
 use crate::notebook::Notebook;
 use std::ffi::OsString;
+use std::fmt::Display;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -92,20 +93,7 @@ fn run_inner(
                     return Ok(());
                 }
             }
-            let old_label = format!("a/{path}");
-            let new_label = format!("b/{new_path}");
-            let _ = diff_pair(
-                old.as_deref().map(|bytes| Input {
-                    label: &old_label,
-                    bytes,
-                }),
-                new.as_deref().map(|bytes| Input {
-                    label: &new_label,
-                    bytes,
-                }),
-                opts,
-                out,
-            );
+            let _ = diff_paths(&path, &new_path, old.as_deref(), new.as_deref(), opts, out);
             Ok(())
         }
         count => Err(DriverError::Arguments { count }),
@@ -127,6 +115,33 @@ fn read_side(
             side,
             source,
         })
+}
+
+/// Diffs the contents of a path on two sides (`None`: the side does not
+/// exist), labelled `a/OLD_PATH` and `b/NEW_PATH` as git does. Returns whether
+/// the sides differ.
+pub fn diff_paths(
+    old_path: &dyn Display,
+    new_path: &dyn Display,
+    old: Option<&[u8]>,
+    new: Option<&[u8]>,
+    opts: &DiffOptions,
+    out: &mut dyn Write,
+) -> io::Result<bool> {
+    let old_label = format!("a/{old_path}");
+    let new_label = format!("b/{new_path}");
+    diff_pair(
+        old.map(|bytes| Input {
+            label: &old_label,
+            bytes,
+        }),
+        new.map(|bytes| Input {
+            label: &new_label,
+            bytes,
+        }),
+        opts,
+        out,
+    )
 }
 
 /// Diffs two sides: a notebook diff when every present side is a notebook,
@@ -164,7 +179,7 @@ pub fn diff_pair(
                 .find_map(Result::err)
                 .map(|e| e.to_string())
                 .unwrap_or_default();
-            let reason = super::sanitize::sanitize(&reason).into_owned();
+            let reason = crate::render::sanitize::visible(&reason).into_owned();
             writeln!(out, "nbdiff: {reason}; showing a line diff")?;
             line_diff(old, new, opts.color, out)?;
             Ok(old.map(|s| s.bytes) != new.map(|s| s.bytes))
@@ -187,7 +202,7 @@ pub fn line_diff(
             Some(s) if is_binary(s.bytes) => None,
             Some(s) => std::str::from_utf8(s.bytes)
                 .ok()
-                .map(|t| super::sanitize::sanitize(t).into_owned()),
+                .map(|t| crate::render::sanitize::visible_lines(t).into_owned()),
         }
     };
     match (text(old), text(new)) {

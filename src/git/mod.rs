@@ -10,10 +10,10 @@
 //!   fallback for files that are not notebooks.
 //! - [`show`] — `nbdiff show NB`: the stable text rendering used as git's
 //!   textconv (`git log -p`, `git show`, `git blame`).
-//! - [`sanitize`] — makes untrusted notebook text safe for a terminal.
 //! - [`revs`] — `nbdiff [--cached] [REV [REV]] [-- PATH…]`: changed notebooks
 //!   between revisions, the index and the working tree, read in-process with gix.
-//! - [`color`] — whether the driver colours its output, following git.
+//! - [`color`] — git's `color.diff` answer, fed to the shared decision in
+//!   [`crate::render::color`].
 //! - [`seam`] — the one call into the notebook diff renderer.
 //! - [`cli`] — the arguments of these commands and their `run` functions.
 
@@ -23,6 +23,5 @@ pub mod color;
 pub mod config;
 pub mod driver;
 pub mod revs;
-pub mod sanitize;
 pub mod seam;
 pub mod show;

@@ -18,7 +18,7 @@
 //! Known limit: working-tree files are compared as they are on disk; git's
 //! clean filters (`filter=…`, `core.autocrlf`) are not applied.
 
-use super::driver::{self, Input};
+use super::driver;
 use super::seam::DiffOptions;
 use gix::bstr::{BStr, BString, ByteVec};
 use gix::ObjectId;
@@ -243,17 +243,11 @@ pub fn run(
     for change in &changes {
         let old = load(&repo, change.path.as_ref(), change.old.as_ref())?;
         let new = load(&repo, change.path.as_ref(), change.new.as_ref())?;
-        let old_label = format!("a/{}", change.path);
-        let new_label = format!("b/{}", change.path);
-        let written = driver::diff_pair(
-            old.as_deref().map(|bytes| Input {
-                label: &old_label,
-                bytes,
-            }),
-            new.as_deref().map(|bytes| Input {
-                label: &new_label,
-                bytes,
-            }),
+        let written = driver::diff_paths(
+            &change.path,
+            &change.path,
+            old.as_deref(),
+            new.as_deref(),
             opts,
             out,
         );

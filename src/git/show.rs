@@ -21,15 +21,15 @@
 //! Sources are shown whole; outputs are summarized: text shows its first
 //! [`MAX_OUTPUT_LINES`] lines, anything else is one line with its type, size
 //! and a short hash (images also with their pixel size). All text is passed
-//! through [`sanitize`](super::sanitize::sanitize).
+//! through [`crate::render::sanitize`].
 //!
 //! A file that is not a notebook is printed unchanged by the command (see
 //! [`crate::git::cli::run_show`]), so `git log -p` never breaks on a corrupt
 //! revision.
 
-use super::sanitize::sanitize;
+use crate::diff::image;
 use crate::notebook::{Cell, Notebook, Output, OutputKind};
-use base64::Engine;
+use crate::render::sanitize::{visible, visible_lines};
 use serde_json::Value;
 use std::fmt::Write as _;
 
@@ -49,51 +49,42 @@ pub fn render(nb: &Notebook) -> String {
 fn header(nb: &Notebook, s: &mut String) {
     let _ = write!(s, "notebook · nbformat {}.{}", nb.major, nb.minor);
     if let Some(meta) = nb.metadata() {
-        let kernel = meta
-            .get("kernelspec")
-            .and_then(|k| k.get("name"))
-            .and_then(Value::as_str);
-        if let Some(k) = kernel {
-            let _ = write!(s, " · kernel {}", sanitize(k));
-        }
-        let lang = meta
-            .get("language_info")
-            .and_then(|l| l.get("name"))
-            .and_then(Value::as_str);
-        if let Some(l) = lang {
-            let _ = write!(s, " · language {}", sanitize(l));
+        for (key, label) in [("kernelspec", "kernel"), ("language_info", "language")] {
+            let name = meta
+                .get(key)
+                .and_then(|v| v.get("name"))
+                .and_then(Value::as_str);
+            if let Some(name) = name {
+                let _ = write!(s, " · {label} {}", visible(name));
+            }
         }
     }
     s.push('\n');
 }
 
 fn render_cell(number: usize, cell: &Cell<'_>, s: &mut String) {
-    let _ = write!(s, "=== cell {number} · {}", sanitize(cell.cell_type()));
+    let _ = write!(s, "=== cell {number} · {}", visible(cell.cell_type()));
     if let Some(level) = cell.map.get("level").and_then(Value::as_u64) {
         let _ = write!(s, " {level}");
     }
     if let Some(id) = cell.id() {
-        let _ = write!(s, " · id={}", sanitize(id));
+        let _ = write!(s, " · id={}", visible(id));
     }
     if let Some(tags) = cell
         .metadata()
         .and_then(|m| m.get("tags"))
         .and_then(Value::as_array)
     {
-        let tags: Vec<_> = tags
-            .iter()
-            .filter_map(Value::as_str)
-            .map(sanitize)
-            .collect();
+        let tags: Vec<_> = tags.iter().filter_map(Value::as_str).map(visible).collect();
         if !tags.is_empty() {
             let _ = write!(s, " · tags: {}", tags.join(", "));
         }
     }
     s.push('\n');
-    push_text(s, "", &sanitize(&cell.source()), usize::MAX);
+    push_text(s, "", &visible_lines(&cell.source()), usize::MAX);
     if let Some(attachments) = cell.attachments() {
         for (name, bundle) in attachments {
-            let _ = writeln!(s, "--- attachment {}", sanitize(name));
+            let _ = writeln!(s, "--- attachment {}", visible(name));
             if let Some(bundle) = bundle.as_object() {
                 for (mime, value) in bundle {
                     let _ = writeln!(s, "    {}", summarize_data(mime, value));
@@ -107,23 +98,19 @@ fn render_cell(number: usize, cell: &Cell<'_>, s: &mut String) {
 }
 
 fn render_output(number: usize, output: &Output<'_>, s: &mut String) {
-    let _ = write!(
-        s,
-        "--- output {number} · {}",
-        sanitize(output.output_type())
-    );
+    let _ = write!(s, "--- output {number} · {}", visible(output.output_type()));
     match output.kind() {
         OutputKind::Stream => {
             if let Some(name) = output.stream_name() {
-                let _ = write!(s, " {}", sanitize(name));
+                let _ = write!(s, " {}", visible(name));
             }
             s.push('\n');
-            push_text(s, "    ", &sanitize(&output.text()), MAX_OUTPUT_LINES);
+            push_text(s, "    ", &visible_lines(&output.text()), MAX_OUTPUT_LINES);
         }
         OutputKind::Error => {
             s.push('\n');
             if let Some((what, traceback)) = output.error() {
-                let _ = writeln!(s, "    {}", sanitize(&what));
+                let _ = writeln!(s, "    {}", visible(&what));
                 let _ = writeln!(s, "    [traceback {} entries]", traceback.len());
             }
         }
@@ -132,7 +119,7 @@ fn render_output(number: usize, output: &Output<'_>, s: &mut String) {
             for (mime, value) in output.data() {
                 if mime == "text/plain" {
                     let text = crate::notebook::join_text(Some(value));
-                    push_text(s, "    ", &sanitize(&text), MAX_OUTPUT_LINES);
+                    push_text(s, "    ", &visible_lines(&text), MAX_OUTPUT_LINES);
                 } else {
                     let _ = writeln!(s, "    {}", summarize_data(&mime, value));
                 }
@@ -158,8 +145,24 @@ fn push_text(s: &mut String, indent: &str, text: &str, max: usize) {
     }
 }
 
-/// One line for a non-text mime value: `[image/png 640×480 12.3 KB sha 1a2b3c4d]`.
+/// One line for a non-text mime value: `[image/png 640×480 12.3 KB sha 1a2b3c4d]`
+/// for binary data (summarized by [`crate::diff::image`]), `[MIME N lines SIZE
+/// sha HASH]` for anything else.
 pub fn summarize_data(mime: &str, value: &Value) -> String {
+    let mime_s = visible(mime);
+    let textual = mime.starts_with("image/svg") || !(value.is_string() || value.is_array());
+    if image::is_binary_mime(mime) && !textual {
+        let info = image::summarize(mime, value);
+        let dims = info
+            .pixels
+            .map(|(w, h)| format!(" {w}×{h}"))
+            .unwrap_or_default();
+        return format!(
+            "[{mime_s}{dims} {} sha {}]",
+            human_size(info.bytes),
+            info.hash
+        );
+    }
     let text = crate::notebook::join_text(Some(value));
     let json_text;
     let raw: &str = if value.is_string() || value.is_array() {
@@ -168,26 +171,11 @@ pub fn summarize_data(mime: &str, value: &Value) -> String {
         json_text = value.to_string();
         &json_text
     };
-    let mime_s = sanitize(mime);
-    let is_binary_image = mime.starts_with("image/") && !mime.contains("svg");
-    if is_binary_image || mime == "application/pdf" {
-        let cleaned: String = raw.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(cleaned.as_bytes()) {
-            let dims = image_size(&bytes)
-                .map(|(w, h)| format!(" {w}×{h}"))
-                .unwrap_or_default();
-            return format!(
-                "[{mime_s}{dims} {} sha {}]",
-                human_size(bytes.len()),
-                short_hash(&bytes)
-            );
-        }
-    }
     format!(
         "[{mime_s} {} lines {} sha {}]",
         raw.lines().count(),
         human_size(raw.len()),
-        short_hash(raw.as_bytes())
+        image::short_hash(raw.as_bytes())
     )
 }
 
@@ -200,54 +188,6 @@ pub fn human_size(n: usize) -> String {
     } else {
         format!("{:.1} MB", n as f64 / 1_000_000.0)
     }
-}
-
-/// The first 8 hex digits of the SHA-1 of `bytes`.
-pub fn short_hash(bytes: &[u8]) -> String {
-    let mut hasher = gix::hash::hasher(gix::hash::Kind::Sha1);
-    hasher.update(bytes);
-    match hasher.try_finalize() {
-        Ok(id) => id.to_hex_with_len(8).to_string(),
-        Err(_) => "????????".into(),
-    }
-}
-
-/// Width and height of a PNG, GIF or JPEG image, read from its header.
-pub fn image_size(b: &[u8]) -> Option<(u32, u32)> {
-    let be32 =
-        |i: usize| -> Option<u32> { Some(u32::from_be_bytes(b.get(i..i + 4)?.try_into().ok()?)) };
-    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Some((be32(16)?, be32(20)?));
-    }
-    if b.starts_with(b"GIF8") {
-        let le16 = |i: usize| -> Option<u32> {
-            Some(u16::from_le_bytes(b.get(i..i + 2)?.try_into().ok()?) as u32)
-        };
-        return Some((le16(6)?, le16(8)?));
-    }
-    if b.starts_with(&[0xff, 0xd8]) {
-        let be16 = |i: usize| -> Option<u32> {
-            Some(u16::from_be_bytes(b.get(i..i + 2)?.try_into().ok()?) as u32)
-        };
-        let mut i = 2;
-        while i + 4 <= b.len() {
-            if b[i] != 0xff {
-                return None;
-            }
-            let marker = b[i + 1];
-            if marker == 0xff {
-                i += 1;
-                continue;
-            }
-            let len = be16(i + 2)? as usize;
-            let is_sof = (0xc0..=0xcf).contains(&marker) && !matches!(marker, 0xc4 | 0xc8 | 0xcc);
-            if is_sof {
-                return Some((be16(i + 7)?, be16(i + 5)?));
-            }
-            i += 2 + len;
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -308,11 +248,8 @@ text
     }
 
     #[test]
-    fn sizes_and_images() {
+    fn sizes() {
         assert_eq!(human_size(999), "999 B");
         assert_eq!(human_size(12_345), "12.3 KB");
-        assert_eq!(image_size(b"GIF89a\x02\x00\x03\x00"), Some((2, 3)));
-        assert_eq!(image_size(b"\xff\xd8\xff"), None);
-        assert_eq!(image_size(b"nope"), None);
     }
 }

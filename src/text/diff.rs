@@ -511,29 +511,33 @@ impl Profile {
     /// Dice coefficient of the two bigram multisets: 1.0 for equal profiles,
     /// 0.0 when nothing is shared (or exactly one side is empty). Symmetric.
     pub fn similarity(&self, other: &Profile) -> f32 {
-        let (a, b) = (&self.bigrams, &other.bigrams);
-        if a.is_empty() && b.is_empty() {
+        if self.bigrams.is_empty() && other.bigrams.is_empty() {
             return 1.0;
         }
-        let (mut i, mut j, mut common) = (0, 0, 0usize);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    common += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        (2 * common) as f32 / (a.len() + b.len()) as f32
+        dice(&self.bigrams, &other.bigrams)
     }
 }
 
-/// Cheap likeness of two texts in `0.0..=1.0`; symmetric, and 1.0 iff the first
-/// [`SIMILARITY_PREFIX_BYTES`] of both are equal as bigram multisets (in
-/// particular for equal texts).
+/// Texts shorter than this (bytes, both sides) are compared on tokens: a
+/// few shared characters are no evidence that two one-line cells are one
+/// edited cell (`BASE - no ID` and `LOCAL - with unique ID` share only `-`
+/// and `ID`).
+pub const SHORT_TEXT_BYTES: usize = 60;
+
+/// Share of lines in common at or above which the line score is taken as is.
+const LINE_EVIDENCE: f32 = 0.5;
+
+/// How alike two texts are (typically two cell sources), in `0.0..=1.0`;
+/// symmetric, and 1.0 for equal texts.
+///
+/// - Short texts (both under [`SHORT_TEXT_BYTES`]) score the Dice coefficient
+///   of their tokens (words, numbers and single punctuation characters),
+///   weighted by length.
+/// - Otherwise, when both have several lines, the Dice coefficient of their
+///   line multisets (trailing spaces ignored) when at least half the lines
+///   are shared;
+/// - else (lines lightly edited, or a single line) the larger of that and the
+///   byte-bigram [`Profile`] similarity.
 ///
 /// Cost is `O(n log n)` in at most [`SIMILARITY_PREFIX_BYTES`] per text; for many
 /// comparisons against the same text build a [`Profile`] once.
@@ -543,12 +547,92 @@ impl Profile {
 /// assert_eq!(similarity("print(x)\n", "print(x)\n"), 1.0);
 /// assert!(similarity("print(x)\n", "print(y)\n") > 0.6);
 /// assert!(similarity("import numpy as np\n", "# Title\n") < 0.3);
+/// assert!(similarity("BASE - no ID", "LOCAL - with unique ID") < 0.5);
 /// ```
 pub fn similarity(a: &str, b: &str) -> f32 {
     if a == b {
         return 1.0;
     }
-    Profile::new(a).similarity(&Profile::new(b))
+    let (a, b) = (prefix(a), prefix(b));
+    if a.len() < SHORT_TEXT_BYTES && b.len() < SHORT_TEXT_BYTES {
+        return token_similarity(a, b);
+    }
+    let bigrams = || Profile::new(a).similarity(&Profile::new(b));
+    match line_similarity(a, b) {
+        Some(s) if s >= LINE_EVIDENCE => s,
+        Some(s) => s.max(bigrams()),
+        None => bigrams(),
+    }
+}
+
+/// The first [`SIMILARITY_PREFIX_BYTES`] of `text`, cut at a character boundary.
+fn prefix(text: &str) -> &str {
+    let mut end = text.len().min(SIMILARITY_PREFIX_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Dice coefficient of the two sorted multisets.
+fn dice<T: Ord>(a: &[T], b: &[T]) -> f32 {
+    weighted_dice(a, b, |_| 1)
+}
+
+/// Dice coefficient of the two sorted multisets, each item counting `weight`.
+fn weighted_dice<T: Ord>(a: &[T], b: &[T], weight: impl Fn(&T) -> usize) -> f32 {
+    let total: usize = a.iter().chain(b).map(&weight).sum();
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += weight(&a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * common) as f32 / total as f32
+}
+
+/// Dice of the line multisets; `None` when either text has at most one line.
+fn line_similarity(a: &str, b: &str) -> Option<f32> {
+    fn lines(t: &str) -> Vec<&str> {
+        let mut l: Vec<&str> = t.lines().map(str::trim_end).collect();
+        l.sort_unstable();
+        l
+    }
+    let (la, lb) = (lines(a), lines(b));
+    (la.len() > 1 && lb.len() > 1).then(|| dice(&la, &lb))
+}
+
+/// Dice of the token multisets, each token weighing its length (so `(` and
+/// `)` shared by `gone()` and `new()` count for little): tokens are runs of
+/// alphanumerics (and `_`), and each other non-space character alone.
+fn token_similarity(a: &str, b: &str) -> f32 {
+    fn tokens(t: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut rest = t.trim_start();
+        while let Some(c) = rest.chars().next() {
+            let word = |c: char| c.is_alphanumeric() || c == '_';
+            let len = if word(c) {
+                rest.find(|c| !word(c)).unwrap_or(rest.len())
+            } else {
+                c.len_utf8()
+            };
+            out.push(&rest[..len]);
+            rest = rest[len..].trim_start();
+        }
+        out.sort_unstable();
+        out
+    }
+    let (ta, tb) = (tokens(a), tokens(b));
+    if ta.is_empty() && tb.is_empty() {
+        return if a.trim() == b.trim() { 1.0 } else { 0.0 };
+    }
+    weighted_dice(&ta, &tb, |t| t.len())
 }
 
 #[cfg(test)]
@@ -692,5 +776,23 @@ mod tests {
         let big_a = "x".repeat(10_000_000);
         let big_b = format!("{big_a}y");
         assert_eq!(similarity(&big_a, &big_b), 1.0);
+    }
+
+    #[test]
+    fn short_texts_need_shared_words() {
+        assert!(similarity("BASE - no ID", "LOCAL - with unique ID") < 0.5);
+        assert!(similarity("x = 1", "x = 2") >= 0.5);
+        assert!(similarity("BASE - no ID", "REMOTE - no ID") >= 0.5);
+        assert!(similarity("gone()", "new()") < 0.5);
+        assert_eq!(similarity(" ", ""), 1.0, "blank cells are alike");
+    }
+
+    #[test]
+    fn many_shared_lines_or_light_edits_are_similar() {
+        let a = "import numpy as np\nimport pandas as pd\n\ndf = pd.read_csv('data.csv')\nprint(df.head())\n";
+        let b = "import numpy as np\nimport pandas as pd\n\ndf = pd.read_csv('other.csv')\nprint(df.head())\n";
+        assert!(similarity(a, b) >= 0.5);
+        let c = "# Results\n\nThe table below shows the mean of each column.\n";
+        assert!(similarity(a, c) < 0.3);
     }
 }
