@@ -91,7 +91,7 @@ fn enable_then_disable_global_leaves_files_byte_identical() {
     );
     std::fs::write(repo.join("a.ipynb"), crate::git_util::notebook(&["1"], 1)).expect("write");
     sb.commit_all(&repo, "a");
-    assert!(sb.git(&repo, &["show"]).contains("+=== cell 1 · code"));
+    assert!(sb.git(&repo, &["show"]).contains("+=== code"));
 
     let off = sb.nbdiff(&repo, &["config-git", "--disable", "--global"]);
     assert!(off.status.success(), "{}", stderr(&off));
@@ -151,11 +151,11 @@ fn disable_keeps_a_users_own_keys_in_our_section() {
     let sb = Sandbox::new();
     let repo = sb.repo("r");
     sb.enable(&repo);
-    sb.git(&repo, &["config", "diff.nbdiff.xfuncname", "^=== cell"]);
+    sb.git(&repo, &["config", "diff.nbdiff.wordRegex", "[^[:space:]]+"]);
     let off = sb.nbdiff(&repo, &["config-git", "--disable"]);
     assert!(off.status.success(), "{}", stderr(&off));
     let left = sb.git(&repo, &["config", "--local", "--get-regexp", "nbdiff"]);
-    assert_eq!(left, "diff.nbdiff.xfuncname ^=== cell\n");
+    assert_eq!(left, "diff.nbdiff.wordregex [^[:space:]]+\n");
 }
 
 #[test]

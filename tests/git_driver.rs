@@ -58,13 +58,57 @@ fn git_show_and_log_p_use_textconv() {
     assert!(show.contains("-x = 1\n+x = 2\n"), "{show}");
     assert!(!show.contains("execution_count"), "{show}");
     let log = sb.git(&repo, &["log", "-p"]);
-    assert!(log.contains("+=== cell 1 · code · id=cell0\n"), "{log}");
+    assert!(log.contains("+=== code · id=cell0\n"), "{log}");
     assert!(log.contains("-x = 1\n+x = 2\n"), "{log}");
     let blame = sb.git(&repo, &["blame", "nb.ipynb"]);
     assert!(blame.contains("x = 2"), "{blame}");
     assert!(
         !blame.contains("execution_count"),
         "blame uses textconv: {blame}"
+    );
+}
+
+/// A notebook whose cells carry the given ids (sources derived from them).
+fn notebook_with_ids(ids: &[&str]) -> String {
+    let cells: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            format!(
+                r#"  {{"cell_type": "code", "execution_count": null, "id": "{id}", "metadata": {{}}, "outputs": [], "source": ["run_{id}()"]}}"#
+            )
+        })
+        .collect();
+    format!(
+        "{{\n \"cells\": [\n{}\n ],\n \"metadata\": {{}},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}}\n",
+        cells.join(",\n")
+    )
+}
+
+#[test]
+fn log_p_after_inserting_a_cell_changes_no_other_header_and_hunks_name_the_cell() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    sb.enable(&repo);
+    let ids: Vec<String> = (0..12).map(|i| format!("c{i}")).collect();
+    let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    std::fs::write(repo.join("nb.ipynb"), notebook_with_ids(&ids)).expect("write");
+    sb.commit_all(&repo, "first");
+    ids.insert(6, "fresh");
+    std::fs::write(repo.join("nb.ipynb"), notebook_with_ids(&ids)).expect("write");
+    sb.commit_all(&repo, "second");
+    let log = sb.git(&repo, &["log", "-p", "-1"]);
+    assert!(
+        log.contains("+=== code · id=fresh\n+run_fresh()\n"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("\n-=== ") && !log.contains("\n-run_"),
+        "nothing removed: {log}"
+    );
+    assert_eq!(log.matches("\n+=== ").count(), 1, "one header added: {log}");
+    assert!(
+        log.contains("@@ === code · id=c"),
+        "hunk header names a cell: {log}"
     );
 }
 

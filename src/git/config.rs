@@ -6,6 +6,7 @@
 //! ```text
 //! diff.nbdiff.command         = NBDIFF diff-driver
 //! diff.nbdiff.textconv        = NBDIFF show
+//! diff.nbdiff.xfuncname       = ^=== .*
 //! merge.nbdiff.name           = nbdiff notebook merge
 //! merge.nbdiff.driver         = NBDIFF merge-driver %O %A %B %L %P --label-base %S --label-local %X --label-remote %Y
 //! difftool.nbdiff.cmd         = NBDIFF "$LOCAL" "$REMOTE"
@@ -129,6 +130,7 @@ pub fn entries(exe: &str) -> Vec<Entry> {
     vec![
         e("diff.nbdiff.command", format!("{exe} diff-driver")),
         e("diff.nbdiff.textconv", format!("{exe} show")),
+        e("diff.nbdiff.xfuncname", "^=== .*".into()),
         e("merge.nbdiff.name", "nbdiff notebook merge".into()),
         e(
             "merge.nbdiff.driver",

@@ -8,15 +8,19 @@
 //!
 //! ```text
 //! notebook · nbformat 4.5 · kernel python3 · language python
-//! === cell 1 · markdown · id=intro
+//! === markdown · id=intro
 //! # Title
-//! === cell 2 · code · id=c2 · tags: parameters
+//! === code · id=c2 · tags: parameters
 //! print("hi")
 //! --- output 1 · stream stdout
 //!     hi
 //! --- output 2 · display_data
 //!     [image/png 640×480 12.3 KB sha 1a2b3c4d]
 //! ```
+//!
+//! Cell headers carry no cell number: inserting one cell must not change the
+//! header of every cell below it in `git log -p`. `config-git` sets
+//! `diff.nbdiff.xfuncname` so that git's hunk headers name the cell instead.
 //!
 //! Sources are shown whole; outputs are summarized: text shows its first
 //! [`MAX_OUTPUT_LINES`] lines, anything else is one line with its type, size
@@ -40,8 +44,8 @@ pub const MAX_OUTPUT_LINES: usize = 12;
 pub fn render(nb: &Notebook) -> String {
     let mut s = String::new();
     header(nb, &mut s);
-    for (i, cell) in nb.cells().iter().enumerate() {
-        render_cell(i + 1, cell, &mut s);
+    for cell in nb.cells().iter() {
+        render_cell(cell, &mut s);
     }
     s
 }
@@ -62,8 +66,8 @@ fn header(nb: &Notebook, s: &mut String) {
     s.push('\n');
 }
 
-fn render_cell(number: usize, cell: &Cell<'_>, s: &mut String) {
-    let _ = write!(s, "=== cell {number} · {}", visible(cell.cell_type()));
+fn render_cell(cell: &Cell<'_>, s: &mut String) {
+    let _ = write!(s, "=== {}", visible(cell.cell_type()));
     if let Some(level) = cell.map.get("level").and_then(Value::as_u64) {
         let _ = write!(s, " {level}");
     }
@@ -217,10 +221,10 @@ mod tests {
     fn renders_cells_outputs_and_omits_volatile_fields() {
         let text = render(&nb(NB));
         let expected = "notebook · nbformat 4.5 · kernel python3 · language python
-=== cell 1 · markdown · id=m1
+=== markdown · id=m1
 # Title
 text
-=== cell 2 · code · id=c1 · tags: x
+=== code · id=c1 · tags: x
 1/0
 --- output 1 · stream stdout
     hi
