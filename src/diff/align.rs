@@ -54,6 +54,9 @@ pub enum Step {
 
 /// Similarity at or above which two different cells count as one edited cell.
 pub const MIN_SIMILARITY: f32 = 0.5;
+/// Gaps between matched cells up to this many old×new pairs are paired
+/// optimally; larger ones greedily within [`WINDOW`].
+const MAX_GAP_GRID: usize = 256;
 /// How far ahead (cells) the in-gap similarity search looks.
 const WINDOW: usize = 8;
 /// Lines shared by more cells than this are not used to find moved cells.
@@ -230,22 +233,95 @@ fn match_similar_in_gaps(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Align
         }
         let olds: Vec<usize> = (i0..i1).filter(|&i| a.old_to_new[i].is_none()).collect();
         let news: Vec<usize> = (j0..j1).filter(|&j| a.new_to_old[j].is_none()).collect();
-        let mut start = 0;
-        for &j in &news {
-            let mut best: Option<(f32, usize)> = None;
-            for (k, &i) in olds.iter().enumerate().skip(start).take(WINDOW) {
-                if a.old_to_new[i].is_some() || old[i].cell_type != new[j].cell_type {
-                    continue;
-                }
-                let s = similarity(old[i].source, new[j].source);
-                if s >= MIN_SIMILARITY && best.is_none_or(|(b, _)| s > b) {
+        if olds.is_empty() || news.is_empty() {
+            continue;
+        }
+        if olds.len() * news.len() <= MAX_GAP_GRID {
+            pair_gap_optimally(old, new, &olds, &news, a);
+        } else {
+            pair_gap_greedily(old, new, &olds, &news, a);
+        }
+    }
+}
+
+/// The similarity of two cells when they may be paired, else `None`.
+fn pair_score(old: &CellKey<'_>, new: &CellKey<'_>) -> Option<f32> {
+    if old.cell_type != new.cell_type {
+        return None;
+    }
+    let s = similarity(old.source, new.source);
+    (s >= MIN_SIMILARITY).then_some(s)
+}
+
+/// Small gaps: the in-order pairing with the highest total similarity (a
+/// bounded grid: at most [`MAX_GAP_GRID`] scores), so that a cell is not
+/// taken by a weaker look-alike that happens to come first.
+fn pair_gap_optimally(
+    old: &[CellKey<'_>],
+    new: &[CellKey<'_>],
+    olds: &[usize],
+    news: &[usize],
+    a: &mut Alignment,
+) {
+    let (n, m) = (olds.len(), news.len());
+    let score: Vec<Option<f32>> = olds
+        .iter()
+        .flat_map(|&i| news.iter().map(move |&j| (i, j)))
+        .map(|(i, j)| pair_score(&old[i], &new[j]))
+        .collect();
+    // best[k][l]: best total over olds[k..] and news[l..].
+    let mut best = vec![0f32; (n + 1) * (m + 1)];
+    let at = |k: usize, l: usize| k * (m + 1) + l;
+    for k in (0..n).rev() {
+        for l in (0..m).rev() {
+            let skip = best[at(k + 1, l)].max(best[at(k, l + 1)]);
+            let take = score[k * m + l].map_or(f32::MIN, |s| s + best[at(k + 1, l + 1)]);
+            best[at(k, l)] = skip.max(take);
+        }
+    }
+    let (mut k, mut l) = (0, 0);
+    while k < n && l < m {
+        if let Some(s) = score[k * m + l] {
+            if best[at(k, l)] == s + best[at(k + 1, l + 1)] {
+                link(a, olds[k], news[l]);
+                k += 1;
+                l += 1;
+                continue;
+            }
+        }
+        if best[at(k, l)] == best[at(k + 1, l)] {
+            k += 1;
+        } else {
+            l += 1;
+        }
+    }
+}
+
+/// Large gaps: each new cell takes the most similar old cell among the next
+/// few ([`WINDOW`]) after the last one taken.
+fn pair_gap_greedily(
+    old: &[CellKey<'_>],
+    new: &[CellKey<'_>],
+    olds: &[usize],
+    news: &[usize],
+    a: &mut Alignment,
+) {
+    let mut start = 0;
+    for &j in news {
+        let mut best: Option<(f32, usize)> = None;
+        for (k, &i) in olds.iter().enumerate().skip(start).take(WINDOW) {
+            if a.old_to_new[i].is_some() {
+                continue;
+            }
+            if let Some(s) = pair_score(&old[i], &new[j]) {
+                if best.is_none_or(|(b, _)| s > b) {
                     best = Some((s, k));
                 }
             }
-            if let Some((_, k)) = best {
-                link(a, olds[k], j);
-                start = k + 1;
-            }
+        }
+        if let Some((_, k)) = best {
+            link(a, olds[k], j);
+            start = k + 1;
         }
     }
 }
@@ -429,6 +505,27 @@ mod tests {
         assert_eq!(al.old_to_new, vec![Some(0), None, Some(2)]);
         let edited = keys(&["x = 1", "BASE - with ID", "y = 2"]);
         assert_eq!(align(&old, &edited).old_to_new[1], Some(1));
+    }
+
+    #[test]
+    fn a_weaker_look_alike_does_not_take_the_better_partner() {
+        // "LOCAL - with unique ID" comes first and resembles the old cell,
+        // but "LOCAL #2 - with unique ID" resembles it more.
+        let old = keys(&[
+            "head()",
+            "BASE - no ID",
+            "BASE #2 - with unique ID",
+            "tail()",
+        ]);
+        let new = keys(&[
+            "head()",
+            "LOCAL - with unique ID",
+            "LOCAL #2 - with unique ID",
+            "tail()",
+        ]);
+        let al = align(&old, &new);
+        assert_eq!(al.old_to_new[2], Some(2));
+        assert_eq!(al.new_to_old[1], None);
     }
 
     #[test]
