@@ -72,6 +72,8 @@ struct GenCell {
     outputs: Vec<Value>,
     count: Option<u64>,
     metadata: Map<String, Value>,
+    /// Markdown cell attachments (nbformat 4).
+    attachments: Option<Map<String, Value>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -263,7 +265,14 @@ fn random_cell(rng: &mut Rng, version: Version, crlf: bool) -> GenCell {
         outputs: Vec::new(),
         count: None,
         metadata: random_metadata(rng),
+        attachments: None,
     };
+    if cell_type == "markdown" && version != Version::V3 && rng.one_in(6) {
+        let mut a = Map::new();
+        a.insert("plot.png".into(), json!({"image/png": PNG}));
+        c.attachments = Some(a);
+        c.lines.push("![plot](attachment:plot.png)".into());
+    }
     if cell_type == "code" && rng.one_in(2) {
         let count = rng.below(50) as u64 + 1;
         c.count = Some(count);
@@ -337,6 +346,9 @@ fn cell_value(c: &GenCell, version: Version) -> Value {
         Value::String(c.lines.concat())
     };
     let mut m = Map::new();
+    if let (Some(a), "markdown", false) = (&c.attachments, c.cell_type, version == Version::V3) {
+        m.insert("attachments".into(), Value::Object(a.clone()));
+    }
     m.insert("cell_type".into(), json!(c.cell_type));
     if version == Version::V3 {
         if c.cell_type == "code" {
@@ -381,7 +393,13 @@ fn notebook_value(nb: &GenNb) -> Value {
             "metadata": nb.metadata,
             "nbformat": 3,
             "nbformat_minor": 0,
-            "worksheets": [{"cells": cells, "metadata": {}}],
+            "worksheets": if nb.metadata.contains_key("extra") && cells.len() > 1 {
+                let mut cells = cells;
+                let second = cells.split_off(cells.len() / 2);
+                json!([{"cells": cells, "metadata": {}}, {"cells": second, "metadata": {}}])
+            } else {
+                json!([{"cells": cells, "metadata": {}}])
+            },
         }),
         v => json!({
             "cells": cells,
@@ -474,6 +492,10 @@ enum EditKind {
     ChangeId,
     SourceForm,
     UpgradeTo45,
+    SplitCell,
+    JoinCells,
+    LineEndings,
+    Attachment,
 }
 
 const EDITS: &[EditKind] = &[
@@ -494,6 +516,10 @@ const EDITS: &[EditKind] = &[
     EditKind::ChangeId,
     EditKind::SourceForm,
     EditKind::UpgradeTo45,
+    EditKind::SplitCell,
+    EditKind::JoinCells,
+    EditKind::LineEndings,
+    EditKind::Attachment,
 ];
 
 /// An edit: a kind and the entropy its choices are drawn from (so that the
@@ -649,6 +675,62 @@ fn apply(nb: &mut GenNb, e: Edit) {
         EditKind::SourceForm if n > 0 => {
             let c = &mut nb.cells[rng.below(n)];
             c.as_list = !c.as_list;
+        }
+        EditKind::SplitCell if n > 0 => {
+            let k = rng.below(n);
+            let len = nb.cells[k].lines.len();
+            if len > 1 {
+                let mut tail = nb.cells[k].clone();
+                let at = 1 + rng.below(len - 1);
+                tail.lines.drain(..at);
+                tail.outputs.clear();
+                tail.count = None;
+                if tail.id.is_some() {
+                    tail.id = Some(random_id(&mut rng));
+                }
+                nb.cells[k].lines.truncate(at);
+                nb.cells.insert(k + 1, tail);
+            }
+        }
+        EditKind::JoinCells if n > 1 => {
+            let k = rng.below(n - 1);
+            let next = nb.cells.remove(k + 1);
+            let c = &mut nb.cells[k];
+            if let Some(last) = c.lines.last_mut() {
+                if !last.ends_with('\n') {
+                    last.push_str(eol);
+                }
+            }
+            c.lines.extend(next.lines);
+        }
+        EditKind::LineEndings if n > 0 => {
+            let c = &mut nb.cells[rng.below(n)];
+            for l in &mut c.lines {
+                *l = if l.ends_with("\r\n") {
+                    format!("{}\n", &l[..l.len() - 2])
+                } else if let Some(body) = l.strip_suffix('\n') {
+                    format!("{body}\r\n")
+                } else {
+                    l.clone()
+                };
+            }
+        }
+        EditKind::Attachment if n > 0 => {
+            let c = &mut nb.cells[rng.below(n)];
+            if c.cell_type == "markdown" && nb.version != Version::V3 {
+                if c.attachments.is_some() && rng.one_in(2) {
+                    c.attachments = None;
+                } else {
+                    let name = format!("image{}.png", rng.below(3));
+                    let mut a = c.attachments.take().unwrap_or_default();
+                    a.insert(
+                        name.clone(),
+                        json!({"image/png": format!("{PNG}{}", rng.below(9))}),
+                    );
+                    c.attachments = Some(a);
+                    c.lines.push(format!("![x](attachment:{name})"));
+                }
+            }
         }
         EditKind::UpgradeTo45 if nb.version == Version::V44 => {
             nb.version = Version::V45;
@@ -1056,6 +1138,63 @@ fn check_merge(case: &Case) -> Result<(), String> {
             "lines neither LOCAL nor REMOTE deleted are missing from OUT: {lost:?}"
         ));
     }
+    // Conflicts are recorded, and markers are unambiguous: in a conflicted
+    // cell exactly 3 (diff3: 4) lines per hunk are markers of its size.
+    let mut records = 0;
+    if merged.metadata().is_some_and(|m| m.contains_key("nbdiff")) {
+        records += 1;
+    }
+    for (k, c) in merged.cells().iter().enumerate() {
+        let Some(rec) = c.metadata().and_then(|m| m.get("nbdiff")) else {
+            continue;
+        };
+        records += 1;
+        let hunks: u64 = rec
+            .get("conflicts")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|r| match r.get("kind").and_then(Value::as_str) {
+                Some("source") => r.get("hunks").and_then(Value::as_u64).unwrap_or(0),
+                Some("deleted-edited") => 1,
+                _ => 0,
+            })
+            .sum();
+        if hunks == 0 {
+            continue;
+        }
+        let src = c.source();
+        let lines: Vec<&str> = src.lines().map(|l| l.trim_end_matches('\r')).collect();
+        let size = lines
+            .iter()
+            .find_map(|l| {
+                let n = l.chars().take_while(|&ch| ch == '<').count();
+                (n >= 7 && l[n..].starts_with(" local")).then_some(n)
+            })
+            .ok_or_else(|| format!("cell {}: conflict recorded but no <<<<<<< marker", k + 1))?;
+        let markers = lines
+            .iter()
+            .filter(|l| {
+                ['<', '=', '>', '|'].iter().any(|&ch| {
+                    let n = l.chars().take_while(|&x| x == ch).count();
+                    n == size && (l.len() == n || l[n..].starts_with(' '))
+                })
+            })
+            .count() as u64;
+        let per_hunk = if case.diff3 { 4 } else { 3 };
+        if markers != per_hunk * hunks {
+            return Err(format!(
+                "cell {}: {markers} marker lines of size {size} for {hunks} hunk(s)",
+                k + 1
+            ));
+        }
+    }
+    if out.conflicts == 0 && records > 0 {
+        return Err("a clean merge has an nbdiff conflict record".into());
+    }
+    if out.conflicts > 0 && records == 0 {
+        return Err(format!("{} conflicts but no record", out.conflicts));
+    }
     // Swapping sides: same cells when clean, same content when conflicted.
     if matches!(case.conflicts, ConflictPolicy::Mark | ConflictPolicy::Union)
         && matches!(
@@ -1163,4 +1302,285 @@ fn random_diffs_render_without_panic_and_diff_of_a_notebook_with_itself_is_empty
 #[test]
 fn random_merges_keep_common_lines_are_symmetric_and_keep_unchanged_sides() {
     check_all(seeds(5000, 400), &check_merge);
+}
+
+// ---------------------------------------------------------------- byte damage
+
+/// Every notebook under `fixtures/diff` and `fixtures/merge` (not `bad`).
+fn fixture_notebooks() -> Vec<(PathBuf, Vec<u8>)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut out = Vec::new();
+    for area in ["diff", "merge"] {
+        let Ok(cases) = std::fs::read_dir(root.join(area)) else {
+            continue;
+        };
+        let mut cases: Vec<PathBuf> = cases.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        cases.sort();
+        for case in cases.iter().filter(|c| !c.ends_with("bad")) {
+            for name in ["old", "new", "base", "local", "remote"] {
+                let p = case.join(format!("{name}.ipynb"));
+                if let Ok(bytes) = std::fs::read(&p) {
+                    out.push((p, bytes));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Snippets that stress a JSON reader or the model when spliced in.
+const SPLICES: &[&str] = &[
+    "1e999999",
+    "-1e999999",
+    "-0",
+    "1.0",
+    "123456789012345678901234567890",
+    "\"\\ud800\"",
+    "\"\\udc00\\ud800\"",
+    "\"\\u0000\"",
+    "null",
+    "{}",
+    "[]",
+    "\"cells\": [], ",
+    "\"nbformat\": 4, ",
+    "\"source\": 5, ",
+    "\"outputs\": {}, ",
+    "\"outputs\": [1], ",
+    "\"metadata\": [], ",
+    "\"cell_type\": null, ",
+    "\"id\": \"\", ",
+    "\"id\": 7, ",
+    "\"worksheets\": [{}], ",
+    "\"execution_count\": 1e999999, ",
+    "\"execution_count\": -1, ",
+    "\"nbformat_minor\": -1, ",
+    "\"nbformat_minor\": 1e999999, ",
+    "\"data\": {\"image/png\": 5}, ",
+    "\"data\": {\"image/png\": \"%%%\"}, ",
+    "\"text\": [1, 2], ",
+    "\"traceback\": \"x\", ",
+    "\"tags\": \"x\", ",
+    "\u{feff}",
+    "\r",
+    "\u{2028}",
+    "<<<<<<< HEAD\n",
+];
+
+/// One random mutation of `bytes`; returns its name.
+fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
+    let len = bytes.len();
+    let at = rng.below(len + 1);
+    match rng.below(9) {
+        0 => {
+            bytes.truncate(at);
+            format!("truncate at {at}")
+        }
+        1 if len > 0 => {
+            let at = at.min(len - 1);
+            let bit = 1u8 << rng.below(8);
+            bytes[at] ^= bit;
+            format!("flip bit {bit:#x} at {at}")
+        }
+        2 => {
+            bytes.insert(at, 0);
+            format!("insert NUL at {at}")
+        }
+        3 => {
+            let bad = *rng.pick(&[0xff_u8, 0xc0, 0x80, 0xed]);
+            // Inside a string when possible.
+            let at = bytes
+                .iter()
+                .enumerate()
+                .skip(at)
+                .find(|(_, &b)| b == b'"')
+                .map_or(at, |(i, _)| i + 1);
+            bytes.insert(at, bad);
+            format!("insert byte {bad:#x} at {at}")
+        }
+        4 => {
+            bytes.splice(0..0, "\u{feff}".bytes());
+            "BOM".into()
+        }
+        5 => {
+            // Replace a number with a strange one.
+            let digits: Vec<usize> = bytes
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| {
+                    b.is_ascii_digit() && *i > 0 && !bytes[i - 1].is_ascii_alphanumeric()
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if digits.is_empty() {
+                return "no number".into();
+            }
+            let i = *rng.pick(&digits);
+            let mut end = i;
+            while end < len && (bytes[end].is_ascii_digit() || bytes[end] == b'.') {
+                end += 1;
+            }
+            let with = *rng.pick(&[
+                "1e999999",
+                "-0",
+                "1.0",
+                "4.0",
+                "-1",
+                "99999999999999999999999",
+            ]);
+            bytes.splice(i..end, with.bytes());
+            format!("number at {i} -> {with}")
+        }
+        6 => {
+            // Splice after an opening brace or bracket, or anywhere.
+            let s = *rng.pick(SPLICES);
+            let at = bytes
+                .iter()
+                .enumerate()
+                .skip(at)
+                .find(|(_, &b)| b == b'{' || b == b'[')
+                .map_or(at, |(i, _)| i + 1);
+            bytes.splice(at..at, s.bytes());
+            format!("insert {s:?} at {at}")
+        }
+        7 => {
+            // Replace a value after a key with a strange one.
+            let colons: Vec<usize> = bytes
+                .windows(2)
+                .enumerate()
+                .filter(|(_, w)| w == b"\":")
+                .map(|(i, _)| i + 2)
+                .collect();
+            if colons.is_empty() {
+                return "no key".into();
+            }
+            let i = *rng.pick(&colons);
+            let s = *rng.pick(&["null", "5", "\"x\"", "[]", "{}", "[1]", "true", "1e999999"]);
+            let mut end = i;
+            while end < len && bytes[end] == b' ' {
+                end += 1;
+            }
+            // Only scalars and empty containers are replaced whole; else insert.
+            let stop = bytes[end..]
+                .iter()
+                .position(|&b| matches!(b, b',' | b'}' | b']' | b'\n'))
+                .map_or(len, |p| end + p);
+            let simple = !bytes[end..stop].contains(&b'"') || bytes.get(end) == Some(&b'"');
+            if simple && !bytes[end..stop].contains(&b'[') && !bytes[end..stop].contains(&b'{') {
+                bytes.splice(end..stop, s.bytes());
+            } else {
+                bytes.splice(end..end, format!("{s}, \"x\": ").bytes());
+            }
+            format!("value at {end} -> {s}")
+        }
+        _ => {
+            let n = 1 + rng.below(40);
+            let start = rng.below(len.max(1));
+            let end = (start + n).min(len);
+            bytes.drain(start..end);
+            format!("delete {start}..{end}")
+        }
+    }
+}
+
+/// Everything a damaged file goes through: parse (an error names the file),
+/// diff both ways with every renderer, show, and merge in every position.
+fn survive(bytes: &[u8], good: &[u8]) -> Result<(), String> {
+    let name = "damaged.ipynb";
+    let good_nb = parse(good, "good.ipynb")?;
+    match Notebook::parse(bytes, name) {
+        Err(e) => {
+            let msg = e.to_string();
+            if !msg.starts_with(name) || msg.contains('\n') {
+                return Err(format!("error is not one line naming the file: {msg:?}"));
+            }
+        }
+        Ok(nb) => {
+            diff_pair(&nb, &good_nb)?;
+            diff_pair(&good_nb, &nb)?;
+        }
+    }
+    let opts = Options::default();
+    for files in [
+        [bytes, good, good],
+        [good, bytes, good],
+        [good, good, bytes],
+        [good, bytes, bytes],
+        [bytes, good, bytes],
+    ] {
+        let out = merge(files, &opts);
+        // (A side equal to another is taken byte for byte, damaged or not.)
+        let copied = files.iter().any(|f| *f == out.bytes.as_slice());
+        if out.fallback.is_none() && !copied && Notebook::parse(&out.bytes, "merged").is_err() {
+            return Err("a notebook merge wrote something that is not a notebook".into());
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn damaged_fixture_notebooks_never_panic_and_errors_name_the_file() {
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let files = fixture_notebooks();
+    assert!(files.len() > 20, "fixtures found: {}", files.len());
+    let mut failures = Vec::new();
+    for seed in seeds(0, 1500) {
+        let mut rng = Rng::new(seed);
+        let (path, good) = &files[rng.below(files.len())];
+        let mut bytes = good.clone();
+        let mut what = Vec::new();
+        for _ in 0..1 + rng.below(3) {
+            what.push(mutate(&mut rng, &mut bytes));
+        }
+        if let Err(e) = guarded(|| survive(&bytes, good)) {
+            let repro = std::env::temp_dir().join(format!("nbdiff-damaged-{seed}.ipynb"));
+            let _ = std::fs::write(&repro, &bytes);
+            failures.push(format!(
+                "seed {seed}: {} with {what:?}: {e}\n  reproduce: nbdiff {} {}",
+                path.display(),
+                path.display(),
+                repro.display()
+            ));
+        }
+    }
+    std::panic::set_hook(quiet);
+    assert!(
+        failures.is_empty(),
+        "{} failing seeds\n{}",
+        failures.len(),
+        failures[..failures.len().min(10)].join("\n")
+    );
+}
+
+/// serde_json's recursion limit stops deep nesting before the stack does,
+/// in the parser and in every command that reads the file.
+#[test]
+fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
+    let good = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff/identical/old.ipynb"),
+    )
+    .expect("fixture");
+    let deep = |open: &str, close: &str, n: usize| {
+        let mut s = String::from(
+            "{\"nbformat\": 4, \"nbformat_minor\": 4, \"cells\": [], \"metadata\": {\"x\": ",
+        );
+        s.push_str(&open.repeat(n));
+        s.push_str(&close.repeat(n));
+        s.push_str("}}\n");
+        s.into_bytes()
+    };
+    for bytes in [
+        deep("[", "]", 100_000),
+        deep("{\"a\":", "}", 100_000),
+        deep("[", "", 100_000), // unclosed
+        b"[".repeat(1_000_000),
+    ] {
+        let err = Notebook::parse(&bytes, "deep.ipynb").expect_err("too deep to read");
+        assert!(err.to_string().starts_with("deep.ipynb: "), "{err}");
+        survive(&bytes, &good).unwrap();
+    }
+    // Just under the limit still reads, and everything copes with it.
+    let ok = deep("[", "]", 100);
+    Notebook::parse(&ok, "ok.ipynb").expect("100 levels read");
+    survive(&ok, &good).unwrap();
 }
