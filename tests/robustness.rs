@@ -1509,7 +1509,7 @@ fn survive(bytes: &[u8], good: &[u8]) -> Result<(), String> {
     ] {
         let out = merge(files, &opts);
         // (A side equal to another is taken byte for byte, damaged or not.)
-        let copied = files.iter().any(|f| *f == out.bytes.as_slice());
+        let copied = files.contains(&out.bytes.as_slice());
         if out.fallback.is_none() && !copied && Notebook::parse(&out.bytes, "merged").is_err() {
             return Err("a notebook merge wrote something that is not a notebook".into());
         }
