@@ -539,9 +539,7 @@ fn build_regions<'a>(
             }
             Mode::Local | Mode::Union => {
                 let ours = slice(local, m.i1, m.chg1);
-                // Union: remote's lines start on a new line; when remote has
-                // none, local's text stays as it is (as it would swapped).
-                let add_nl = mode == Mode::Union && m.chg2 > 0;
+                let add_nl = mode == Mode::Union;
                 let last = ours.len().wrapping_sub(1);
                 for (k, l) in ours.into_iter().enumerate() {
                     if add_nl && k == last && !l.ends_with('\n') {
@@ -773,20 +771,6 @@ mod tests {
             },
         );
         assert_eq!(union.clean_text().as_deref(), Some("a\nL\nR"));
-    }
-
-    #[test]
-    fn union_with_an_empty_side_is_the_same_both_ways() {
-        let union = |b, l, r| {
-            let opts = MergeOptions {
-                favor: Favor::Union,
-                refine: true,
-            };
-            merge3_with(b, l, r, &opts).clean_text()
-        };
-        // Remote deleted the last line, local changed it (no final newline).
-        assert_eq!(union("a\nb", "a\nL", "a\n").as_deref(), Some("a\nL"));
-        assert_eq!(union("a\nb", "a\n", "a\nL").as_deref(), Some("a\nL"));
     }
 
     #[test]
