@@ -8,4 +8,5 @@ mod git_revs;
 mod git_util;
 mod merge_fixtures;
 mod merge_git;
+mod robustness;
 mod round_trip;

@@ -412,7 +412,7 @@ fn gap(
     let new_l = fl.iter().filter(|f| f.base.is_none()).count();
     let new_r = fr.iter().filter(|f| f.base.is_none()).count();
     if new_l == 0 || new_r == 0 {
-        for f in fl.iter().chain(fr) {
+        for f in interleave(fl, fr) {
             plan_float(sides, f, false, opts, plans, notes);
         }
         return;
@@ -453,6 +453,29 @@ fn gap(
             plan_float(sides, f, false, opts, plans, notes);
         }
     }
+}
+
+/// Both sides' entries of a gap in one order that does not depend on which
+/// side is which (so swapping LOCAL and REMOTE gives the same cells): each
+/// side's own order is kept; between the sides, cells moved here come before
+/// new cells, and moved cells in base order. (Within one gap the two lists
+/// never share a base cell, and at most one of them has new cells.)
+fn interleave<'f>(fl: &'f [Float], fr: &'f [Float]) -> Vec<&'f Float> {
+    let rank = |f: &Float| f.base.map_or((1, 0), |b| (0, b));
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(fl.len() + fr.len());
+    while i < fl.len() && j < fr.len() {
+        if rank(&fr[j]) < rank(&fl[i]) {
+            out.push(&fr[j]);
+            j += 1;
+        } else {
+            out.push(&fl[i]);
+            i += 1;
+        }
+    }
+    out.extend(&fl[i..]);
+    out.extend(&fr[j..]);
+    out
 }
 
 /// Longest common subsequence of two float lists, as index pairs.

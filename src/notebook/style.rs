@@ -87,7 +87,8 @@ impl Style {
                 ","
             };
         }
-        style.ensure_ascii = text.is_ascii();
+        // Python's ensure_ascii also escapes DEL (0x7f): a raw DEL means it was off.
+        style.ensure_ascii = text.is_ascii() && !text.contains(&0x7f);
         style.upper_hex = first_hex_escape_is_upper(text);
         let end = text
             .iter()
@@ -349,6 +350,13 @@ mod tests {
     #[test]
     fn ascii_escapes_roundtrip_with_surrogates() {
         let text = "{\n \"s\": \"caf\\u00e9 \\ud83d\\ude00 \\u007f\"\n}\n";
+        assert_eq!(roundtrip(text), text);
+    }
+
+    #[test]
+    fn raw_del_in_an_ascii_file_roundtrips() {
+        // Jupyter (ensure_ascii=False) writes DEL raw; Python's ensure_ascii=True escapes it.
+        let text = "{\n \"s\": \"ctrl \u{7f} end\"\n}\n";
         assert_eq!(roundtrip(text), text);
     }
 
