@@ -1728,25 +1728,25 @@ fn damaged_files_through_the_binary_give_one_line_naming_the_file() {
     }
 }
 
-/// KNOWN BUG (found by this module, not fixed yet): serde_json's
-/// `arbitrary_precision` normalizes exponents while parsing (`1e5` and `1E5`
-/// become `1e+5`), so a notebook that spells numbers that way does not come
-/// back byte for byte when it is re-serialized (a merge, a round trip).
-/// Jupyter itself always writes `1e+16`/`1e-05`, so only hand-written or
-/// foreign-tool files are affected. Wanted: `1e5` stays `1e5`. This test pins
-/// today's behaviour and fails loudly once the spelling is kept.
+/// serde_json's `arbitrary_precision` normalizes exponents while parsing
+/// (`1e5` and `1E5` become `1e+5`); the writer restores the spellings from
+/// the original bytes, so such files round-trip and merge byte for byte.
+/// (Found by this module; Jupyter itself writes `1e+16`/`1e-05`.)
 #[test]
-fn exponent_spelling_is_normalized_known_bug() {
+fn exponent_spellings_survive_round_trip_and_merge() {
     let text = "{\n \"cells\": [],\n \"metadata\": {\n  \"n\": [\n   1e5,\n   1E5,\n   2.50e05,\n   1e-5\n  ]\n },\n \"nbformat\": 4,\n \"nbformat_minor\": 4\n}\n";
-    let nb = Notebook::parse(text.as_bytes(), "n.ipynb").expect("parses");
-    let out = String::from_utf8(nb.to_bytes()).expect("utf-8");
-    let now = text
-        .replace("1e5", "1e+5")
-        .replace("1E5", "1e+5")
-        .replace("2.50e05", "2.50e+05");
-    assert!(
-        out != text,
-        "exponent spelling is now kept: the known bug is fixed; make this test assert the round trip"
+    let nb = Notebook::parse_keeping_raw(text.as_bytes(), "n.ipynb").expect("parses");
+    assert_eq!(String::from_utf8(nb.to_bytes()).expect("utf-8"), text);
+    // A merge that rewrites the metadata keeps the spellings of the rest.
+    let local = text.replace("\"n\": [", "\"local\": true,\n  \"n\": [");
+    let remote = text.replace("\"metadata\": {", "\"metadata\": {\n  \"remote\": 2.5E+3,");
+    let out = merge(
+        [text.as_bytes(), local.as_bytes(), remote.as_bytes()],
+        &Options::default(),
     );
-    assert_eq!(out, now, "normalization changed: update the known-bug note");
+    let merged = String::from_utf8(out.bytes).expect("utf-8");
+    assert_eq!(out.conflicts, 0, "{merged}");
+    for spelling in ["1e5", "2.50e05", "1e-5", "2.5E+3", "\"local\": true"] {
+        assert!(merged.contains(spelling), "{spelling} in {merged}");
+    }
 }

@@ -120,16 +120,23 @@ impl Notebook {
         self.root.get("metadata").and_then(Value::as_object)
     }
 
-    /// Serializes the notebook with its own [`Style`].
+    /// Serializes the notebook with its own [`Style`]. A notebook parsed with
+    /// [`Notebook::parse_keeping_raw`] also gets its number spellings back
+    /// (the parser reads `1e5` as `1e+5`).
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.style.write_document(&self.root)
+        let mut originals = match self.raw.as_deref() {
+            Some(raw) => style::Originals::with_numbers(number_spellings(&[raw]), true),
+            None => style::Originals::default(),
+        };
+        self.style.write_document_with(&self.root, &mut originals)
     }
 
     /// Serializes the notebook with its own [`Style`], but copies every cell
     /// that equals a cell of one of `sources` (parsed with
     /// [`Notebook::parse_keeping_raw`], same style and nbformat) verbatim from
     /// that source's bytes: untouched cells keep their exact formatting even
-    /// where no single style describes the file.
+    /// where no single style describes the file. Numbers elsewhere get the
+    /// sources' spellings back.
     pub fn to_bytes_reusing(&self, sources: &[&Notebook]) -> Vec<u8> {
         use std::collections::HashMap;
         type CellMap = Map<String, Value>;
@@ -161,7 +168,9 @@ impl Notebook {
                     .push((cell.map, &raw[span]));
             }
         }
-        let mut splice = style::Splice::new();
+        let raws: Vec<&[u8]> = sources.iter().filter_map(|s| s.raw.as_deref()).collect();
+        let mut originals = style::Originals::with_numbers(number_spellings(&raws), false);
+        let splice = &mut originals.splice;
         if !index.is_empty() {
             for cell in self.cells() {
                 let found = index.get(&key(&cell)).and_then(|candidates| {
@@ -174,8 +183,19 @@ impl Notebook {
                 }
             }
         }
-        self.style.write_document_splicing(&self.root, &splice)
+        self.style.write_document_with(&self.root, &mut originals)
     }
+}
+
+/// Normalized → original spellings of the exponent numbers in `raws`.
+fn number_spellings(raws: &[&[u8]]) -> std::collections::HashMap<String, Vec<String>> {
+    let mut map: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for raw in raws {
+        for (normalized, original) in raw::number_spellings(raw) {
+            map.entry(normalized).or_default().push(original);
+        }
+    }
+    map
 }
 
 /// Joins a multiline string field as nbformat does in memory: a list of

@@ -11,7 +11,11 @@ use std::ops::Range;
 /// worksheets), each including the whitespace before it. `None` when the
 /// layout is not the expected one (then nothing is copied verbatim).
 pub(crate) fn cell_spans(raw: &[u8], v3: bool) -> Option<Vec<Range<usize>>> {
-    let mut s = Scanner { raw, pos: 0 };
+    let mut s = Scanner {
+        raw,
+        pos: 0,
+        numbers: None,
+    };
     s.ws();
     if raw.get(s.pos..s.pos + 3) == Some(b"\xef\xbb\xbf") {
         s.pos += 3;
@@ -50,9 +54,28 @@ pub(crate) fn cell_spans(raw: &[u8], v3: bool) -> Option<Vec<Range<usize>>> {
     Some(spans)
 }
 
+/// Numbers whose spelling the JSON parser normalizes (an exponent: `1e5` and
+/// `1E5` are read as `1e+5`), as (normalized, original) in document order.
+/// Linear; only numbers outside strings are looked at.
+pub(crate) fn number_spellings(raw: &[u8]) -> Vec<(String, String)> {
+    let mut s = Scanner {
+        raw,
+        pos: 0,
+        numbers: Some(Vec::new()),
+    };
+    s.ws();
+    if raw.get(s.pos..s.pos + 3) == Some(b"\xef\xbb\xbf") {
+        s.pos += 3;
+    }
+    let _ = s.value();
+    s.numbers.unwrap_or_default()
+}
+
 struct Scanner<'a> {
     raw: &'a [u8],
     pos: usize,
+    /// When set, exponent numbers are collected here (see [`number_spellings`]).
+    numbers: Option<Vec<(String, String)>>,
 }
 
 impl Scanner<'_> {
@@ -95,13 +118,26 @@ impl Scanner<'_> {
             b'{' => self.object(|s, _| s.value()),
             b'[' => self.array_items(|s, _| s.value()),
             _ => {
-                while !matches!(
-                    self.peek()?,
-                    b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'
-                ) {
+                let start = self.pos;
+                while let Some(b) = self.peek() {
+                    if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
+                        break;
+                    }
                     self.pos += 1;
                 }
-                Some(())
+                if let Some(numbers) = self.numbers.as_mut() {
+                    let token = &self.raw[start..self.pos];
+                    if token.iter().any(|&b| b == b'e' || b == b'E') {
+                        if let Ok(n) = serde_json::from_slice::<serde_json::Number>(token) {
+                            let normalized = n.to_string();
+                            if normalized.as_bytes() != token {
+                                let original = String::from_utf8_lossy(token).into_owned();
+                                numbers.push((normalized, original));
+                            }
+                        }
+                    }
+                }
+                (self.pos > start).then_some(())
             }
         }
     }
@@ -174,6 +210,20 @@ mod tests {
         assert_eq!(
             got,
             vec!["\n  {\"a\": \"x]\\\"}\"}", "\n    {\"b\": [1, {}]}"]
+        );
+    }
+
+    #[test]
+    fn exponent_spellings_are_collected_outside_strings_only() {
+        let text = br#"{"a": [1e5, 2.5E-3, 1e+5, 7, "3e4"], "b": {"c": 1E5}}"#;
+        let got = super::number_spellings(text);
+        assert_eq!(
+            got,
+            vec![
+                ("1e+5".to_string(), "1e5".to_string()),
+                ("2.5e-3".to_string(), "2.5E-3".to_string()),
+                ("1e+5".to_string(), "1E5".to_string()),
+            ]
         );
     }
 

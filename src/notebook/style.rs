@@ -14,6 +14,46 @@ use std::collections::HashMap;
 /// preceded it), used for array items only.
 pub type Splice<'a> = HashMap<*const Map<String, Value>, &'a [u8]>;
 
+/// What a writer restores from the original bytes beyond [`Style`].
+#[derive(Debug, Default)]
+pub struct Originals<'a> {
+    /// Array items written verbatim.
+    pub splice: Splice<'a>,
+    /// Number spellings the JSON parser normalizes (`1e5` is read as `1e+5`):
+    /// normalized → the original spellings in document order.
+    pub numbers: HashMap<String, Vec<String>>,
+    /// Take the spellings in order (the whole document is written in its
+    /// original order); otherwise always the first one.
+    pub numbers_in_order: bool,
+    used: HashMap<String, usize>,
+}
+
+impl Originals<'_> {
+    /// Originals restoring these number spellings (and splicing nothing yet).
+    pub fn with_numbers(numbers: HashMap<String, Vec<String>>, numbers_in_order: bool) -> Self {
+        Originals {
+            splice: Splice::new(),
+            numbers,
+            numbers_in_order,
+            used: HashMap::new(),
+        }
+    }
+
+    fn number<'s>(&'s mut self, normalized: &'s str) -> &'s str {
+        let Some(list) = self.numbers.get(normalized) else {
+            return normalized;
+        };
+        let k = if self.numbers_in_order {
+            let used = self.used.entry(normalized.to_string()).or_default();
+            *used += 1;
+            (*used - 1).min(list.len() - 1)
+        } else {
+            0
+        };
+        &list[k]
+    }
+}
+
 /// Serialization choices read off an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Style {
@@ -100,18 +140,18 @@ impl Style {
 
     /// Writes a whole document (top-level object) in this style.
     pub fn write_document(&self, root: &Map<String, Value>) -> Vec<u8> {
-        self.write_document_splicing(root, &Splice::new())
+        self.write_document_with(root, &mut Originals::default())
     }
 
-    /// Writes a whole document, copying the array items listed in `splice`
-    /// verbatim instead of serializing them.
-    pub fn write_document_splicing(
+    /// Writes a whole document, restoring what `originals` holds: array items
+    /// copied verbatim and number spellings.
+    pub fn write_document_with(
         &self,
         root: &Map<String, Value>,
-        splice: &Splice<'_>,
+        originals: &mut Originals<'_>,
     ) -> Vec<u8> {
         let mut out = Vec::with_capacity(4096);
-        self.write_object(&mut out, root, 0, splice);
+        self.write_object(&mut out, root, 0, originals);
         if self.final_newline {
             out.extend_from_slice(self.newline.as_bytes());
         }
@@ -120,21 +160,28 @@ impl Style {
 
     /// Writes any value at the given nesting depth.
     pub fn write_value(&self, out: &mut Vec<u8>, value: &Value, depth: usize) {
-        self.write_value_splicing(out, value, depth, &Splice::new());
+        self.write_value_with(out, value, depth, &mut Originals::default());
     }
 
-    fn write_value_splicing(
+    fn write_value_with(
         &self,
         out: &mut Vec<u8>,
         value: &Value,
         depth: usize,
-        splice: &Splice<'_>,
+        originals: &mut Originals<'_>,
     ) {
         match value {
             Value::Null => out.extend_from_slice(b"null"),
             Value::Bool(true) => out.extend_from_slice(b"true"),
             Value::Bool(false) => out.extend_from_slice(b"false"),
-            Value::Number(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            Value::Number(n) => {
+                let n = n.to_string();
+                if originals.numbers.is_empty() {
+                    out.extend_from_slice(n.as_bytes());
+                } else {
+                    out.extend_from_slice(originals.number(&n).as_bytes());
+                }
+            }
             Value::String(s) => self.write_string(out, s),
             Value::Array(items) => {
                 if items.is_empty() {
@@ -147,9 +194,10 @@ impl Style {
                         self.item_separator(out);
                     }
                     let raw = match item {
-                        Value::Object(map) if !splice.is_empty() => {
-                            splice.get(&(map as *const Map<String, Value>))
-                        }
+                        Value::Object(map) if !originals.splice.is_empty() => originals
+                            .splice
+                            .get(&(map as *const Map<String, Value>))
+                            .copied(),
                         _ => None,
                     };
                     if let Some(raw) = raw {
@@ -157,12 +205,12 @@ impl Style {
                         continue;
                     }
                     self.line_break(out, depth + 1);
-                    self.write_value_splicing(out, item, depth + 1, splice);
+                    self.write_value_with(out, item, depth + 1, originals);
                 }
                 self.line_break(out, depth);
                 out.push(b']');
             }
-            Value::Object(map) => self.write_object(out, map, depth, splice),
+            Value::Object(map) => self.write_object(out, map, depth, originals),
         }
     }
 
@@ -171,7 +219,7 @@ impl Style {
         out: &mut Vec<u8>,
         map: &Map<String, Value>,
         depth: usize,
-        splice: &Splice<'_>,
+        originals: &mut Originals<'_>,
     ) {
         if map.is_empty() {
             out.extend_from_slice(b"{}");
@@ -185,7 +233,7 @@ impl Style {
             self.line_break(out, depth + 1);
             self.write_string(out, key);
             out.extend_from_slice(self.key_sep.as_bytes());
-            self.write_value_splicing(out, value, depth + 1, splice);
+            self.write_value_with(out, value, depth + 1, originals);
         }
         self.line_break(out, depth);
         out.push(b'}');
