@@ -4,10 +4,12 @@
 use crate::cli::{Cli, Command, DiffArgs};
 use crate::diff::{diff_notebooks, DiffOptions};
 use crate::exit::Exit;
-use crate::notebook::Notebook;
+use crate::notebook::free_later;
+use crate::notebook::read_many;
 use crate::render;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::Instant;
 
 /// Runs the command line (no terminal: no pager, colour only if forced).
 /// Errors are written to `err`; the exit code is returned.
@@ -107,14 +109,25 @@ fn run_diff(
         );
         return Exit::Error;
     };
-    let load = |p: &PathBuf| Notebook::read(p);
-    let (old, new) = match (load(old_path), load(new_path)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => {
+    let mut timer = StageTimer::from_env(env);
+    let (old, new) = match read_many([old_path.as_path(), new_path.as_path()]) {
+        [Ok(a), Ok(b)] => (a, b),
+        [Err(e), _] | [_, Err(e)] => {
             let _ = writeln!(err, "nbdiff: {e}");
             return Exit::Error;
         }
     };
+    timer.stage("read+parse", err);
+    // Both inputs' sizes, to decide whether freeing the trees is worth a thread.
+    let input_bytes = [old_path, new_path]
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    if args.parse_only {
+        free_later((old, new), input_bytes);
+        return Exit::Ok;
+    }
     let color = render::color::use_color(args.color, tty, env);
     let result = if args.json {
         let diff = crate::diff::nbdime::diff(&old, &new);
@@ -123,6 +136,7 @@ fn run_diff(
     } else {
         let opts = diff_options(args);
         let diff = diff_notebooks(&old, &new, &opts);
+        timer.stage("diff", err);
         let r = if args.stat {
             render::stat::render(&diff, out)
         } else {
@@ -138,6 +152,8 @@ fn run_diff(
         r.map(|()| !diff.is_empty())
     };
     let result = result.and_then(|d| out.flush().map(|()| d));
+    timer.stage("render", err);
+    free_later((old, new), input_bytes);
     match result {
         Ok(differs) => {
             if args.exit_code && differs {
@@ -151,6 +167,30 @@ fn run_diff(
         Err(e) => {
             let _ = writeln!(err, "nbdiff: cannot write output: {e}");
             Exit::Error
+        }
+    }
+}
+
+/// Stage times on stderr when `NBDIFF_TIMING` is set (to anything but `0`),
+/// for finding where a slow diff spends its time without a profiler.
+struct StageTimer {
+    last: Option<Instant>,
+}
+
+impl StageTimer {
+    fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Self {
+        let on = env("NBDIFF_TIMING").is_some_and(|v| !v.is_empty() && v != "0");
+        StageTimer {
+            last: on.then(Instant::now),
+        }
+    }
+
+    fn stage(&mut self, name: &str, err: &mut dyn Write) {
+        if let Some(last) = self.last {
+            let now = Instant::now();
+            let ms = (now - last).as_secs_f64() * 1e3;
+            let _ = writeln!(err, "nbdiff: timing: {name}: {ms:.2} ms");
+            self.last = Some(now);
         }
     }
 }

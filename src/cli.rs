@@ -91,4 +91,8 @@ pub struct DiffArgs {
     /// Do not page the output.
     #[arg(long)]
     pub no_pager: bool,
+    /// Only read and parse OLD and NEW, then exit 0 (for benchmarks: the
+    /// parse floor of a diff). Hidden; `NBDIFF_TIMING=1` prints stage times.
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
