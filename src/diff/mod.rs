@@ -15,7 +15,7 @@ pub mod nbdime;
 pub mod options;
 pub mod output;
 
-use crate::notebook::{Cell, Notebook};
+use crate::notebook::{same_map, same_opt, Cell, Notebook};
 use align::{CellKey, Step};
 use image::ImageInfo;
 use json::JsonChange;
@@ -272,7 +272,7 @@ fn diff_pair<'a>(
         attachments: Vec::new(),
     };
     // Byte-identical cells (the common case) cost one comparison.
-    if a.map == b.map {
+    if same_map(a.map, b.map) {
         return d;
     }
     if a.cell_type() != b.cell_type() {
@@ -285,7 +285,7 @@ fn diff_pair<'a>(
             d.source = Some(diff);
         }
     }
-    if !opts.ignore_outputs && a.map.get("outputs") != b.map.get("outputs") {
+    if !opts.ignore_outputs && !same_opt(a.map.get("outputs"), b.map.get("outputs")) {
         d.outputs = output::compare(&a.outputs(), &b.outputs(), opts);
     }
     if !opts.ignore_metadata {
@@ -321,7 +321,7 @@ fn diff_pair<'a>(
             field(key, &mut d);
         }
     }
-    if a.map.get("attachments") != b.map.get("attachments") {
+    if !same_opt(a.map.get("attachments"), b.map.get("attachments")) {
         d.attachments = diff_attachments(a.attachments(), b.attachments());
     }
     let changed = d.cell_type.is_some()
