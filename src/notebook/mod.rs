@@ -128,7 +128,11 @@ pub fn join_text(value: Option<&Value>) -> std::borrow::Cow<'_, str> {
                     return Cow::Borrowed(s.as_str());
                 }
             }
-            let mut s = String::new();
+            let len = items
+                .iter()
+                .map(|item| item.as_str().map_or(0, str::len))
+                .sum();
+            let mut s = String::with_capacity(len);
             for item in items {
                 if let Value::String(part) = item {
                     s.push_str(part);
@@ -176,5 +180,15 @@ pub fn same_opt(a: Option<&Value>, b: Option<&Value>) -> bool {
         (Some(a), Some(b)) => same_value(a, b),
         (None, None) => true,
         _ => false,
+    }
+}
+
+/// `map.get(key)` for the small objects of a notebook (cells, outputs): a
+/// scan of a few keys is cheaper than hashing the key with SipHash.
+pub fn field<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= 12 {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
     }
 }
