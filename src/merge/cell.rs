@@ -133,6 +133,13 @@ pub fn merge_cell(
             }
             Run::Conflict(outputs) => {
                 put(&mut map, "outputs", Value::Array(outputs));
+                // The execution count stays local's (remote's when local has none).
+                match local.map.get(exec_key).or_else(|| remote.map.get(exec_key)) {
+                    Some(v) => put(&mut map, exec_key, v.clone()),
+                    None => {
+                        map.remove(exec_key);
+                    }
+                }
                 d.conflicts.push(FieldConflict {
                     path: "outputs".into(),
                     base: None,

@@ -33,8 +33,10 @@ pub fn render(result: MergeResult, local: &Notebook, opts: &Options) -> Notebook
     };
     if nb.is_v3() {
         // Keep local's worksheets (their metadata); cells are set below.
+        // Their cells are left as `null` placeholders (not copied): the
+        // merged cells replace them.
         if let Some(ws) = local.root.get("worksheets") {
-            nb.root.insert("worksheets".into(), ws.clone());
+            nb.root.insert("worksheets".into(), without_cells(ws));
         }
     }
     if !root_conflicts.is_empty() {
@@ -87,6 +89,28 @@ pub fn render(result: MergeResult, local: &Notebook, opts: &Options) -> Notebook
         sort_deep(&mut nb.root);
     }
     nb
+}
+
+/// A copy of a v3 `worksheets` list whose `cells` are `null` placeholders.
+fn without_cells(worksheets: &Value) -> Value {
+    match worksheets {
+        Value::Array(list) => Value::Array(
+            list.iter()
+                .map(|w| match w {
+                    Value::Object(m) => Value::Object(
+                        m.iter()
+                            .map(|(k, v)| {
+                                let v = if k == "cells" { Value::Null } else { v.clone() };
+                                (k.clone(), v)
+                            })
+                            .collect(),
+                    ),
+                    other => other.clone(),
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 fn is_sorted_deep(map: &Map<String, Value>) -> bool {
