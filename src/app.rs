@@ -95,6 +95,9 @@ fn run_diff(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
+    if args.parse_only {
+        return parse_only(&args.paths, err);
+    }
     if crate::git::cli::wants_revisions(&args.paths, args.cached) {
         let color = render::color::use_color(args.color, tty, env);
         if let Some(exit) = crate::git::cli::run_revisions(args, color, out, err) {
@@ -124,10 +127,6 @@ fn run_diff(
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    if args.parse_only {
-        free_later((old, new), input_bytes);
-        return Exit::Ok;
-    }
     let color = render::color::use_color(args.color, tty, env);
     let result = if args.json {
         let diff = crate::diff::nbdime::diff(&old, &new);
@@ -169,6 +168,39 @@ fn run_diff(
             Exit::Error
         }
     }
+}
+
+/// `--parse-only FILE...`: reads and parses the files as a diff (2 files) or a
+/// merge (3 files) does, in parallel, and exits: the parse floor for benchmarks.
+fn parse_only(paths: &[PathBuf], err: &mut dyn Write) -> Exit {
+    let p = |k: usize| paths[k].as_path();
+    let results: Vec<Result<crate::notebook::Notebook, crate::notebook::LoadError>> =
+        match paths.len() {
+            2 => read_many([p(0), p(1)]).into(),
+            3 => read_many([p(0), p(1), p(2)]).into(),
+            _ => paths
+                .iter()
+                .map(|f| crate::notebook::Notebook::read(f))
+                .collect(),
+        };
+    let size = paths
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let mut code = Exit::Ok;
+    let mut parsed = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(nb) => parsed.push(nb),
+            Err(e) => {
+                let _ = writeln!(err, "nbdiff: {e}");
+                code = Exit::Error;
+            }
+        }
+    }
+    free_later(parsed, size);
+    code
 }
 
 /// Stage times on stderr when `NBDIFF_TIMING` is set (to anything but `0`),
