@@ -130,6 +130,7 @@ fn run_diff(
     let color = render::color::use_color(args.color, tty, env);
     let result = if args.json {
         let diff = crate::diff::nbdime::diff(&old, &new);
+        timer.stage("diff", err);
         let differs = diff.as_array().is_some_and(|d| !d.is_empty());
         render::json::render(&diff, out).map(|()| differs)
     } else {

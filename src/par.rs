@@ -39,17 +39,50 @@ pub fn map<T: Sync, R: Send>(parallel: bool, items: &[T], f: impl Fn(&T) -> R + 
     out
 }
 
+/// Runs `f` on every item; on scoped threads (the first item on the calling
+/// thread) when `parallel`. Results come back in the items' order.
+pub fn each<T: Send, R: Send, const N: usize>(
+    items: [T; N],
+    parallel: bool,
+    f: impl Fn(T) -> R + Sync,
+) -> [R; N] {
+    if !parallel || N < 2 {
+        return items.map(f);
+    }
+    std::thread::scope(|s| {
+        let f = &f;
+        let mut first = None;
+        let jobs = items.map(|item| {
+            if first.is_none() {
+                first = Some(item);
+                None
+            } else {
+                Some(s.spawn(move || f(item)))
+            }
+        });
+        let mut first = first.map(f);
+        jobs.map(|job| match job {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // Exactly one job is `None`: the first, run here.
+            None => first.take().unwrap_or_else(|| unreachable!()),
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn map_keeps_order_and_join_returns_both() {
+    fn map_and_each_keep_order_and_join_returns_both() {
         let items: Vec<u32> = (0..1001).collect();
         for parallel in [false, true] {
             let doubled = map(parallel, &items, |x| x * 2);
             assert_eq!(doubled, items.iter().map(|x| x * 2).collect::<Vec<_>>());
             assert_eq!(join(parallel, || 1, || "b"), (1, "b"));
+            assert_eq!(each([1, 2, 3], parallel, |x| x * 10), [10, 20, 30]);
         }
     }
 }

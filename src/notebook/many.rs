@@ -7,6 +7,7 @@
 //! moves that off the critical path.
 
 use super::{LoadError, Notebook};
+use crate::par::each;
 use std::path::Path;
 
 /// Inputs smaller than this in total are parsed on the calling thread: a
@@ -15,38 +16,6 @@ pub const PARALLEL_MIN_BYTES: u64 = 256 * 1024;
 
 /// Values whose inputs were smaller than this are dropped in place.
 const FREE_LATER_MIN_BYTES: u64 = 1 << 20;
-
-/// Runs `f` on every item; on scoped threads (the first item on the calling
-/// thread) when `parallel`. Results come back in the items' order.
-fn each<T: Send, R: Send, const N: usize>(
-    items: [T; N],
-    parallel: bool,
-    f: impl Fn(T) -> R + Sync,
-) -> [R; N] {
-    if !parallel || N < 2 {
-        return items.map(f);
-    }
-    std::thread::scope(|s| {
-        let f = &f;
-        let mut first = None;
-        let jobs = items.map(|item| {
-            if first.is_none() {
-                first = Some(item);
-                None
-            } else {
-                Some(s.spawn(move || f(item)))
-            }
-        });
-        let mut first = first.map(f);
-        jobs.map(|job| match job {
-            Some(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // Exactly one job is `None`: the first, run here.
-            None => first.take().unwrap_or_else(|| unreachable!()),
-        })
-    })
-}
 
 /// Parses notebooks from bytes (`(bytes, name)` each), in parallel when they
 /// are big enough for it to pay. Same results as [`Notebook::parse`] on each.
@@ -85,13 +54,6 @@ pub fn free_later<T: Send + 'static>(value: T, input_bytes: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn results_keep_input_order_in_parallel_and_not() {
-        for parallel in [false, true] {
-            assert_eq!(each([1, 2, 3], parallel, |x| x * 10), [10, 20, 30]);
-        }
-    }
 
     #[test]
     fn parse_many_matches_parse() {
