@@ -113,7 +113,7 @@ fn run_diff(
         return Exit::Error;
     };
     let mut timer = StageTimer::from_env(env);
-    let (old, new) = match read_many([old_path.as_path(), new_path.as_path()]) {
+    let (mut old, mut new) = match read_many([old_path.as_path(), new_path.as_path()]) {
         [Ok(a), Ok(b)] => (a, b),
         [Err(e), _] | [_, Err(e)] => {
             let _ = writeln!(err, "nbdiff: {e}");
@@ -129,7 +129,7 @@ fn run_diff(
         .sum();
     let color = render::color::use_color(args.color, tty, env);
     let result = if args.json {
-        let diff = crate::diff::nbdime::diff(&old, &new);
+        let diff = crate::diff::nbdime::diff_in_place(&mut old, &mut new);
         timer.stage("diff", err);
         let differs = diff.as_array().is_some_and(|d| !d.is_empty());
         render::json::render(&diff, out).map(|()| differs)
