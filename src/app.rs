@@ -4,10 +4,12 @@
 use crate::cli::{Cli, Command, DiffArgs};
 use crate::diff::{diff_notebooks, DiffOptions};
 use crate::exit::Exit;
-use crate::notebook::Notebook;
+use crate::notebook::free_later;
+use crate::notebook::read_many;
 use crate::render;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::Instant;
 
 /// Runs the command line (no terminal: no pager, colour only if forced).
 /// Errors are written to `err`; the exit code is returned.
@@ -93,6 +95,9 @@ fn run_diff(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Exit {
+    if args.parse_only {
+        return parse_only(&args.paths, err);
+    }
     if crate::git::cli::wants_revisions(&args.paths, args.cached) {
         let color =
             render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
@@ -108,23 +113,32 @@ fn run_diff(
         );
         return Exit::Error;
     };
-    let load = |p: &PathBuf| Notebook::read(p);
-    let (old, new) = match (load(old_path), load(new_path)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => {
+    let mut timer = StageTimer::from_env(env);
+    let (mut old, mut new) = match read_many([old_path.as_path(), new_path.as_path()]) {
+        [Ok(a), Ok(b)] => (a, b),
+        [Err(e), _] | [_, Err(e)] => {
             let _ = writeln!(err, "nbdiff: {e}");
             return Exit::Error;
         }
     };
+    timer.stage("read+parse", err);
+    // Both inputs' sizes, to decide whether freeing the trees is worth a thread.
+    let input_bytes = [old_path, new_path]
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
     let color =
         render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
     let result = if args.json {
-        let diff = crate::diff::nbdime::diff(&old, &new);
+        let diff = crate::diff::nbdime::diff_in_place(&mut old, &mut new);
+        timer.stage("diff", err);
         let differs = diff.as_array().is_some_and(|d| !d.is_empty());
         render::json::render(&diff, out).map(|()| differs)
     } else {
         let opts = diff_options(args);
         let diff = diff_notebooks(&old, &new, &opts);
+        timer.stage("diff", err);
         let r = if args.stat {
             render::stat::render(&diff, out)
         } else {
@@ -140,6 +154,8 @@ fn run_diff(
         r.map(|()| !diff.is_empty())
     };
     let result = result.and_then(|d| out.flush().map(|()| d));
+    timer.stage("render", err);
+    free_later((old, new), input_bytes);
     match result {
         Ok(differs) => {
             if args.exit_code && differs {
@@ -153,6 +169,63 @@ fn run_diff(
         Err(e) => {
             let _ = writeln!(err, "nbdiff: cannot write output: {e}");
             Exit::Error
+        }
+    }
+}
+
+/// `--parse-only FILE...`: reads and parses the files as a diff (2 files) or a
+/// merge (3 files) does, in parallel, and exits: the parse floor for benchmarks.
+fn parse_only(paths: &[PathBuf], err: &mut dyn Write) -> Exit {
+    let p = |k: usize| paths[k].as_path();
+    let results: Vec<Result<crate::notebook::Notebook, crate::notebook::LoadError>> =
+        match paths.len() {
+            2 => read_many([p(0), p(1)]).into(),
+            3 => read_many([p(0), p(1), p(2)]).into(),
+            _ => paths
+                .iter()
+                .map(|f| crate::notebook::Notebook::read(f))
+                .collect(),
+        };
+    let size = paths
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let mut code = Exit::Ok;
+    let mut parsed = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(nb) => parsed.push(nb),
+            Err(e) => {
+                let _ = writeln!(err, "nbdiff: {e}");
+                code = Exit::Error;
+            }
+        }
+    }
+    free_later(parsed, size);
+    code
+}
+
+/// Stage times on stderr when `NBDIFF_TIMING` is set (to anything but `0`),
+/// for finding where a slow diff spends its time without a profiler.
+struct StageTimer {
+    last: Option<Instant>,
+}
+
+impl StageTimer {
+    fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Self {
+        let on = env("NBDIFF_TIMING").is_some_and(|v| !v.is_empty() && v != "0");
+        StageTimer {
+            last: on.then(Instant::now),
+        }
+    }
+
+    fn stage(&mut self, name: &str, err: &mut dyn Write) {
+        if let Some(last) = self.last {
+            let now = Instant::now();
+            let ms = (now - last).as_secs_f64() * 1e3;
+            let _ = writeln!(err, "nbdiff: timing: {name}: {ms:.2} ms");
+            self.last = Some(now);
         }
     }
 }

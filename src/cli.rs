@@ -91,4 +91,9 @@ pub struct DiffArgs {
     /// Do not page the output.
     #[arg(long)]
     pub no_pager: bool,
+    /// Only read and parse the given notebooks (OLD NEW, or BASE LOCAL REMOTE)
+    /// as a diff or merge would, then exit 0 (2 if one does not parse): the
+    /// parse floor, for benchmarks. Hidden; `NBDIFF_TIMING=1` prints stage times.
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }

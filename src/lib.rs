@@ -10,5 +10,6 @@ pub mod exit;
 pub mod git;
 pub mod merge;
 pub mod notebook;
+pub mod par;
 pub mod render;
 pub mod text;

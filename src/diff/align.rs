@@ -91,7 +91,7 @@ fn link(a: &mut Alignment, i: usize, j: usize) {
 
 fn match_ids(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
     fn unique_ids<'a>(cells: &[CellKey<'a>]) -> HashMap<&'a str, Option<usize>> {
-        let mut map: HashMap<&str, Option<usize>> = HashMap::new();
+        let mut map: HashMap<&str, Option<usize>> = HashMap::with_capacity(cells.len());
         for (i, c) in cells.iter().enumerate() {
             if let Some(id) = c.id {
                 map.entry(id)

@@ -15,7 +15,7 @@ pub mod nbdime;
 pub mod options;
 pub mod output;
 
-use crate::notebook::{Cell, Notebook};
+use crate::notebook::{same_map, same_opt, Cell, Notebook};
 use align::{CellKey, Step};
 use image::ImageInfo;
 use json::JsonChange;
@@ -172,24 +172,26 @@ pub fn diff_notebooks<'a>(
     }
 }
 
+/// Cell lists at least this long (both sides together) are prepared and
+/// compared on two threads.
+const PARALLEL_MIN_CELLS: usize = 4000;
+
 /// Aligns and compares two cell lists.
 pub fn diff_cells<'a>(old: &[Cell<'a>], new: &[Cell<'a>], opts: &DiffOptions) -> Vec<CellDiff<'a>> {
-    let old_src: Vec<Cow<'a, str>> = old.iter().map(Cell::source).collect();
-    let new_src: Vec<Cow<'a, str>> = new.iter().map(Cell::source).collect();
+    let parallel = old.len() + new.len() >= PARALLEL_MIN_CELLS;
+    let sources =
+        |cells: &[Cell<'a>]| -> Vec<Cow<'a, str>> { cells.iter().map(Cell::source).collect() };
+    let (old_src, new_src) = crate::par::join(parallel, || sources(old), || sources(new));
     let alignment = align::align(
         &cell_keys(old, &old_src, opts.ignore_ids),
         &cell_keys(new, &new_src, opts.ignore_ids),
     );
-    let mut out = Vec::with_capacity(old.len().max(new.len()));
-    for step in alignment.steps() {
-        out.push(match step {
-            Step::Pair(i, j) => diff_pair(old[i], new[j], i, j, false, opts),
-            Step::Moved(i, j) => diff_pair(old[i], new[j], i, j, true, opts),
-            Step::Deleted(i) => one_sided(old[i], i, false, opts),
-            Step::Inserted(j) => one_sided(new[j], j, true, opts),
-        });
-    }
-    out
+    crate::par::map(parallel, &alignment.steps(), |step| match *step {
+        Step::Pair(i, j) => diff_pair(old[i], new[j], i, j, false, opts),
+        Step::Moved(i, j) => diff_pair(old[i], new[j], i, j, true, opts),
+        Step::Deleted(i) => one_sided(old[i], i, false, opts),
+        Step::Inserted(j) => one_sided(new[j], j, true, opts),
+    })
 }
 
 fn cell_keys<'s>(cells: &[Cell<'s>], src: &'s [Cow<'_, str>], no_ids: bool) -> Vec<CellKey<'s>> {
@@ -272,7 +274,7 @@ fn diff_pair<'a>(
         attachments: Vec::new(),
     };
     // Byte-identical cells (the common case) cost one comparison.
-    if a.map == b.map {
+    if same_map(a.map, b.map) {
         return d;
     }
     if a.cell_type() != b.cell_type() {
@@ -285,7 +287,7 @@ fn diff_pair<'a>(
             d.source = Some(diff);
         }
     }
-    if !opts.ignore_outputs && a.map.get("outputs") != b.map.get("outputs") {
+    if !opts.ignore_outputs && !same_opt(a.map.get("outputs"), b.map.get("outputs")) {
         d.outputs = output::compare(&a.outputs(), &b.outputs(), opts);
     }
     if !opts.ignore_metadata {
@@ -321,7 +323,7 @@ fn diff_pair<'a>(
             field(key, &mut d);
         }
     }
-    if a.map.get("attachments") != b.map.get("attachments") {
+    if !same_opt(a.map.get("attachments"), b.map.get("attachments")) {
         d.attachments = diff_attachments(a.attachments(), b.attachments());
     }
     let changed = d.cell_type.is_some()

@@ -21,12 +21,20 @@ use std::hash::Hasher;
 
 /// The nbdime diff taking `old` to `new`, as a JSON list of operations.
 pub fn diff(old: &Notebook, new: &Notebook) -> Value {
-    let a = in_memory(old);
-    let b = in_memory(new);
+    diff_in_place(&mut old.clone(), &mut new.clone())
+}
+
+/// [`diff`] without copying the notebooks: both are first turned, in place,
+/// into the form nbformat holds in memory ([`in_memory`]), which is how the
+/// caller finds them afterwards. (Copying two large notebooks, and freeing
+/// the copies, cost more than the diff itself.)
+pub fn diff_in_place(old: &mut Notebook, new: &mut Notebook) -> Value {
+    let big = old.cells().len() + new.cells().len() >= 4000;
+    crate::par::join(big, || normalize(old), || normalize(new));
     let cx = Cx {
         old_ids_invented: old.major == 4 && old.minor >= 5,
     };
-    Value::Array(diff_maps(&a, &b, 0, &cx))
+    Value::Array(diff_maps(&old.root, &new.root, 0, &cx))
 }
 
 /// What the diff needs to know about how nbformat read the old notebook.
@@ -38,8 +46,16 @@ struct Cx {
 
 /// The notebook as nbformat holds it in memory (see the module docs).
 pub fn in_memory(nb: &Notebook) -> Map<String, Value> {
-    let mut root = nb.root.clone();
-    if nb.is_v3() {
+    let mut nb = nb.clone();
+    normalize(&mut nb);
+    nb.root
+}
+
+/// Turns `nb` into the form of [`in_memory`], in place.
+fn normalize(nb: &mut Notebook) {
+    let v3 = nb.is_v3();
+    let root = &mut nb.root;
+    if v3 {
         if let Some(Value::Array(sheets)) = root.get_mut("worksheets") {
             for ws in sheets {
                 if let Some(Value::Array(cells)) = ws.get_mut("cells") {
@@ -57,7 +73,6 @@ pub fn in_memory(nb: &Notebook) -> Map<String, Value> {
             cells.iter_mut().for_each(rejoin_v4_cell);
         }
     }
-    root
 }
 
 fn join_in_place(value: &mut Value) {

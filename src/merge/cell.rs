@@ -4,7 +4,7 @@
 use super::json::{cell_volatile, merge_map, policy_name, Decisions};
 use super::model::{FieldConflict, MergedCell, SourceConflict, SourceRegion};
 use super::options::{ConflictPolicy, Options, OutputsPolicy};
-use crate::notebook::Cell;
+use crate::notebook::{same_map, same_opt, Cell};
 use crate::text::lines::split_lines;
 use crate::text::merge3::{self, Favor, MergeOptions, Region};
 use serde_json::{Map, Value};
@@ -19,14 +19,14 @@ pub fn merge_cell(
     opts: &Options,
     notes: &mut Vec<String>,
 ) -> MergedCell {
-    if local.map == remote.map {
+    if same_map(local.map, remote.map) {
         return MergedCell::clean(local.map.clone(), local.source_key());
     }
     if let Some(b) = base {
-        if b.map == local.map {
+        if same_map(b.map, local.map) {
             return MergedCell::clean(remote.map.clone(), remote.source_key());
         }
-        if b.map == remote.map {
+        if same_map(b.map, remote.map) {
             return MergedCell::clean(local.map.clone(), local.source_key());
         }
     }
@@ -133,6 +133,13 @@ pub fn merge_cell(
             }
             Run::Conflict(outputs) => {
                 put(&mut map, "outputs", Value::Array(outputs));
+                // The execution count stays local's (remote's when local has none).
+                match local.map.get(exec_key).or_else(|| remote.map.get(exec_key)) {
+                    Some(v) => put(&mut map, exec_key, v.clone()),
+                    None => {
+                        map.remove(exec_key);
+                    }
+                }
                 d.conflicts.push(FieldConflict {
                     path: "outputs".into(),
                     base: None,
@@ -234,21 +241,24 @@ fn merge_run<'a>(
 ) -> Run<'a> {
     let exec_key = local.execution_count_key();
     let run_of = |c: Cell<'a>| (c.map.get("outputs"), c.map.get(exec_key));
+    let same_run = |x: (Option<&Value>, Option<&Value>), y: (Option<&Value>, Option<&Value>)| {
+        same_opt(x.0, y.0) && same_opt(x.1, y.1)
+    };
     let (lr, rr) = (run_of(local), run_of(remote));
-    if lr == rr {
+    if same_run(lr, rr) {
         return Run::Take(local);
     }
     if let Some(b) = base {
         let br = run_of(b);
-        if br == lr {
+        if same_run(br, lr) {
             return Run::Take(remote);
         }
-        if br == rr {
+        if same_run(br, rr) {
             return Run::Take(local);
         }
     }
     // Both sides changed the run result, differently.
-    let outputs_equal = lr.0 == rr.0;
+    let outputs_equal = same_opt(lr.0, rr.0);
     if outputs_equal {
         let side = if opts.outputs == OutputsPolicy::Remote {
             "remote"
@@ -348,7 +358,7 @@ fn conflict_outputs(local: Cell<'_>, remote: Cell<'_>, opts: &Options) -> Vec<Va
 /// True when `side` changed the cell in a way that is not derived data:
 /// type, source, non-volatile metadata, attachments or other fields.
 pub fn edited(base: Cell<'_>, side: Cell<'_>) -> bool {
-    if base.map == side.map {
+    if same_map(base.map, side.map) {
         return false;
     }
     let strip = |c: Cell<'_>| {

@@ -19,7 +19,7 @@ use super::json::policy_name;
 use super::model::{CellConflict, Item, MergedCell, Side, SourceConflict, SourceRegion};
 use super::options::{ConflictPolicy, Options};
 use crate::diff::align::{align, Alignment, CellKey};
-use crate::notebook::Cell;
+use crate::notebook::{same_map, Cell};
 
 /// A planned cell of the result, before its content is merged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -272,7 +272,7 @@ fn one_deleted(
     let base = sides.base[b];
     let deleter = keeper.other().name();
     if !edited(base, kept) {
-        if base.map != kept.map {
+        if !same_map(base.map, kept.map) {
             notes.push(format!(
                 "base cell {} deleted on {deleter}; {} changed only derived data (outputs, counts, timings, id); deleted",
                 b + 1,

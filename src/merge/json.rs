@@ -9,6 +9,7 @@
 
 use super::model::{FieldConflict, Side};
 use super::options::ConflictPolicy;
+use crate::notebook::same_opt;
 use serde_json::{Map, Value};
 
 /// Collects what a value merge decided.
@@ -64,8 +65,10 @@ pub fn notebook_volatile(path: &str) -> bool {
         .any(|r| path == *r || path.strip_prefix(r).is_some_and(|s| s.starts_with('/')))
 }
 
-/// Merges three objects key by key. `skip` keys are not merged: local's value
-/// (or remote's, when local lacks it) is copied for the caller to replace.
+/// Merges three objects key by key. `skip` keys are not merged: they get a
+/// `null` placeholder (where local, or else remote, has the key) that the
+/// caller replaces or removes; copying the skipped value (a notebook's whole
+/// `cells`, a cell's outputs) only to throw it away was the merge's main cost.
 /// Key order is local's, with keys only remote added appended in remote's order.
 #[allow(clippy::too_many_arguments)]
 pub fn merge_map(
@@ -90,8 +93,8 @@ pub fn merge_map(
     for key in keys {
         let (l, r) = (local.get(key), remote.get(key));
         if skip.contains(&key.as_str()) {
-            if let Some(v) = l.or(r) {
-                merged.insert(key.clone(), v.clone());
+            if l.or(r).is_some() {
+                merged.insert(key.clone(), Value::Null);
             }
             continue;
         }
@@ -118,13 +121,13 @@ pub fn merge_value(
     policy: ConflictPolicy,
     out: &mut Decisions,
 ) -> Option<Value> {
-    if l == r {
+    if same_opt(l, r) {
         return l.cloned();
     }
-    if b == l {
+    if same_opt(b, l) {
         return r.cloned();
     }
-    if b == r {
+    if same_opt(b, r) {
         return l.cloned();
     }
     // Both changed, differently. A volatile subtree is taken whole from local.

@@ -58,7 +58,7 @@ pub mod render;
 pub use model::{MergeResult, Resolution, Side};
 pub use options::{ConflictPolicy, Labels, Options, OutputsPolicy};
 
-use crate::notebook::Notebook;
+use crate::notebook::{free_later, parse_many, Notebook};
 use json::{merge_map, notebook_volatile, Decisions};
 use serde_json::Value;
 
@@ -102,11 +102,13 @@ pub fn merge_bytes(inputs: Inputs<'_>, opts: &Options) -> Outcome {
     if base == local {
         return take(remote);
     }
-    let parsed =
-        [inputs.base, inputs.local, inputs.remote].map(|(b, n)| Notebook::parse_keeping_raw(b, n));
+    let parsed = parse_many([inputs.base, inputs.local, inputs.remote], true);
     let reason = match parsed {
         [Ok(b), Ok(l), Ok(r)] if b.major == l.major && l.major == r.major => {
-            return merge_parsed(&b, &l, &r, opts)
+            let outcome = merge_parsed(&b, &l, &r, opts);
+            let size = [base, local, remote].iter().map(|x| x.len() as u64).sum();
+            free_later((b, l, r), size);
+            return outcome;
         }
         [Ok(b), Ok(l), Ok(r)] => format!(
             "nbformat versions differ (base {}, local {}, remote {})",
@@ -125,7 +127,6 @@ pub fn merge_bytes(inputs: Inputs<'_>, opts: &Options) -> Outcome {
 
 fn merge_parsed(b: &Notebook, l: &Notebook, r: &Notebook, opts: &Options) -> Outcome {
     let result = merge_notebooks(b, l, r, opts);
-    let nb = render::render(&result, l, opts);
     let mut notes: Vec<String> = result
         .resolutions
         .iter()
@@ -135,9 +136,12 @@ fn merge_parsed(b: &Notebook, l: &Notebook, r: &Notebook, opts: &Options) -> Out
         })
         .collect();
     notes.extend(unmarked_conflicts(&result));
+    let conflicts = result.conflict_count();
+    // The result is consumed: its cells move into the notebook, uncopied.
+    let nb = render::render(result, l, opts);
     Outcome {
         bytes: nb.to_bytes_reusing(&[l, r, b]),
-        conflicts: result.conflict_count(),
+        conflicts,
         notes,
         fallback: None,
     }

@@ -17,16 +17,30 @@ pub const RECORD_KEY: &str = "nbdiff";
 
 /// Builds the merged notebook: local's notebook (style, key order) with the
 /// merged top level and cells.
-pub fn render(result: &MergeResult, local: &Notebook, opts: &Options) -> Notebook {
-    let mut nb = local.clone();
-    nb.root = result.root.clone();
+/// Consumes the result: its cells move into the notebook without copies.
+pub fn render(result: MergeResult, local: &Notebook, opts: &Options) -> Notebook {
+    let MergeResult {
+        root,
+        root_conflicts,
+        items,
+        ..
+    } = result;
+    let mut nb = Notebook {
+        root,
+        style: local.style.clone(),
+        major: local.major,
+        minor: local.minor,
+        raw: None,
+    };
     if nb.is_v3() {
         // Keep local's worksheets (their metadata); cells are set below.
+        // Their cells are left as `null` placeholders (not copied): the
+        // merged cells replace them.
         if let Some(ws) = local.root.get("worksheets") {
-            nb.root.insert("worksheets".into(), ws.clone());
+            nb.root.insert("worksheets".into(), without_cells(ws));
         }
     }
-    if !result.root_conflicts.is_empty() {
+    if !root_conflicts.is_empty() {
         let meta = nb
             .root
             .entry("metadata")
@@ -34,20 +48,28 @@ pub fn render(result: &MergeResult, local: &Notebook, opts: &Options) -> Noteboo
         if let Value::Object(meta) = meta {
             meta.insert(
                 RECORD_KEY.into(),
-                record(result.root_conflicts.iter().map(field_record).collect()),
+                record(root_conflicts.iter().map(field_record).collect()),
             );
         }
     }
     let minor = nb.root.get("nbformat_minor").and_then(Value::as_u64);
     let with_ids = !nb.is_v3() && minor.is_some_and(|m| m >= 5);
-    let mut cells: Vec<Value> = Vec::with_capacity(result.items.len());
+    let mut cells: Vec<Value> = Vec::with_capacity(items.len());
     let mut marker_size = opts.marker_size;
-    for (k, item) in result.items.iter().enumerate() {
+    // Marker sizes of insert/insert blocks first: rendering moves the cells out.
+    let block_sizes: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| matches!(item, Item::InsertStart))
+        .map(|(k, _)| block_marker_size(&items[k + 1..], opts.marker_size))
+        .collect();
+    let mut block_sizes = block_sizes.into_iter();
+    for item in items {
         let cell = match item {
             Item::Cell(c) => render_cell(c, opts),
             Item::InsertStart => {
                 // One marker size for the whole block, so the three marker cells match.
-                marker_size = block_marker_size(&result.items[k + 1..], opts.marker_size);
+                marker_size = block_sizes.next().unwrap_or(opts.marker_size);
                 marker_cell(
                     '<',
                     &format!("{} (cells inserted on both sides)", opts.labels.local),
@@ -68,6 +90,28 @@ pub fn render(result: &MergeResult, local: &Notebook, opts: &Options) -> Noteboo
         sort_deep(&mut nb.root);
     }
     nb
+}
+
+/// A copy of a v3 `worksheets` list whose `cells` are `null` placeholders.
+fn without_cells(worksheets: &Value) -> Value {
+    match worksheets {
+        Value::Array(list) => Value::Array(
+            list.iter()
+                .map(|w| match w {
+                    Value::Object(m) => Value::Object(
+                        m.iter()
+                            .map(|(k, v)| {
+                                let v = if k == "cells" { Value::Null } else { v.clone() };
+                                (k.clone(), v)
+                            })
+                            .collect(),
+                    ),
+                    other => other.clone(),
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 fn is_sorted_deep(map: &Map<String, Value>) -> bool {
@@ -137,8 +181,8 @@ fn marker_cell(ch: char, label: &str, role: &str, size: usize, id: bool) -> Map<
     cell
 }
 
-fn render_cell(c: &MergedCell, opts: &Options) -> Map<String, Value> {
-    let mut cell = c.cell.clone();
+fn render_cell(c: MergedCell, opts: &Options) -> Map<String, Value> {
+    let mut cell = c.cell;
     let mut records: Vec<Value> = Vec::new();
     if let Some(sc) = &c.source_conflict {
         let texts: Vec<&str> = sc

@@ -1,6 +1,6 @@
 //! Borrowed views of cells and outputs that read nbformat 3 and 4 alike.
 
-use super::join_text;
+use super::{field, join_text};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -20,15 +20,14 @@ impl<'a> Cell<'a> {
 
     /// `code`, `markdown`, `raw` (v3 also `heading`).
     pub fn cell_type(&self) -> &'a str {
-        self.map
-            .get("cell_type")
+        field(self.map, "cell_type")
             .and_then(Value::as_str)
             .unwrap_or("")
     }
 
     /// The cell id (nbformat 4.5+), if present.
     pub fn id(&self) -> Option<&'a str> {
-        self.map.get("id").and_then(Value::as_str)
+        field(self.map, "id").and_then(Value::as_str)
     }
 
     /// Name of the source field: `source`, or `input` for v3 code cells.
@@ -42,7 +41,7 @@ impl<'a> Cell<'a> {
 
     /// The source text, lines joined.
     pub fn source(&self) -> Cow<'a, str> {
-        join_text(self.map.get(self.source_key()))
+        join_text(field(self.map, self.source_key()))
     }
 
     /// Name of the execution count field: `execution_count`, v3 `prompt_number`.
@@ -56,7 +55,7 @@ impl<'a> Cell<'a> {
 
     /// The outputs of a code cell (empty otherwise).
     pub fn outputs(&self) -> Vec<Output<'a>> {
-        match self.map.get("outputs") {
+        match field(self.map, "outputs") {
             Some(Value::Array(list)) => list
                 .iter()
                 .filter_map(Value::as_object)
@@ -68,12 +67,12 @@ impl<'a> Cell<'a> {
 
     /// The cell metadata object, if any.
     pub fn metadata(&self) -> Option<&'a Map<String, Value>> {
-        self.map.get("metadata").and_then(Value::as_object)
+        field(self.map, "metadata").and_then(Value::as_object)
     }
 
     /// Markdown/raw cell attachments (`name -> {mime: base64}`), if any.
     pub fn attachments(&self) -> Option<&'a Map<String, Value>> {
-        self.map.get("attachments").and_then(Value::as_object)
+        field(self.map, "attachments").and_then(Value::as_object)
     }
 }
 
@@ -122,8 +121,7 @@ impl<'a> Output<'a> {
 
     /// The raw `output_type` string.
     pub fn output_type(&self) -> &'a str {
-        self.map
-            .get("output_type")
+        field(self.map, "output_type")
             .and_then(Value::as_str)
             .unwrap_or("")
     }
@@ -141,15 +139,14 @@ impl<'a> Output<'a> {
 
     /// Stream name (`stdout`/`stderr`) for stream outputs.
     pub fn stream_name(&self) -> Option<&'a str> {
-        self.map
-            .get("name")
-            .or_else(|| self.map.get("stream"))
+        field(self.map, "name")
+            .or_else(|| field(self.map, "stream"))
             .and_then(Value::as_str)
     }
 
     /// Stream text (joined).
     pub fn text(&self) -> Cow<'a, str> {
-        join_text(self.map.get("text"))
+        join_text(field(self.map, "text"))
     }
 
     /// The mime bundle as `(mime type, value)` pairs, v3 short names mapped.
@@ -166,7 +163,7 @@ impl<'a> Output<'a> {
             }
             out
         } else {
-            match self.map.get("data") {
+            match field(self.map, "data") {
                 Some(Value::Object(map)) => map
                     .iter()
                     .map(|(k, v)| (Cow::Borrowed(k.as_str()), v))
@@ -181,9 +178,13 @@ impl<'a> Output<'a> {
         if self.kind() != OutputKind::Error {
             return None;
         }
-        let ename = self.map.get("ename").and_then(Value::as_str).unwrap_or("");
-        let evalue = self.map.get("evalue").and_then(Value::as_str).unwrap_or("");
-        let tb = match self.map.get("traceback") {
+        let ename = field(self.map, "ename")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let evalue = field(self.map, "evalue")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let tb = match field(self.map, "traceback") {
             Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         };

@@ -7,11 +7,13 @@
 
 mod cell;
 mod load;
+mod many;
 mod raw;
 mod style;
 
 pub use cell::{Cell, Output, OutputKind};
 pub use load::LoadError;
+pub use many::{free_later, parse_many, read_many, PARALLEL_MIN_BYTES};
 pub use style::Style;
 
 use serde_json::{Map, Value};
@@ -210,7 +212,11 @@ pub fn join_text(value: Option<&Value>) -> std::borrow::Cow<'_, str> {
                     return Cow::Borrowed(s.as_str());
                 }
             }
-            let mut s = String::new();
+            let len = items
+                .iter()
+                .map(|item| item.as_str().map_or(0, str::len))
+                .sum();
+            let mut s = String::with_capacity(len);
             for item in items {
                 if let Value::String(part) = item {
                     s.push_str(part);
@@ -219,5 +225,54 @@ pub fn join_text(value: Option<&Value>) -> std::borrow::Cow<'_, str> {
             Cow::Owned(s)
         }
         _ => Cow::Borrowed(""),
+    }
+}
+
+/// Deep equality of two JSON values with the meaning of `==` (object key order
+/// does not matter), but without hashing when both objects list their keys in
+/// the same order, which two versions of a notebook almost always do.
+pub fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => same_map(x, y),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_value(a, b))
+        }
+        _ => a == b,
+    }
+}
+
+/// [`same_value`] for objects.
+pub fn same_map(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    for ((ka, va), (kb, vb)) in a.iter().zip(b) {
+        if ka != kb {
+            // Keys in another order: compare by key.
+            return a == b;
+        }
+        if !same_value(va, vb) {
+            return false;
+        }
+    }
+    true
+}
+
+/// [`same_value`] for optional values (absent equals only absent).
+pub fn same_opt(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same_value(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// `map.get(key)` for the small objects of a notebook (cells, outputs): a
+/// scan of a few keys is cheaper than hashing the key with SipHash.
+pub fn field<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= 12 {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
     }
 }
