@@ -121,7 +121,6 @@ fn content_hash(c: &CellKey<'_>) -> u64 {
 }
 
 fn match_in_order(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
-    use imara_diff::intern::Token;
     let old_idx: Vec<usize> = (0..old.len())
         .filter(|&i| a.old_to_new[i].is_none())
         .collect();
@@ -131,35 +130,11 @@ fn match_in_order(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
     if old_idx.is_empty() || new_idx.is_empty() {
         return;
     }
-    let mut interner: HashMap<u64, u32> = HashMap::new();
-    let mut token = |c: &CellKey<'_>| {
-        let n = interner.len() as u32;
-        Token(*interner.entry(content_hash(c)).or_insert(n))
-    };
-    let before: Vec<Token> = old_idx.iter().map(|&i| token(&old[i])).collect();
-    let after: Vec<Token> = new_idx.iter().map(|&j| token(&new[j])).collect();
-    let num_tokens = interner.len() as u32;
-    let mut changes: Vec<(std::ops::Range<u32>, std::ops::Range<u32>)> = Vec::new();
-    imara_diff::diff_with_tokens(
-        imara_diff::Algorithm::Histogram,
-        &before,
-        &after,
-        num_tokens,
-        |b: std::ops::Range<u32>, c: std::ops::Range<u32>| changes.push((b, c)),
-    );
-    // Everything outside the changed ranges is equal, in order.
-    let (mut x, mut y) = (0usize, 0usize);
-    let equal_run = |a: &mut Alignment, from_x: usize, to_x: usize, from_y: usize| {
-        for k in 0..to_x.saturating_sub(from_x) {
-            link(a, old_idx[from_x + k], new_idx[from_y + k]);
-        }
-    };
-    for (b, c) in changes {
-        equal_run(a, x, b.start as usize, y);
-        x = b.end as usize;
-        y = c.end as usize;
+    let before: Vec<u64> = old_idx.iter().map(|&i| content_hash(&old[i])).collect();
+    let after: Vec<u64> = new_idx.iter().map(|&j| content_hash(&new[j])).collect();
+    for (x, y) in crate::text::diff::equal_pairs(&before, &after) {
+        link(a, old_idx[x], new_idx[y]);
     }
-    equal_run(a, x, before.len(), y);
 }
 
 fn match_identical_anywhere(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {

@@ -16,7 +16,6 @@
 use super::align::{self, CellKey};
 use crate::notebook::{join_text, Notebook};
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 use std::hash::Hasher;
 
 /// The nbdime diff taking `old` to `new`, as a JSON list of operations.
@@ -241,44 +240,6 @@ fn hash_of(v: &Value) -> u64 {
     h.finish()
 }
 
-/// Equal runs of two token sequences as `(old, new)` index pairs, in order.
-fn lcs_pairs(a: &[u64], b: &[u64]) -> Vec<(usize, usize)> {
-    use imara_diff::intern::Token;
-    let mut interner: HashMap<u64, u32> = HashMap::new();
-    let mut tok = |h: u64| {
-        let n = interner.len() as u32;
-        Token(*interner.entry(h).or_insert(n))
-    };
-    let ta: Vec<Token> = a.iter().map(|&h| tok(h)).collect();
-    let tb: Vec<Token> = b.iter().map(|&h| tok(h)).collect();
-    let n = interner.len() as u32;
-    let mut changes = Vec::new();
-    imara_diff::diff_with_tokens(
-        imara_diff::Algorithm::Histogram,
-        &ta,
-        &tb,
-        n,
-        |x: std::ops::Range<u32>, y: std::ops::Range<u32>| changes.push((x, y)),
-    );
-    let mut pairs = Vec::new();
-    let (mut i, mut j) = (0usize, 0usize);
-    for (x, y) in changes {
-        while i < x.start as usize {
-            pairs.push((i, j));
-            i += 1;
-            j += 1;
-        }
-        i = x.end as usize;
-        j = y.end as usize;
-    }
-    while i < a.len() {
-        pairs.push((i, j));
-        i += 1;
-        j += 1;
-    }
-    pairs
-}
-
 /// List ops from in-order matched pairs; gaps between pairs become
 /// patches (for pairable items) or add/remove ranges.
 fn ops_from_pairs(
@@ -340,7 +301,7 @@ fn item_ops(index: usize, x: &Value, y: &Value, depth: usize, cx: &Cx) -> Vec<Va
 fn diff_lists(a: &[Value], b: &[Value], depth: usize, cx: &Cx) -> Vec<Value> {
     let ha: Vec<u64> = a.iter().map(hash_of).collect();
     let hb: Vec<u64> = b.iter().map(hash_of).collect();
-    let pairs = lcs_pairs(&ha, &hb);
+    let pairs = crate::text::diff::equal_pairs(&ha, &hb);
     let pairable = |x: &Value, y: &Value| match (x, y) {
         (Value::Object(p), Value::Object(q)) => p.get("output_type") == q.get("output_type"),
         (Value::Array(_), Value::Array(_)) => true,
@@ -415,7 +376,7 @@ fn diff_lines(a: &[&str], b: &[&str]) -> Vec<Value> {
     };
     let ha: Vec<u64> = a.iter().map(hash).collect();
     let hb: Vec<u64> = b.iter().map(hash).collect();
-    let pairs = lcs_pairs(&ha, &hb);
+    let pairs = crate::text::diff::equal_pairs(&ha, &hb);
     let va: Vec<Value> = a.iter().map(|s| Value::String((*s).to_owned())).collect();
     let vb: Vec<Value> = b.iter().map(|s| Value::String((*s).to_owned())).collect();
     ops_from_pairs(&va, &vb, &pairs, &|_, _| false, &|_, _, _| Vec::new())

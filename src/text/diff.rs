@@ -138,6 +138,28 @@ pub fn diff_lines<T: Eq + Hash>(old: &[T], new: &[T]) -> Vec<DiffOp> {
     ops_from_changes(&changes(old, new), old.len(), new.len())
 }
 
+/// The items two sequences have in common, in order, as `(old, new)` index
+/// pairs (the equal runs of [`diff_lines`]).
+pub fn equal_pairs<T: Eq + Hash>(old: &[T], new: &[T]) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::with_capacity(old.len().min(new.len()));
+    let (mut i, mut j) = (0, 0);
+    for c in changes(old, new) {
+        while i < c.old.start {
+            pairs.push((i, j));
+            i += 1;
+            j += 1;
+        }
+        i = c.old.end;
+        j = c.new.end;
+    }
+    while i < old.len() {
+        pairs.push((i, j));
+        i += 1;
+        j += 1;
+    }
+    pairs
+}
+
 /// Turns changed blocks into steps that cover `old_len` and `new_len` items.
 pub(crate) fn ops_from_changes(changes: &[Change], old_len: usize, new_len: usize) -> Vec<DiffOp> {
     let mut ops = Vec::with_capacity(changes.len() * 3 + 1);
