@@ -51,12 +51,19 @@ struct Float {
     content: u64,
 }
 
+/// What makes two floats the same entry: the base cell they stand for, or,
+/// for new cells, their content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum FloatKey {
+    Base(usize),
+    New(u64),
+}
+
 impl Float {
-    fn same(&self, other: &Float) -> bool {
-        match (self.base, other.base) {
-            (Some(a), Some(b)) => a == b,
-            (None, None) => self.content == other.content,
-            _ => false,
+    fn key(&self) -> FloatKey {
+        match self.base {
+            Some(b) => FloatKey::Base(b),
+            None => FloatKey::New(self.content),
         }
     }
 }
@@ -375,12 +382,9 @@ fn merge_floats(
         }
         return;
     }
-    // Common entries by LCS (lists are short; bounded for safety).
-    let pairs = if fl.len().saturating_mul(fr.len()) <= 4_000_000 {
-        lcs(fl, fr)
-    } else {
-        Vec::new()
-    };
+    // Common entries, in order (the line diff's algorithm: near-linear).
+    let keys = |fs: &[Float]| fs.iter().map(Float::key).collect::<Vec<_>>();
+    let pairs = crate::text::diff::equal_pairs(&keys(fl), &keys(fr));
     let (mut i, mut j) = (0, 0);
     for (pi, pj) in pairs
         .into_iter()
@@ -475,35 +479,5 @@ fn interleave<'f>(fl: &'f [Float], fr: &'f [Float]) -> Vec<&'f Float> {
     }
     out.extend(&fl[i..]);
     out.extend(&fr[j..]);
-    out
-}
-
-/// Longest common subsequence of two float lists, as index pairs.
-fn lcs(a: &[Float], b: &[Float]) -> Vec<(usize, usize)> {
-    let (n, m) = (a.len(), b.len());
-    let mut t = vec![0u32; (n + 1) * (m + 1)];
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            t[at(i, j)] = if a[i].same(&b[j]) {
-                t[at(i + 1, j + 1)] + 1
-            } else {
-                t[at(i + 1, j)].max(t[at(i, j + 1)])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < n && j < m {
-        if a[i].same(&b[j]) {
-            out.push((i, j));
-            i += 1;
-            j += 1;
-        } else if t[at(i + 1, j)] >= t[at(i, j + 1)] {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
     out
 }
