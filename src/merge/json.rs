@@ -70,7 +70,11 @@ pub fn notebook_volatile(path: &str) -> bool {
 /// caller replaces or removes; copying the skipped value (a notebook's whole
 /// `cells`, a cell's outputs) only to throw it away was the merge's main cost.
 /// Key order is local's, with keys only remote added appended in remote's order.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "recursive over nested objects: the three sides, the path and the \
+              rules travel together; a struct would be rebuilt at every level"
+)]
 pub fn merge_map(
     base: Option<&Map<String, Value>>,
     local: &Map<String, Value>,
