@@ -46,9 +46,23 @@ impl Default for DiffOptions {
 }
 
 /// The notebook with no cells: stands for the missing side of an added or
-/// deleted file, so that only the cells show as added or deleted.
+/// deleted file, so that only the cells show as added or deleted. Copies
+/// everything but the cells (cloning the whole notebook only to drop its
+/// cells would copy every source and output).
 fn empty_like(nb: &Notebook) -> Notebook {
-    let mut empty = nb.clone();
+    let root = nb
+        .root
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "cells" | "worksheets"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut empty = Notebook {
+        root,
+        style: nb.style.clone(),
+        major: nb.major,
+        minor: nb.minor,
+        raw: None,
+    };
     empty.set_cells(Vec::new());
     empty
 }
@@ -138,4 +152,34 @@ pub fn unified(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_like_keeps_everything_but_the_cells() {
+        for json in [
+            r#"{"cells": [{"cell_type": "code", "metadata": {}, "source": "x", "outputs": []}], "metadata": {"k": 1}, "nbformat": 4, "nbformat_minor": 5}"#,
+            r#"{"worksheets": [{"cells": [{"cell_type": "markdown", "source": "x"}]}], "metadata": {"k": 1}, "nbformat": 3, "nbformat_minor": 0}"#,
+        ] {
+            let nb = Notebook::parse(json.as_bytes(), "t.ipynb").expect("valid notebook");
+            let empty = empty_like(&nb);
+            assert!(empty.cells().is_empty());
+            assert_eq!(empty.metadata(), nb.metadata());
+            assert_eq!((empty.major, empty.minor), (nb.major, nb.minor));
+            let old = Side {
+                label: "a/t.ipynb",
+                notebook: &nb,
+            };
+            let mut out = Vec::new();
+            let differs = render_notebook_diff(Some(old), None, &DiffOptions::default(), &mut out)
+                .expect("write to a Vec");
+            assert!(differs);
+            let text = String::from_utf8(out).expect("utf-8");
+            assert!(text.contains("deleted"), "{text}");
+            assert!(!text.contains("metadata"), "only the cells differ: {text}");
+        }
+    }
 }
