@@ -76,8 +76,12 @@ pub fn align(old: &[CellKey<'_>], new: &[CellKey<'_>]) -> Alignment {
         moved: vec![false; old.len()],
     };
     match_ids(old, new, &mut a);
-    match_in_order(old, new, &mut a);
-    match_identical_anywhere(old, new, &mut a);
+    // Content hashes of the cells ids left unmatched, computed once for the
+    // two content stages.
+    let old_hashes = unmatched_hashes(old, &a.old_to_new);
+    let new_hashes = unmatched_hashes(new, &a.new_to_old);
+    match_in_order(&old_hashes, &new_hashes, &mut a);
+    match_identical_anywhere(old, &old_hashes, &new_hashes, &mut a);
     match_similar_in_gaps(old, new, &mut a);
     match_similar_anywhere(old, new, &mut a);
     mark_moves(&mut a);
@@ -105,53 +109,69 @@ fn match_ids(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
         return;
     }
     let old_ids = unique_ids(old);
-    for (j, (id, slot)) in unique_ids(new)
-        .into_iter()
-        .filter_map(|(id, j)| Some((j?, (id, old_ids.get(id)?))))
-    {
-        let _ = id;
-        if let Some(i) = slot {
+    for (id, j) in unique_ids(new) {
+        if let (Some(j), Some(Some(i))) = (j, old_ids.get(id)) {
             link(a, *i, j);
         }
     }
 }
 
-fn content_hash(c: &CellKey<'_>) -> u64 {
+/// The hash of a cell's type and source: equal for identical cells (the
+/// identity the merge also uses for new cells both sides inserted).
+pub fn content_hash(c: &CellKey<'_>) -> u64 {
     hash_of(&(c.cell_type, c.source))
 }
 
-fn match_in_order(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
-    let old_idx: Vec<usize> = (0..old.len())
-        .filter(|&i| a.old_to_new[i].is_none())
-        .collect();
-    let new_idx: Vec<usize> = (0..new.len())
-        .filter(|&j| a.new_to_old[j].is_none())
-        .collect();
+/// [`content_hash`] of each cell not matched yet (`None` for matched ones).
+fn unmatched_hashes(cells: &[CellKey<'_>], matched: &[Option<usize>]) -> Vec<Option<u64>> {
+    cells
+        .iter()
+        .zip(matched)
+        .map(|(c, m)| m.is_none().then(|| content_hash(c)))
+        .collect()
+}
+
+fn match_in_order(old_hashes: &[Option<u64>], new_hashes: &[Option<u64>], a: &mut Alignment) {
+    let unmatched = |hashes: &[Option<u64>]| -> (Vec<usize>, Vec<u64>) {
+        hashes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| Some((i, (*h)?)))
+            .unzip()
+    };
+    let (old_idx, before) = unmatched(old_hashes);
+    let (new_idx, after) = unmatched(new_hashes);
     if old_idx.is_empty() || new_idx.is_empty() {
         return;
     }
-    let before: Vec<u64> = old_idx.iter().map(|&i| content_hash(&old[i])).collect();
-    let after: Vec<u64> = new_idx.iter().map(|&j| content_hash(&new[j])).collect();
     for (x, y) in crate::text::diff::equal_pairs(&before, &after) {
         link(a, old_idx[x], new_idx[y]);
     }
 }
 
-fn match_identical_anywhere(old: &[CellKey<'_>], new: &[CellKey<'_>], a: &mut Alignment) {
+fn match_identical_anywhere(
+    old: &[CellKey<'_>],
+    old_hashes: &[Option<u64>],
+    new_hashes: &[Option<u64>],
+    a: &mut Alignment,
+) {
     let mut pending: HashMap<u64, std::collections::VecDeque<usize>> = HashMap::new();
-    for (i, c) in old.iter().enumerate() {
-        if a.old_to_new[i].is_none() && !c.source.trim().is_empty() {
-            pending.entry(content_hash(c)).or_default().push_back(i);
+    for (i, (c, h)) in old.iter().zip(old_hashes).enumerate() {
+        if let Some(h) = h {
+            if a.old_to_new[i].is_none() && !c.source.trim().is_empty() {
+                pending.entry(*h).or_default().push_back(i);
+            }
         }
     }
     if pending.is_empty() {
         return;
     }
-    for (j, c) in new.iter().enumerate() {
+    for (j, h) in new_hashes.iter().enumerate() {
+        let Some(h) = h else { continue };
         if a.new_to_old[j].is_some() {
             continue;
         }
-        if let Some(queue) = pending.get_mut(&content_hash(c)) {
+        if let Some(queue) = pending.get_mut(h) {
             if let Some(i) = queue.pop_front() {
                 link(a, i, j);
             }
