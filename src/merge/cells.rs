@@ -18,8 +18,9 @@ use super::cell::{edited, merge_cell};
 use super::json::policy_name;
 use super::model::{CellConflict, Item, MergedCell, Side, SourceConflict, SourceRegion};
 use super::options::{ConflictPolicy, Options};
-use crate::diff::align::{align, Alignment, CellKey};
+use crate::diff::align::{align, content_hash, Alignment, CellKey};
 use crate::notebook::{same_map, Cell};
+use std::borrow::Cow;
 
 /// A planned cell of the result, before its content is merged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +98,7 @@ impl<'c, 'a> Sides<'c, 'a> {
     }
 }
 
-fn keys<'k>(cells: &[Cell<'k>], texts: &'k [String]) -> Vec<CellKey<'k>> {
+fn keys<'k>(cells: &[Cell<'k>], texts: &'k [Cow<'_, str>]) -> Vec<CellKey<'k>> {
     cells
         .iter()
         .zip(texts)
@@ -107,14 +108,6 @@ fn keys<'k>(cells: &[Cell<'k>], texts: &'k [String]) -> Vec<CellKey<'k>> {
             source: t,
         })
         .collect()
-}
-
-fn content_hash(c: &Cell<'_>) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    c.cell_type().hash(&mut h);
-    c.source().hash(&mut h);
-    h.finish()
 }
 
 /// Merges three cell lists into the result's items. Resolution notes are
@@ -128,10 +121,11 @@ pub fn merge_cells(
     opts: &Options,
     notes: &mut Vec<(Option<usize>, String)>,
 ) -> Vec<Item> {
-    // Sources joined once (alignment borrows them).
-    let joined = |cells: &[Cell<'_>]| -> Vec<String> {
-        cells.iter().map(|c| c.source().into_owned()).collect()
-    };
+    // Sources joined once (alignment and the floats' identity borrow them);
+    // a single-string source is borrowed, not copied.
+    fn joined<'a>(cells: &[Cell<'a>]) -> Vec<Cow<'a, str>> {
+        cells.iter().map(Cell::source).collect()
+    }
     let (jb, jl, jr) = (joined(base), joined(local), joined(remote));
     let (kb, kl, kr) = (keys(base, &jb), keys(local, &jl), keys(remote, &jr));
     let sides = Sides {
@@ -143,8 +137,8 @@ pub fn merge_cells(
     };
     let mut plans: Vec<Plan> = Vec::with_capacity(local.len().max(remote.len()) + 4);
     let mut pending: Vec<String> = Vec::new();
-    let floats_l = floats(&sides, Side::Local, base.len());
-    let floats_r = floats(&sides, Side::Remote, base.len());
+    let floats_l = floats(&sides.al, Side::Local, &kl, base.len());
+    let floats_r = floats(&sides.ar, Side::Remote, &kr, base.len());
     for slot in 0..=base.len() {
         if slot > 0 {
             let b = slot - 1;
@@ -245,10 +239,9 @@ pub fn merge_cells(
 }
 
 /// For each slot (0: before the first base cell; `b + 1`: after base cell
-/// `b`), the cells of `side` floating there, in that side's order.
-fn floats(sides: &Sides<'_, '_>, side: Side, n_base: usize) -> Vec<Vec<Float>> {
-    let a = sides.alignment(side);
-    let cells = sides.cells(side);
+/// `b`), the cells of `side` (aligned to base by `a`, described by `keys`)
+/// floating there, in that side's order.
+fn floats(a: &Alignment, side: Side, keys: &[CellKey<'_>], n_base: usize) -> Vec<Vec<Float>> {
     let mut slots: Vec<Vec<Float>> = vec![Vec::new(); n_base + 1];
     let mut slot = 0;
     for (j, old) in a.new_to_old.iter().enumerate() {
@@ -258,7 +251,7 @@ fn floats(sides: &Sides<'_, '_>, side: Side, n_base: usize) -> Vec<Vec<Float>> {
                 side,
                 idx: j,
                 base,
-                content: content_hash(&cells[j]),
+                content: content_hash(&keys[j]),
             }),
         }
     }
