@@ -187,10 +187,20 @@ pub fn diff_cells<'a>(old: &[Cell<'a>], new: &[Cell<'a>], opts: &DiffOptions) ->
         &cell_keys(new, &new_src, opts.ignore_ids),
     );
     crate::par::map(parallel, &alignment.steps(), |step| match *step {
-        Step::Pair(i, j) => diff_pair(old[i], new[j], i, j, false, opts),
-        Step::Moved(i, j) => diff_pair(old[i], new[j], i, j, true, opts),
-        Step::Deleted(i) => one_sided(old[i], i, false, opts),
-        Step::Inserted(j) => one_sided(new[j], j, true, opts),
+        Step::Pair(i, j) => diff_pair(
+            old[i],
+            new[j],
+            (&old_src[i], &new_src[j]),
+            i,
+            j,
+            false,
+            opts,
+        ),
+        Step::Moved(i, j) => {
+            diff_pair(old[i], new[j], (&old_src[i], &new_src[j]), i, j, true, opts)
+        }
+        Step::Deleted(i) => one_sided(old[i], &old_src[i], i, false, opts),
+        Step::Inserted(j) => one_sided(new[j], &new_src[j], j, true, opts),
     })
 }
 
@@ -206,12 +216,19 @@ fn cell_keys<'s>(cells: &[Cell<'s>], src: &'s [Cow<'_, str>], no_ids: bool) -> V
         .collect()
 }
 
-fn one_sided<'a>(cell: Cell<'a>, index: usize, added: bool, opts: &DiffOptions) -> CellDiff<'a> {
+/// An added or deleted cell; `source` is its joined source.
+fn one_sided<'a>(
+    cell: Cell<'a>,
+    source: &Cow<'a, str>,
+    index: usize,
+    added: bool,
+    opts: &DiffOptions,
+) -> CellDiff<'a> {
     let empty = Cow::Borrowed("");
     let source = if added {
-        TextDiff::new(empty, cell.source(), false)
+        TextDiff::new(empty, source.clone(), false)
     } else {
-        TextDiff::new(cell.source(), empty, false)
+        TextDiff::new(source.clone(), empty, false)
     };
     let outputs = if opts.ignore_outputs {
         Vec::new()
@@ -252,9 +269,12 @@ const SPECIAL_KEYS: &[&str] = &[
     "attachments",
 ];
 
+/// A matched pair of cells; `(sa, sb)` are their sources, joined once by
+/// [`diff_cells`] for the alignment.
 fn diff_pair<'a>(
     a: Cell<'a>,
     b: Cell<'a>,
+    (sa, sb): (&Cow<'a, str>, &Cow<'a, str>),
     i: usize,
     j: usize,
     moved: bool,
@@ -280,9 +300,8 @@ fn diff_pair<'a>(
     if a.cell_type() != b.cell_type() {
         d.cell_type = Some((a.cell_type(), b.cell_type()));
     }
-    let (sa, sb) = (a.source(), b.source());
     if sa != sb {
-        let diff = TextDiff::new(sa, sb, opts.ignore_whitespace);
+        let diff = TextDiff::new(sa.clone(), sb.clone(), opts.ignore_whitespace);
         if !diff.is_unchanged() {
             d.source = Some(diff);
         }
