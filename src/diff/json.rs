@@ -75,18 +75,6 @@ pub fn changes<'a>(
     }
 }
 
-/// Equality of two JSON values ignoring the paths `ignored` prunes.
-pub fn equal_except(
-    path: &mut String,
-    old: Option<&Value>,
-    new: Option<&Value>,
-    ignored: &dyn Fn(&str) -> bool,
-) -> bool {
-    let mut out = Vec::new();
-    changes(path, old, new, ignored, &mut out);
-    out.is_empty()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -112,13 +112,6 @@ impl MergedCell {
             cell_conflict: None,
         }
     }
-
-    /// Whether anything in this cell is left for a person.
-    pub fn has_conflict(&self) -> bool {
-        self.source_conflict.is_some()
-            || !self.field_conflicts.is_empty()
-            || self.cell_conflict.is_some()
-    }
 }
 
 /// An item of the merged cell list.

@@ -114,11 +114,6 @@ const V3_MIME: &[(&str, &str)] = &[
 ];
 
 impl<'a> Output<'a> {
-    /// Wraps an output object.
-    pub fn new(map: &'a Map<String, Value>, v3: bool) -> Self {
-        Output { map, v3 }
-    }
-
     /// The raw `output_type` string.
     pub fn output_type(&self) -> &'a str {
         field(self.map, "output_type")

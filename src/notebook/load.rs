@@ -85,14 +85,6 @@ pub enum LoadError {
     },
 }
 
-impl LoadError {
-    /// True when the file exists and was read but is not a usable notebook
-    /// (callers such as the merge driver fall back to a line merge then).
-    pub fn is_content_error(&self) -> bool {
-        !matches!(self, LoadError::Io { .. } | LoadError::IsDirectory { .. })
-    }
-}
-
 pub(super) fn read(path: &Path) -> Result<Notebook, LoadError> {
     let name = path.display().to_string();
     if path.is_dir() {

@@ -158,11 +158,6 @@ impl Style {
         out
     }
 
-    /// Writes any value at the given nesting depth.
-    pub fn write_value(&self, out: &mut Vec<u8>, value: &Value, depth: usize) {
-        self.write_value_with(out, value, depth, &mut Originals::default());
-    }
-
     fn write_value_with(
         &self,
         out: &mut Vec<u8>,
