@@ -98,9 +98,9 @@ fn run_diff(
     if args.parse_only {
         return parse_only(&args.paths, err);
     }
+    let color =
+        render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
     if crate::git::cli::wants_revisions(&args.paths, args.cached) {
-        let color =
-            render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
         if let Some(exit) = crate::git::cli::run_revisions(args, color, out, err) {
             return exit;
         }
@@ -128,8 +128,6 @@ fn run_diff(
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    let color =
-        render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
     let result = if args.json {
         let diff = crate::diff::nbdime::diff_in_place(&mut old, &mut new);
         timer.stage("diff", err);
