@@ -115,7 +115,8 @@ pub fn merge_cell(
 
     // Outputs and execution count.
     if cell_type == "code" {
-        let run = merge_run(base, local, remote, merged_source.as_deref(), opts, notes);
+        let sources = (merged_source.as_deref(), ls.as_ref(), rs.as_ref());
+        let run = merge_run(base, local, remote, sources, opts, notes);
         match run {
             Run::Take(cell) => {
                 for k in ["outputs", exec_key] {
@@ -231,11 +232,13 @@ enum Run<'a> {
 }
 
 /// Decides the outputs and execution count of a merged code cell.
+/// `(merged_source, ls, rs)`: the merged source (`None` when it conflicts)
+/// and local's and remote's sources, as joined by [`merge_cell`].
 fn merge_run<'a>(
     base: Option<Cell<'a>>,
     local: Cell<'a>,
     remote: Cell<'a>,
-    merged_source: Option<&str>,
+    (merged_source, ls, rs): (Option<&str>, &str, &str),
     opts: &Options,
     notes: &mut Vec<String>,
 ) -> Run<'a> {
@@ -288,38 +291,33 @@ fn merge_run<'a>(
             Run::Clear
         }
         OutputsPolicy::Conflict => Run::Conflict(conflict_outputs(local, remote, opts)),
-        OutputsPolicy::Auto => {
-            let (ls, rs) = (local.source(), remote.source());
-            match merged_source {
-                Some(m) if m == ls && m == rs => {
-                    notes.push(
-                        "outputs differ on both sides, both ran the same source; kept local's"
-                            .into(),
-                    );
-                    Run::Take(local)
-                }
-                Some(m) if m == ls => {
-                    notes.push(
-                        "outputs differ on both sides; kept local's (matches merged source)".into(),
-                    );
-                    Run::Take(local)
-                }
-                Some(m) if m == rs => {
-                    notes.push(
-                        "outputs differ on both sides; kept remote's (matches merged source)"
-                            .into(),
-                    );
-                    Run::Take(remote)
-                }
-                _ => {
-                    notes.push(
-                        "outputs differ on both sides; cleared (merged source matches neither side)"
-                            .into(),
-                    );
-                    Run::Clear
-                }
+        OutputsPolicy::Auto => match merged_source {
+            Some(m) if m == ls && m == rs => {
+                notes.push(
+                    "outputs differ on both sides, both ran the same source; kept local's".into(),
+                );
+                Run::Take(local)
             }
-        }
+            Some(m) if m == ls => {
+                notes.push(
+                    "outputs differ on both sides; kept local's (matches merged source)".into(),
+                );
+                Run::Take(local)
+            }
+            Some(m) if m == rs => {
+                notes.push(
+                    "outputs differ on both sides; kept remote's (matches merged source)".into(),
+                );
+                Run::Take(remote)
+            }
+            _ => {
+                notes.push(
+                    "outputs differ on both sides; cleared (merged source matches neither side)"
+                        .into(),
+                );
+                Run::Clear
+            }
+        },
     }
 }
 
@@ -361,11 +359,15 @@ pub fn edited(base: Cell<'_>, side: Cell<'_>) -> bool {
     if same_map(base.map, side.map) {
         return false;
     }
+    // Derived fields are left out before copying: outputs can be megabytes.
+    const DERIVED: [&str; 4] = ["outputs", "execution_count", "prompt_number", "id"];
     let strip = |c: Cell<'_>| {
-        let mut m = c.map.clone();
-        for k in ["outputs", "execution_count", "prompt_number", "id"] {
-            m.remove(k);
-        }
+        let mut m: Map<String, Value> = c
+            .map
+            .iter()
+            .filter(|(k, _)| !DERIVED.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         m.insert(
             c.source_key().to_string(),
             Value::String(c.source().into_owned()),
