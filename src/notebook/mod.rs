@@ -142,10 +142,20 @@ impl Notebook {
     pub fn to_bytes_reusing(&self, sources: &[&Notebook]) -> Vec<u8> {
         use std::collections::HashMap;
         type CellMap = Map<String, Value>;
+        // A bucket key only (candidates are compared in full below), so the
+        // source's parts are hashed as they are, without joining them.
         let key = |c: &Cell<'_>| {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
-            (c.cell_type(), c.id(), c.source().as_ref()).hash(&mut h);
+            (c.cell_type(), c.id()).hash(&mut h);
+            match field(c.map, c.source_key()) {
+                Some(Value::String(s)) => s.hash(&mut h),
+                Some(Value::Array(parts)) => parts
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .for_each(|part| part.hash(&mut h)),
+                _ => {}
+            }
             h.finish()
         };
         let mut index: HashMap<u64, Vec<(&CellMap, &[u8])>> = HashMap::new();
