@@ -24,8 +24,8 @@ pub fn diff(old: &Notebook, new: &Notebook) -> Value {
 }
 
 /// [`diff`] without copying the notebooks: both are first turned, in place,
-/// into the form nbformat holds in memory ([`in_memory`]), which is how the
-/// caller finds them afterwards. (Copying two large notebooks, and freeing
+/// into the form nbformat holds in memory (see the module docs), which is how
+/// the caller finds them afterwards. (Copying two large notebooks, and freeing
 /// the copies, cost more than the diff itself.)
 pub fn diff_in_place(old: &mut Notebook, new: &mut Notebook) -> Value {
     let big = old.cells().len() + new.cells().len() >= 4000;
@@ -43,14 +43,8 @@ struct Cx {
     old_ids_invented: bool,
 }
 
-/// The notebook as nbformat holds it in memory (see the module docs).
-pub fn in_memory(nb: &Notebook) -> Map<String, Value> {
-    let mut nb = nb.clone();
-    normalize(&mut nb);
-    nb.root
-}
-
-/// Turns `nb` into the form of [`in_memory`], in place.
+/// Turns `nb` into the form nbformat holds in memory (see the module docs),
+/// in place.
 fn normalize(nb: &mut Notebook) {
     let v3 = nb.is_v3();
     let root = &mut nb.root;
