@@ -146,17 +146,15 @@ fn sort_deep(map: &mut Map<String, Value>) {
 }
 
 fn block_marker_size(rest: &[Item], min: usize) -> usize {
-    let mut texts: Vec<String> = Vec::new();
+    let mut texts: Vec<Cow<'_, str>> = Vec::new();
     for item in rest {
         match item {
-            Item::Cell(c) => {
-                texts.push(crate::notebook::join_text(c.cell.get(c.source_key)).into_owned())
-            }
+            Item::Cell(c) => texts.push(crate::notebook::join_text(c.cell.get(c.source_key))),
             Item::InsertEnd => break,
             _ => {}
         }
     }
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let refs: Vec<&str> = texts.iter().map(Cow::as_ref).collect();
     marker_size_for(min, &refs)
 }
 
