@@ -3,9 +3,9 @@
 //! [`diff_texts`] splits two texts into lines (see [`crate::text::lines`]), interns
 //! each distinct line once (imara-diff's interner) and runs a port of git's own
 //! Myers diff over the interned ids, then slides each changed block to a canonical
-//! place (git's `xdl_change_compact`), so the diff lines up as `git diff` does. The result is a list of [`DiffOp`]s over line indices;
-//! [`hunks`] groups them with context lines for unified display. Rendering lives
-//! elsewhere.
+//! place (git's `xdl_change_compact`), so the diff lines up as `git diff` does.
+//! The result is a list of [`DiffOp`]s over line indices; [`hunks`] groups them
+//! with context lines for unified display. Rendering lives elsewhere.
 //!
 //! git's cost heuristics keep the diff near-linear on large, very different texts
 //! (100k lines of few distinct values: about 0.1 s in release builds, where
