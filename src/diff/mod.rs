@@ -50,6 +50,18 @@ pub enum CellStatus {
     Deleted,
 }
 
+impl CellStatus {
+    /// The word renderers show: `added`, `deleted`, `modified`, `unchanged`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CellStatus::Unchanged => "unchanged",
+            CellStatus::Modified => "modified",
+            CellStatus::Added => "added",
+            CellStatus::Deleted => "deleted",
+        }
+    }
+}
+
 /// A changed attachment (`attachments.<name>.<mime>`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentChange {

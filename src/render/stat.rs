@@ -17,12 +17,7 @@ pub fn render<W: Write + ?Sized>(diff: &NotebookDiff<'_>, out: &mut W) -> io::Re
             .source
             .as_ref()
             .map_or((0, 0), |s| (s.added(), s.removed()));
-        let mut what = match cell.status {
-            CellStatus::Added => "added".to_string(),
-            CellStatus::Deleted => "deleted".to_string(),
-            CellStatus::Modified => "modified".to_string(),
-            CellStatus::Unchanged => "unchanged".to_string(),
-        };
+        let mut what = cell.status.name().to_string();
         if cell.moved {
             what.push_str(", moved");
         }

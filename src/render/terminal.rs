@@ -108,11 +108,10 @@ pub fn cell_header(cell: &CellDiff<'_>) -> String {
         Some((a, b)) => format!("{a} → {b}"),
         None => cell.cell_type_name().to_string(),
     };
-    let (number, what) = match cell.status {
-        CellStatus::Added => (cell.new_index, "added"),
-        CellStatus::Deleted => (cell.old_index, "deleted"),
-        CellStatus::Modified => (cell.new_index, "modified"),
-        CellStatus::Unchanged => (cell.new_index, "unchanged"),
+    let what = cell.status.name();
+    let number = match cell.status {
+        CellStatus::Deleted => cell.old_index,
+        _ => cell.new_index,
     };
     let n = number.map_or(0, |n| n + 1);
     let mut s = if cell.status == CellStatus::Deleted {
