@@ -69,7 +69,9 @@ pub enum SourceRegion {
 pub struct SourceConflict {
     /// The line-merge regions of the cell source.
     pub regions: Vec<SourceRegion>,
-    /// Number of conflicting regions.
+    /// Conflicting regions counted as source conflicts: the number of
+    /// `Conflict` regions, except 0 for a deleted/edited cell, whose one
+    /// region is counted once as its [`CellConflict::DeletedEdited`].
     pub hunks: usize,
 }
 
