@@ -129,7 +129,7 @@ fn moved_cell_header_says_where_from() {
 fn image_output_is_summarized_with_pixel_size() {
     let out = stdout(&run("image-changed", &[]));
     assert!(
-        out.contains("output 1 (image/png): 83×64 1.8 KB → 114×64 1.8 KB"),
+        out.contains("output 1 (image/png): 83×64 1.8 KB → 114×64 1.9 KB"),
         "{out}"
     );
 }

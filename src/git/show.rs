@@ -163,7 +163,7 @@ pub fn summarize_data(mime: &str, value: &Value) -> String {
             .unwrap_or_default();
         return format!(
             "[{mime_s}{dims} {} sha {}]",
-            human_size(info.bytes),
+            crate::render::human_size(info.bytes),
             info.hash
         );
     }
@@ -178,20 +178,9 @@ pub fn summarize_data(mime: &str, value: &Value) -> String {
     format!(
         "[{mime_s} {} lines {} sha {}]",
         raw.lines().count(),
-        human_size(raw.len()),
+        crate::render::human_size(raw.len()),
         image::short_hash(raw.as_bytes())
     )
-}
-
-/// Decimal sizes: `512 B`, `12.3 KB`, `4.0 MB`.
-pub fn human_size(n: usize) -> String {
-    if n < 1000 {
-        format!("{n} B")
-    } else if n < 1_000_000 {
-        format!("{:.1} KB", n as f64 / 1000.0)
-    } else {
-        format!("{:.1} MB", n as f64 / 1_000_000.0)
-    }
 }
 
 #[cfg(test)]
@@ -253,7 +242,7 @@ text
 
     #[test]
     fn sizes() {
-        assert_eq!(human_size(999), "999 B");
-        assert_eq!(human_size(12_345), "12.3 KB");
+        assert_eq!(crate::render::human_size(999), "999 B");
+        assert_eq!(crate::render::human_size(12_345), "12.3 KB");
     }
 }

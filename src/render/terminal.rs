@@ -260,8 +260,8 @@ fn render_output<W: Write + ?Sized>(
 /// `640×480 12.3 KB → 800×600 15.1 KB`, `added 3.0 KB`, …
 pub fn binary_summary(old: Option<&ImageInfo>, new: Option<&ImageInfo>) -> String {
     let one = |i: &ImageInfo| match i.pixels {
-        Some((w, h)) => format!("{w}×{h} {}", human_bytes(i.bytes)),
-        None => human_bytes(i.bytes),
+        Some((w, h)) => format!("{w}×{h} {}", super::human_size(i.bytes)),
+        None => super::human_size(i.bytes),
     };
     match (old, new) {
         (Some(a), Some(b)) if one(a) == one(b) => {
@@ -279,17 +279,6 @@ fn lines_word(n: usize) -> String {
         "1 line".into()
     } else {
         format!("{n} lines")
-    }
-}
-
-/// `812 B`, `12.3 KB`, `1.5 MB`.
-pub fn human_bytes(n: usize) -> String {
-    if n < 1024 {
-        format!("{n} B")
-    } else if n < 1024 * 1024 {
-        format!("{:.1} KB", n as f64 / 1024.0)
-    } else {
-        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
     }
 }
 
