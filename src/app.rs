@@ -6,6 +6,7 @@ use crate::diff::{diff_notebooks, DiffOptions};
 use crate::exit::Exit;
 use crate::notebook::free_later;
 use crate::notebook::read_many;
+use crate::notebook::LoadError;
 use crate::render;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -100,7 +101,8 @@ fn run_diff(
     }
     let color =
         render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
-    if crate::git::cli::wants_revisions(&args.paths, args.cached) {
+    let tried_revisions = crate::git::cli::wants_revisions(&args.paths, args.cached);
+    if tried_revisions {
         if let Some(exit) = crate::git::cli::run_revisions(args, color, out, err) {
             return exit;
         }
@@ -117,7 +119,19 @@ fn run_diff(
     let (mut old, mut new) = match read_many([old_path.as_path(), new_path.as_path()]) {
         [Ok(a), Ok(b)] => (a, b),
         [Err(e), _] | [_, Err(e)] => {
-            let _ = writeln!(err, "nbdiff: {e}");
+            // A missing "file" that was meant as a revision, outside a repository.
+            let hint = match &e {
+                LoadError::Io { path, source }
+                    if tried_revisions
+                        && source.kind() == io::ErrorKind::NotFound
+                        && !path.ends_with(".ipynb")
+                        && !crate::git::cli::inside_repository() =>
+                {
+                    " (nor a revision: not inside a git repository)"
+                }
+                _ => "",
+            };
+            let _ = writeln!(err, "nbdiff: {e}{hint}");
             return Exit::Error;
         }
     };

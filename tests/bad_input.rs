@@ -109,3 +109,20 @@ fn enormous_single_line_is_read_or_refused_cleanly() {
     std::fs::write(&c, format!("{{\"cells\": [\"{big}")).unwrap();
     refuse(&c, "invalid JSON");
 }
+
+#[test]
+fn revisions_outside_a_repository_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bin()
+        .current_dir(dir.path())
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+        .env_remove("GIT_DIR")
+        .args(["HEAD~1", "HEAD"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.contains("HEAD~1"), "names the argument: {err}");
+    assert!(err.contains("not inside a git repository"), "{err}");
+}

@@ -140,6 +140,12 @@ pub fn wants_revisions(paths: &[PathBuf], cached: bool) -> bool {
         }
 }
 
+/// True when the current directory is inside a git repository (or
+/// `GIT_DIR` names one).
+pub fn inside_repository() -> bool {
+    gix::discover_with_environment_overrides(".").is_ok()
+}
+
 /// Runs the revision form of the default command with the diff's options;
 /// `color` was decided by the caller. `None` when the arguments are not
 /// revisions after all (outside a repository, or a missing `*.ipynb` that is
