@@ -38,9 +38,19 @@ pub enum Command {
     Show(crate::git::cli::ShowArgs),
 }
 
+/// The text after the options in `nbdiff --help`: what is ignored by
+/// default, and the exit codes.
+fn after_help() -> String {
+    format!(
+        "{}\n\n{}",
+        crate::diff::options::VOLATILE_HELP,
+        crate::exit::EXIT_HELP
+    )
+}
+
 /// Arguments of the diff command (`nbdiff OLD NEW`).
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_help = crate::diff::options::VOLATILE_HELP)]
+#[command(after_help = after_help())]
 pub struct DiffArgs {
     /// The two notebooks to compare: OLD NEW (or the 7 arguments git passes
     /// to an external diff driver: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE).

@@ -8,6 +8,12 @@
 //!
 //! The git diff driver always exits 0, as git requires.
 
+/// The exit codes as `--help` states them.
+pub const EXIT_HELP: &str =
+    "Exit status: 0 success (no differences with --exit-code, or a clean merge); \
+1 differences found with --exit-code, or a merge left conflicts; 2 error (unreadable file, not a \
+notebook, bad usage). diff-driver and show always exit 0, as git requires.";
+
 /// A process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
