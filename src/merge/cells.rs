@@ -135,33 +135,31 @@ pub fn merge_cells(
         al: align(&kb, &kl),
         ar: align(&kb, &kr),
     };
-    let mut plans: Vec<Plan> = Vec::with_capacity(local.len().max(remote.len()) + 4);
-    let mut pending: Vec<String> = Vec::new();
+    let mut planner = Planner {
+        sides: &sides,
+        opts,
+        plans: Vec::with_capacity(local.len().max(remote.len()) + 4),
+        notes: Vec::new(),
+    };
     let floats_l = floats(&sides.al, Side::Local, &kl, base.len());
     let floats_r = floats(&sides.ar, Side::Remote, &kr, base.len());
     for slot in 0..=base.len() {
         if slot > 0 {
             let b = slot - 1;
             match (sides.has(Side::Local, b), sides.has(Side::Remote, b)) {
-                (Some((l, false)), Some((r, false))) => plans.push(Plan::Both { b, l, r }),
-                (None, Some((r, false))) => {
-                    one_deleted(&sides, b, Side::Remote, r, opts, &mut plans, &mut pending)
-                }
-                (Some((l, false)), None) => {
-                    one_deleted(&sides, b, Side::Local, l, opts, &mut plans, &mut pending)
-                }
+                (Some((l, false)), Some((r, false))) => planner.plans.push(Plan::Both { b, l, r }),
+                (None, Some((r, false))) => planner.one_deleted(b, Side::Remote, r),
+                (Some((l, false)), None) => planner.one_deleted(b, Side::Local, l),
                 _ => {} // deleted on both sides, or moved: placed with the floats
             }
         }
-        merge_floats(
-            &sides,
-            &floats_l[slot],
-            &floats_r[slot],
-            opts,
-            &mut plans,
-            &mut pending,
-        );
+        planner.merge_floats(&floats_l[slot], &floats_r[slot]);
     }
+    let Planner {
+        plans,
+        notes: pending,
+        ..
+    } = planner;
     // Content pass.
     let mut items = Vec::with_capacity(plans.len());
     let mut cell_notes: Vec<String> = Vec::new();
@@ -258,196 +256,181 @@ fn floats(a: &Alignment, side: Side, keys: &[CellKey<'_>], n_base: usize) -> Vec
     slots
 }
 
-/// Base cell `b` was deleted on `keeper.other()`; `keeper` has it at `idx`.
-fn one_deleted(
-    sides: &Sides<'_, '_>,
-    b: usize,
-    keeper: Side,
-    idx: usize,
-    opts: &Options,
-    plans: &mut Vec<Plan>,
-    notes: &mut Vec<String>,
-) {
-    let kept = sides.cells(keeper)[idx];
-    let base = sides.base[b];
-    let deleter = keeper.other().name();
-    if !edited(base, kept) {
-        if !same_map(base.map, kept.map) {
-            notes.push(format!(
-                "base cell {} deleted on {deleter}; {} changed only derived data (outputs, counts, timings, id); deleted",
-                b + 1,
-                keeper.name()
-            ));
-        }
-        return;
-    }
-    let keep = match opts.conflicts {
-        ConflictPolicy::Mark => {
-            plans.push(Plan::Kept {
-                b,
-                side: keeper,
-                idx,
-            });
-            return;
-        }
-        ConflictPolicy::Union => true,
-        ConflictPolicy::Ours => keeper == Side::Local,
-        ConflictPolicy::Theirs => keeper == Side::Remote,
-    };
-    notes.push(format!(
-        "base cell {} deleted on {deleter} and edited on {}; {} (--conflicts {})",
-        b + 1,
-        keeper.name(),
-        if keep {
-            "kept the edited cell"
-        } else {
-            "deleted"
-        },
-        policy_name(opts.conflicts)
-    ));
-    if keep {
-        plans.push(Plan::Only { side: keeper, idx });
-    }
+/// Decides where each cell goes (the structure pass of the merge): the
+/// plans in output order, and the notes of rule-based resolutions.
+struct Planner<'s, 'a, 'c> {
+    sides: &'s Sides<'a, 'c>,
+    opts: &'s Options,
+    plans: Vec<Plan>,
+    notes: Vec<String>,
 }
 
-/// Plans one floating entry that is not shared with the other side.
-fn plan_float(
-    sides: &Sides<'_, '_>,
-    f: &Float,
-    same_place: bool,
-    opts: &Options,
-    plans: &mut Vec<Plan>,
-    notes: &mut Vec<String>,
-) {
-    let Some(b) = f.base else {
-        plans.push(Plan::Only {
-            side: f.side,
-            idx: f.idx,
-        });
-        return;
-    };
-    let other = f.side.other();
-    match sides.has(other, b) {
-        None => one_deleted(sides, b, f.side, f.idx, opts, plans, notes),
-        Some((o, moved_there)) => {
-            let (l, r) = match f.side {
-                Side::Local => (f.idx, o),
-                Side::Remote => (o, f.idx),
-            };
-            if moved_there && !same_place {
-                // Both moved it, to different places: shown once, at local's
-                // place (remote's with --conflicts theirs).
-                let winner = match opts.conflicts {
-                    ConflictPolicy::Theirs => Side::Remote,
-                    _ => Side::Local,
-                };
-                if f.side != winner {
-                    return;
-                }
-                if opts.conflicts == ConflictPolicy::Mark {
-                    plans.push(Plan::MovedBoth { b, l, r });
-                    return;
-                }
-                notes.push(format!(
-                    "base cell {} moved to different places on both sides; kept {}'s place (--conflicts {})",
+impl Planner<'_, '_, '_> {
+    /// Base cell `b` was deleted on `keeper.other()`; `keeper` has it at `idx`.
+    fn one_deleted(&mut self, b: usize, keeper: Side, idx: usize) {
+        let (sides, opts) = (self.sides, self.opts);
+        let kept = sides.cells(keeper)[idx];
+        let base = sides.base[b];
+        let deleter = keeper.other().name();
+        if !edited(base, kept) {
+            if !same_map(base.map, kept.map) {
+                self.notes.push(format!(
+                    "base cell {} deleted on {deleter}; {} changed only derived data (outputs, counts, timings, id); deleted",
                     b + 1,
-                    winner.name(),
-                    policy_name(opts.conflicts)
+                    keeper.name()
                 ));
             }
-            plans.push(Plan::Both { b, l, r });
-        }
-    }
-}
-
-/// Merges the floating lists of both sides at one slot.
-fn merge_floats(
-    sides: &Sides<'_, '_>,
-    fl: &[Float],
-    fr: &[Float],
-    opts: &Options,
-    plans: &mut Vec<Plan>,
-    notes: &mut Vec<String>,
-) {
-    if fl.is_empty() || fr.is_empty() {
-        for f in fl.iter().chain(fr) {
-            plan_float(sides, f, false, opts, plans, notes);
-        }
-        return;
-    }
-    // Common entries, in order (the line diff's algorithm: near-linear).
-    let keys = |fs: &[Float]| fs.iter().map(Float::key).collect::<Vec<_>>();
-    let pairs = crate::text::diff::equal_pairs(&keys(fl), &keys(fr));
-    let (mut i, mut j) = (0, 0);
-    for (pi, pj) in pairs
-        .into_iter()
-        .chain(std::iter::once((fl.len(), fr.len())))
-    {
-        gap(sides, &fl[i..pi], &fr[j..pj], opts, plans, notes);
-        if pi < fl.len() {
-            let (a, b) = (&fl[pi], &fr[pj]);
-            match a.base {
-                Some(_) => plan_float(sides, a, true, opts, plans, notes),
-                None => plans.push(Plan::NewBoth { l: a.idx, r: b.idx }),
-            }
-        }
-        i = pi + 1;
-        j = pj + 1;
-    }
-}
-
-/// Entries between two common ones: one-sided runs are taken; new cells on
-/// both sides conflict.
-fn gap(
-    sides: &Sides<'_, '_>,
-    fl: &[Float],
-    fr: &[Float],
-    opts: &Options,
-    plans: &mut Vec<Plan>,
-    notes: &mut Vec<String>,
-) {
-    let new_l = fl.iter().filter(|f| f.base.is_none()).count();
-    let new_r = fr.iter().filter(|f| f.base.is_none()).count();
-    if new_l == 0 || new_r == 0 {
-        for f in interleave(fl, fr) {
-            plan_float(sides, f, false, opts, plans, notes);
-        }
-        return;
-    }
-    let (keep_l, keep_r) = match opts.conflicts {
-        ConflictPolicy::Mark => {
-            plans.push(Plan::Start);
-            for f in fl {
-                plan_float(sides, f, false, opts, plans, notes);
-            }
-            plans.push(Plan::Middle);
-            for f in fr {
-                plan_float(sides, f, false, opts, plans, notes);
-            }
-            plans.push(Plan::End);
             return;
         }
-        ConflictPolicy::Union => (true, true),
-        ConflictPolicy::Ours => (true, false),
-        ConflictPolicy::Theirs => (false, true),
-    };
-    notes.push(format!(
-        "both sides inserted different cells here ({new_l} local, {new_r} remote); kept {} (--conflicts {})",
-        match (keep_l, keep_r) {
-            (true, true) => "both, local's first",
-            (true, false) => "local's",
-            _ => "remote's",
-        },
-        policy_name(opts.conflicts)
-    ));
-    for f in fl.iter().chain(fr) {
-        let keep = f.base.is_some()
-            || match f.side {
-                Side::Local => keep_l,
-                Side::Remote => keep_r,
-            };
+        let keep = match opts.conflicts {
+            ConflictPolicy::Mark => {
+                self.plans.push(Plan::Kept {
+                    b,
+                    side: keeper,
+                    idx,
+                });
+                return;
+            }
+            ConflictPolicy::Union => true,
+            ConflictPolicy::Ours => keeper == Side::Local,
+            ConflictPolicy::Theirs => keeper == Side::Remote,
+        };
+        self.notes.push(format!(
+            "base cell {} deleted on {deleter} and edited on {}; {} (--conflicts {})",
+            b + 1,
+            keeper.name(),
+            if keep {
+                "kept the edited cell"
+            } else {
+                "deleted"
+            },
+            policy_name(opts.conflicts)
+        ));
         if keep {
-            plan_float(sides, f, false, opts, plans, notes);
+            self.plans.push(Plan::Only { side: keeper, idx });
+        }
+    }
+
+    /// Plans one floating entry that is not shared with the other side.
+    fn plan_float(&mut self, f: &Float, same_place: bool) {
+        let (sides, opts) = (self.sides, self.opts);
+        let Some(b) = f.base else {
+            self.plans.push(Plan::Only {
+                side: f.side,
+                idx: f.idx,
+            });
+            return;
+        };
+        let other = f.side.other();
+        match sides.has(other, b) {
+            None => self.one_deleted(b, f.side, f.idx),
+            Some((o, moved_there)) => {
+                let (l, r) = match f.side {
+                    Side::Local => (f.idx, o),
+                    Side::Remote => (o, f.idx),
+                };
+                if moved_there && !same_place {
+                    // Both moved it, to different places: shown once, at local's
+                    // place (remote's with --conflicts theirs).
+                    let winner = match opts.conflicts {
+                        ConflictPolicy::Theirs => Side::Remote,
+                        _ => Side::Local,
+                    };
+                    if f.side != winner {
+                        return;
+                    }
+                    if opts.conflicts == ConflictPolicy::Mark {
+                        self.plans.push(Plan::MovedBoth { b, l, r });
+                        return;
+                    }
+                    self.notes.push(format!(
+                        "base cell {} moved to different places on both sides; kept {}'s place (--conflicts {})",
+                        b + 1,
+                        winner.name(),
+                        policy_name(opts.conflicts)
+                    ));
+                }
+                self.plans.push(Plan::Both { b, l, r });
+            }
+        }
+    }
+
+    /// Merges the floating lists of both sides at one slot.
+    fn merge_floats(&mut self, fl: &[Float], fr: &[Float]) {
+        if fl.is_empty() || fr.is_empty() {
+            for f in fl.iter().chain(fr) {
+                self.plan_float(f, false);
+            }
+            return;
+        }
+        // Common entries, in order (the line diff's algorithm: near-linear).
+        let keys = |fs: &[Float]| fs.iter().map(Float::key).collect::<Vec<_>>();
+        let pairs = crate::text::diff::equal_pairs(&keys(fl), &keys(fr));
+        let (mut i, mut j) = (0, 0);
+        for (pi, pj) in pairs
+            .into_iter()
+            .chain(std::iter::once((fl.len(), fr.len())))
+        {
+            self.gap(&fl[i..pi], &fr[j..pj]);
+            if pi < fl.len() {
+                let (a, b) = (&fl[pi], &fr[pj]);
+                match a.base {
+                    Some(_) => self.plan_float(a, true),
+                    None => self.plans.push(Plan::NewBoth { l: a.idx, r: b.idx }),
+                }
+            }
+            i = pi + 1;
+            j = pj + 1;
+        }
+    }
+
+    /// Entries between two common ones: one-sided runs are taken; new cells on
+    /// both sides conflict.
+    fn gap(&mut self, fl: &[Float], fr: &[Float]) {
+        let opts = self.opts;
+        let new_l = fl.iter().filter(|f| f.base.is_none()).count();
+        let new_r = fr.iter().filter(|f| f.base.is_none()).count();
+        if new_l == 0 || new_r == 0 {
+            for f in interleave(fl, fr) {
+                self.plan_float(f, false);
+            }
+            return;
+        }
+        let (keep_l, keep_r) = match opts.conflicts {
+            ConflictPolicy::Mark => {
+                self.plans.push(Plan::Start);
+                for f in fl {
+                    self.plan_float(f, false);
+                }
+                self.plans.push(Plan::Middle);
+                for f in fr {
+                    self.plan_float(f, false);
+                }
+                self.plans.push(Plan::End);
+                return;
+            }
+            ConflictPolicy::Union => (true, true),
+            ConflictPolicy::Ours => (true, false),
+            ConflictPolicy::Theirs => (false, true),
+        };
+        self.notes.push(format!(
+            "both sides inserted different cells here ({new_l} local, {new_r} remote); kept {} (--conflicts {})",
+            match (keep_l, keep_r) {
+                (true, true) => "both, local's first",
+                (true, false) => "local's",
+                _ => "remote's",
+            },
+            policy_name(opts.conflicts)
+        ));
+        for f in fl.iter().chain(fr) {
+            let keep = f.base.is_some()
+                || match f.side {
+                    Side::Local => keep_l,
+                    Side::Remote => keep_r,
+                };
+            if keep {
+                self.plan_float(f, false);
+            }
         }
     }
 }
