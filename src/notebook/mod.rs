@@ -127,7 +127,10 @@ impl Notebook {
     /// (the parser reads `1e5` as `1e+5`).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut originals = match self.raw.as_deref() {
-            Some(raw) => style::Originals::with_numbers(number_spellings(&[raw]), true),
+            Some(raw) => {
+                let numbers = spellings_map([raw::scan(raw, self.is_v3()).numbers]);
+                style::Originals::with_numbers(numbers, true)
+            }
             None => style::Originals::default(),
         };
         self.style.write_document_with(&self.root, &mut originals)
@@ -159,15 +162,18 @@ impl Notebook {
             h.finish()
         };
         let mut index: HashMap<u64, Vec<(&CellMap, &[u8])>> = HashMap::new();
+        let mut numbers = Vec::with_capacity(sources.len());
         for src in sources {
             let Some(raw) = src.raw.as_deref() else {
                 continue;
             };
+            let found = raw::scan(raw, src.is_v3());
+            numbers.push(found.numbers);
             if src.style != self.style || src.major != self.major {
                 continue;
             }
             let cells = src.cells();
-            let Some(spans) = raw::cell_spans(raw, src.is_v3()) else {
+            let Some(spans) = found.spans else {
                 continue;
             };
             if spans.len() != cells.len() {
@@ -180,8 +186,7 @@ impl Notebook {
                     .push((cell.map, &raw[span]));
             }
         }
-        let raws: Vec<&[u8]> = sources.iter().filter_map(|s| s.raw.as_deref()).collect();
-        let mut originals = style::Originals::with_numbers(number_spellings(&raws), false);
+        let mut originals = style::Originals::with_numbers(spellings_map(numbers), false);
         let splice = &mut originals.splice;
         if !index.is_empty() {
             for cell in self.cells() {
@@ -199,13 +204,13 @@ impl Notebook {
     }
 }
 
-/// Normalized → original spellings of the exponent numbers in `raws`.
-fn number_spellings(raws: &[&[u8]]) -> std::collections::HashMap<String, Vec<String>> {
+/// Normalized → original spellings, from the scans of the sources in order.
+fn spellings_map(
+    scans: impl IntoIterator<Item = Vec<(String, String)>>,
+) -> std::collections::HashMap<String, Vec<String>> {
     let mut map: std::collections::HashMap<String, Vec<String>> = Default::default();
-    for raw in raws {
-        for (normalized, original) in raw::number_spellings(raw) {
-            map.entry(normalized).or_default().push(original);
-        }
+    for (normalized, original) in scans.into_iter().flatten() {
+        map.entry(normalized).or_default().push(original);
     }
     map
 }

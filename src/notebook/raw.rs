@@ -7,14 +7,25 @@
 
 use std::ops::Range;
 
-/// The byte span of every cell object, in document order (v3: all
-/// worksheets), each including the whitespace before it. `None` when the
-/// layout is not the expected one (then nothing is copied verbatim).
-pub(crate) fn cell_spans(raw: &[u8], v3: bool) -> Option<Vec<Range<usize>>> {
+/// What one pass over a document's bytes finds.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    /// The byte span of every cell object, in document order (v3: all
+    /// worksheets), each including the whitespace before it. `None` when the
+    /// layout is not the expected one (then nothing is copied verbatim).
+    pub spans: Option<Vec<Range<usize>>>,
+    /// Numbers whose spelling the JSON parser normalizes (an exponent: `1e5`
+    /// and `1E5` are read as `1e+5`), as (normalized, original) in document
+    /// order. Only numbers outside strings are looked at.
+    pub numbers: Vec<(String, String)>,
+}
+
+/// Scans a document once for its cell spans and number spellings. Linear.
+pub(crate) fn scan(raw: &[u8], v3: bool) -> Scan {
     let mut s = Scanner {
         raw,
         pos: 0,
-        numbers: None,
+        numbers: Some(Vec::new()),
     };
     s.ws();
     if raw.get(s.pos..s.pos + 3) == Some(b"\xef\xbb\xbf") {
@@ -22,7 +33,7 @@ pub(crate) fn cell_spans(raw: &[u8], v3: bool) -> Option<Vec<Range<usize>>> {
         s.ws();
     }
     let mut spans = Vec::new();
-    s.object(|s, key| {
+    let found = s.object(|s, key| {
         if !v3 && key == b"cells" {
             s.array_items(|s, start| {
                 s.value()?;
@@ -50,31 +61,17 @@ pub(crate) fn cell_spans(raw: &[u8], v3: bool) -> Option<Vec<Range<usize>>> {
         } else {
             s.value()
         }
-    })?;
-    Some(spans)
-}
-
-/// Numbers whose spelling the JSON parser normalizes (an exponent: `1e5` and
-/// `1E5` are read as `1e+5`), as (normalized, original) in document order.
-/// Linear; only numbers outside strings are looked at.
-pub(crate) fn number_spellings(raw: &[u8]) -> Vec<(String, String)> {
-    let mut s = Scanner {
-        raw,
-        pos: 0,
-        numbers: Some(Vec::new()),
-    };
-    s.ws();
-    if raw.get(s.pos..s.pos + 3) == Some(b"\xef\xbb\xbf") {
-        s.pos += 3;
+    });
+    Scan {
+        spans: found.map(|()| spans),
+        numbers: s.numbers.unwrap_or_default(),
     }
-    let _ = s.value();
-    s.numbers.unwrap_or_default()
 }
 
 struct Scanner<'a> {
     raw: &'a [u8],
     pos: usize,
-    /// When set, exponent numbers are collected here (see [`number_spellings`]).
+    /// When set, exponent numbers are collected here (see [`Scan::numbers`]).
     numbers: Option<Vec<(String, String)>>,
 }
 
@@ -197,7 +194,11 @@ impl Scanner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::cell_spans;
+    use super::scan;
+
+    fn cell_spans(text: &[u8], v3: bool) -> Option<Vec<std::ops::Range<usize>>> {
+        scan(text, v3).spans
+    }
 
     #[test]
     fn spans_cover_each_cell_with_its_leading_whitespace() {
@@ -216,7 +217,7 @@ mod tests {
     #[test]
     fn exponent_spellings_are_collected_outside_strings_only() {
         let text = br#"{"a": [1e5, 2.5E-3, 1e+5, 7, "3e4"], "b": {"c": 1E5}}"#;
-        let got = super::number_spellings(text);
+        let got = scan(text, false).numbers;
         assert_eq!(
             got,
             vec![
