@@ -38,7 +38,7 @@ pub fn run_stdio(cli: Cli) -> Exit {
         return run(cli, &mut stdout.lock(), &mut err);
     }
     let args = cli.diff;
-    let pager = if tty && !args.no_pager {
+    let pager = if tty && !args.no_pager && args.out_file.is_none() && !args.html {
         render::pager::pager_command(&env)
     } else {
         None
@@ -78,6 +78,61 @@ fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
     }
 }
 
+/// The whole-report format asked for (`--html`, `--markdown`), if any.
+pub fn report_format(args: &DiffArgs) -> Option<render::report::ReportFormat> {
+    if args.html {
+        Some(render::report::ReportFormat::Html)
+    } else if args.markdown {
+        Some(render::report::ReportFormat::Markdown)
+    } else {
+        None
+    }
+}
+
+/// `-o FILE`: runs the diff into a temporary file beside FILE and renames it
+/// over FILE when the diff succeeded (a failed run leaves FILE untouched).
+fn run_diff_to_file(
+    args: &DiffArgs,
+    path: &std::path::Path,
+    env: &dyn Fn(&str) -> Option<String>,
+    err: &mut dyn Write,
+) -> Exit {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    // Readable like any file the user writes (the umask applies), not 0600.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = match builder.tempfile_in(dir) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(err, "nbdiff: {}: cannot write: {e}", path.display());
+            return Exit::Error;
+        }
+    };
+    let mut w = io::BufWriter::with_capacity(1 << 16, tmp);
+    let code = run_diff(args, false, env, &mut w, err);
+    if code == Exit::Error {
+        return code;
+    }
+    let persisted = w
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .and_then(|t| t.persist(path).map_err(|e| e.error));
+    match persisted {
+        Ok(_) => code,
+        Err(e) => {
+            let _ = writeln!(err, "nbdiff: {}: cannot write: {e}", path.display());
+            Exit::Error
+        }
+    }
+}
+
 /// Options of the semantic diff from the command line.
 pub fn diff_options(args: &DiffArgs) -> DiffOptions {
     DiffOptions {
@@ -98,6 +153,13 @@ fn run_diff(
 ) -> Exit {
     if args.parse_only {
         return parse_only(&args.paths, err);
+    }
+    if let Some(path) = &args.out_file {
+        let args = DiffArgs {
+            out_file: None,
+            ..args.clone()
+        };
+        return run_diff_to_file(&args, path, env, err);
     }
     let color =
         render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
@@ -151,7 +213,19 @@ fn run_diff(
         let opts = diff_options(args);
         let diff = diff_notebooks(&old, &new, &opts);
         timer.stage("diff", err);
-        let r = if args.stat {
+        let r = if let Some(format) = report_format(args) {
+            let name = if old_path == new_path || old_path.as_os_str() == "/dev/null" {
+                new_path.display().to_string()
+            } else if new_path.as_os_str() == "/dev/null" {
+                old_path.display().to_string()
+            } else {
+                format!("{} → {}", old_path.display(), new_path.display())
+            };
+            let mut report =
+                render::report::Report::new(format, args.context, args.show_all, args.max_bytes);
+            report.add(&name, &diff);
+            report.finish(out)
+        } else if args.stat {
             render::stat::render(&diff, out)
         } else {
             let topts = render::terminal::TerminalOptions {

@@ -71,6 +71,21 @@ pub struct DiffArgs {
     /// Print a summary of changed cells and outputs.
     #[arg(long)]
     pub stat: bool,
+    /// Write a self-contained HTML review report (inline CSS, no script, no
+    /// external URL); notebook HTML and markdown are sanitised.
+    #[arg(long, conflicts_with_all = ["json", "stat", "markdown"])]
+    pub html: bool,
+    /// Write a GitHub-flavoured Markdown summary for a pull-request comment.
+    #[arg(long, conflicts_with_all = ["json", "stat"])]
+    pub markdown: bool,
+    /// Write the output to FILE (replaced atomically) instead of stdout.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out_file: Option<PathBuf>,
+    /// With --markdown: the most bytes written (default 60000, under
+    /// GitHub's 65,536-character comment limit); a closing line says what
+    /// was left out.
+    #[arg(long, value_name = "N", requires = "markdown")]
+    pub max_bytes: Option<usize>,
     /// Exit with 1 when the notebooks differ, 0 when equal.
     #[arg(long)]
     pub exit_code: bool,

@@ -161,12 +161,29 @@ pub fn run_revisions(
         let _ = writeln!(err, "nbdiff: --json compares two files (nbdiff --json OLD NEW); it is not available for revisions");
         return Some(Exit::Error);
     }
-    let opts = DiffOptions {
+    let mut opts = DiffOptions {
         color,
         diff: crate::app::diff_options(args),
         context: args.context,
         outputs: args.outputs,
         stat: args.stat,
+        report: crate::app::report_format(args).map(|f| {
+            std::rc::Rc::new(std::cell::RefCell::new(crate::render::report::Report::new(
+                f,
+                args.context,
+                args.show_all,
+                args.max_bytes,
+            )))
+        }),
+    };
+    // A report collects the diffs; what the git layer writes itself (a
+    // file that is not a notebook) becomes a note in it.
+    let mut side = Vec::new();
+    let real_out = out;
+    let out: &mut dyn Write = if opts.report.is_some() {
+        &mut side
+    } else {
+        real_out
     };
     let revs: Vec<OsString> = args
         .paths
@@ -180,19 +197,32 @@ pub fn run_revisions(
             return Some(Exit::Error);
         }
     };
-    Some(
-        match super::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
-            Ok(true) if args.exit_code => Exit::Differences,
-            Ok(_) => Exit::Ok,
-            Err(RevError::NotARepository { .. }) if !args.cached => return None,
-            // A missing `x.ipynb` is a file the user meant, not a revision.
-            Err(RevError::Ambiguous { arg }) if !args.cached && arg.ends_with(".ipynb") => {
-                return None
+    let result = super::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out);
+    if let (Some(report), Ok(_)) = (opts.report.take(), &result) {
+        let Ok(report) = std::rc::Rc::try_unwrap(report).map(std::cell::RefCell::into_inner) else {
+            return Some(Exit::Error);
+        };
+        let mut report = report;
+        for line in String::from_utf8_lossy(&side).lines() {
+            if let Some(note) = line.strip_prefix("nbdiff: ") {
+                let note = note.strip_suffix("; showing a line diff").unwrap_or(note);
+                report.note(&format!("{note} (not in this report)"));
             }
-            Err(e) => {
-                let _ = writeln!(err, "nbdiff: {e}");
-                Exit::Error
-            }
-        },
-    )
+        }
+        if let Err(e) = report.finish(real_out) {
+            let _ = writeln!(err, "nbdiff: cannot write output: {e}");
+            return Some(Exit::Error);
+        }
+    }
+    Some(match result {
+        Ok(true) if args.exit_code => Exit::Differences,
+        Ok(_) => Exit::Ok,
+        Err(RevError::NotARepository { .. }) if !args.cached => return None,
+        // A missing `x.ipynb` is a file the user meant, not a revision.
+        Err(RevError::Ambiguous { arg }) if !args.cached && arg.ends_with(".ipynb") => return None,
+        Err(e) => {
+            let _ = writeln!(err, "nbdiff: {e}");
+            Exit::Error
+        }
+    })
 }

@@ -19,7 +19,7 @@ pub struct Side<'a> {
 }
 
 /// Options that reach the renderer.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DiffOptions {
     /// Colour the output (ANSI escapes).
     pub color: bool,
@@ -31,6 +31,9 @@ pub struct DiffOptions {
     pub outputs: render::terminal::OutputMode,
     /// A `--stat` summary instead of the diff.
     pub stat: bool,
+    /// `--html` / `--markdown`: diffs are collected into this report
+    /// (written once at the end by the caller) instead of written.
+    pub report: Option<std::rc::Rc<std::cell::RefCell<render::report::Report>>>,
 }
 
 impl Default for DiffOptions {
@@ -41,6 +44,7 @@ impl Default for DiffOptions {
             context: 3,
             outputs: render::terminal::OutputMode::Summary,
             stat: false,
+            report: None,
         }
     }
 }
@@ -91,7 +95,11 @@ pub fn render_notebook_diff(
     }
     let old_name = old.map_or("/dev/null", |s| s.label).to_string();
     let new_name = new.map_or("/dev/null", |s| s.label).to_string();
-    if opts.stat {
+    if let Some(report) = &opts.report {
+        let name = if new.is_some() { &new_name } else { &old_name };
+        let path = name.strip_prefix("a/").or_else(|| name.strip_prefix("b/"));
+        report.borrow_mut().add(path.unwrap_or(name), &diff);
+    } else if opts.stat {
         let name = if new.is_some() { &new_name } else { &old_name };
         let path = name.strip_prefix("a/").or_else(|| name.strip_prefix("b/"));
         writeln!(out, "{}", path.unwrap_or(name))?;

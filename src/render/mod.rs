@@ -1,10 +1,14 @@
 //! Renderers of a [`crate::diff::NotebookDiff`]: terminal text, `--stat`,
-//! and nbdime-format JSON. Each writes to an `impl Write`; colour is decided
-//! once ([`color`]) and untrusted text is made visible ([`sanitize`]).
+//! nbdime-format JSON, and the `--html` / `--markdown` reports ([`report`]).
+//! Each writes to an `impl Write`; colour is decided once ([`color`]) and
+//! untrusted text is made visible ([`sanitize`]).
 
 pub mod color;
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod pager;
+pub mod report;
 pub mod sanitize;
 pub mod stat;
 pub mod terminal;

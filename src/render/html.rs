@@ -1,0 +1,915 @@
+//! The self-contained HTML review report: one file with inline CSS, no
+//! JavaScript and no external URL, that opens from disk or as a CI artifact.
+//!
+//! [`HtmlReport`] collects one section per notebook ([`HtmlReport::add`]),
+//! then [`HtmlReport::finish`] writes the page: a summary table, an index
+//! linking to every changed cell, and the sections. Per changed cell: the
+//! source diff with word highlights in two views (unified and side by side,
+//! switched by two radio buttons and CSS, no script), markdown rendered
+//! before/after, images before/after as `data:` URIs, text outputs diffed,
+//! HTML outputs sanitised and rendered before/after, everything else as the
+//! terminal's summary line. Unchanged cells are collapsed in `<details>`
+//! with their count; a moved cell links to a marker where it used to stand.
+//!
+//! # Untrusted content stays inert
+//! - All text is HTML-escaped after [`visible`] made controls and bidi
+//!   overrides visible, as in the terminal.
+//! - Notebook HTML (HTML outputs, markdown cells rendered by
+//!   `pulldown-cmark`) passes [`ammonia`] with an allow-list: no script,
+//!   no event handlers, no styles, no forms, frames or objects, no `id`s, no
+//!   links (their text is kept), images only as `data:image/…` URIs.
+//! - Images are embedded only for a fixed list of image MIME types, only when
+//!   the payload is plain base64 (SVG text is base64-encoded here); an SVG in
+//!   an `<img>` never runs its scripts.
+//! - Defence in depth: the first element of `<head>` is a
+//!   Content-Security-Policy (`default-src 'none'; img-src data:;
+//!   style-src 'unsafe-inline'`), so a sanitiser miss still runs nothing and
+//!   fetches nothing.
+//!
+//! # Images embedded once
+//! A `data:` URI cannot be referenced from elsewhere in a page without
+//! script, so a payload is embedded at its first occurrence in the report
+//! and every later occurrence of the same bytes (same MIME type and SHA-1 of
+//! the payload) is a link to that first `<img>`. Unchanged images are not
+//! shown at all (the diff only carries changed outputs).
+
+use super::sanitize::visible;
+use super::terminal::{binary_summary, cell_header, field_line};
+use crate::diff::image::ImageInfo;
+use crate::diff::lines::{DiffLine, LineTag, TextDiff};
+use crate::diff::output::{OutputChange, OutputPart};
+use crate::diff::{CellDiff, CellStatus, DiffStats, NotebookDiff};
+use crate::notebook::Cell;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// The stylesheet, inlined into every report.
+const CSS: &str = include_str!("html.css");
+
+/// The Content-Security-Policy of every report: nothing runs, nothing is
+/// fetched, images only from `data:`, styles only inline.
+pub const CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+
+/// Options of the HTML report.
+#[derive(Debug, Clone)]
+pub struct HtmlOptions {
+    /// The page title (`<title>` and `<h1>`).
+    pub title: String,
+    /// Lines of context around source changes.
+    pub context: usize,
+    /// Volatile data is shown (`-a`); the report says which.
+    pub show_all: bool,
+}
+
+impl Default for HtmlOptions {
+    fn default() -> Self {
+        HtmlOptions {
+            title: "nbdiff review".into(),
+            context: 3,
+            show_all: false,
+        }
+    }
+}
+
+/// One notebook's line in the summary and index.
+#[derive(Debug)]
+struct FileEntry {
+    path: String,
+    anchor: String,
+    stats: DiffStats,
+    notebook_changed: bool,
+    /// `(anchor, header text)` of each changed cell.
+    cells: Vec<(String, String)>,
+}
+
+/// The report being built: sections are rendered as notebooks are added;
+/// the summary, which needs every notebook's counts, is written by
+/// [`HtmlReport::finish`].
+#[derive(Debug)]
+pub struct HtmlReport {
+    opts: HtmlOptions,
+    files: Vec<FileEntry>,
+    notes: Vec<String>,
+    body: String,
+    /// Embedded payloads: (MIME type, full SHA-1 of the payload text) → the
+    /// `id` of the `<img>` that embeds it.
+    images: HashMap<(String, String), String>,
+}
+
+/// Writes a report of the given notebooks in one call.
+pub fn render<W: Write + ?Sized>(
+    files: &[(&str, &NotebookDiff<'_>)],
+    opts: &HtmlOptions,
+    out: &mut W,
+) -> io::Result<()> {
+    let mut report = HtmlReport::new(opts.clone());
+    for (path, diff) in files {
+        report.add(path, diff);
+    }
+    report.finish(out)
+}
+
+/// HTML-escapes text for element content and quoted attribute values.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Untrusted text for HTML: controls and bidi overrides made visible, then escaped.
+fn text(s: &str) -> String {
+    escape(&visible(s)).into_owned()
+}
+
+impl HtmlReport {
+    /// An empty report.
+    pub fn new(opts: HtmlOptions) -> Self {
+        HtmlReport {
+            opts,
+            files: Vec::new(),
+            notes: Vec::new(),
+            body: String::new(),
+            images: HashMap::new(),
+        }
+    }
+
+    /// A line for the report's notes (e.g. a file that is not a notebook).
+    pub fn note(&mut self, note: &str) {
+        self.notes.push(note.to_string());
+    }
+
+    /// Adds a notebook's section; an empty diff adds nothing.
+    pub fn add(&mut self, path: &str, diff: &NotebookDiff<'_>) {
+        if diff.is_empty() {
+            return;
+        }
+        let f = self.files.len() + 1;
+        let anchor = format!("nb{f}");
+        let mut entry = FileEntry {
+            path: path.to_string(),
+            anchor: anchor.clone(),
+            stats: diff.stats(),
+            notebook_changed: diff.format.is_some() || !diff.metadata.is_empty(),
+            cells: Vec::new(),
+        };
+        let b = &mut self.body;
+        let _ = write!(
+            b,
+            "<section class=\"nb\" id=\"{anchor}\" aria-labelledby=\"{anchor}-h\">\n\
+             <h2 id=\"{anchor}-h\">{}</h2>\n<p class=\"counts\">{}</p>\n",
+            text(path),
+            counts_text(&entry.stats, entry.notebook_changed)
+        );
+        if diff.format.is_some() || !diff.metadata.is_empty() {
+            b.push_str("<h3>Notebook</h3>\n<ul class=\"fields\">\n");
+            if let Some(((a, x), (c, d))) = diff.format {
+                let _ = writeln!(b, "<li><code>nbformat: {a}.{x} → {c}.{d}</code></li>");
+            }
+            for change in &diff.metadata {
+                let _ = writeln!(b, "<li><code>{}</code></li>", escape(&field_line(change)));
+            }
+            b.push_str("</ul>\n");
+        }
+        // Where moved cells used to stand: before the first non-moved entry
+        // whose old position is after theirs.
+        let mut moved: Vec<(usize, usize)> = diff
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.moved)
+            .filter_map(|(k, c)| c.old_index.map(|o| (o, k)))
+            .collect();
+        moved.sort_unstable();
+        let mut next_moved = 0;
+        let mut unchanged: Vec<&CellDiff<'_>> = Vec::new();
+        for (k, cell) in diff.cells.iter().enumerate() {
+            if !cell.moved {
+                if let Some(o) = cell.old_index {
+                    while next_moved < moved.len() && moved[next_moved].0 < o {
+                        flush_unchanged(&mut self.body, &mut unchanged);
+                        let (old, at) = moved[next_moved];
+                        moved_from_marker(&mut self.body, &anchor, old, &diff.cells[at]);
+                        next_moved += 1;
+                    }
+                }
+            }
+            if !cell.is_interesting() {
+                unchanged.push(cell);
+                continue;
+            }
+            flush_unchanged(&mut self.body, &mut unchanged);
+            let id = cell_anchor(&anchor, cell);
+            let header = cell_header(cell);
+            let header = header.trim_matches(|c| c == '─' || c == ' ').to_string();
+            entry.cells.push((id.clone(), header));
+            self.cell(&anchor, &id, cell, k);
+        }
+        flush_unchanged(&mut self.body, &mut unchanged);
+        while next_moved < moved.len() {
+            let (old, at) = moved[next_moved];
+            moved_from_marker(&mut self.body, &anchor, old, &diff.cells[at]);
+            next_moved += 1;
+        }
+        self.body.push_str("</section>\n");
+        self.files.push(entry);
+    }
+
+    fn cell(&mut self, nb: &str, id: &str, cell: &CellDiff<'_>, _k: usize) {
+        let b = &mut self.body;
+        let header = cell_header(cell);
+        let header = header.trim_matches(|c| c == '─' || c == ' ');
+        let _ = write!(
+            b,
+            "<article class=\"cell {}\" id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h3 id=\"{id}-h\">",
+            cell.status.name()
+        );
+        match (cell.moved, cell.old_index) {
+            (true, Some(old)) => {
+                let (before, _) = header.split_once(" (moved from").unwrap_or((header, ""));
+                let _ = write!(
+                    b,
+                    "{} <a href=\"#{nb}-was{}\">(moved from old cell {})</a>",
+                    escape(before),
+                    old + 1,
+                    old + 1
+                );
+            }
+            _ => b.push_str(&escape(header)),
+        }
+        b.push_str("</h3>\n");
+        if let Some(source) = &cell.source {
+            let whole = matches!(cell.status, CellStatus::Added | CellStatus::Deleted);
+            diff_views(b, source, self.opts.context, whole, "source");
+            let markdown = |c: Option<Cell<'_>>| c.is_some_and(|c| c.cell_type() == "markdown");
+            if markdown(cell.old) || markdown(cell.new) {
+                let side = |c: Option<Cell<'_>>, s: &str| {
+                    if markdown(c) {
+                        render_markdown(s)
+                    } else {
+                        String::new()
+                    }
+                };
+                let old = side(cell.old, &source.old);
+                let new = side(cell.new, &source.new);
+                pair(b, "Rendered markdown", &old, &new, cell.status, "md");
+            }
+        }
+        if !cell.fields.is_empty() {
+            let b = &mut self.body;
+            b.push_str("<ul class=\"fields\">\n");
+            for change in &cell.fields {
+                let _ = writeln!(b, "<li><code>{}</code></li>", escape(&field_line(change)));
+            }
+            b.push_str("</ul>\n");
+        }
+        for a in &cell.attachments {
+            let line = format!(
+                "attachment {} ({}): {}",
+                a.name,
+                a.mime,
+                binary_summary(a.old.as_ref(), a.new.as_ref())
+            );
+            let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&line));
+            let (old, new) = (
+                attachment_value(cell.old, &a.name, &a.mime).filter(|_| a.old.is_some()),
+                attachment_value(cell.new, &a.name, &a.mime).filter(|_| a.new.is_some()),
+            );
+            self.images_pair(&a.mime, old, new, &format!("attachment {}", a.name));
+        }
+        for o in &cell.outputs {
+            self.output(cell, o);
+        }
+        self.body.push_str("</article>\n");
+    }
+
+    fn output(&mut self, cell: &CellDiff<'_>, o: &OutputChange<'_>) {
+        let n = o.new_index.or(o.old_index).map_or(0, |n| n + 1);
+        let whole = match (o.old_index, o.new_index) {
+            (None, _) => " added",
+            (_, None) => " removed",
+            _ => "",
+        };
+        let _ = writeln!(
+            self.body,
+            "<section class=\"output\">\n<h4>output {n} ({}){whole}</h4>",
+            text(&o.label)
+        );
+        for part in &o.parts {
+            match part {
+                OutputPart::Text { what, diff } => {
+                    let shown = !matches!(what.as_str(), "text" | "traceback");
+                    let head = format!(
+                        "{}+{} −{} lines",
+                        if shown {
+                            format!("{what}: ")
+                        } else {
+                            String::new()
+                        },
+                        diff.added(),
+                        diff.removed()
+                    );
+                    let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&head));
+                    if what == "text/html" || what == "text/markdown" {
+                        let render = |s: &str| {
+                            if what == "text/html" {
+                                sanitize_html(s)
+                            } else {
+                                render_markdown(s)
+                            }
+                        };
+                        let (old, new) = (
+                            o.old_index.map(|_| render(&diff.old)).unwrap_or_default(),
+                            o.new_index.map(|_| render(&diff.new)).unwrap_or_default(),
+                        );
+                        let label = if what == "text/html" {
+                            "Rendered HTML (sanitised)"
+                        } else {
+                            "Rendered markdown"
+                        };
+                        let status = side_status(o);
+                        pair(&mut self.body, label, &old, &new, status, "html");
+                        self.body.push_str(
+                            "<details class=\"raw\"><summary>Source of the output</summary>\n",
+                        );
+                        diff_views(
+                            &mut self.body,
+                            diff,
+                            self.opts.context,
+                            !whole.is_empty(),
+                            "output",
+                        );
+                        self.body.push_str("</details>\n");
+                    } else {
+                        if !is_inert_text(what) {
+                            let _ = writeln!(
+                                self.body,
+                                "<p class=\"note\">{} is not run or rendered here; its text:</p>",
+                                text(what)
+                            );
+                        }
+                        diff_views(
+                            &mut self.body,
+                            diff,
+                            self.opts.context,
+                            !whole.is_empty(),
+                            "output",
+                        );
+                    }
+                }
+                OutputPart::Binary { mime, old, new } => {
+                    let line = format!("{mime}: {}", binary_summary(old.as_ref(), new.as_ref()));
+                    let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&line));
+                    let (a, b) = (
+                        output_value(cell.old, o.old_index, mime),
+                        output_value(cell.new, o.new_index, mime),
+                    );
+                    self.images_pair(mime, a, b, &format!("output {n}"));
+                }
+                OutputPart::Field(c) => {
+                    let _ = writeln!(
+                        self.body,
+                        "<p class=\"out-head\"><code>{}</code></p>",
+                        escape(&field_line(c))
+                    );
+                }
+            }
+        }
+        self.body.push_str("</section>\n");
+    }
+
+    /// Old and new image side by side (either may be missing).
+    fn images_pair(&mut self, mime: &str, old: Option<&Value>, new: Option<&Value>, what: &str) {
+        if old.is_none() && new.is_none() {
+            return;
+        }
+        let old = old.map(|v| self.image(mime, v, &format!("{what}, before")));
+        let new = new.map(|v| self.image(mime, v, &format!("{what}, after")));
+        let b = &mut self.body;
+        b.push_str("<div class=\"pair images\">\n");
+        for (label, side) in [("Before", old), ("After", new)] {
+            let _ = write!(b, "<figure><figcaption>{label}</figcaption>");
+            match side {
+                Some(html) => b.push_str(&html),
+                None => b.push_str("<p class=\"none\">(none)</p>"),
+            }
+            b.push_str("</figure>\n");
+        }
+        b.push_str("</div>\n");
+    }
+
+    /// An `<img>` embedding the payload, a link to its first embedding, or a
+    /// note why it is not shown.
+    fn image(&mut self, mime: &str, value: &Value, alt: &str) -> String {
+        let Some(payload) = image_payload(mime, value) else {
+            return format!(
+                "<p class=\"none\">{} is not embedded (not a plain base64 image)</p>",
+                text(mime)
+            );
+        };
+        let key = (
+            mime.to_string(),
+            crate::diff::image::short_hash(payload.as_bytes()),
+        );
+        let info = crate::diff::image::summarize(mime, value);
+        let alt = format!("{alt}: {}", describe_image(mime, &info));
+        if let Some(id) = self.images.get(&key) {
+            return format!(
+                "<p class=\"same\"><a href=\"#{id}\">the same image as shown above</a> ({})</p>",
+                text(&alt)
+            );
+        }
+        let id = format!("img{}", self.images.len() + 1);
+        let dims = info
+            .pixels
+            .map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\""))
+            .unwrap_or_default();
+        let html = format!(
+            "<img id=\"{id}\" alt=\"{}\"{dims} src=\"data:{mime};base64,{payload}\">",
+            text(&alt)
+        );
+        self.images.insert(key, id);
+        html
+    }
+
+    /// Writes the page: head with the CSP first, summary, index, sections.
+    pub fn finish<W: Write + ?Sized>(self, out: &mut W) -> io::Result<()> {
+        let mut h = String::with_capacity(8192);
+        let title = text(&self.opts.title);
+        let _ = write!(
+            h,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n\
+             <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+             <meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <meta name=\"referrer\" content=\"no-referrer\">\n\
+             <meta name=\"generator\" content=\"nbdiff\">\n\
+             <title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n\
+             <input type=\"radio\" name=\"view\" id=\"view-unified\" class=\"view-switch\" checked>\n\
+             <input type=\"radio\" name=\"view\" id=\"view-split\" class=\"view-switch\">\n\
+             <header>\n<h1>{title}</h1>\n"
+        );
+        let mut total = DiffStats::default();
+        for f in &self.files {
+            total.added += f.stats.added;
+            total.deleted += f.stats.deleted;
+            total.modified += f.stats.modified;
+            total.moved += f.stats.moved;
+            total.outputs_changed += f.stats.outputs_changed;
+        }
+        let files = self.files.len();
+        let _ = writeln!(
+            h,
+            "<p class=\"summary\">{files} notebook{} changed: {}.</p>",
+            if files == 1 { "" } else { "s" },
+            counts_text(&total, false)
+        );
+        let _ = writeln!(
+            h,
+            "<p class=\"volatile\">{}</p>",
+            if self.opts.show_all {
+                "Volatile data (execution counts, timing, view state) is shown."
+            } else {
+                "Volatile data (execution counts, timing, view state) is hidden; <code>nbdiff -a</code> shows it."
+            }
+        );
+        h.push_str(
+            "<nav class=\"views\" aria-label=\"Source diff view\">View: \
+             <label for=\"view-unified\">unified</label> \
+             <label for=\"view-split\">side by side</label></nav>\n</header>\n<main>\n",
+        );
+        for note in &self.notes {
+            let _ = writeln!(h, "<p class=\"note\">{}</p>", text(note));
+        }
+        if !self.files.is_empty() {
+            h.push_str(
+                "<section class=\"index\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Summary</h2>\n\
+                 <table>\n<thead><tr><th scope=\"col\">Notebook</th><th scope=\"col\">added</th>\
+                 <th scope=\"col\">deleted</th><th scope=\"col\">modified</th><th scope=\"col\">moved</th>\
+                 <th scope=\"col\">outputs changed</th><th scope=\"col\">notebook metadata</th></tr></thead>\n<tbody>\n",
+            );
+            for f in &self.files {
+                let s = f.stats;
+                let _ = writeln!(
+                    h,
+                    "<tr><th scope=\"row\"><a href=\"#{}\">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    f.anchor,
+                    text(&f.path),
+                    s.added,
+                    s.deleted,
+                    s.modified,
+                    s.moved,
+                    s.outputs_changed,
+                    if f.notebook_changed { "changed" } else { "" }
+                );
+            }
+            h.push_str("</tbody>\n</table>\n<nav aria-label=\"Changed cells\">\n<ul>\n");
+            for f in &self.files {
+                let _ = write!(h, "<li><a href=\"#{}\">{}</a>", f.anchor, text(&f.path));
+                if !f.cells.is_empty() {
+                    h.push_str("\n<ul>\n");
+                    for (id, header) in &f.cells {
+                        let _ = writeln!(h, "<li><a href=\"#{id}\">{}</a></li>", escape(header));
+                    }
+                    h.push_str("</ul>\n");
+                }
+                h.push_str("</li>\n");
+            }
+            h.push_str("</ul>\n</nav>\n</section>\n");
+        } else {
+            h.push_str("<p>No differences.</p>\n");
+        }
+        out.write_all(h.as_bytes())?;
+        out.write_all(self.body.as_bytes())?;
+        out.write_all(b"</main>\n</body>\n</html>\n")
+    }
+}
+
+/// `1 added, 0 deleted, 2 modified, 0 moved cells; 3 outputs changed`.
+fn counts_text(s: &DiffStats, notebook: bool) -> String {
+    let mut t = format!(
+        "{} added, {} deleted, {} modified, {} moved cells; {} output{} changed",
+        s.added,
+        s.deleted,
+        s.modified,
+        s.moved,
+        s.outputs_changed,
+        if s.outputs_changed == 1 { "" } else { "s" }
+    );
+    if notebook {
+        t.push_str("; notebook metadata changed");
+    }
+    t
+}
+
+fn cell_anchor(nb: &str, cell: &CellDiff<'_>) -> String {
+    match (cell.status, cell.new_index, cell.old_index) {
+        (CellStatus::Deleted, _, Some(o)) => format!("{nb}-old{}", o + 1),
+        (_, Some(n), _) => format!("{nb}-c{}", n + 1),
+        (_, None, Some(o)) => format!("{nb}-old{}", o + 1),
+        _ => format!("{nb}-x"),
+    }
+}
+
+fn moved_from_marker(b: &mut String, nb: &str, old: usize, cell: &CellDiff<'_>) {
+    let _ = writeln!(
+        b,
+        "<p class=\"moved-from\" id=\"{nb}-was{}\">Old cell {} stood here; it moved to <a href=\"#{}\">cell {}</a>.</p>",
+        old + 1,
+        old + 1,
+        cell_anchor(nb, cell),
+        cell.new_index.map_or(0, |n| n + 1)
+    );
+}
+
+/// Unchanged cells, collapsed with their count; their sources inside.
+fn flush_unchanged(b: &mut String, cells: &mut Vec<&CellDiff<'_>>) {
+    if cells.is_empty() {
+        return;
+    }
+    let n = cells.len();
+    let _ = writeln!(
+        b,
+        "<details class=\"unchanged\"><summary>{n} unchanged cell{}</summary>",
+        if n == 1 { "" } else { "s" }
+    );
+    for c in cells.iter() {
+        let Some(cell) = c.new.or(c.old) else {
+            continue;
+        };
+        let _ = writeln!(
+            b,
+            "<h3 class=\"plain\">cell {} [{}]</h3>\n<pre>{}</pre>",
+            c.new_index.map_or(0, |n| n + 1),
+            text(cell.cell_type()),
+            escape(&super::sanitize::visible_lines(&cell.source()))
+        );
+    }
+    b.push_str("</details>\n");
+    cells.clear();
+}
+
+/// Before and after side by side (`old`/`new` are already safe HTML).
+fn pair(b: &mut String, label: &str, old: &str, new: &str, status: CellStatus, class: &str) {
+    let _ = writeln!(
+        b,
+        "<div class=\"pair {class}\" role=\"group\" aria-label=\"{label}\">"
+    );
+    let sides = [
+        ("Before", old, status != CellStatus::Added),
+        ("After", new, status != CellStatus::Deleted),
+    ];
+    for (side, html, present) in sides {
+        let _ = write!(
+            b,
+            "<div class=\"side\"><p class=\"side-h\">{label}: {side}</p>"
+        );
+        if present {
+            let _ = write!(b, "<div class=\"rendered\">{html}</div>");
+        } else {
+            b.push_str("<p class=\"none\">(none)</p>");
+        }
+        b.push_str("</div>\n");
+    }
+    b.push_str("</div>\n");
+}
+
+fn side_status(o: &OutputChange<'_>) -> CellStatus {
+    match (o.old_index, o.new_index) {
+        (None, _) => CellStatus::Added,
+        (_, None) => CellStatus::Deleted,
+        _ => CellStatus::Modified,
+    }
+}
+
+/// Text MIME types shown as text without a note (anything else, such as
+/// JavaScript or widget state, gets "not run or rendered here").
+fn is_inert_text(what: &str) -> bool {
+    matches!(what, "text" | "traceback" | "text/plain" | "text/latex")
+}
+
+fn attachment_value<'a>(c: Option<Cell<'a>>, name: &str, mime: &str) -> Option<&'a Value> {
+    c?.attachments()?.get(name)?.get(mime)
+}
+
+fn output_value<'a>(c: Option<Cell<'a>>, i: Option<usize>, mime: &str) -> Option<&'a Value> {
+    let outs = c?.outputs();
+    let data = outs.get(i?)?.data();
+    data.into_iter().find(|(m, _)| m == mime).map(|(_, v)| v)
+}
+
+/// The image MIME types embedded in reports.
+const EMBEDDED: &[&str] = &[
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/bmp",
+    "image/svg+xml",
+];
+
+/// The base64 payload of an embeddable image (SVG text encoded here), or
+/// `None` when the MIME type is not embedded or the data is not plain base64.
+fn image_payload(mime: &str, value: &Value) -> Option<String> {
+    if !EMBEDDED.contains(&mime) {
+        return None;
+    }
+    let parts: Vec<&str> = match value {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => return None,
+    };
+    if mime == "image/svg+xml" {
+        use base64::Engine;
+        let joined: String = parts.concat();
+        return Some(base64::engine::general_purpose::STANDARD.encode(joined));
+    }
+    let len = parts.iter().map(|p| p.len()).sum();
+    let mut payload = String::with_capacity(len);
+    for p in parts {
+        for chunk in p.split(['\n', '\r', ' ']) {
+            if !chunk
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+            {
+                return None;
+            }
+            payload.push_str(chunk);
+        }
+    }
+    (!payload.is_empty()).then_some(payload)
+}
+
+fn describe_image(mime: &str, info: &ImageInfo) -> String {
+    match info.pixels {
+        Some((w, h)) => format!("{mime}, {w}×{h} pixels, {}", super::human_size(info.bytes)),
+        None => format!("{mime}, {}", super::human_size(info.bytes)),
+    }
+}
+
+/// The allow-list sanitiser for notebook HTML: ammonia's defaults (no
+/// script, style, event handlers, forms, frames, objects) minus every URL
+/// but `data:image/…` in an `<img src>`; no `id`/`class` (no anchors or
+/// styles from the notebook).
+fn sanitizer() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.url_schemes(std::collections::HashSet::from(["data"]))
+        .url_relative(ammonia::UrlRelative::Deny)
+        .link_rel(None)
+        .rm_tag_attributes("a", &["href", "hreflang"])
+        .rm_generic_attributes(&["title"])
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("img", "src") => {
+                let lower = value.trim_start().to_ascii_lowercase();
+                let ok = ["png", "jpeg", "gif", "webp", "bmp", "svg+xml"]
+                    .iter()
+                    .any(|t| lower.starts_with(&format!("data:image/{t};")));
+                ok.then(|| value.into())
+            }
+            (_, "href" | "src" | "srcset" | "cite" | "longdesc" | "action" | "background") => None,
+            _ => Some(value.into()),
+        });
+    b
+}
+
+/// Notebook HTML made inert: sanitised, then controls and bidi overrides
+/// made visible.
+pub fn sanitize_html(html: &str) -> String {
+    let clean = sanitizer().clean(html).to_string();
+    show_controls(&clean)
+}
+
+/// Markdown rendered (CommonMark + tables, strikethrough, task lists) and
+/// sanitised like notebook HTML (raw HTML in markdown is untrusted too).
+pub fn render_markdown(md: &str) -> String {
+    use pulldown_cmark::{Options, Parser};
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut html = String::with_capacity(md.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(md, opts));
+    sanitize_html(&html)
+}
+
+/// Replaces control characters (but tabs, newlines, carriage returns) and
+/// bidi overrides in (already sanitised) HTML by their escaped visible form.
+fn show_controls(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut buf = [0u8; 4];
+    for c in html.chars() {
+        if matches!(c, '\n' | '\r' | '\t') {
+            out.push(c);
+            continue;
+        }
+        match visible(c.encode_utf8(&mut buf)) {
+            Cow::Borrowed(_) => out.push(c),
+            Cow::Owned(v) => out.push_str(&escape(&v)),
+        }
+    }
+    out
+}
+
+/// The unified and the side-by-side view of a line diff; CSS shows the one
+/// whose radio button is checked.
+fn diff_views(b: &mut String, d: &TextDiff<'_>, context: usize, whole: bool, what: &str) {
+    let ranges = if whole {
+        vec![(0, d.lines.len())]
+    } else {
+        hunk_ranges(&d.lines, context)
+    };
+    let _ = writeln!(
+        b,
+        "<div class=\"diff v-unified\"><table class=\"u\" aria-label=\"{what} diff, unified\">"
+    );
+    for (k, &(start, end)) in ranges.iter().enumerate() {
+        if !whole {
+            hunk_header(b, &d.lines, start, end, 4);
+        } else if k > 0 {
+            continue;
+        }
+        for line in &d.lines[start..end] {
+            let (class, sign) = tag_class(line.tag);
+            let num = |n: Option<usize>| n.map(|n| (n + 1).to_string()).unwrap_or_default();
+            let _ = write!(
+                b,
+                "<tr class=\"{class}\"><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"s\">{sign}</td><td class=\"t\">",
+                num(line.old),
+                num(line.new)
+            );
+            words(b, d.text_of(line), line);
+            b.push_str("</td></tr>\n");
+        }
+    }
+    b.push_str("</table></div>\n");
+    let _ = writeln!(
+        b,
+        "<div class=\"diff v-split\"><table class=\"s\" aria-label=\"{what} diff, side by side\">"
+    );
+    for &(start, end) in &ranges {
+        if !whole {
+            hunk_header(b, &d.lines, start, end, 4);
+        }
+        let lines = &d.lines[start..end];
+        let mut k = 0;
+        while k < lines.len() {
+            if lines[k].tag == LineTag::Equal {
+                split_row(b, d, Some(&lines[k]), Some(&lines[k]));
+                k += 1;
+                continue;
+            }
+            let dels = k;
+            while k < lines.len() && lines[k].tag == LineTag::Delete {
+                k += 1;
+            }
+            let ins = k;
+            while k < lines.len() && lines[k].tag == LineTag::Insert {
+                k += 1;
+            }
+            let (nd, ni) = (ins - dels, k - ins);
+            for r in 0..nd.max(ni) {
+                let left = (r < nd).then(|| &lines[dels + r]);
+                let right = (r < ni).then(|| &lines[ins + r]);
+                split_row(b, d, left, right);
+            }
+        }
+    }
+    b.push_str("</table></div>\n");
+}
+
+fn tag_class(tag: LineTag) -> (&'static str, char) {
+    match tag {
+        LineTag::Equal => ("e", ' '),
+        LineTag::Delete => ("d", '-'),
+        LineTag::Insert => ("i", '+'),
+    }
+}
+
+fn split_row(b: &mut String, d: &TextDiff<'_>, left: Option<&DiffLine>, right: Option<&DiffLine>) {
+    b.push_str("<tr>");
+    for (line, side_old) in [(left, true), (right, false)] {
+        match line {
+            Some(l) => {
+                let (class, _) = tag_class(l.tag);
+                let n = if side_old { l.old } else { l.new };
+                let _ = write!(
+                    b,
+                    "<td class=\"n\">{}</td><td class=\"t {class}\">",
+                    n.map(|n| (n + 1).to_string()).unwrap_or_default()
+                );
+                words(b, d.text_of(l), l);
+                b.push_str("</td>");
+            }
+            None => b.push_str("<td class=\"n\"></td><td class=\"t x\"></td>"),
+        }
+    }
+    b.push_str("</tr>\n");
+}
+
+/// A line's text with its changed words in `<del>`/`<ins>`.
+fn words(b: &mut String, line_text: &str, line: &DiffLine) {
+    let tag = match line.tag {
+        LineTag::Equal => {
+            b.push_str(&text(line_text));
+            return;
+        }
+        LineTag::Delete => "del",
+        LineTag::Insert => "ins",
+    };
+    let mut at = 0;
+    for r in &line.highlights {
+        let (start, end) = (r.start.min(line_text.len()), r.end.min(line_text.len()));
+        if !line_text.is_char_boundary(start) || !line_text.is_char_boundary(end) || start < at {
+            continue;
+        }
+        b.push_str(&text(&line_text[at..start]));
+        let _ = write!(b, "<{tag}>{}</{tag}>", text(&line_text[start..end]));
+        at = end;
+    }
+    b.push_str(&text(&line_text[at..]));
+}
+
+/// `(start, end)` line ranges of the hunks with `context` lines around changes.
+fn hunk_ranges(lines: &[DiffLine], context: usize) -> Vec<(usize, usize)> {
+    let changed: Vec<usize> = (0..lines.len())
+        .filter(|&k| lines[k].tag != LineTag::Equal)
+        .collect();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < changed.len() {
+        let start = changed[k].saturating_sub(context);
+        let mut end = changed[k];
+        while k < changed.len() && changed[k] <= end + 2 * context + 1 {
+            end = changed[k];
+            k += 1;
+        }
+        out.push((start, (end + context + 1).min(lines.len())));
+    }
+    out
+}
+
+fn hunk_header(b: &mut String, lines: &[DiffLine], start: usize, end: usize, cols: usize) {
+    let first = |side: fn(&DiffLine) -> Option<usize>| {
+        lines[start..end]
+            .iter()
+            .find_map(side)
+            .map_or(String::new(), |n| (n + 1).to_string())
+    };
+    let _ = writeln!(
+        b,
+        "<tr class=\"h\"><td colspan=\"{cols}\">lines {} → {}</td></tr>",
+        first(|l| l.old),
+        first(|l| l.new)
+    );
+}

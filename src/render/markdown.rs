@@ -1,0 +1,420 @@
+//! GitHub-flavoured Markdown for a pull-request comment: a table of changed
+//! notebooks with their counts, then each changed cell in a `<details>`
+//! block holding a ```` ```diff ```` code block and one summary line per
+//! changed output (images as their summary line).
+//!
+//! # Notebook text stays text
+//! - Inside code blocks the fence is longer than any backtick run in the
+//!   content, so no line can close it; HTML and `@mentions` are inert there.
+//! - Outside code blocks (cell types, output labels, metadata, paths) text is
+//!   escaped for where it lands: in Markdown (table cells) every character
+//!   with a meaning (emphasis, code, links, tables, math, lists) is
+//!   backslash-escaped; in HTML (`<summary>`) `&`,
+//!   `<`, `>` are entities. In both, `@` and `#` are followed by a zero-width
+//!   space so no user, team or issue is mentioned or cross-referenced.
+//! - Controls and bidi overrides are made visible first ([`visible`]).
+//!
+//! The output is deterministic and capped by [`MarkdownOptions::max_bytes`]
+//! (GitHub's comment limit is 65,536 characters); what does not fit is
+//! counted in a closing line.
+
+use super::sanitize::{visible, visible_lines};
+use super::terminal::{binary_summary, cell_header, field_line};
+use crate::diff::lines::{LineTag, TextDiff};
+use crate::diff::output::OutputPart;
+use crate::diff::{CellDiff, CellStatus, DiffStats, NotebookDiff};
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// The default cap: under GitHub's 65,536-character comment limit with room
+/// for a caller's header (bytes ≥ characters, so the cap holds for both).
+pub const DEFAULT_MAX_BYTES: usize = 60_000;
+
+/// Options of the Markdown summary.
+#[derive(Debug, Clone)]
+pub struct MarkdownOptions {
+    /// Lines of context around source changes.
+    pub context: usize,
+    /// The most bytes written (at least enough for the closing line).
+    pub max_bytes: usize,
+    /// Volatile data is shown (`-a`); the summary says which.
+    pub show_all: bool,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions {
+            context: 3,
+            max_bytes: DEFAULT_MAX_BYTES,
+            show_all: false,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct FileEntry {
+    path: String,
+    stats: DiffStats,
+    notebook_changed: bool,
+    /// The notebook-level block (metadata) and one block per changed cell.
+    blocks: Vec<String>,
+}
+
+/// The summary being built; [`MarkdownReport::finish`] writes it.
+#[derive(Debug)]
+pub struct MarkdownReport {
+    opts: MarkdownOptions,
+    files: Vec<FileEntry>,
+    notes: Vec<String>,
+}
+
+/// Writes a summary of the given notebooks in one call.
+pub fn render<W: Write + ?Sized>(
+    files: &[(&str, &NotebookDiff<'_>)],
+    opts: &MarkdownOptions,
+    out: &mut W,
+) -> io::Result<()> {
+    let mut report = MarkdownReport::new(opts.clone());
+    for (path, diff) in files {
+        report.add(path, diff);
+    }
+    report.finish(out)
+}
+
+/// Zero-width space: breaks `@user` and `#123` so GitHub links neither.
+const ZWSP: char = '\u{200b}';
+
+/// Text for a Markdown context (a table cell, a paragraph).
+pub fn md_text(s: &str) -> String {
+    let s = visible(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '@' | '#' => {
+                out.push('\\');
+                out.push(c);
+                out.push(ZWSP);
+            }
+            '\t' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '{' | '}' | '|' | '~' | '!' | '$'
+            | ':' | '=' | '+' | '-' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside an HTML block (`<summary>`), where Markdown is not parsed.
+pub fn html_text(s: &str) -> String {
+    let s = visible(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '@' | '#' => {
+                out.push(c);
+                out.push(ZWSP);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A fenced code block whose fence is longer than any backtick run inside.
+pub fn fenced(info: &str, content: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in content.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let fence = "`".repeat(longest.max(2) + 1);
+    let mut s = format!("{fence}{info}\n{content}");
+    if !content.is_empty() && !content.ends_with('\n') {
+        s.push('\n');
+    }
+    s.push_str(&fence);
+    s.push('\n');
+    s
+}
+
+impl MarkdownReport {
+    /// An empty summary.
+    pub fn new(opts: MarkdownOptions) -> Self {
+        MarkdownReport {
+            opts,
+            files: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A line for the summary's notes (e.g. a file that is not a notebook).
+    pub fn note(&mut self, note: &str) {
+        self.notes.push(note.to_string());
+    }
+
+    /// Adds a notebook; an empty diff adds nothing.
+    pub fn add(&mut self, path: &str, diff: &NotebookDiff<'_>) {
+        if diff.is_empty() {
+            return;
+        }
+        let mut blocks = Vec::new();
+        if diff.format.is_some() || !diff.metadata.is_empty() {
+            let mut lines = String::new();
+            if let Some(((a, b), (c, d))) = diff.format {
+                let _ = writeln!(lines, "nbformat: {a}.{b} → {c}.{d}");
+            }
+            for change in &diff.metadata {
+                let _ = writeln!(lines, "{}", field_line(change));
+            }
+            blocks.push(details(
+                "notebook metadata",
+                &fenced("", &visible_lines(&lines)),
+            ));
+        }
+        for cell in diff.cells.iter().filter(|c| c.is_interesting()) {
+            blocks.push(self.cell(cell));
+        }
+        self.files.push(FileEntry {
+            path: path.to_string(),
+            stats: diff.stats(),
+            notebook_changed: diff.format.is_some() || !diff.metadata.is_empty(),
+            blocks,
+        });
+    }
+
+    fn cell(&self, cell: &CellDiff<'_>) -> String {
+        let header = cell_header(cell);
+        let header = header.trim_matches(|c| c == '─' || c == ' ');
+        let mut body = String::new();
+        if let Some(source) = &cell.source {
+            let whole = matches!(cell.status, CellStatus::Added | CellStatus::Deleted);
+            body.push_str(&fenced("diff", &unified(source, self.opts.context, whole)));
+        }
+        let mut lines = Vec::new();
+        for change in &cell.fields {
+            lines.push(field_line(change));
+        }
+        for a in &cell.attachments {
+            lines.push(format!(
+                "attachment {} ({}): {}",
+                a.name,
+                a.mime,
+                binary_summary(a.old.as_ref(), a.new.as_ref())
+            ));
+        }
+        for o in &cell.outputs {
+            let n = o.new_index.or(o.old_index).map_or(0, |n| n + 1);
+            let whole = match (o.old_index, o.new_index) {
+                (None, _) => " added",
+                (_, None) => " removed",
+                _ => "",
+            };
+            let bits: Vec<String> = o
+                .parts
+                .iter()
+                .map(|p| match p {
+                    OutputPart::Text { what, diff } => {
+                        format!("{what} +{} −{} lines", diff.added(), diff.removed())
+                    }
+                    OutputPart::Binary { mime, old, new } => {
+                        format!("{mime} {}", binary_summary(old.as_ref(), new.as_ref()))
+                    }
+                    OutputPart::Field(c) => format!("{} changed", c.path),
+                })
+                .collect();
+            lines.push(format!(
+                "output {n} ({}){whole}: {}",
+                o.label,
+                bits.join("; ")
+            ));
+        }
+        if !lines.is_empty() {
+            let mut text = String::new();
+            for l in lines {
+                text.push_str(&visible(&l));
+                text.push('\n');
+            }
+            body.push_str(&fenced("", &text));
+        }
+        details(header, &body)
+    }
+
+    /// Writes the summary within `max_bytes`.
+    pub fn finish<W: Write + ?Sized>(self, out: &mut W) -> io::Result<()> {
+        let mut head = String::new();
+        let n = self.files.len();
+        if n == 0 {
+            head.push_str("### nbdiff: no notebook changes\n");
+        } else {
+            let _ = writeln!(
+                head,
+                "### nbdiff: {n} notebook{} changed\n",
+                if n == 1 { "" } else { "s" }
+            );
+        }
+        for note in &self.notes {
+            let _ = writeln!(head, "{}\n", md_text(note));
+        }
+        let mut table = String::new();
+        if n > 0 {
+            table.push_str(
+                "| Notebook | added | deleted | modified | moved | outputs | metadata |\n",
+            );
+            table.push_str("|---|--:|--:|--:|--:|--:|---|\n");
+            for f in &self.files {
+                let s = f.stats;
+                let _ = writeln!(
+                    table,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    md_text(&f.path),
+                    s.added,
+                    s.deleted,
+                    s.modified,
+                    s.moved,
+                    s.outputs_changed,
+                    if f.notebook_changed { "changed" } else { "" }
+                );
+            }
+            let _ = writeln!(
+                table,
+                "\n{}\n",
+                if self.opts.show_all {
+                    "Volatile data (execution counts, timing, view state) is shown."
+                } else {
+                    "Volatile data (execution counts, timing, view state) is hidden."
+                }
+            );
+        }
+        // Reserve room for the closing line.
+        const RESERVE: usize = 200;
+        let budget = self.opts.max_bytes.saturating_sub(RESERVE);
+        let mut used = 0;
+        let mut text = String::new();
+        let push = |s: &str, used: &mut usize, text: &mut String| -> bool {
+            if *used + s.len() > budget {
+                return false;
+            }
+            *used += s.len();
+            text.push_str(s);
+            true
+        };
+        let mut full = push(&head, &mut used, &mut text) && push(&table, &mut used, &mut text);
+        let (mut left_cells, mut left_files) = (0usize, 0usize);
+        for f in &self.files {
+            let title = format!("#### {}\n\n", md_text(&f.path));
+            let mut left_here = 0;
+            if full {
+                full = push(&title, &mut used, &mut text);
+            }
+            for block in &f.blocks {
+                if !(full && push(block, &mut used, &mut text)) {
+                    full = false;
+                    left_here += 1;
+                }
+            }
+            left_cells += left_here;
+            left_files += usize::from(left_here > 0);
+        }
+        if left_cells > 0 {
+            let _ = writeln!(
+                text,
+                "\n**Left out:** {left_cells} change{} in {left_files} notebook{}: this summary is capped at {} bytes. The HTML report shows everything.",
+                if left_cells == 1 { "" } else { "s" },
+                if left_files == 1 { "" } else { "s" },
+                self.opts.max_bytes
+            );
+        }
+        out.write_all(text.as_bytes())
+    }
+}
+
+/// A `<details>` block: the summary line (escaped for HTML), a blank line,
+/// then Markdown content.
+fn details(summary: &str, content: &str) -> String {
+    format!(
+        "<details><summary>{}</summary>\n\n{content}\n</details>\n\n",
+        html_text(summary)
+    )
+}
+
+/// A unified diff (`-`/`+`/` ` lines; `@@` hunk headers) of a text diff,
+/// controls made visible.
+fn unified(d: &TextDiff<'_>, context: usize, whole: bool) -> String {
+    let mut s = String::new();
+    let lines = &d.lines;
+    let ranges: Vec<(usize, usize)> = if whole {
+        vec![(0, lines.len())]
+    } else {
+        let changed: Vec<usize> = (0..lines.len())
+            .filter(|&k| lines[k].tag != LineTag::Equal)
+            .collect();
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < changed.len() {
+            let start = changed[k].saturating_sub(context);
+            let mut end = changed[k];
+            while k < changed.len() && changed[k] <= end + 2 * context + 1 {
+                end = changed[k];
+                k += 1;
+            }
+            out.push((start, (end + context + 1).min(lines.len())));
+        }
+        out
+    };
+    for (start, end) in ranges {
+        if !whole {
+            let first = |side: fn(&crate::diff::lines::DiffLine) -> Option<usize>| {
+                lines[start..end].iter().find_map(side).map_or(0, |n| n + 1)
+            };
+            let _ = writeln!(s, "@@ -{} +{} @@", first(|l| l.old), first(|l| l.new));
+        }
+        for line in &lines[start..end] {
+            let sign = match line.tag {
+                LineTag::Equal => ' ',
+                LineTag::Delete => '-',
+                LineTag::Insert => '+',
+            };
+            let _ = writeln!(s, "{sign}{}", visible(d.text_of(line)));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fence_is_longer_than_any_backtick_run() {
+        let block = fenced("diff", "a ````` b\n```\n");
+        assert!(block.starts_with("``````diff\n"), "{block}");
+        assert!(block.ends_with("\n``````\n"), "{block}");
+        assert!(fenced("", "plain").starts_with("```\n"));
+    }
+
+    #[test]
+    fn text_outside_code_cannot_mention_or_inject() {
+        let t = md_text("@team <script>|x| #12");
+        assert!(!t.contains("@t"), "{t}");
+        assert!(!t.contains('<'), "{t}");
+        assert!(!t.contains("#1"), "{t}");
+        assert!(t.contains("\\|x\\|"), "{t}");
+        let h = html_text("<b>@user</b> #3");
+        assert_eq!(h, "&lt;b&gt;@\u{200b}user&lt;/b&gt; #\u{200b}3");
+    }
+}

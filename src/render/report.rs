@@ -1,0 +1,73 @@
+//! The whole-report renderers (`--html`, `--markdown`) behind one type: they
+//! collect every notebook's diff first (their summary comes before the
+//! sections), then write once.
+
+use super::html::{HtmlOptions, HtmlReport};
+use super::markdown::{MarkdownOptions, MarkdownReport};
+use crate::diff::NotebookDiff;
+use std::io::{self, Write};
+
+/// Which report to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// The self-contained HTML review report.
+    Html,
+    /// The Markdown pull-request summary.
+    Markdown,
+}
+
+/// A report being collected.
+#[derive(Debug)]
+pub enum Report {
+    /// `--html`.
+    Html(HtmlReport),
+    /// `--markdown`.
+    Markdown(MarkdownReport),
+}
+
+impl Report {
+    /// An empty report of the given format.
+    pub fn new(
+        format: ReportFormat,
+        context: usize,
+        show_all: bool,
+        max_bytes: Option<usize>,
+    ) -> Report {
+        match format {
+            ReportFormat::Html => Report::Html(HtmlReport::new(HtmlOptions {
+                context,
+                show_all,
+                ..HtmlOptions::default()
+            })),
+            ReportFormat::Markdown => Report::Markdown(MarkdownReport::new(MarkdownOptions {
+                context,
+                show_all,
+                max_bytes: max_bytes.unwrap_or(super::markdown::DEFAULT_MAX_BYTES),
+            })),
+        }
+    }
+
+    /// Adds one notebook's diff under its path.
+    pub fn add(&mut self, path: &str, diff: &NotebookDiff<'_>) {
+        match self {
+            Report::Html(r) => r.add(path, diff),
+            Report::Markdown(r) => r.add(path, diff),
+        }
+    }
+
+    /// Adds a note (shown near the top).
+    pub fn note(&mut self, note: &str) {
+        match self {
+            Report::Html(r) => r.note(note),
+            Report::Markdown(r) => r.note(note),
+        }
+    }
+
+    /// Writes the report.
+    pub fn finish(self, out: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Report::Html(r) => r.finish(out),
+            Report::Markdown(r) => r.finish(out),
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! `--html` and `--markdown`: golden files for every `fixtures/diff/<case>/`
+//! (`expected.html`, `expected.md`; `NBDIFF_BLESS=1 cargo test report`
+//! rewrites them), what keeps notebook content inert, the Markdown cap, `-o`,
+//! and the revision form in a real repository.
+
+use crate::diff_cli::bin;
+use crate::git_util::{notebook, stderr, Sandbox};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+fn cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("fixtures/diff")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("old.ipynb").exists())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Runs nbdiff inside the case folder so the report names `old.ipynb → new.ipynb`.
+fn report(case: &Path, args: &[&str]) -> Output {
+    bin()
+        .current_dir(case)
+        .args(args)
+        .args(["old.ipynb", "new.ipynb"])
+        .output()
+        .expect("run nbdiff")
+}
+
+fn text(o: &Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout.clone()).expect("utf-8 output")
+}
+
+#[test]
+fn golden_html_and_markdown_for_every_diff_fixture() {
+    let bless = std::env::var_os("NBDIFF_BLESS").is_some_and(|v| v != "0");
+    let mut failed = Vec::new();
+    for case in cases() {
+        for (flag, file) in [("--html", "expected.html"), ("--markdown", "expected.md")] {
+            let got = text(&report(&case, &[flag]));
+            let path = case.join(file);
+            if bless {
+                std::fs::write(&path, &got).expect("write golden file");
+                continue;
+            }
+            let want = std::fs::read_to_string(&path).unwrap_or_default();
+            if got != want {
+                failed.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "output differs from the golden files (review, then re-bless with NBDIFF_BLESS=1):\n{}",
+        failed.join("\n")
+    );
+}
+
+/// Every real tag of a page (text is escaped, so each `<` starts a tag):
+/// `(name, [(attribute, value)])`.
+fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        let after = &rest[at + 1..];
+        let end = after.find('>').expect("a closed tag");
+        let inner = &after[..end];
+        rest = &after[end + 1..];
+        if inner.starts_with('!') || inner.starts_with('/') {
+            continue;
+        }
+        let inner = inner.trim_end_matches('/');
+        let (name, mut attrs_text) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+        let mut attrs = Vec::new();
+        loop {
+            attrs_text = attrs_text.trim_start();
+            if attrs_text.is_empty() {
+                break;
+            }
+            let key_end = attrs_text
+                .find(|c: char| c == '=' || c.is_whitespace())
+                .unwrap_or(attrs_text.len());
+            let key = attrs_text[..key_end].to_ascii_lowercase();
+            attrs_text = &attrs_text[key_end..];
+            let mut value = String::new();
+            if let Some(v) = attrs_text.strip_prefix('=') {
+                let quote = v.chars().next().expect("a value");
+                assert!(quote == '"', "attribute values are double-quoted: {inner}");
+                let close = v[1..].find('"').expect("closing quote");
+                value = v[1..1 + close].to_string();
+                attrs_text = &v[close + 2..];
+            }
+            attrs.push((key, value));
+        }
+        out.push((name.to_ascii_lowercase(), attrs));
+    }
+    out
+}
+
+/// What a report may contain: our own tags, sanitised notebook tags, no
+/// handlers, no URL but `data:image/…` and in-page `#anchors`.
+fn assert_inert(html: &str, what: &str) {
+    let head = html.find("<head>").expect("a head") + "<head>".len();
+    assert!(
+        html[head..].trim_start().starts_with(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
+        ),
+        "{what}: the CSP is the first element of <head>"
+    );
+    assert_eq!(html.matches("<style>").count(), 1, "{what}: only our style");
+    for (name, attrs) in tags(html) {
+        for bad in [
+            "script", "iframe", "object", "embed", "form", "input", "button", "link", "base",
+            "svg", "video", "audio", "frame", "applet",
+        ] {
+            // Our two radio buttons are the only inputs.
+            if name == "input"
+                && attrs
+                    .iter()
+                    .any(|(k, v)| k == "class" && v == "view-switch")
+            {
+                continue;
+            }
+            assert_ne!(name, bad, "{what}: <{name} {attrs:?}>");
+        }
+        if name == "meta" {
+            assert!(
+                !attrs
+                    .iter()
+                    .any(|(k, v)| k == "http-equiv" && v == "refresh"),
+                "{what}: meta refresh"
+            );
+        }
+        for (k, v) in &attrs {
+            assert!(!k.starts_with("on"), "{what}: handler {k}={v} on <{name}>");
+            assert!(k != "style", "{what}: style attribute on <{name}>");
+            if matches!(
+                k.as_str(),
+                "src" | "href" | "srcset" | "action" | "data" | "poster"
+            ) {
+                let ok = v.starts_with('#')
+                    || (k == "src" && name == "img" && v.starts_with("data:image/"));
+                assert!(ok, "{what}: <{name} {k}=\"{}\">", &v[..v.len().min(60)]);
+            }
+        }
+    }
+    assert!(!html.contains("javascript:") || !html.contains("href=\"javascript"));
+}
+
+#[test]
+fn every_report_is_inert_and_the_hostile_fixture_is_shown_as_text() {
+    for case in cases() {
+        let html = text(&report(&case, &["--html"]));
+        assert_inert(&html, &case.display().to_string());
+    }
+    let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff/hostile-html");
+    let html = text(&report(&hostile, &["--html"]));
+    // The hostile source is there, escaped, for the reviewer to read.
+    assert!(
+        html.contains("&lt;script&gt;document.body.setAttribute"),
+        "{html}"
+    );
+    // The DataFrame-shaped table is rendered (sanitised), before and after.
+    assert!(html.matches("<td>tea</td>").count() >= 2, "{html}");
+    // The markdown cell is rendered: its heading survives, its script does not.
+    assert!(html.contains("<h1>Results</h1>"), "{html}");
+    // The SVG output is an image (scripts in an <img> never run).
+    assert!(html.contains("src=\"data:image/svg+xml;base64,"), "{html}");
+    // JavaScript output is shown as text with a note.
+    assert!(
+        html.contains("application/javascript is not run or rendered here"),
+        "{html}"
+    );
+}
+
+#[test]
+fn controls_and_bidi_overrides_are_visible_in_html() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff/terminal-escapes");
+    let html = text(&report(&case, &["--html"]));
+    assert!(!html.contains('\x1b'), "no raw ESC");
+    assert!(!html.contains('\x07'), "no raw BEL");
+    let clean = nbdiff::render::html::sanitize_html("a\u{202e}b<b onclick=\"x\">c</b>\x07");
+    assert_eq!(clean, "a&lt;U+202E&gt;b<b>c</b>␇");
+    let md = nbdiff::render::html::render_markdown(
+        "x <img src=\"http://e/p.gif\"> [l](javascript:x) ![t](http://e/t.gif)",
+    );
+    assert!(!md.contains("http://"), "{md}");
+    assert!(!md.contains("javascript:"), "{md}");
+    assert!(md.contains("alt=\"t\""), "alt text kept: {md}");
+}
+
+#[test]
+fn markdown_keeps_notebook_text_in_its_code_blocks() {
+    let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff/hostile-html");
+    let md = text(&report(&hostile, &["--markdown"]));
+    let mut fence: Option<String> = None;
+    for line in md.lines() {
+        if let Some(f) = &fence {
+            if line == f {
+                fence = None;
+            }
+            continue;
+        }
+        if line.starts_with("```") {
+            fence = Some(line.chars().take_while(|&c| c == '`').collect());
+            continue;
+        }
+        // Outside code blocks: only our own tags, no mention, no issue link.
+        for (k, _) in line.match_indices('<') {
+            let tag = &line[k..];
+            assert!(
+                ["<details>", "<summary>", "</summary>", "</details>"]
+                    .iter()
+                    .any(|t| tag.starts_with(t)),
+                "{line}"
+            );
+        }
+        assert!(!line.contains("@e"), "{line}");
+    }
+    assert!(fence.is_none(), "every code block is closed");
+    assert!(
+        md.contains("@everyone"),
+        "inside the code block, text is kept as is"
+    );
+}
+
+#[test]
+fn markdown_is_capped_and_says_what_was_left_out() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff/hostile-html");
+    let full = text(&report(&case, &["--markdown"]));
+    assert!(!full.contains("Left out"), "{full}");
+    assert!(full.len() > 1500);
+    let capped = text(&report(&case, &["--markdown", "--max-bytes", "1500"]));
+    assert!(capped.len() <= 1500, "{} bytes", capped.len());
+    assert!(
+        capped.contains("cell 1 [markdown] modified"),
+        "what fits is shown: {capped}"
+    );
+    assert!(
+        capped.contains(
+            "**Left out:** 2 changes in 1 notebook: this summary is capped at 1500 bytes."
+        ),
+        "{capped}"
+    );
+    // Deterministic.
+    assert_eq!(
+        capped,
+        text(&report(&case, &["--markdown", "--max-bytes", "1500"]))
+    );
+}
+
+#[test]
+fn out_file_is_written_whole_and_an_error_leaves_it_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("review.html");
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff/image-changed");
+    let o = report(&case, &["--html", "-o", target.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout.is_empty());
+    let html = std::fs::read_to_string(&target).expect("report written");
+    assert!(html.ends_with("</html>\n"));
+    assert!(
+        html.contains("<img id=\"img1\""),
+        "the changed image is embedded"
+    );
+    // A failing run (a missing input) keeps the previous report.
+    let o = bin()
+        .args([
+            "--html",
+            "-o",
+            target.to_str().expect("utf-8"),
+            "nope.ipynb",
+            "nope2.ipynb",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&target).expect("still there"), html);
+    let leftovers = std::fs::read_dir(dir.path()).expect("dir").count();
+    assert_eq!(leftovers, 1, "no temporary file left behind");
+}
+
+#[test]
+fn html_and_markdown_between_revisions() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    std::fs::write(repo.join("a.ipynb"), notebook(&["x = 1", "y = 2"], 1)).expect("write");
+    std::fs::write(repo.join("b.ipynb"), notebook(&["b = 1"], 1)).expect("write");
+    std::fs::write(repo.join("broken.ipynb"), "{}").expect("write");
+    sb.commit_all(&repo, "one");
+    std::fs::write(repo.join("a.ipynb"), notebook(&["x = 10", "y = 2"], 2)).expect("write");
+    std::fs::write(repo.join("broken.ipynb"), "{not json").expect("write");
+    sb.commit_all(&repo, "two");
+    let out = sb.nbdiff(&repo, &["--html", "-o", "review.html", "HEAD~1", "HEAD"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(repo.join("review.html")).expect("report");
+    assert_inert(&html, "revision report");
+    assert!(html.contains("1 notebook changed"), "{html}");
+    assert!(
+        html.contains(">a.ipynb</a>"),
+        "repository-relative path: {html}"
+    );
+    assert!(
+        !html.contains(">b.ipynb<"),
+        "unchanged notebooks are not listed"
+    );
+    assert!(
+        html.contains("broken.ipynb"),
+        "a file that is not a notebook is named"
+    );
+    assert!(html.contains("(not in this report)"), "{html}");
+    let out = sb.nbdiff(&repo, &["--markdown", "HEAD~1", "HEAD"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(md.starts_with("### nbdiff: 1 notebook changed"), "{md}");
+    assert!(md.contains("| a.ipynb | 0 | 0 | 1 |"), "{md}");
+    assert!(md.contains("-x = 1\n+x = 10\n"), "{md}");
+}
