@@ -11,5 +11,6 @@ pub mod git;
 pub mod merge;
 pub mod notebook;
 pub mod par;
+pub mod project;
 pub mod render;
 pub mod text;
