@@ -86,6 +86,7 @@ pub fn diff_options(args: &DiffArgs) -> DiffOptions {
         ignore_ids: args.ignore_ids,
         ignore_whitespace: args.ignore_whitespace,
         show_all: args.show_all,
+        ..DiffOptions::default()
     }
 }
 

@@ -11,5 +11,6 @@ pub mod git;
 pub mod merge;
 pub mod notebook;
 pub mod par;
+pub mod policy;
 pub mod render;
 pub mod text;

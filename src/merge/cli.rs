@@ -181,6 +181,7 @@ fn options(
             remote: label(&p.label_remote, default_labels[2]),
         },
         diff3: p.diff3,
+        ..Options::default()
     }
 }
 
