@@ -24,4 +24,5 @@ pub mod config;
 pub mod driver;
 pub mod revs;
 pub mod seam;
+pub mod settings;
 pub mod show;
