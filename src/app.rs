@@ -82,13 +82,12 @@ fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
 /// paths of git config `nbdiff.ignore` (warnings on `err`).
 pub fn diff_options(args: &DiffArgs, err: &mut dyn Write) -> DiffOptions {
     DiffOptions {
-        policy: std::sync::Arc::new(crate::git::settings::policy(Path::new("."), err)),
+        policy: std::sync::Arc::new(crate::policy::load(Path::new("."), err)),
         ignore_outputs: args.ignore_outputs,
         ignore_metadata: args.ignore_metadata,
         ignore_ids: args.ignore_ids,
         ignore_whitespace: args.ignore_whitespace,
         show_all: args.show_all,
-        ..DiffOptions::default()
     }
 }
 

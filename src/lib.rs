@@ -12,5 +12,6 @@ pub mod merge;
 pub mod notebook;
 pub mod par;
 pub mod policy;
+pub mod project;
 pub mod render;
 pub mod text;

@@ -93,7 +93,7 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
     let opts = DiffOptions {
         color: use_color(args.color, &env, Some(&super::color::git_colorbool)),
         diff: crate::diff::DiffOptions {
-            policy: std::sync::Arc::new(super::settings::policy(Path::new("."), err)),
+            policy: std::sync::Arc::new(crate::policy::load(Path::new("."), err)),
             ..crate::diff::DiffOptions::default()
         },
         ..DiffOptions::default()

@@ -174,7 +174,7 @@ fn options(
     default_labels: [&str; 3],
     err: &mut dyn Write,
 ) -> Options {
-    let policy = crate::git::settings::policy(std::path::Path::new("."), err);
+    let policy = crate::policy::load(std::path::Path::new("."), err);
     Options {
         outputs,
         conflicts,
