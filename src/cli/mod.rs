@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 pub mod diff;
 pub mod git;
 pub mod merge;
+pub mod values;
 
 pub use diff::{run, run_stdio};
 use std::path::PathBuf;
