@@ -48,7 +48,6 @@
 
 pub mod cell;
 pub mod cells;
-pub mod cli;
 pub mod fallback;
 pub mod json;
 pub mod model;

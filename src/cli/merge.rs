@@ -2,9 +2,9 @@
 //! files, merge, write the result atomically, report on stderr, exit as git
 //! expects (0 clean, 1 conflicts, 2 error).
 
-use super::options::{resolve_policies, ConflictPolicy, Labels, Options, OutputsPolicy};
-use super::{merge_bytes, Inputs, Outcome};
 use crate::exit::Exit;
+use crate::merge::options::{resolve_policies, ConflictPolicy, Labels, Options, OutputsPolicy};
+use crate::merge::{merge_bytes, Inputs, Outcome};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -96,7 +96,7 @@ pub enum CommandError {
     },
     /// A policy setting had an unknown value.
     #[error(transparent)]
-    Setting(#[from] super::options::SettingError),
+    Setting(#[from] crate::merge::options::SettingError),
 }
 
 /// Runs `nbdiff merge`.
@@ -174,7 +174,7 @@ fn options(
     default_labels: [&str; 3],
     err: &mut dyn Write,
 ) -> Options {
-    let policy = crate::git::settings::policy(std::path::Path::new("."), err);
+    let policy = crate::policy::load(std::path::Path::new("."), err);
     Options {
         outputs,
         conflicts,
