@@ -320,3 +320,61 @@ fn html_and_markdown_between_revisions() {
     assert!(md.contains("| a.ipynb | 0 | 0 | 1 |"), "{md}");
     assert!(md.contains("-x = 1\n+x = 10\n"), "{md}");
 }
+
+/// `git-integration/github/review.sh` as the workflow runs it, with the
+/// comment written to a file instead of posted.
+#[test]
+fn github_review_script_writes_the_report_and_one_comment_body() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    std::fs::write(repo.join("a.ipynb"), notebook(&["x = 1", "y = 2"], 1)).expect("write");
+    std::fs::write(repo.join("m.ipynb"), notebook(&["m = 1"], 1)).expect("write");
+    sb.commit_all(&repo, "one");
+    let base = sb.git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    sb.git(&repo, &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(repo.join("a.ipynb"), notebook(&["x = 10  # @someone", "y = 2"], 2))
+        .expect("write");
+    sb.commit_all(&repo, "feature");
+    // The base branch moves on after the pull request branched off: not the
+    // pull request's change, so not in its review.
+    sb.git(&repo, &["checkout", "-q", &base]);
+    std::fs::write(repo.join("m.ipynb"), notebook(&["m = 2"], 2)).expect("write");
+    sb.commit_all(&repo, "base moves on");
+    let base_tip = sb.git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("git-integration/github/review.sh");
+    let comment = sb.path().join("comment.md");
+    let run = |extra: &[(&str, &str)]| {
+        let mut c = sb.cmd("bash", &repo);
+        c.arg(&script)
+            .env("BASE", &base_tip)
+            .env("HEAD", "feature")
+            .env("NBDIFF", crate::git_util::nbdiff_exe())
+            .env("NBDIFF_OUT_DIR", sb.path().join("out"));
+        for (k, v) in extra {
+            c.env(k, v);
+        }
+        c.output().expect("run review.sh")
+    };
+    let o = run(&[("NBDIFF_COMMENT_FILE", comment.to_str().expect("utf-8"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let body = std::fs::read_to_string(&comment).expect("comment body");
+    assert!(body.starts_with("<!-- nbdiff-review -->\n### nbdiff: 1 notebook changed"), "{body}");
+    assert!(body.contains("| a.ipynb | 0 | 0 | 1 |"), "{body}");
+    assert!(body.contains("+x = 10  # @someone"), "{body}");
+    assert!(!body.contains("m.ipynb"), "only the pull request's own changes: {body}");
+    let html = std::fs::read_to_string(sb.path().join("out/review.html")).expect("report");
+    assert_inert(&html, "review.sh report");
+    assert!(html.contains(">a.ipynb</a>"), "{html}");
+
+    // Not on GitHub and no comment file: nothing is posted, the body is kept.
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("comment not posted"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let again = std::fs::read_to_string(sb.path().join("out/comment.md")).expect("comment.md");
+    assert_eq!(again, body, "deterministic");
+}
