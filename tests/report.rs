@@ -332,8 +332,11 @@ fn github_review_script_writes_the_report_and_one_comment_body() {
     sb.commit_all(&repo, "one");
     let base = sb.git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
     sb.git(&repo, &["checkout", "-q", "-b", "feature"]);
-    std::fs::write(repo.join("a.ipynb"), notebook(&["x = 10  # @someone", "y = 2"], 2))
-        .expect("write");
+    std::fs::write(
+        repo.join("a.ipynb"),
+        notebook(&["x = 10  # @someone", "y = 2"], 2),
+    )
+    .expect("write");
     sb.commit_all(&repo, "feature");
     // The base branch moves on after the pull request branched off: not the
     // pull request's change, so not in its review.
@@ -359,10 +362,16 @@ fn github_review_script_writes_the_report_and_one_comment_body() {
     let o = run(&[("NBDIFF_COMMENT_FILE", comment.to_str().expect("utf-8"))]);
     assert!(o.status.success(), "{}", stderr(&o));
     let body = std::fs::read_to_string(&comment).expect("comment body");
-    assert!(body.starts_with("<!-- nbdiff-review -->\n### nbdiff: 1 notebook changed"), "{body}");
+    assert!(
+        body.starts_with("<!-- nbdiff-review -->\n### nbdiff: 1 notebook changed"),
+        "{body}"
+    );
     assert!(body.contains("| a.ipynb | 0 | 0 | 1 |"), "{body}");
     assert!(body.contains("+x = 10  # @someone"), "{body}");
-    assert!(!body.contains("m.ipynb"), "only the pull request's own changes: {body}");
+    assert!(
+        !body.contains("m.ipynb"),
+        "only the pull request's own changes: {body}"
+    );
     let html = std::fs::read_to_string(sb.path().join("out/review.html")).expect("report");
     assert_inert(&html, "review.sh report");
     assert!(html.contains(">a.ipynb</a>"), "{html}");

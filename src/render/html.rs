@@ -74,6 +74,9 @@ impl Default for HtmlOptions {
     }
 }
 
+/// (MIME type, short hash, decoded size) of an embedded image.
+type ImageKey = (String, String, usize);
+
 /// One notebook's line in the summary and index.
 #[derive(Debug)]
 struct FileEntry {
@@ -94,9 +97,10 @@ pub struct HtmlReport {
     files: Vec<FileEntry>,
     notes: Vec<String>,
     body: String,
-    /// Embedded payloads: (MIME type, full SHA-1 of the payload text) → the
-    /// `id` of the `<img>` that embeds it.
-    images: HashMap<(String, String), String>,
+    /// Embedded payloads by (MIME type, short hash, size) from the diff's
+    /// summary: the `id` of each `<img>` and where its base64 text is in `body`.
+    images: HashMap<ImageKey, Vec<(String, std::ops::Range<usize>)>>,
+    image_count: usize,
 }
 
 /// Writes a report of the given notebooks in one call.
@@ -145,6 +149,7 @@ impl HtmlReport {
             notes: Vec::new(),
             body: String::new(),
             images: HashMap::new(),
+            image_count: 0,
         }
     }
 
@@ -286,8 +291,8 @@ impl HtmlReport {
             );
             let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&line));
             let (old, new) = (
-                attachment_value(cell.old, &a.name, &a.mime).filter(|_| a.old.is_some()),
-                attachment_value(cell.new, &a.name, &a.mime).filter(|_| a.new.is_some()),
+                attachment_value(cell.old, &a.name, &a.mime).zip(a.old.as_ref()),
+                attachment_value(cell.new, &a.name, &a.mime).zip(a.new.as_ref()),
             );
             self.images_pair(&a.mime, old, new, &format!("attachment {}", a.name));
         }
@@ -375,8 +380,8 @@ impl HtmlReport {
                     let line = format!("{mime}: {}", binary_summary(old.as_ref(), new.as_ref()));
                     let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&line));
                     let (a, b) = (
-                        output_value(cell.old, o.old_index, mime),
-                        output_value(cell.new, o.new_index, mime),
+                        output_value(cell.old, o.old_index, mime).zip(old.as_ref()),
+                        output_value(cell.new, o.new_index, mime).zip(new.as_ref()),
                     );
                     self.images_pair(mime, a, b, &format!("output {n}"));
                 }
@@ -392,58 +397,73 @@ impl HtmlReport {
         self.body.push_str("</section>\n");
     }
 
-    /// Old and new image side by side (either may be missing).
-    fn images_pair(&mut self, mime: &str, old: Option<&Value>, new: Option<&Value>, what: &str) {
+    /// Old and new image side by side (either may be missing), with the
+    /// diff's summaries of them.
+    fn images_pair(&mut self, mime: &str, old: Option<Img<'_>>, new: Option<Img<'_>>, what: &str) {
         if old.is_none() && new.is_none() {
             return;
         }
-        let old = old.map(|v| self.image(mime, v, &format!("{what}, before")));
-        let new = new.map(|v| self.image(mime, v, &format!("{what}, after")));
-        let b = &mut self.body;
-        b.push_str("<div class=\"pair images\">\n");
+        self.body.push_str("<div class=\"pair images\">\n");
         for (label, side) in [("Before", old), ("After", new)] {
-            let _ = write!(b, "<figure><figcaption>{label}</figcaption>");
+            let _ = write!(self.body, "<figure><figcaption>{label}</figcaption>");
             match side {
-                Some(html) => b.push_str(&html),
-                None => b.push_str("<p class=\"none\">(none)</p>"),
+                Some((value, info)) => {
+                    let alt = format!(
+                        "{what}, {}: {}",
+                        label.to_lowercase(),
+                        describe_image(mime, info)
+                    );
+                    self.image(mime, value, info, &alt);
+                }
+                None => self.body.push_str("<p class=\"none\">(none)</p>"),
             }
-            b.push_str("</figure>\n");
+            self.body.push_str("</figure>\n");
         }
-        b.push_str("</div>\n");
+        self.body.push_str("</div>\n");
     }
 
-    /// An `<img>` embedding the payload, a link to its first embedding, or a
-    /// note why it is not shown.
-    fn image(&mut self, mime: &str, value: &Value, alt: &str) -> String {
-        let Some(payload) = image_payload(mime, value) else {
-            return format!(
+    /// Appends an `<img>` embedding the payload, or a link to the `<img>`
+    /// that already embeds the same bytes, or a note why it is not shown.
+    fn image(&mut self, mime: &str, value: &Value, info: &ImageInfo, alt: &str) {
+        let Some(payload) = Payload::of(mime, value) else {
+            let _ = write!(
+                self.body,
                 "<p class=\"none\">{} is not embedded (not a plain base64 image)</p>",
                 text(mime)
             );
+            return;
         };
-        let key = (
-            mime.to_string(),
-            crate::diff::image::short_hash(payload.as_bytes()),
-        );
-        let info = crate::diff::image::summarize(mime, value);
-        let alt = format!("{alt}: {}", describe_image(mime, &info));
-        if let Some(id) = self.images.get(&key) {
-            return format!(
+        // The summary's short hash finds candidates; the bytes decide.
+        let key = (mime.to_string(), info.hash.clone(), info.bytes);
+        let seen = self.images.get(&key).and_then(|list| {
+            list.iter()
+                .find(|(_, range)| payload.equals(&self.body[range.clone()]))
+                .map(|(id, _)| id.clone())
+        });
+        if let Some(id) = seen {
+            let _ = write!(
+                self.body,
                 "<p class=\"same\"><a href=\"#{id}\">the same image as shown above</a> ({})</p>",
-                text(&alt)
+                text(alt)
             );
+            return;
         }
-        let id = format!("img{}", self.images.len() + 1);
+        self.image_count += 1;
+        let id = format!("img{}", self.image_count);
         let dims = info
             .pixels
             .map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\""))
             .unwrap_or_default();
-        let html = format!(
-            "<img id=\"{id}\" alt=\"{}\"{dims} src=\"data:{mime};base64,{payload}\">",
-            text(&alt)
+        let _ = write!(
+            self.body,
+            "<img id=\"{id}\" alt=\"{}\"{dims} src=\"data:{mime};base64,",
+            text(alt)
         );
-        self.images.insert(key, id);
-        html
+        let start = self.body.len();
+        payload.write_to(&mut self.body);
+        let range = start..self.body.len();
+        self.body.push_str("\">");
+        self.images.entry(key).or_default().push((id, range));
     }
 
     /// Writes the page: head with the CSP first, summary, index, sections.
@@ -662,36 +682,73 @@ const EMBEDDED: &[&str] = &[
     "image/svg+xml",
 ];
 
-/// The base64 payload of an embeddable image (SVG text encoded here), or
-/// `None` when the MIME type is not embedded or the data is not plain base64.
-fn image_payload(mime: &str, value: &Value) -> Option<String> {
-    if !EMBEDDED.contains(&mime) {
-        return None;
-    }
-    let parts: Vec<&str> = match value {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-        _ => return None,
-    };
-    if mime == "image/svg+xml" {
-        use base64::Engine;
-        let joined: String = parts.concat();
-        return Some(base64::engine::general_purpose::STANDARD.encode(joined));
-    }
-    let len = parts.iter().map(|p| p.len()).sum();
-    let mut payload = String::with_capacity(len);
-    for p in parts {
-        for chunk in p.split(['\n', '\r', ' ']) {
-            if !chunk
-                .bytes()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
-            {
-                return None;
+/// An image's value and the diff's summary of it.
+type Img<'v> = (&'v Value, &'v ImageInfo);
+
+/// The base64 text of an embeddable image: the value's own lines (checked to
+/// be plain base64, line breaks dropped), or SVG text encoded here.
+enum Payload<'a> {
+    Chunks(Vec<&'a str>),
+    Owned(String),
+}
+
+impl<'a> Payload<'a> {
+    /// `None` when the MIME type is not embedded or the data is not plain base64.
+    fn of(mime: &str, value: &'a Value) -> Option<Payload<'a>> {
+        if !EMBEDDED.contains(&mime) {
+            return None;
+        }
+        let parts: Vec<&str> = match value {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => return None,
+        };
+        if mime == "image/svg+xml" {
+            use base64::Engine;
+            let joined: String = parts.concat();
+            return Some(Payload::Owned(
+                base64::engine::general_purpose::STANDARD.encode(joined),
+            ));
+        }
+        let mut chunks = Vec::with_capacity(parts.len());
+        for p in parts {
+            for chunk in p.split(['\n', '\r', ' ']) {
+                let ok = chunk
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='));
+                if !ok {
+                    return None;
+                }
+                if !chunk.is_empty() {
+                    chunks.push(chunk);
+                }
             }
-            payload.push_str(chunk);
+        }
+        (!chunks.is_empty()).then_some(Payload::Chunks(chunks))
+    }
+
+    fn write_to(&self, out: &mut String) {
+        match self {
+            Payload::Chunks(c) => c.iter().for_each(|s| out.push_str(s)),
+            Payload::Owned(s) => out.push_str(s),
         }
     }
-    (!payload.is_empty()).then_some(payload)
+
+    /// True when the payload is exactly `text`.
+    fn equals(&self, mut text: &str) -> bool {
+        match self {
+            Payload::Owned(s) => s == text,
+            Payload::Chunks(chunks) => {
+                for c in chunks {
+                    match text.strip_prefix(c) {
+                        Some(rest) => text = rest,
+                        None => return false,
+                    }
+                }
+                text.is_empty()
+            }
+        }
+    }
 }
 
 fn describe_image(mime: &str, info: &ImageInfo) -> String {
@@ -912,4 +969,56 @@ fn hunk_header(b: &mut String, lines: &[DiffLine], start: usize, end: usize, col
         first(|l| l.old),
         first(|l| l.new)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notebook::Notebook;
+
+    fn nb(outputs: &[&str]) -> Notebook {
+        let outs: Vec<String> = outputs
+            .iter()
+            .map(|p| {
+                format!(
+                    r#"{{"output_type": "display_data", "metadata": {{}}, "data": {{"image/png": "{p}\n"}}}}"#
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"cells": [{{"cell_type": "code", "id": "c1", "metadata": {{}}, "execution_count": 1, "source": "plot()", "outputs": [{}]}}], "metadata": {{}}, "nbformat": 4, "nbformat_minor": 5}}"#,
+            outs.join(", ")
+        );
+        Notebook::parse(json.as_bytes(), "t.ipynb").expect("valid notebook")
+    }
+
+    #[test]
+    fn a_payload_on_both_sides_is_embedded_once() {
+        // Output 1 changes X → Y and output 2 W → X: X is on both sides,
+        // embedded once (old side of output 1); the second place links to it.
+        let (x, y, w) = ("eGVsbG8gaW1hZ2U=", "eWVsbG93IGltYWdl", "d2hpdGUgaW1hZ2U=");
+        let (old, new) = (nb(&[x, w]), nb(&[y, x]));
+        let diff = crate::diff::diff_notebooks(&old, &new, &Default::default());
+        let mut out = Vec::new();
+        render(&[("t.ipynb", &diff)], &HtmlOptions::default(), &mut out).expect("render");
+        let html = String::from_utf8(out).expect("utf-8");
+        assert_eq!(html.matches(x).count(), 1, "{html}");
+        assert_eq!(html.matches(y).count(), 1, "{html}");
+        assert_eq!(html.matches(w).count(), 1, "{html}");
+        assert_eq!(html.matches("<img ").count(), 3, "{html}");
+        assert!(
+            html.contains("<a href=\"#img1\">the same image as shown above</a>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn only_plain_base64_images_of_known_types_are_embedded() {
+        let v = Value::String("abc\"onerror=x".into());
+        assert!(Payload::of("image/png", &v).is_none());
+        let v = Value::String("aGVsbG8=\n".into());
+        assert!(Payload::of("image/png", &v).is_some());
+        assert!(Payload::of("text/html", &v).is_none());
+        assert!(Payload::of("image/x-unknown\" onerror=\"x", &v).is_none());
+    }
 }
