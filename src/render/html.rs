@@ -202,7 +202,7 @@ impl HtmlReport {
         moved.sort_unstable();
         let mut next_moved = 0;
         let mut unchanged: Vec<&CellDiff<'_>> = Vec::new();
-        for (k, cell) in diff.cells.iter().enumerate() {
+        for cell in &diff.cells {
             if !cell.moved {
                 if let Some(o) = cell.old_index {
                     while next_moved < moved.len() && moved[next_moved].0 < o {
@@ -222,7 +222,7 @@ impl HtmlReport {
             let header = cell_header(cell);
             let header = header.trim_matches(|c| c == '─' || c == ' ').to_string();
             entry.cells.push((id.clone(), header));
-            self.cell(&anchor, &id, cell, k);
+            self.cell(&anchor, &id, cell);
         }
         flush_unchanged(&mut self.body, &mut unchanged);
         while next_moved < moved.len() {
@@ -234,7 +234,7 @@ impl HtmlReport {
         self.files.push(entry);
     }
 
-    fn cell(&mut self, nb: &str, id: &str, cell: &CellDiff<'_>, _k: usize) {
+    fn cell(&mut self, nb: &str, id: &str, cell: &CellDiff<'_>) {
         let b = &mut self.body;
         let header = cell_header(cell);
         let header = header.trim_matches(|c| c == '─' || c == ' ');
