@@ -786,7 +786,8 @@ fn sanitizer() -> ammonia::Builder<'static> {
 /// Notebook HTML made inert: sanitised, then controls and bidi overrides
 /// made visible.
 pub fn sanitize_html(html: &str) -> String {
-    let clean = sanitizer().clean(html).to_string();
+    static SANITIZER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    let clean = SANITIZER.get_or_init(sanitizer).clean(html).to_string();
     show_controls(&clean)
 }
 
