@@ -36,6 +36,9 @@ pub enum Command {
     DiffDriver(crate::git::cli::DiffDriverArgs),
     /// Print a notebook as stable text (git's textconv, diff.nbdiff.textconv).
     Show(crate::git::cli::ShowArgs),
+    /// Check notebooks for execution-order dependencies, machine-bound paths,
+    /// secrets, heavy or error outputs and conflict leftovers.
+    Check(crate::check::cli::CheckArgs),
 }
 
 /// The text after the options in `nbdiff --help`: what is ignored by
