@@ -933,10 +933,13 @@ pub(crate) fn check(
     }
     let mut defined: HashSet<&str> = HashSet::new();
     let mut reported: HashSet<&str> = HashSet::new();
+    // After `from m import *` or `exec`, any name may already exist.
+    let mut anything_defined = false;
     for (i, names) in analysed {
         let Some(n) = names else {
             continue;
         };
+        anything_defined |= n.star_import || n.dynamic;
         for (name, line) in &n.reads {
             let name = name.as_str();
             if defined.contains(name)
@@ -949,6 +952,7 @@ pub(crate) fn check(
             match first_bind.get(name) {
                 Some(&later) if later > *i => {
                     if opts.on(Rule::UseBeforeDefine)
+                        && !anything_defined
                         && !earlier_unparsed(analysed, *i, name, cells)
                     {
                         reported.insert(name);

@@ -14,7 +14,16 @@ pub(crate) fn check(nb: &Notebook, cells: &[Cell<'_>], opts: &Options, hits: &mu
         }
         for (k, o) in outputs.iter().enumerate() {
             if opts.on(Rule::LargeOutput) {
-                let size: usize = o.map.values().map(text_bytes).sum();
+                let size: usize = ["text", "data", "traceback", "evalue"]
+                    .iter()
+                    .filter_map(|k| o.map.get(*k))
+                    .map(text_bytes)
+                    .sum::<usize>()
+                    + if o.map.contains_key("data") {
+                        0
+                    } else {
+                        v3_data_bytes(o.map)
+                    };
                 if size > opts.max_output_bytes {
                     hits.push(Hit::output(
                         Rule::LargeOutput,
@@ -86,6 +95,19 @@ fn text_bytes(v: &Value) -> usize {
         Value::Object(m) => m.values().map(text_bytes).sum(),
         _ => 0,
     }
+}
+
+/// nbformat 3 keeps mime data at the top level of an output.
+fn v3_data_bytes(map: &serde_json::Map<String, Value>) -> usize {
+    map.iter()
+        .filter(|(k, _)| {
+            matches!(
+                k.as_str(),
+                "html" | "png" | "jpeg" | "svg" | "latex" | "json" | "javascript" | "pdf"
+            )
+        })
+        .map(|(_, v)| text_bytes(v))
+        .sum()
 }
 
 fn human(n: usize) -> String {

@@ -83,25 +83,26 @@ pub(crate) fn data_path_arg(call: &ast::ExprCall) -> Option<&str> {
 /// Markers of a notebook that fetches or unpacks its own data, or moves
 /// around: then a missing file may well appear at run time.
 const CREATES_FILES: &[&str] = &[
-    "wget",
-    "curl",
+    "wget ",
+    "curl ",
     "urlretrieve",
-    "download",
     "unzip",
     "extractall",
-    "tar ",
-    "kaggle",
+    "tar -x",
+    "tar x",
+    "kaggle ",
     "gdown",
     "git clone",
-    "chdir",
-    "%cd",
-    "cd ",
-    "to_csv",
-    "savez",
+    "chdir(",
+    "%cd ",
+    ".to_csv(",
+    ".to_parquet(",
+    ".savefig(",
+    "np.save",
     "gsutil",
     "aws s3",
-    "hf_hub",
-    "snapshot_",
+    "hf_hub_download",
+    "snapshot_download",
 ];
 
 pub(crate) fn check(
@@ -113,7 +114,12 @@ pub(crate) fn check(
     if opts.on(Rule::AbsolutePath) {
         for (i, cell) in cells.iter().enumerate() {
             let src = cell.source();
+            let code = cell.cell_type() == "code";
             for (n, line) in source_lines(&src).enumerate() {
+                // Code and raw cells; not comments, not prose.
+                if cell.cell_type() == "markdown" || (code && line.trim_start().starts_with('#')) {
+                    continue;
+                }
                 if let Some(p) = find_absolute(line) {
                     hits.push(Hit::cell(
                         Rule::AbsolutePath,

@@ -35,6 +35,18 @@ pub(crate) fn redact(secret: &str) -> String {
 pub(crate) fn check(cells: &[Cell<'_>], hits: &mut Vec<Hit>) {
     for (i, cell) in cells.iter().enumerate() {
         let src = cell.source();
+        if let Some(f) = private_key(&src) {
+            let at = src.find("-----BEGIN ").unwrap_or(0);
+            hits.push(Hit::cell(
+                Rule::Secret,
+                i,
+                Some(src[..at].matches('\n').count() + 1),
+                format!(
+                    "{} in the source: {} — revoke it and remove it from the notebook",
+                    f.kind, f.redacted
+                ),
+            ));
+        }
         for (n, line) in source_lines(&src).enumerate() {
             if let Some(f) = scan_line(line) {
                 hits.push(Hit::cell(
