@@ -237,7 +237,10 @@ fn list_inputs(
 
 /// Reads, parses and checks every input, in parallel over the machine's
 /// cores (each thread takes the next file), results in input order.
-fn run_all(inputs: &[Input], opts: &Options) -> Vec<Result<Vec<Finding>, String>> {
+/// One notebook's findings, or why it could not be read.
+type Outcome = Result<Vec<Finding>, String>;
+
+fn run_all(inputs: &[Input], opts: &Options) -> Vec<Outcome> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
     let one = |input: &Input| check_input(input, opts);
@@ -248,8 +251,7 @@ fn run_all(inputs: &[Input], opts: &Options) -> Vec<Result<Vec<Finding>, String>
         return inputs.iter().map(one).collect();
     }
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Result<Vec<Finding>, String>>>> =
-        inputs.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Mutex<Option<Outcome>>> = inputs.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| loop {

@@ -120,8 +120,8 @@ fn magic_line(trimmed: &str, out: &mut Prepared) -> Option<String> {
         {
             let names: Vec<&str> = lhs.split(',').map(str::trim).collect();
             if names.iter().all(|n| is_identifier(n)) {
-                if rhs.starts_with('%') {
-                    magic(&rhs[1..], out);
+                if let Some(body) = rhs.strip_prefix('%') {
+                    magic(body, out);
                 }
                 out.binds.extend(names.iter().map(|n| n.to_string()));
                 return Some(format!("{} = None", lhs.trim_end()));

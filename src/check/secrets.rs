@@ -354,7 +354,7 @@ fn url_password(line: &str) -> Option<Found> {
         }
         let rest = &line[at + 3..];
         let auth_end = rest
-            .find(|c: char| matches!(c, '/' | ' ' | '"' | '\'' | '?' | '#' | '\t' | ')' | ','))
+            .find(['/', ' ', '"', '\'', '?', '#', '\t', ')', ','])
             .unwrap_or(rest.len());
         let Some(at_sign) = rest[..auth_end].rfind('@') else {
             continue;
@@ -489,9 +489,7 @@ fn assignment(line: &str) -> Option<Found> {
             continue;
         }
         let start = i + 1;
-        let Some(len) = line[start..].find(q as char) else {
-            return None;
-        };
+        let len = line[start..].find(q as char)?;
         let value = &line[start..start + len];
         let next = start + len + 1;
         if let Some(name) = name_before(&line[..i]) {
