@@ -1,10 +1,10 @@
 //! Arguments and entry points of the git commands: `config-git`,
 //! `diff-driver`, `show`, and the revision form of the default diff.
 
+use crate::compare::DiffOptions;
 use crate::exit::Exit;
 use crate::git::config::{self, AttributesTarget, Git, Plan, Scope};
 use crate::git::revs::RevError;
-use crate::git::seam::DiffOptions;
 use crate::render::color::{use_color, ColorChoice, ColorEnv};
 use std::ffi::OsString;
 use std::io::Write;

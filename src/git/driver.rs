@@ -16,7 +16,7 @@
 //! revision) get a plain unified line diff, introduced by one line saying why.
 //! Binary content gets git's `Binary files … differ`.
 
-use super::seam::{self, DiffOptions, Side};
+use crate::compare::{self as seam, DiffOptions, Side};
 use crate::notebook::Notebook;
 use std::ffi::OsString;
 use std::fmt::Display;

@@ -19,7 +19,7 @@
 //! clean filters (`filter=…`, `core.autocrlf`) are not applied.
 
 use super::driver;
-use super::seam::DiffOptions;
+use crate::compare::DiffOptions;
 use gix::bstr::{BStr, BString, ByteVec};
 use gix::ObjectId;
 use std::collections::BTreeMap;
