@@ -1,48 +1,42 @@
-//! The one call from the git integration into the notebook diff renderer.
+//! The one road from a notebook pair to rendered output.
 //!
-//! Everything git-specific (argument contracts, revisions, fallbacks) lives in
-//! this module's siblings; how a notebook diff *looks* belongs to `src/diff/`
-//! (the [`NotebookDiff`](crate::diff::NotebookDiff) model) and `src/render/`
-//! (terminal and `--stat` renderers). [`render_notebook_diff`] is the seam.
+//! Every diff takes it: two files (`nbdiff OLD NEW`), revisions and the
+//! working tree (`git/revs.rs`), git's external diff driver (`git/driver.rs`).
+//! [`compare`] fills a missing side (an added or deleted file) with an empty
+//! notebook, builds the value — a [`NotebookDiff`] for people, or nbdime's
+//! complete patch for `--json` — and hands it to the renderer chosen once in
+//! [`RenderOptions::format`]. A new output format is a module in `render/`
+//! and a [`Format`] variant; no command changes.
 
+use crate::diff::{diff_notebooks, DiffOptions};
 use crate::notebook::Notebook;
-use crate::render;
+use crate::render::{self, Format, RenderOptions};
 use std::io::{self, Write};
 
-/// One side of a notebook diff.
-#[derive(Debug, Clone, Copy)]
+#[cfg(doc)]
+use crate::diff::NotebookDiff;
+
+/// One side of a notebook diff. Mutable because `--json` normalises the
+/// notebooks in place rather than copying them (see
+/// [`crate::diff::nbdime::diff_in_place`]).
+#[derive(Debug)]
 pub struct Side<'a> {
     /// How to name this side (`a/path`, a file name).
     pub label: &'a str,
     /// The parsed notebook.
-    pub notebook: &'a Notebook,
+    pub notebook: &'a mut Notebook,
 }
 
-/// Options that reach the renderer.
-#[derive(Debug, Clone)]
-pub struct DiffOptions {
-    /// Colour the output (ANSI escapes).
-    pub color: bool,
+/// What to compare and how to show it.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
     /// What the semantic diff compares.
-    pub diff: crate::diff::DiffOptions,
-    /// Lines of context around source changes.
-    pub context: usize,
-    /// How outputs are shown.
-    pub outputs: render::terminal::OutputMode,
-    /// A `--stat` summary instead of the diff.
-    pub stat: bool,
-}
-
-impl Default for DiffOptions {
-    fn default() -> Self {
-        DiffOptions {
-            color: false,
-            diff: crate::diff::DiffOptions::default(),
-            context: 3,
-            outputs: render::terminal::OutputMode::Summary,
-            stat: false,
-        }
-    }
+    pub diff: DiffOptions,
+    /// The renderer and its switches.
+    pub render: RenderOptions,
+    /// One of several files (a revision diff, git's driver): `--stat` names
+    /// the file above its summary.
+    pub one_of_many: bool,
 }
 
 /// The notebook with no cells: stands for the missing side of an added or
@@ -67,91 +61,51 @@ fn empty_like(nb: &Notebook) -> Notebook {
     empty
 }
 
-/// Renders the diff of two notebooks; `None` is a side that does not exist
-/// (an added or deleted file). Returns whether they differ.
-pub fn render_notebook_diff(
+/// Compares two notebooks and renders the result; `None` is a side that
+/// does not exist (an added or deleted file). Equal notebooks render nothing
+/// (`--json` prints its empty patch, `[]`). `stage` is told when the diff
+/// is computed (for `NBDIFF_TIMING`). Returns whether they differ.
+pub fn compare(
     old: Option<Side<'_>>,
     new: Option<Side<'_>>,
-    opts: &DiffOptions,
+    req: &Request,
     out: &mut dyn Write,
+    stage: &mut dyn FnMut(&str),
 ) -> io::Result<bool> {
-    let filler = match (old, new) {
+    let old_name = old.as_ref().map_or("/dev/null", |s| s.label).to_string();
+    let new_name = new.as_ref().map_or("/dev/null", |s| s.label).to_string();
+    let new_exists = new.is_some();
+    let mut filler = match (&old, &new) {
         (None, Some(s)) | (Some(s), None) => Some(empty_like(s.notebook)),
         _ => None,
     };
-    let (Some(old_nb), Some(new_nb)) = (
-        old.map(|s| s.notebook).or(filler.as_ref()),
-        new.map(|s| s.notebook).or(filler.as_ref()),
-    ) else {
-        return Ok(false);
+    let (old_nb, new_nb) = match (old, new) {
+        (Some(o), Some(n)) => (o.notebook, n.notebook),
+        (Some(o), None) => (o.notebook, filler.as_mut().expect("filled above")),
+        (None, Some(n)) => (filler.as_mut().expect("filled above"), n.notebook),
+        (None, None) => return Ok(false),
     };
-    let diff = crate::diff::diff_notebooks(old_nb, new_nb, &opts.diff);
+    if req.render.format == Format::Json {
+        let patch = crate::diff::nbdime::diff_in_place(old_nb, new_nb);
+        stage("diff");
+        render::json::render(&patch, out)?;
+        return Ok(patch.as_array().is_some_and(|d| !d.is_empty()));
+    }
+    let diff = diff_notebooks(old_nb, new_nb, &req.diff);
+    stage("diff");
     if diff.is_empty() {
         return Ok(false);
     }
-    let old_name = old.map_or("/dev/null", |s| s.label).to_string();
-    let new_name = new.map_or("/dev/null", |s| s.label).to_string();
-    if opts.stat {
-        let name = if new.is_some() { &new_name } else { &old_name };
+    let title = (req.one_of_many && req.render.format == Format::Stat).then(|| {
+        let name = if new_exists { &new_name } else { &old_name };
         let path = name.strip_prefix("a/").or_else(|| name.strip_prefix("b/"));
-        writeln!(out, "{}", path.unwrap_or(name))?;
-        render::stat::render(&diff, out)?;
-    } else {
-        let topts = render::terminal::TerminalOptions {
-            color: opts.color,
-            context: opts.context,
-            outputs: opts.outputs,
-            old_name,
-            new_name,
-        };
-        render::terminal::render(&diff, &topts, out)?;
+        path.unwrap_or(name).to_string()
+    });
+    if let Some(title) = title {
+        writeln!(out, "{title}")?;
     }
+    render::render(&diff, &req.render, old_name, new_name, out)?;
     Ok(true)
-}
-
-/// Writes a unified line diff (3 lines of context) of two texts, with
-/// `--- old` / `+++ new` headers, coloured like git when `color` is set.
-/// Writes nothing when the texts are equal.
-pub fn unified(
-    old: &str,
-    new: &str,
-    old_label: &str,
-    new_label: &str,
-    color: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    if old == new {
-        return Ok(());
-    }
-    let diff = similar::TextDiff::from_lines(old, new);
-    let (bold, red, green, cyan, reset) = if color {
-        ("\x1b[1m", "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[m")
-    } else {
-        ("", "", "", "", "")
-    };
-    writeln!(out, "{bold}--- {old_label}{reset}")?;
-    writeln!(out, "{bold}+++ {new_label}{reset}")?;
-    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
-        writeln!(out, "{cyan}{}{reset}", hunk.header())?;
-        for change in hunk.iter_changes() {
-            let (sign, col) = match change.tag() {
-                similar::ChangeTag::Delete => ('-', red),
-                similar::ChangeTag::Insert => ('+', green),
-                similar::ChangeTag::Equal => (' ', ""),
-            };
-            let text = change.as_str().unwrap_or("");
-            let line = text.strip_suffix('\n').unwrap_or(text);
-            if col.is_empty() {
-                writeln!(out, "{sign}{line}")?;
-            } else {
-                writeln!(out, "{col}{sign}{line}{reset}")?;
-            }
-            if !text.ends_with('\n') {
-                writeln!(out, "\\ No newline at end of file")?;
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -164,17 +118,17 @@ mod tests {
             r#"{"cells": [{"cell_type": "code", "metadata": {}, "source": "x", "outputs": []}], "metadata": {"k": 1}, "nbformat": 4, "nbformat_minor": 5}"#,
             r#"{"worksheets": [{"cells": [{"cell_type": "markdown", "source": "x"}]}], "metadata": {"k": 1}, "nbformat": 3, "nbformat_minor": 0}"#,
         ] {
-            let nb = Notebook::parse(json.as_bytes(), "t.ipynb").expect("valid notebook");
+            let mut nb = Notebook::parse(json.as_bytes(), "t.ipynb").expect("valid notebook");
             let empty = empty_like(&nb);
             assert!(empty.cells().is_empty());
             assert_eq!(empty.metadata(), nb.metadata());
             assert_eq!((empty.major, empty.minor), (nb.major, nb.minor));
             let old = Side {
                 label: "a/t.ipynb",
-                notebook: &nb,
+                notebook: &mut nb,
             };
             let mut out = Vec::new();
-            let differs = render_notebook_diff(Some(old), None, &DiffOptions::default(), &mut out)
+            let differs = compare(Some(old), None, &Request::default(), &mut out, &mut |_| {})
                 .expect("write to a Vec");
             assert!(differs);
             let text = String::from_utf8(out).expect("utf-8");

@@ -16,7 +16,7 @@
 //! revision) get a plain unified line diff, introduced by one line saying why.
 //! Binary content gets git's `Binary files … differ`.
 
-use crate::compare::{self as seam, DiffOptions, Side};
+use crate::compare::{compare, Request, Side};
 use crate::notebook::Notebook;
 use std::ffi::OsString;
 use std::fmt::Display;
@@ -55,17 +55,13 @@ pub enum DriverError {
 
 /// Runs the driver on git's arguments. Problems go to `err`; output errors
 /// (a closed pager) are ignored. The caller exits 0 regardless.
-pub fn run(args: &[OsString], opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) {
+pub fn run(args: &[OsString], opts: &Request, out: &mut dyn Write, err: &mut dyn Write) {
     if let Err(e) = run_inner(args, opts, out) {
         let _ = writeln!(err, "{e}");
     }
 }
 
-fn run_inner(
-    args: &[OsString],
-    opts: &DiffOptions,
-    out: &mut dyn Write,
-) -> Result<(), DriverError> {
+fn run_inner(args: &[OsString], opts: &Request, out: &mut dyn Write) -> Result<(), DriverError> {
     let lossy = |a: &OsString| a.to_string_lossy().into_owned();
     match args.len() {
         1 => {
@@ -125,7 +121,7 @@ pub fn diff_paths(
     new_path: &dyn Display,
     old: Option<&[u8]>,
     new: Option<&[u8]>,
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> io::Result<bool> {
     let old_label = format!("a/{old_path}");
@@ -150,16 +146,16 @@ pub fn diff_paths(
 pub fn diff_pair(
     old: Option<Input<'_>>,
     new: Option<Input<'_>>,
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> io::Result<bool> {
     let parse = |side: Option<Input<'_>>| side.map(|s| Notebook::parse(s.bytes, s.label));
-    let (old_nb, new_nb) = (parse(old), parse(new));
-    match (&old_nb, &new_nb) {
+    let (mut old_nb, mut new_nb) = (parse(old), parse(new));
+    match (&mut old_nb, &mut new_nb) {
         (None | Some(Ok(_)), None | Some(Ok(_))) => {
-            let o = old.zip(old_nb.as_ref().and_then(|r| r.as_ref().ok()));
-            let n = new.zip(new_nb.as_ref().and_then(|r| r.as_ref().ok()));
-            seam::render_notebook_diff(
+            let o = old.zip(old_nb.as_mut().and_then(|r| r.as_mut().ok()));
+            let n = new.zip(new_nb.as_mut().and_then(|r| r.as_mut().ok()));
+            compare(
                 o.map(|(i, notebook)| Side {
                     label: i.label,
                     notebook,
@@ -170,6 +166,7 @@ pub fn diff_pair(
                 }),
                 opts,
                 out,
+                &mut |_| {},
             )
         }
         _ => {
@@ -181,7 +178,7 @@ pub fn diff_pair(
                 .unwrap_or_default();
             let reason = crate::render::sanitize::visible(&reason).into_owned();
             writeln!(out, "nbdiff: {reason}; showing a line diff")?;
-            line_diff(old, new, opts.color, out)?;
+            line_diff(old, new, opts.render.color, out)?;
             Ok(old.map(|s| s.bytes) != new.map(|s| s.bytes))
         }
     }
@@ -206,7 +203,9 @@ pub fn line_diff(
         }
     };
     match (text(old), text(new)) {
-        (Some(a), Some(b)) => seam::unified(&a, &b, old_label, new_label, color, out),
+        (Some(a), Some(b)) => {
+            crate::render::unified::render(&a, &b, old_label, new_label, color, out)
+        }
         _ => writeln!(out, "Binary files {old_label} and {new_label} differ"),
     }
 }
@@ -223,7 +222,7 @@ mod tests {
     fn run_str(args: &[&str]) -> (String, String) {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        run(&args, &DiffOptions::default(), &mut out, &mut err);
+        run(&args, &Request::default(), &mut out, &mut err);
         (
             String::from_utf8_lossy(&out).into(),
             String::from_utf8_lossy(&err).into(),

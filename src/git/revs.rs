@@ -19,7 +19,7 @@
 //! clean filters (`filter=…`, `core.autocrlf`) are not applied.
 
 use super::driver;
-use crate::compare::DiffOptions;
+use crate::compare::Request;
 use gix::bstr::{BStr, BString, ByteVec};
 use gix::ObjectId;
 use std::collections::BTreeMap;
@@ -156,7 +156,7 @@ pub fn run(
     args: &[OsString],
     paths_after_dashdash: &[PathBuf],
     cached: bool,
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> Result<bool, RevError> {
     let repo =
