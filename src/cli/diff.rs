@@ -140,21 +140,11 @@ pub fn run_diff(
     let result = result.and_then(|d| out.flush().map(|()| d));
     timer.stage("render", err);
     free_later((old, new), input_bytes);
-    match result {
-        Ok(differs) => {
-            if args.exit_code && differs {
-                Exit::Differences
-            } else {
-                Exit::Ok
-            }
-        }
-        // `nbdiff … | head`: the reader went away; that is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok,
-        Err(e) => {
-            let _ = writeln!(err, "nbdiff: cannot write output: {e}");
-            Exit::Error
-        }
-    }
+    let code = match result {
+        Ok(true) if args.exit_code => Exit::Differences,
+        _ => Exit::Ok,
+    };
+    crate::exit::after_write(result.map(|_| ()), code, err)
 }
 
 /// True when the default command's arguments may name revisions rather than

@@ -129,6 +129,9 @@ pub struct DiffArgs {
 /// Runs the command line (no terminal: no pager, colour only if forced).
 /// Errors are written to `err`; the exit code is returned.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    // Messages name files and quote git's arguments: no byte of them
+    // reaches the terminal raw.
+    let err = &mut render::sanitize::LineSanitizer::new(err);
     let env = |k: &str| std::env::var(k).ok();
     match cli.command {
         Some(Command::Merge(args)) => merge::run(args, out, err),
@@ -144,7 +147,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
 /// from the terminal and pages like git when stdout is a terminal.
 pub fn run_stdio(cli: Cli) -> Exit {
     let stderr = io::stderr();
-    let mut err = stderr.lock();
+    let mut err = render::sanitize::LineSanitizer::new(stderr.lock());
     let stdout = io::stdout();
     let tty = stdout.is_terminal();
     let env = |k: &str| std::env::var(k).ok();
@@ -174,11 +177,9 @@ pub fn run_stdio(cli: Cli) -> Exit {
     }
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let code = diff::run_diff(&args, tty, &env, &mut out, &mut err);
-    match out.flush() {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            let _ = writeln!(err, "nbdiff: cannot write output: {e}");
-            Exit::Error
-        }
-        _ => code,
+    let flushed = out.flush();
+    if code == Exit::Error {
+        return code;
     }
+    crate::exit::after_write(flushed, code, &mut err)
 }
