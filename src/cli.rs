@@ -36,6 +36,13 @@ pub enum Command {
     DiffDriver(crate::git::cli::DiffDriverArgs),
     /// Print a notebook as stable text (git's textconv, diff.nbdiff.textconv).
     Show(crate::git::cli::ShowArgs),
+    /// Strip volatile data (timings, view state, kernel stamps, widget state,
+    /// execution counts; outputs with --outputs strip) from notebooks in
+    /// place, or stdin to stdout (git's clean filter).
+    Clean(crate::clean::cli::CleanArgs),
+    /// git's long-running filter process (filter.nbdiff.process): cleans
+    /// every notebook of a git command in one process.
+    FilterProcess(crate::clean::cli::FilterProcessArgs),
 }
 
 /// The text after the options in `nbdiff --help`: what is ignored by

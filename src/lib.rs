@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod clean;
 pub mod cli;
 pub mod diff;
 pub mod exit;
