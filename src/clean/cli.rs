@@ -79,7 +79,12 @@ pub fn run(args: CleanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
 
 /// Cleans `input` (a notebook read from stdin) onto `out`. Never fails on
 /// bad input: it is written back unchanged, with a warning.
-pub fn run_filter(args: &CleanArgs, input: &[u8], out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+pub fn run_filter(
+    args: &CleanArgs,
+    input: &[u8],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
     let path = args
         .stdin_path
         .clone()
@@ -120,10 +125,7 @@ pub fn run_filter(args: &CleanArgs, input: &[u8], out: &mut dyn Write, err: &mut
                 let _ = writeln!(err, "nbdiff clean: {e}");
                 return Exit::Error;
             }
-            let _ = writeln!(
-                err,
-                "nbdiff clean: warning: {e}; passed through unchanged"
-            );
+            let _ = writeln!(err, "nbdiff clean: warning: {e}; passed through unchanged");
             (input, Exit::Ok)
         }
     };

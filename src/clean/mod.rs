@@ -96,7 +96,9 @@ impl fmt::Display for Strip {
         match self.place {
             Place::Notebook => write!(f, "notebook ")?,
             Place::Cell(c) => write!(f, "cell {} ", c + 1)?,
-            Place::Output { cell, output } => write!(f, "cell {} output {} ", cell + 1, output + 1)?,
+            Place::Output { cell, output } => {
+                write!(f, "cell {} output {} ", cell + 1, output + 1)?
+            }
         }
         match self.change {
             Change::Remove(p) | Change::Null(p) | Change::Empty(p) => f.write_str(p),
@@ -120,7 +122,12 @@ impl Plan {
     /// A short summary for messages: the count and the first few strips.
     pub fn summary(&self) -> String {
         const SHOWN: usize = 3;
-        let first: Vec<String> = self.strips.iter().take(SHOWN).map(|s| s.to_string()).collect();
+        let first: Vec<String> = self
+            .strips
+            .iter()
+            .take(SHOWN)
+            .map(|s| s.to_string())
+            .collect();
         let more = self.strips.len().saturating_sub(SHOWN);
         let tail = if more > 0 {
             format!(", and {more} more")
@@ -388,11 +395,13 @@ mod tests {
 
     #[test]
     fn plan_names_what_would_be_stripped_and_keeps_outputs_by_default() {
-        let n = nb(r#"{"cells": [{"cell_type": "code", "execution_count": 3, "id": "a",
+        let n = nb(
+            r#"{"cells": [{"cell_type": "code", "execution_count": 3, "id": "a",
             "metadata": {"execution": {"x": 1}, "tags": ["t"]}, "outputs": [
             {"output_type": "execute_result", "execution_count": 3, "data": {}, "metadata": {}}],
             "source": "1"}], "metadata": {"language_info": {"name": "python", "version": "3.11"}},
-            "nbformat": 4, "nbformat_minor": 5}"#);
+            "nbformat": 4, "nbformat_minor": 5}"#,
+        );
         let p = plan(&n, &CleanOptions::default());
         let shown: Vec<String> = p.strips.iter().map(|s| s.to_string()).collect();
         assert_eq!(

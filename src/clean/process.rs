@@ -62,7 +62,11 @@ fn read_packet(r: &mut impl Read, buf: &mut Vec<u8>) -> Result<Packet, ProtocolE
     while got < 4 {
         match r.read(&mut header[got..]) {
             Ok(0) if got == 0 => return Ok(Packet::Eof),
-            Ok(0) => return Err(ProtocolError::Protocol("end of input inside a packet header".into())),
+            Ok(0) => {
+                return Err(ProtocolError::Protocol(
+                    "end of input inside a packet header".into(),
+                ))
+            }
             Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e.into()),
@@ -94,7 +98,9 @@ fn read_list(r: &mut impl Read) -> Result<Option<Vec<String>>, ProtocolError> {
         match read_packet(r, &mut buf)? {
             Packet::Flush => return Ok(Some(items)),
             Packet::Eof if items.is_empty() => return Ok(None),
-            Packet::Eof => return Err(ProtocolError::Protocol("end of input inside a list".into())),
+            Packet::Eof => {
+                return Err(ProtocolError::Protocol("end of input inside a list".into()))
+            }
             Packet::Data => {
                 let text = String::from_utf8_lossy(&buf);
                 items.push(text.strip_suffix('\n').unwrap_or(&text).to_string());
@@ -330,7 +336,10 @@ mod tests {
         assert_eq!(p[16], None);
         assert_eq!(p.len(), 17);
         let err = String::from_utf8(err).unwrap();
-        assert!(err.contains("b.ipynb") && err.contains("passed through unchanged"), "{err}");
+        assert!(
+            err.contains("b.ipynb") && err.contains("passed through unchanged"),
+            "{err}"
+        );
         assert!(err.contains("c.ipynb: unknown command"), "{err}");
     }
 
@@ -338,8 +347,13 @@ mod tests {
     fn a_client_that_is_not_git_is_refused() {
         let mut wire = pkt("hello");
         wire.extend(b"0000");
-        let e = serve(&args(), &mut wire.as_slice(), &mut Vec::new(), &mut Vec::new())
-            .unwrap_err();
+        let e = serve(
+            &args(),
+            &mut wire.as_slice(),
+            &mut Vec::new(),
+            &mut Vec::new(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("expected git-filter-client"), "{e}");
     }
 }
