@@ -396,15 +396,19 @@ fn with_the_filter_git_stores_clean_notebooks_and_a_rerun_is_no_modification() {
         "outputs kept by default: {stored}"
     );
 
-    // Re-executed: new counts, timings and kernel stamp, same code and outputs.
+    // Re-executed: new counts, timings and kernel stamp, same code and
+    // outputs, same size: git runs the filter and sees no modification.
     write_nb(&a, &executed("print(1)", 7, "2026-02-02T00:00:00Z"));
-    assert_eq!(
-        sb.git(&repo, &["status", "--porcelain"]),
-        "",
-        "no phantom modification"
-    );
+    let status = sb.git(&repo, &["status", "--porcelain"]);
+    assert_eq!(status, "", "no phantom modification");
+    // Re-executed to a different size: git's stat check lists it without
+    // asking the filter (true of every clean filter), but there is nothing
+    // to diff or stage, and `git add` clears it.
+    write_nb(&a, &executed("print(1)", 12, "2026-02-02T00:00:00.5Z"));
+    assert_eq!(sb.git(&repo, &["diff", "--name-only"]), "");
     sb.git(&repo, &["add", "a.ipynb"]);
     assert_eq!(sb.git(&repo, &["diff", "--cached", "--name-only"]), "");
+    assert_eq!(sb.git(&repo, &["status", "--porcelain"]), "");
 
     // A real change, re-executed: only the source change is staged.
     write_nb(&a, &executed("print(2)", 9, "2026-03-03T00:00:00Z"));
