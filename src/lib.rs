@@ -3,7 +3,6 @@
 //! See `ARCHITECTURE.md` for the map of modules.
 #![deny(missing_docs)]
 
-pub mod app;
 pub mod clean;
 pub mod cli;
 pub mod diff;
@@ -12,6 +11,7 @@ pub mod git;
 pub mod merge;
 pub mod notebook;
 pub mod par;
+pub mod policy;
 pub mod project;
 pub mod render;
 pub mod text;

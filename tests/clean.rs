@@ -4,11 +4,17 @@
 //! long-running process).
 
 use crate::git_util::{stderr, stdout, Sandbox};
-use nbdiff::clean::{clean, CleanOptions, Keep};
+use nbdiff::clean::{CleanOptions, Cleaned, Cleaner, Keep};
+use nbdiff::notebook::LoadError;
+use nbdiff::policy::{CleanRule, Scope, DEFAULT_FIELDS};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+
+fn clean(bytes: &[u8], name: &str, opts: &CleanOptions) -> Result<Cleaned, LoadError> {
+    Cleaner::with_defaults(*opts).clean(bytes, name)
+}
 
 fn notebooks(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -39,8 +45,8 @@ const STRIP_OUTPUTS: CleanOptions = CleanOptions {
 };
 
 /// True when a difference at `path` (JSON path, `/`-separated, array
-/// indices as numbers) is one clean may make: written from the issue's
-/// list, independently of the cleaner's own walk.
+/// indices as numbers) is one clean may make: the policy table's `clean`
+/// column, matched here independently of the cleaner's own walk.
 fn strippable(path: &str, outputs: bool) -> bool {
     // The path relative to its cell (v4 `/cells/N`, v3 `/worksheets/N/cells/M`)
     // or to the notebook.
@@ -60,10 +66,20 @@ fn strippable(path: &str, outputs: bool) -> bool {
     if rel == "/metadata" {
         return false;
     }
-    nbdiff::diff::options::VOLATILE_CELL_METADATA
+    let scope = match rel_start {
+        0 => Scope::Notebook,
+        _ if rel.starts_with("/outputs/") => Scope::Output,
+        _ => Scope::Cell,
+    };
+    let rel = match scope {
+        // `/outputs/N/execution_count` → `/execution_count` in the output.
+        Scope::Output => format!("/{}", rel.splitn(4, '/').nth(3).unwrap_or("")),
+        _ => rel,
+    };
+    DEFAULT_FIELDS
         .iter()
-        .chain(nbdiff::diff::options::VOLATILE_NOTEBOOK_METADATA)
-        .map(|p| format!("/{}", p.replace('.', "/")))
+        .filter(|f| f.scope == scope && f.clean == CleanRule::Strip)
+        .map(|f| format!("/{}", f.path.replace('.', "/")))
         .any(|v| {
             // The path itself, something below it, or an object on the way
             // that held nothing else.

@@ -2,33 +2,36 @@
 //! state, kernel stamps, widget state, execution counts; outputs only when
 //! asked) and keep every other byte.
 //!
-//! Value first: [`plan`] says what would be stripped (a [`Plan`] of
+//! What is stripped is the `clean` column of the volatile-data policy table
+//! ([`crate::policy`]): every row marked [`crate::policy::CleanRule::Strip`], plus
+//! [`crate::policy::CleanRule::StripWhenAsked`] (outputs) with `--outputs strip`, plus the
+//! user's own paths (git config `nbdiff.ignore`, the project's `ignore`).
+//!
+//! Value first: [`Cleaner::plan`] says what would be stripped (a [`Plan`] of
 //! [`Strip`]s, empty for a clean notebook), [`apply`] strips it from the
-//! parsed value, and [`clean`] writes the result with the notebook's own
-//! style, copying every cell it did not touch verbatim from the input bytes
-//! ([`Notebook::to_bytes_keeping_cells`]). A notebook with nothing to strip
-//! comes back as the very input bytes, so cleaning is idempotent: clean of
-//! clean is byte-identical.
+//! parsed value, and [`Cleaner::clean`] writes the result with the notebook's
+//! own style, copying every cell it did not touch verbatim from the input
+//! bytes ([`Notebook::to_bytes_keeping_cells`]). A notebook with nothing to
+//! strip comes back as the very input bytes, so cleaning is idempotent: clean
+//! of clean is byte-identical.
 //!
-//! What is stripped comes from [`policy`]. Execution counts become `null`
-//! (nbformat 4 requires the key; nbformat 3's optional `prompt_number` is
-//! removed); outputs become `[]`; a metadata object that only held stripped
-//! keys (`jupyter`, `papermill`) is removed with them.
-//!
-//! The command ([`cli`]) runs as a git clean filter (stdin → stdout), on
-//! files in place, or as a check; [`process`] serves git's long-running
-//! filter protocol so that one process cleans every file.
+//! A required field (nbformat 4's `execution_count`) becomes `null` instead
+//! of being removed; outputs become `[]`; a metadata object that only held
+//! stripped keys (`jupyter`) is removed with them. The command lives in
+//! `cli::clean`; [`process`] serves git's long-running filter protocol so
+//! that one process cleans every file.
 
-pub mod cli;
-pub mod policy;
 pub mod process;
 
 use crate::notebook::{LoadError, Notebook};
+use crate::policy::{Field, Kind, Policy, Scope};
+use crate::project::{ProjectConfig, ProjectError};
 use serde_json::{Map, Value};
 use std::fmt;
+use std::path::Path;
 
 /// Whether something (outputs, execution counts) is kept or stripped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Keep {
     /// Keep them as they are.
@@ -37,7 +40,17 @@ pub enum Keep {
     Strip,
 }
 
-/// What [`clean`] strips beyond the volatile metadata of [`policy`].
+impl Keep {
+    /// The value's name on the command line and in the project file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Keep::Keep => "keep",
+            Keep::Strip => "strip",
+        }
+    }
+}
+
+/// What [`Cleaner`] strips beyond the rows always stripped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CleanOptions {
     /// Outputs (`[]`): kept by default.
@@ -52,6 +65,137 @@ impl Default for CleanOptions {
             outputs: Keep::Keep,
             execution_counts: Keep::Strip,
         }
+    }
+}
+
+/// Settings given on the command line; `None` leaves them to the project file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--outputs`.
+    pub outputs: Option<Keep>,
+    /// `--execution-counts`.
+    pub execution_counts: Option<Keep>,
+}
+
+/// `[tool.nbdiff.clean]`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct CleanSection {
+    outputs: Option<Keep>,
+    execution_counts: Option<Keep>,
+}
+
+/// The options for notebooks in `dir`: the command line's, else
+/// `[tool.nbdiff.clean]` of the project file found from `dir`, else the
+/// defaults. A bad value there is an error naming the file and key.
+pub fn options_for(overrides: &Overrides, dir: &Path) -> Result<CleanOptions, ProjectError> {
+    let mut opts = CleanOptions::default();
+    if overrides.outputs.is_none() || overrides.execution_counts.is_none() {
+        if let Some(cfg) = ProjectConfig::discover(dir)? {
+            let section: CleanSection = cfg.section_as("clean")?.unwrap_or_default();
+            opts.outputs = section.outputs.unwrap_or(opts.outputs);
+            opts.execution_counts = section.execution_counts.unwrap_or(opts.execution_counts);
+        }
+    }
+    opts.outputs = overrides.outputs.unwrap_or(opts.outputs);
+    opts.execution_counts = overrides.execution_counts.unwrap_or(opts.execution_counts);
+    Ok(opts)
+}
+
+/// Cleans notebooks: the policy's rows to strip, chosen once.
+#[derive(Debug, Clone)]
+pub struct Cleaner {
+    rows: Vec<Field>,
+}
+
+impl Cleaner {
+    /// A cleaner stripping what `policy` marks for `clean`, with `options`.
+    pub fn new(policy: &Policy, options: CleanOptions) -> Cleaner {
+        let rows = policy
+            .fields_to_clean(options.outputs == Keep::Strip)
+            .filter(|f| {
+                !(options.execution_counts == Keep::Keep && f.kind == Kind::ExecutionCounts)
+            })
+            .cloned()
+            .collect();
+        Cleaner { rows }
+    }
+
+    /// The built-in table with `options`.
+    pub fn with_defaults(options: CleanOptions) -> Cleaner {
+        Cleaner::new(&Policy::defaults(), options)
+    }
+
+    /// Cleans notebook bytes. `name` is used in error messages only.
+    pub fn clean(&self, bytes: &[u8], name: &str) -> Result<Cleaned, LoadError> {
+        let mut nb = Notebook::parse_keeping_raw(bytes, name)?;
+        let plan = self.plan(&nb);
+        if plan.is_empty() {
+            return Ok(Cleaned { plan, bytes: None });
+        }
+        apply(&mut nb, &plan);
+        let touched: std::collections::HashSet<usize> = plan
+            .strips
+            .iter()
+            .filter_map(|s| match s.place {
+                Place::Cell(c) | Place::Output { cell: c, .. } => Some(c),
+                Place::Notebook => None,
+            })
+            .collect();
+        let mut out = nb.to_bytes_keeping_cells(|i| !touched.contains(&i));
+        const BOM: &[u8] = b"\xef\xbb\xbf";
+        if bytes.starts_with(BOM) && !out.starts_with(BOM) {
+            out.splice(0..0, BOM.iter().copied());
+        }
+        Ok(Cleaned {
+            plan,
+            bytes: Some(out),
+        })
+    }
+
+    /// What [`Cleaner::clean`] would strip from a parsed notebook.
+    pub fn plan(&self, nb: &Notebook) -> Plan {
+        let v3 = nb.is_v3();
+        let rows = |scope: Scope| self.rows.iter().filter(move |f| f.scope == scope);
+        let mut strips = Vec::new();
+        for row in rows(Scope::Notebook) {
+            if has_path(&nb.root, &row.path) {
+                strips.push(Strip {
+                    place: Place::Notebook,
+                    change: Change::Remove(row.path.to_string()),
+                });
+            }
+        }
+        for (i, cell) in nb.cells().iter().enumerate() {
+            let mut outputs_emptied = false;
+            for row in rows(Scope::Cell) {
+                if let Some(change) = change_for(cell.map, &row.path, v3) {
+                    outputs_emptied |= matches!(&change, Change::Empty(k) if k == "outputs");
+                    strips.push(Strip {
+                        place: Place::Cell(i),
+                        change,
+                    });
+                }
+            }
+            if outputs_emptied {
+                continue;
+            }
+            let Some(Value::Array(outputs)) = cell.map.get("outputs") else {
+                continue;
+            };
+            for (o, output) in outputs.iter().enumerate() {
+                let Value::Object(out) = output else { continue };
+                for row in rows(Scope::Output) {
+                    if let Some(change) = change_for(out, &row.path, v3) {
+                        strips.push(Strip {
+                            place: Place::Output { cell: i, output: o },
+                            change,
+                        });
+                    }
+                }
+            }
+        }
+        Plan { strips }
     }
 }
 
@@ -72,18 +216,18 @@ pub enum Place {
 }
 
 /// What happens at a [`Place`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// Remove the dotted path (`metadata.execution`).
-    Remove(&'static str),
-    /// Set the key to `null` (`execution_count`).
-    Null(&'static str),
+    Remove(String),
+    /// Set the key to `null` (`execution_count`, required by nbformat 4).
+    Null(String),
     /// Set the key to an empty list (`outputs`).
-    Empty(&'static str),
+    Empty(String),
 }
 
-/// One thing [`clean`] strips.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One thing a [`Cleaner`] strips.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Strip {
     /// Where.
     pub place: Place,
@@ -100,13 +244,13 @@ impl fmt::Display for Strip {
                 write!(f, "cell {} output {} ", cell + 1, output + 1)?
             }
         }
-        match self.change {
+        match &self.change {
             Change::Remove(p) | Change::Null(p) | Change::Empty(p) => f.write_str(p),
         }
     }
 }
 
-/// Everything [`clean`] would strip from one notebook, in document order.
+/// Everything a [`Cleaner`] would strip from one notebook, in document order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     /// The strips; empty when the notebook is clean.
@@ -119,7 +263,7 @@ impl Plan {
         self.strips.is_empty()
     }
 
-    /// A short summary for messages: the count and the first few strips.
+    /// A short summary for messages: the first few strips and how many more.
     pub fn summary(&self) -> String {
         const SHOWN: usize = 3;
         let first: Vec<String> = self
@@ -147,106 +291,21 @@ pub struct Cleaned {
     pub bytes: Option<Vec<u8>>,
 }
 
-/// Cleans notebook bytes. `name` is used in error messages only.
-pub fn clean(bytes: &[u8], name: &str, opts: &CleanOptions) -> Result<Cleaned, LoadError> {
-    let mut nb = Notebook::parse_keeping_raw(bytes, name)?;
-    let plan = plan(&nb, opts);
-    if plan.is_empty() {
-        return Ok(Cleaned { plan, bytes: None });
-    }
-    apply(&mut nb, &plan);
-    let touched: std::collections::HashSet<usize> = plan
-        .strips
-        .iter()
-        .filter_map(|s| match s.place {
-            Place::Cell(c) | Place::Output { cell: c, .. } => Some(c),
-            Place::Notebook => None,
-        })
-        .collect();
-    let mut out = nb.to_bytes_keeping_cells(|i| !touched.contains(&i));
-    const BOM: &[u8] = b"\xef\xbb\xbf";
-    if bytes.starts_with(BOM) && !out.starts_with(BOM) {
-        out.splice(0..0, BOM.iter().copied());
-    }
-    Ok(Cleaned {
-        plan,
-        bytes: Some(out),
-    })
-}
-
-/// What [`clean`] would strip from a parsed notebook.
-pub fn plan(nb: &Notebook, opts: &CleanOptions) -> Plan {
-    let mut strips = Vec::new();
-    for &path in policy::notebook_metadata() {
-        if has_path(&nb.root, path) {
-            strips.push(Strip {
-                place: Place::Notebook,
-                change: Change::Remove(path),
-            });
+/// The change that strips the row `path` from a cell or output object, if
+/// it holds something to strip: outputs are emptied, nbformat 4's required
+/// `execution_count` is set to `null`, anything else is removed.
+fn change_for(map: &Map<String, Value>, path: &str, v3: bool) -> Option<Change> {
+    match (path, map.get(path)) {
+        ("outputs", Some(Value::Array(list))) => {
+            (!list.is_empty()).then(|| Change::Empty(path.into()))
         }
-    }
-    let v3 = nb.is_v3();
-    for (i, cell) in nb.cells().iter().enumerate() {
-        let map = cell.map;
-        for &path in policy::cell_metadata() {
-            if has_path(map, path) {
-                strips.push(Strip {
-                    place: Place::Cell(i),
-                    change: Change::Remove(path),
-                });
-            }
-        }
-        if cell.cell_type() != "code" {
-            continue;
-        }
-        if opts.execution_counts == Keep::Strip {
-            if let Some(change) = count_change(map, v3) {
-                strips.push(Strip {
-                    place: Place::Cell(i),
-                    change,
-                });
-            }
-        }
-        let Some(Value::Array(outputs)) = map.get("outputs") else {
-            continue;
-        };
-        if opts.outputs == Keep::Strip {
-            if !outputs.is_empty() {
-                strips.push(Strip {
-                    place: Place::Cell(i),
-                    change: Change::Empty("outputs"),
-                });
-            }
-        } else if opts.execution_counts == Keep::Strip {
-            for (o, output) in outputs.iter().enumerate() {
-                let Value::Object(out) = output else { continue };
-                if let Some(change) = count_change(out, v3) {
-                    strips.push(Strip {
-                        place: Place::Output { cell: i, output: o },
-                        change,
-                    });
-                }
-            }
-        }
-    }
-    Plan { strips }
-}
-
-/// The change that strips an execution count from a cell or output object,
-/// if it holds one.
-fn count_change(map: &Map<String, Value>, v3: bool) -> Option<Change> {
-    if v3 {
-        map.contains_key("prompt_number")
-            .then_some(Change::Remove("prompt_number"))
-    } else {
-        match map.get("execution_count") {
-            Some(Value::Null) | None => None,
-            Some(_) => Some(Change::Null("execution_count")),
-        }
+        ("outputs", _) => None,
+        ("execution_count", Some(v)) if !v3 => (!v.is_null()).then(|| Change::Null(path.into())),
+        _ => has_path(map, path).then(|| Change::Remove(path.into())),
     }
 }
 
-/// Strips a [`Plan`] (made by [`plan`] for this notebook) from the value.
+/// Strips a [`Plan`] (made by [`Cleaner::plan`] for this notebook) from the value.
 pub fn apply(nb: &mut Notebook, plan: &Plan) {
     let v3 = nb.is_v3();
     let mut cells = cells_mut(&mut nb.root, v3);
@@ -255,7 +314,7 @@ pub fn apply(nb: &mut Notebook, plan: &Plan) {
             Place::Notebook => {}
             Place::Cell(c) => {
                 if let Some(cell) = cells.get_mut(c) {
-                    change(cell, strip.change);
+                    change(cell, &strip.change);
                 }
             }
             Place::Output { cell, output } => {
@@ -265,7 +324,7 @@ pub fn apply(nb: &mut Notebook, plan: &Plan) {
                     .and_then(|o| o.get_mut(output))
                     .and_then(Value::as_object_mut);
                 if let Some(out) = out {
-                    change(out, strip.change);
+                    change(out, &strip.change);
                 }
             }
         }
@@ -273,19 +332,19 @@ pub fn apply(nb: &mut Notebook, plan: &Plan) {
     drop(cells);
     for strip in &plan.strips {
         if strip.place == Place::Notebook {
-            change(&mut nb.root, strip.change);
+            change(&mut nb.root, &strip.change);
         }
     }
 }
 
-fn change(map: &mut Map<String, Value>, change: Change) {
+fn change(map: &mut Map<String, Value>, change: &Change) {
     match change {
         Change::Remove(path) => remove_path(map, path),
         Change::Null(key) => {
-            map.insert(key.to_string(), Value::Null);
+            map.insert(key.clone(), Value::Null);
         }
         Change::Empty(key) => {
-            map.insert(key.to_string(), Value::Array(Vec::new()));
+            map.insert(key.clone(), Value::Array(Vec::new()));
         }
     }
 }
@@ -370,6 +429,7 @@ fn remove_and_prune(map: &mut Map<String, Value>, path: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::{CleanRule, DEFAULT_FIELDS};
 
     fn nb(text: &str) -> Notebook {
         Notebook::parse(text.as_bytes(), "t.ipynb").unwrap()
@@ -393,6 +453,23 @@ mod tests {
         assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"metadata":{}}"#);
     }
 
+    /// Removing a stripped row removes everything below it: the table must
+    /// not keep something below a row clean strips.
+    #[test]
+    fn no_row_clean_strips_holds_a_row_clean_keeps() {
+        for strip in DEFAULT_FIELDS.iter().filter(|f| f.clean != CleanRule::Keep) {
+            let below = format!("{}.", strip.path);
+            for kept in DEFAULT_FIELDS.iter().filter(|f| f.clean == CleanRule::Keep) {
+                assert!(
+                    !(kept.scope == strip.scope && kept.path.starts_with(&below)),
+                    "{} is kept below the stripped {}",
+                    kept.path,
+                    strip.path
+                );
+            }
+        }
+    }
+
     #[test]
     fn plan_names_what_would_be_stripped_and_keeps_outputs_by_default() {
         let n = nb(
@@ -402,14 +479,14 @@ mod tests {
             "source": "1"}], "metadata": {"language_info": {"name": "python", "version": "3.11"}},
             "nbformat": 4, "nbformat_minor": 5}"#,
         );
-        let p = plan(&n, &CleanOptions::default());
+        let p = Cleaner::with_defaults(CleanOptions::default()).plan(&n);
         let shown: Vec<String> = p.strips.iter().map(|s| s.to_string()).collect();
         assert_eq!(
             shown,
             [
                 "notebook metadata.language_info.version",
-                "cell 1 metadata.execution",
                 "cell 1 execution_count",
+                "cell 1 metadata.execution",
                 "cell 1 output 1 execution_count",
             ]
         );
@@ -417,13 +494,32 @@ mod tests {
             outputs: Keep::Strip,
             ..CleanOptions::default()
         };
-        let p = plan(&n, &strip_outputs);
-        assert_eq!(p.strips.last().unwrap().to_string(), "cell 1 outputs");
+        let p = Cleaner::with_defaults(strip_outputs).plan(&n);
+        let shown: Vec<String> = p.strips.iter().map(|s| s.to_string()).collect();
+        assert!(shown.contains(&"cell 1 outputs".to_string()), "{shown:?}");
+        assert!(!shown.iter().any(|s| s.contains("output 1")), "{shown:?}");
         let keep_counts = CleanOptions {
             execution_counts: Keep::Keep,
             ..CleanOptions::default()
         };
-        assert_eq!(plan(&n, &keep_counts).strips.len(), 2);
+        assert_eq!(Cleaner::with_defaults(keep_counts).plan(&n).strips.len(), 2);
+    }
+
+    #[test]
+    fn the_users_own_paths_are_stripped_too() {
+        let n = nb(
+            r#"{"cells": [{"cell_type": "markdown", "metadata": {"slideshow": {"x": 1}}, "source": ""}],
+            "metadata": {"mine": 1}, "nbformat": 4, "nbformat_minor": 4}"#,
+        );
+        let policy = Policy::defaults()
+            .with_user_paths("test", ["metadata.mine", "cell.metadata.slideshow"])
+            .unwrap();
+        let p = Cleaner::new(&policy, CleanOptions::default()).plan(&n);
+        let shown: Vec<String> = p.strips.iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            shown,
+            ["notebook metadata.mine", "cell 1 metadata.slideshow"]
+        );
     }
 
     #[test]
@@ -432,7 +528,9 @@ mod tests {
             {"cell_type": "code", "input": "1", "language": "python", "metadata": {},
              "outputs": [{"output_type": "pyout", "prompt_number": 1, "text": "1"}], "prompt_number": 1}],
             "metadata": {}}]}"#;
-        let cleaned = clean(text.as_bytes(), "t.ipynb", &CleanOptions::default()).unwrap();
+        let cleaned = Cleaner::with_defaults(CleanOptions::default())
+            .clean(text.as_bytes(), "t.ipynb")
+            .unwrap();
         assert_eq!(cleaned.plan.strips.len(), 2);
         let out = String::from_utf8(cleaned.bytes.unwrap()).unwrap();
         assert!(!out.contains("prompt_number"), "{out}");

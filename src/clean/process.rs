@@ -24,8 +24,7 @@
 //! git reports for that file alone; the process keeps serving. Only a broken
 //! conversation (EOF mid-request, a malformed packet) ends it.
 
-use super::cli::{options_for, CleanArgs};
-use super::{clean, CleanOptions};
+use super::{options_for, Cleaner, Overrides};
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -141,11 +140,11 @@ fn write_text(w: &mut impl Write, line: &str) -> io::Result<()> {
     write!(w, "{:04x}{line}\n", line.len() + 5)
 }
 
-/// Serves git until it closes the pipe. `args` carries the command-line
-/// settings (`--outputs`, `--execution-counts`); the project file of each
-/// notebook's directory supplies the rest. Warnings go to `err`.
+/// Serves git until it closes the pipe. `overrides` are the command line's
+/// settings (`--outputs`, `--execution-counts`); the policy and project file
+/// of each notebook's directory supply the rest. Warnings go to `err`.
 pub fn serve(
-    args: &CleanArgs,
+    overrides: &Overrides,
     input: &mut impl Read,
     output: &mut impl Write,
     err: &mut dyn Write,
@@ -173,7 +172,7 @@ pub fn serve(
     write_flush(output)?;
     output.flush()?;
 
-    let mut options: HashMap<PathBuf, Result<CleanOptions, String>> = HashMap::new();
+    let mut cleaners: HashMap<PathBuf, Result<Cleaner, String>> = HashMap::new();
     while let Some(header) = read_list(input)? {
         let value = |key: &str| {
             header
@@ -190,11 +189,11 @@ pub fn serve(
                     Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
                     _ => PathBuf::from("."),
                 };
-                let opts = options
+                let cleaner = cleaners
                     .entry(dir)
-                    .or_insert_with_key(|dir| options_for(args, dir).map_err(|e| e.to_string()));
-                match opts {
-                    Ok(opts) => Ok(clean_or_pass(&content, &pathname, opts, err)),
+                    .or_insert_with_key(|dir| cleaner_for(overrides, dir, err));
+                match cleaner {
+                    Ok(cleaner) => Ok(clean_or_pass(cleaner, &content, &pathname, err)),
                     Err(e) => Err(e.clone()),
                 }
             }
@@ -225,15 +224,27 @@ pub fn serve(
     Ok(())
 }
 
+/// The cleaner for notebooks in `dir`: the policy (with the user's paths)
+/// and the options found from there.
+pub fn cleaner_for(
+    overrides: &Overrides,
+    dir: &Path,
+    warn: &mut dyn Write,
+) -> Result<Cleaner, String> {
+    let options = options_for(overrides, dir).map_err(|e| e.to_string())?;
+    let policy = crate::policy::load(dir, warn);
+    Ok(Cleaner::new(&policy, options))
+}
+
 /// The cleaned bytes, or `None` to send the content back unchanged (nothing
 /// to strip, or not a notebook: then with a warning).
-fn clean_or_pass(
+pub fn clean_or_pass(
+    cleaner: &Cleaner,
     content: &[u8],
     pathname: &str,
-    opts: &CleanOptions,
     err: &mut dyn Write,
 ) -> Option<Vec<u8>> {
-    match clean(content, pathname, opts) {
+    match cleaner.clean(content, pathname) {
         Ok(cleaned) => cleaned.bytes,
         Err(e) => {
             let _ = writeln!(
@@ -256,13 +267,10 @@ mod tests {
         v
     }
 
-    fn args() -> CleanArgs {
-        CleanArgs {
-            files: Vec::new(),
-            check: false,
+    fn args() -> Overrides {
+        Overrides {
             outputs: Some(super::super::Keep::Keep),
             execution_counts: Some(super::super::Keep::Strip),
-            stdin_path: None,
         }
     }
 
