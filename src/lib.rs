@@ -3,15 +3,17 @@
 //! See `ARCHITECTURE.md` for the map of modules.
 #![deny(missing_docs)]
 
-pub mod app;
 pub mod check;
+pub mod clean;
 pub mod cli;
+pub mod compare;
 pub mod diff;
 pub mod exit;
 pub mod git;
 pub mod merge;
 pub mod notebook;
 pub mod par;
+pub mod policy;
 pub mod project;
 pub mod render;
 pub mod text;

@@ -2,12 +2,15 @@
 
 mod bad_input;
 mod check_cli;
+mod clean;
 mod diff_cli;
 mod git_config;
 mod git_driver;
 mod git_revs;
 mod git_util;
+mod hardening;
 mod merge_fixtures;
 mod merge_git;
 mod robustness;
 mod round_trip;
+mod user_ignore;

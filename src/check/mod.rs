@@ -4,8 +4,9 @@
 //!
 //! The rules are values: [`check_notebook`] turns one parsed notebook into a
 //! list of [`Finding`]s; [`render`] writes them as text, JSON, GitHub
-//! workflow annotations or SARIF; [`cli`] finds the files, reads the project
-//! configuration and runs the rules in parallel. One file per rule family:
+//! workflow annotations or SARIF; `files.rs` lists the notebooks (git's
+//! index, `.gitignore`); the command (`crate::cli::check`) reads the project
+//! configuration and runs the rules in parallel over files. One file per rule family:
 //!
 //! | file | rules |
 //! |---|---|
@@ -18,8 +19,7 @@
 //! Every rule is listed in `docs/check.md` (a test keeps the two in step).
 //! Findings never carry a secret: the `secret` rule stores a redacted form only.
 
-pub mod cli;
-mod files;
+pub(crate) mod files;
 mod locate;
 mod magics;
 mod names;

@@ -9,6 +9,8 @@ use super::json::{changes, JsonChange};
 use super::lines::TextDiff;
 use super::options::DiffOptions;
 use crate::notebook::{join_text, Output, OutputKind};
+use crate::policy::Scope;
+use crate::text::diff::OpKind;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::hash::Hasher;
@@ -79,8 +81,7 @@ pub fn strip_ansi(text: &str) -> Cow<'_, str> {
 
 /// Keys of an output object ignored under `opts`.
 fn ignored_key(key: &str, opts: &DiffOptions) -> bool {
-    (!opts.show_all && (key == "execution_count" || key == "prompt_number"))
-        || (opts.ignore_metadata && key == "metadata")
+    (opts.ignore_metadata && key == "metadata") || opts.hides(Scope::Output, key)
 }
 
 /// Equality of two outputs modulo the ignored fields.
@@ -172,12 +173,13 @@ pub fn compare<'a>(
     }
     let hashes_a: Vec<u64> = old.iter().map(|o| output_hash(o, opts)).collect();
     let hashes_b: Vec<u64> = new.iter().map(|o| output_hash(o, opts)).collect();
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &hashes_a, &hashes_b);
-    for op in ops {
-        let (_, ra, rb) = op.as_tag_tuple();
-        if matches!(op, similar::DiffOp::Equal { .. }) {
+    // The same sequence diff (git's Myers) pairs outputs for `--json`
+    // (`nbdime::diff_lists`), so both formats pair them alike.
+    for op in crate::text::diff::diff_lines(&hashes_a, &hashes_b) {
+        if op.kind == OpKind::Equal {
             continue;
         }
+        let (ra, rb) = (op.old, op.new);
         let (mut i, mut j) = (ra.start, rb.start);
         while i < ra.end || j < rb.end {
             let same_type =
@@ -308,8 +310,8 @@ fn describe<'a>(
         OutputKind::Error => {
             let ta = a.map_or(empty.clone(), |o| error_text(&o));
             let tb = b.map_or(empty.clone(), |o| error_text(&o));
-            let same_modulo_counts =
-                !opts.show_all && forget_execution_counts(&ta) == forget_execution_counts(&tb);
+            let same_modulo_counts = opts.hides(Scope::Output, "execution_count")
+                && forget_execution_counts(&ta) == forget_execution_counts(&tb);
             if ta != tb && !same_modulo_counts {
                 let diff = TextDiff::new(ta, tb, ws);
                 if !diff.is_unchanged() {

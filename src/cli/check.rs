@@ -1,9 +1,10 @@
-//! `nbdiff check [PATH…]`: arguments, project configuration
-//! (`[tool.nbdiff.check]`), the files, the parallel run, the report.
+//! The `nbdiff check [PATH…]` command: arguments, project configuration
+//! (`[tool.nbdiff.check]`), the files, the parallel run over them, the
+//! report. The rules and renderers are the library's (`crate::check`).
 
-use super::files::{self, Input};
-use super::render::{self, Format};
-use super::{check_notebook, Finding, Options, Rule};
+use crate::check::files::{self, Input};
+use crate::check::render::{self, Format};
+use crate::check::{check_notebook, Finding, Options, Rule};
 use crate::exit::Exit;
 use crate::notebook::Notebook;
 use crate::project::ProjectConfig;
@@ -149,7 +150,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         max_output_bytes: args
             .max_output_bytes
             .or(cfg.max_output_bytes)
-            .unwrap_or(super::DEFAULT_MAX_OUTPUT_BYTES),
+            .unwrap_or(crate::check::DEFAULT_MAX_OUTPUT_BYTES),
         base_dir: None,
     };
 

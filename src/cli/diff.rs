@@ -1,0 +1,275 @@
+//! The default command, `nbdiff [OPTIONS] OLD NEW` or `nbdiff [REV [REV]]
+//! [-- PATH…]`: decides files or revisions, builds one [`Request`] from the
+//! arguments and sends every notebook pair down [`crate::compare::compare`].
+
+use super::DiffArgs;
+use crate::compare::{compare, Request, Side};
+use crate::diff::DiffOptions;
+use crate::exit::Exit;
+use crate::git::revs::RevError;
+use crate::notebook::free_later;
+use crate::notebook::read_many;
+use crate::notebook::LoadError;
+use crate::render::{self, Format, RenderOptions};
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The two files to compare: `OLD NEW`, or git's 7 external-diff arguments.
+fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
+    match paths {
+        [a, b] => Some((a, b)),
+        [_, a, _, _, b, _, _] => Some((a, b)),
+        _ => None,
+    }
+}
+
+/// The request every notebook pair of this command is compared with:
+/// the semantic diff's switches (the policy adds the user's paths, see
+/// [`crate::policy::load`]; warnings go to `err`) and the renderer, chosen
+/// once. `color` was decided by the caller.
+pub fn request(args: &DiffArgs, color: bool, err: &mut dyn Write) -> Request {
+    let format = if args.json {
+        Format::Json
+    } else if args.stat {
+        Format::Stat
+    } else {
+        Format::Terminal
+    };
+    let defaults = DiffOptions::default();
+    // nbdime's patch is complete: it reads no policy.
+    let policy = if args.json {
+        defaults.policy
+    } else {
+        Arc::new(crate::policy::load(Path::new("."), err))
+    };
+    Request {
+        diff: DiffOptions {
+            ignore_outputs: args.ignore_outputs,
+            ignore_metadata: args.ignore_metadata,
+            ignore_ids: args.ignore_ids,
+            ignore_whitespace: args.ignore_whitespace,
+            show_all: args.show_all,
+            policy,
+        },
+        render: RenderOptions {
+            format,
+            color,
+            context: args.context,
+            outputs: args.outputs,
+        },
+        one_of_many: false,
+    }
+}
+
+/// Runs the default command: the revision form when the arguments are not
+/// two files, else the two files.
+pub fn run_diff(
+    args: &DiffArgs,
+    tty: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
+    if args.parse_only {
+        return parse_only(&args.paths, err);
+    }
+    let color =
+        render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
+    let tried_revisions = wants_revisions(&args.paths, args.cached);
+    if tried_revisions {
+        if let Some(exit) = run_revisions(args, color, out, err) {
+            return exit;
+        }
+    }
+    let Some((old_path, new_path)) = diff_paths(&args.paths) else {
+        let _ = writeln!(
+            err,
+            "nbdiff: expected two notebooks (OLD NEW), got {} argument(s); see `nbdiff --help`",
+            args.paths.len()
+        );
+        return Exit::Error;
+    };
+    let mut timer = StageTimer::from_env(env);
+    let (mut old, mut new) = match read_many([old_path.as_path(), new_path.as_path()]) {
+        [Ok(a), Ok(b)] => (a, b),
+        [Err(e), _] | [_, Err(e)] => {
+            // A missing "file" that was meant as a revision, outside a repository.
+            let hint = match &e {
+                LoadError::Io { path, source }
+                    if tried_revisions
+                        && source.kind() == io::ErrorKind::NotFound
+                        && !path.ends_with(".ipynb")
+                        && !inside_repository() =>
+                {
+                    " (nor a revision: not inside a git repository)"
+                }
+                _ => "",
+            };
+            let _ = writeln!(err, "nbdiff: {e}{hint}");
+            return Exit::Error;
+        }
+    };
+    timer.stage("read+parse", err);
+    // Both inputs' sizes, to decide whether freeing the trees is worth a thread.
+    let input_bytes = [old_path, new_path]
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let req = request(args, color, err);
+    let (old_label, new_label) = (
+        old_path.display().to_string(),
+        new_path.display().to_string(),
+    );
+    let result = compare(
+        Some(Side {
+            label: &old_label,
+            notebook: &mut old,
+        }),
+        Some(Side {
+            label: &new_label,
+            notebook: &mut new,
+        }),
+        &req,
+        out,
+        &mut |stage| timer.stage(stage, err),
+    );
+    let result = result.and_then(|d| out.flush().map(|()| d));
+    timer.stage("render", err);
+    free_later((old, new), input_bytes);
+    let code = match result {
+        Ok(true) if args.exit_code => Exit::Differences,
+        _ => Exit::Ok,
+    };
+    crate::exit::after_write(result.map(|_| ()), code, err)
+}
+
+/// True when the default command's arguments may name revisions rather than
+/// files: anything but two existing paths or git's 7 external-diff arguments
+/// (or whenever `--cached` is given).
+fn wants_revisions(paths: &[PathBuf], cached: bool) -> bool {
+    let files = |ps: &[&PathBuf]| {
+        ps.iter()
+            .all(|p| p.exists() || p.as_os_str() == "/dev/null")
+    };
+    cached
+        || match paths {
+            [a, b] => !files(&[a, b]),
+            [_, a, _, _, b, _, _] => !files(&[a, b]),
+            _ => true,
+        }
+}
+
+/// True when the current directory is inside a git repository (or
+/// `GIT_DIR` names one).
+fn inside_repository() -> bool {
+    gix::discover_with_environment_overrides(".").is_ok()
+}
+
+/// Runs the revision form of the default command with the diff's options;
+/// `color` was decided by the caller. `None` when the arguments are not
+/// revisions after all (outside a repository, or a missing `*.ipynb` that is
+/// neither a revision nor a path): the caller then treats them as files,
+/// whose errors name the file.
+fn run_revisions(
+    args: &DiffArgs,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Option<Exit> {
+    if args.json {
+        let _ = writeln!(err, "nbdiff: --json compares two files (nbdiff --json OLD NEW); it is not available for revisions");
+        return Some(Exit::Error);
+    }
+    let opts = Request {
+        one_of_many: true,
+        ..request(args, color, err)
+    };
+    let revs: Vec<OsString> = args
+        .paths
+        .iter()
+        .map(|p| p.as_os_str().to_owned())
+        .collect();
+    let cwd = match std::env::current_dir() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "nbdiff: cannot read the current directory: {e}");
+            return Some(Exit::Error);
+        }
+    };
+    Some(
+        match crate::git::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
+            Ok(true) if args.exit_code => Exit::Differences,
+            Ok(_) => Exit::Ok,
+            Err(RevError::NotARepository { .. }) if !args.cached => return None,
+            // A missing `x.ipynb` is a file the user meant, not a revision.
+            Err(RevError::Ambiguous { arg }) if !args.cached && arg.ends_with(".ipynb") => {
+                return None
+            }
+            Err(e) => {
+                let _ = writeln!(err, "nbdiff: {e}");
+                Exit::Error
+            }
+        },
+    )
+}
+
+/// `--parse-only FILE...`: reads and parses the files as a diff (2 files) or a
+/// merge (3 files) does, in parallel, and exits: the parse floor for benchmarks.
+fn parse_only(paths: &[PathBuf], err: &mut dyn Write) -> Exit {
+    let p = |k: usize| paths[k].as_path();
+    let results: Vec<Result<crate::notebook::Notebook, crate::notebook::LoadError>> =
+        match paths.len() {
+            2 => read_many([p(0), p(1)]).into(),
+            3 => read_many([p(0), p(1), p(2)]).into(),
+            _ => paths
+                .iter()
+                .map(|f| crate::notebook::Notebook::read(f))
+                .collect(),
+        };
+    let size = paths
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let mut code = Exit::Ok;
+    let mut parsed = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(nb) => parsed.push(nb),
+            Err(e) => {
+                let _ = writeln!(err, "nbdiff: {e}");
+                code = Exit::Error;
+            }
+        }
+    }
+    free_later(parsed, size);
+    code
+}
+
+/// Stage times on stderr when `NBDIFF_TIMING` is set (to anything but `0`),
+/// for finding where a slow diff spends its time without a profiler.
+struct StageTimer {
+    last: Option<Instant>,
+}
+
+impl StageTimer {
+    fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Self {
+        let on = env("NBDIFF_TIMING").is_some_and(|v| !v.is_empty() && v != "0");
+        StageTimer {
+            last: on.then(Instant::now),
+        }
+    }
+
+    fn stage(&mut self, name: &str, err: &mut dyn Write) {
+        if let Some(last) = self.last {
+            let now = Instant::now();
+            let ms = (now - last).as_secs_f64() * 1e3;
+            let _ = writeln!(err, "nbdiff: timing: {name}: {ms:.2} ms");
+            self.last = Some(now);
+        }
+    }
+}
