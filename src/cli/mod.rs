@@ -5,7 +5,7 @@
 //! - [`diff`]: the default command (two files, or revisions);
 //! - [`merge`]: `merge` and `merge-driver`;
 //! - [`git`]: `config-git`, `diff-driver`, `show`;
-//! - [`check`]: `check`;
+//! - the `check` command: [`check`];
 //! - [`values`]: the command line's names for library enums.
 //!
 //! A new command is a module here, a [`Command`] variant and its arm in [`run`].
