@@ -12,11 +12,10 @@
 //!   textconv (`git log -p`, `git show`, `git blame`).
 //! - [`revs`] — `nbdiff [--cached] [REV [REV]] [-- PATH…]`: changed notebooks
 //!   between revisions, the index and the working tree, read in-process with gix.
-//! - [`color`] — git's `color.diff` answer, fed to the shared decision in
-//!   [`crate::render::color`].
+//! - [`settings`] — every read of git configuration: `nbdiff.ignore`,
+//!   `nbdiff.merge.*`, and git's `color.diff` answer for the diff driver.
 
 pub mod attributes;
-pub mod color;
 pub mod config;
 pub mod driver;
 pub mod revs;
