@@ -163,6 +163,13 @@ fn run_diff(
             };
             render::terminal::render(&diff, &topts, out)
         };
+        // Equal modulo ignored data, but not the same file: say so.
+        let r = r.and_then(|()| match diff.is_empty() {
+            true => {
+                crate::git::ignored::note_for_files((old_path, &old), (new_path, &new), &opts, out)
+            }
+            false => Ok(()),
+        });
         r.map(|()| !diff.is_empty())
     };
     let result = result.and_then(|d| out.flush().map(|()| d));

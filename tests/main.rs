@@ -4,6 +4,7 @@ mod bad_input;
 mod diff_cli;
 mod git_config;
 mod git_driver;
+mod git_like;
 mod git_revs;
 mod git_util;
 mod merge_fixtures;

@@ -55,6 +55,10 @@ pub struct DiffDriverArgs {
 pub struct ShowArgs {
     /// The notebook to render as text.
     pub notebook: PathBuf,
+    /// The text format git's config asks for (`config-git` writes it, so
+    /// that git's textconv cache is keyed on it); a mismatch is reported.
+    #[arg(long, hide = true)]
+    pub format_version: Option<u32>,
 }
 
 /// Runs `nbdiff config-git`.
@@ -88,7 +92,24 @@ pub fn run_config_git(args: ConfigGitArgs, out: &mut dyn Write, err: &mut dyn Wr
 }
 
 /// Runs `nbdiff diff-driver`: always [`Exit::Ok`], as git requires.
+/// Under `git difftool`, hands over to difftool's helper instead
+/// ([`super::difftool`]) and exits as it does.
 pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let external = std::env::var_os("GIT_EXTERNAL_DIFF");
+    if let Some(helper) = super::difftool::helper_from_env(external.as_deref()) {
+        let _ = out.flush();
+        match super::difftool::run_helper(&helper, &args.args) {
+            Ok(0) => return Exit::Ok,
+            Ok(_) => return Exit::Error,
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "nbdiff diff-driver: cannot run {} for git difftool: {e}; showing nbdiff's diff",
+                    helper.to_string_lossy()
+                );
+            }
+        }
+    }
     let env = ColorEnv::from_process();
     let opts = DiffOptions {
         color: use_color(args.color, &env, Some(&super::color::git_colorbool)),
@@ -114,6 +135,17 @@ pub fn run_show(args: ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exi
             return Exit::Error;
         }
     };
+    if let Some(v) = args
+        .format_version
+        .filter(|&v| v != super::show::FORMAT_VERSION)
+    {
+        let _ = writeln!(
+            err,
+            "nbdiff show: git's textconv asks for text format {v}, this nbdiff writes format {}; \
+             run `nbdiff config-git --enable` again so that git's textconv cache is refreshed",
+            super::show::FORMAT_VERSION
+        );
+    }
     let name = args.notebook.display().to_string();
     let written = match crate::notebook::Notebook::parse(&bytes, &name) {
         Ok(nb) => out.write_all(super::show::render(&nb).as_bytes()),
@@ -184,9 +216,30 @@ pub fn run_revisions(
         match super::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
             Ok(true) if args.exit_code => Exit::Differences,
             Ok(_) => Exit::Ok,
-            Err(RevError::NotARepository { .. }) if !args.cached => return None,
-            // A missing `x.ipynb` is a file the user meant, not a revision.
-            Err(RevError::Ambiguous { arg }) if !args.cached && arg.ends_with(".ipynb") => {
+            // Two or more arguments outside a repository: files, whose errors name them.
+            Err(RevError::NotARepository { .. }) if !args.cached && args.paths.len() >= 2 => {
+                return None
+            }
+            Err(RevError::NotARepository { .. }) if !args.cached => {
+                let what = match args.paths.first() {
+                    None => {
+                        "not in a git repository, so there is no working tree to diff".to_string()
+                    }
+                    Some(p) => format!(
+                        "{}: not in a git repository, so there is nothing to compare it with",
+                        crate::render::sanitize::visible(&p.display().to_string())
+                    ),
+                };
+                let _ = writeln!(
+                    err,
+                    "nbdiff: {what}; to diff two notebooks: nbdiff OLD.ipynb NEW.ipynb"
+                );
+                Exit::Error
+            }
+            // A missing `x.ipynb` among two arguments is a file the user meant.
+            Err(RevError::Ambiguous { arg })
+                if !args.cached && args.paths.len() >= 2 && arg.ends_with(".ipynb") =>
+            {
                 return None
             }
             Err(e) => {

@@ -14,6 +14,11 @@
 //!   between revisions, the index and the working tree, read in-process with gix.
 //! - [`color`] — git's `color.diff` answer, fed to the shared decision in
 //!   [`crate::render::color`].
+//! - [`pathspec`], [`rename`], [`unmerged`], [`header`], [`ignored`] — git's
+//!   pathspecs, rename detection, unmerged paths, `diff --git` file headers,
+//!   and the line for a file whose only changes are hidden.
+//! - [`difftool`] — `git difftool` through the diff driver: hands git's
+//!   arguments to difftool's helper, which git would have run.
 //! - [`seam`] — the one call into the notebook diff renderer.
 //! - [`cli`] — the arguments of these commands and their `run` functions.
 
@@ -21,7 +26,13 @@ pub mod attributes;
 pub mod cli;
 pub mod color;
 pub mod config;
+pub mod difftool;
 pub mod driver;
+pub mod header;
+pub mod ignored;
+pub mod pathspec;
+pub mod rename;
 pub mod revs;
 pub mod seam;
 pub mod show;
+pub mod unmerged;

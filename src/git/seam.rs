@@ -5,8 +5,10 @@
 //! (the [`NotebookDiff`](crate::diff::NotebookDiff) model) and `src/render/`
 //! (terminal and `--stat` renderers). [`render_notebook_diff`] is the seam.
 
+use super::header::FileHeader;
 use crate::notebook::Notebook;
 use crate::render;
+use crate::render::sanitize::visible;
 use std::io::{self, Write};
 
 /// One side of a notebook diff.
@@ -68,10 +70,14 @@ fn empty_like(nb: &Notebook) -> Notebook {
 }
 
 /// Renders the diff of two notebooks; `None` is a side that does not exist
-/// (an added or deleted file). Returns whether they differ.
+/// (an added or deleted file). With a `header` (inside git), the diff opens
+/// with git's `diff --git a/… b/…` and extended lines instead of `nbdiff OLD
+/// NEW`, and a notable header (a rename) is written even when the notebooks
+/// are equal. Returns whether the notebooks differ (modulo ignored data).
 pub fn render_notebook_diff(
     old: Option<Side<'_>>,
     new: Option<Side<'_>>,
+    header: Option<&FileHeader>,
     opts: &DiffOptions,
     out: &mut dyn Write,
 ) -> io::Result<bool> {
@@ -86,15 +92,24 @@ pub fn render_notebook_diff(
         return Ok(false);
     };
     let diff = crate::diff::diff_notebooks(old_nb, new_nb, &opts.diff);
-    if diff.is_empty() {
+    let notable = header.is_some_and(FileHeader::is_notable);
+    if diff.is_empty() && !notable {
         return Ok(false);
     }
     let old_name = old.map_or("/dev/null", |s| s.label).to_string();
     let new_name = new.map_or("/dev/null", |s| s.label).to_string();
     if opts.stat {
-        let name = if new.is_some() { &new_name } else { &old_name };
-        let path = name.strip_prefix("a/").or_else(|| name.strip_prefix("b/"));
-        writeln!(out, "{}", path.unwrap_or(name))?;
+        match header {
+            Some(h) if h.old_path != h.new_path => {
+                writeln!(out, "{} => {}", visible(&h.old_path), visible(&h.new_path))?
+            }
+            Some(h) => writeln!(out, "{}", visible(h.path()))?,
+            None => {
+                let name = if new.is_some() { &new_name } else { &old_name };
+                let path = name.strip_prefix("a/").or_else(|| name.strip_prefix("b/"));
+                writeln!(out, "{}", path.unwrap_or(name))?;
+            }
+        }
         render::stat::render(&diff, out)?;
     } else {
         let topts = render::terminal::TerminalOptions {
@@ -104,9 +119,15 @@ pub fn render_notebook_diff(
             old_name,
             new_name,
         };
-        render::terminal::render(&diff, &topts, out)?;
+        match header {
+            Some(h) => {
+                h.write(opts.color, out)?;
+                render::terminal::render_body(&diff, &topts, out)?;
+            }
+            None => render::terminal::render(&diff, &topts, out)?,
+        }
     }
-    Ok(true)
+    Ok(!diff.is_empty())
 }
 
 /// Writes a unified line diff (3 lines of context) of two texts, with
@@ -174,8 +195,9 @@ mod tests {
                 notebook: &nb,
             };
             let mut out = Vec::new();
-            let differs = render_notebook_diff(Some(old), None, &DiffOptions::default(), &mut out)
-                .expect("write to a Vec");
+            let differs =
+                render_notebook_diff(Some(old), None, None, &DiffOptions::default(), &mut out)
+                    .expect("write to a Vec");
             assert!(differs);
             let text = String::from_utf8(out).expect("utf-8");
             assert!(text.contains("deleted"), "{text}");

@@ -88,6 +88,24 @@ pub fn render<W: Write + ?Sized>(
             visible(&opts.new_name)
         ),
     )?;
+    render_body(diff, opts, p.out)
+}
+
+/// Renders the diff without its first line (`nbdiff OLD NEW`), for callers
+/// that write their own file header (git's `diff --git a/… b/…`); writes
+/// nothing when it is empty.
+pub fn render_body<W: Write + ?Sized>(
+    diff: &NotebookDiff<'_>,
+    opts: &TerminalOptions,
+    out: &mut W,
+) -> io::Result<()> {
+    if diff.is_empty() {
+        return Ok(());
+    }
+    let mut p = Painter {
+        out,
+        color: opts.color,
+    };
     p.line(BOLD, &format!("--- {}", visible(&opts.old_name)))?;
     p.line(BOLD, &format!("+++ {}", visible(&opts.new_name)))?;
     if let Some(((a, b), (c, d))) = diff.format {
@@ -122,6 +140,12 @@ pub fn cell_header(cell: &CellDiff<'_>) -> String {
     if cell.moved {
         if let Some(old) = cell.old_index {
             s.push_str(&format!(" (moved from {})", old + 1));
+        }
+        // A moved cell is named by its first line (most cells have no id).
+        let source = cell.new.or(cell.old).map(|c| c.source());
+        if let Some(line) = source.as_deref().and_then(super::sanitize::first_line) {
+            s.push_str(" · ");
+            s.push_str(&line);
         }
     }
     s.push_str(" ──");
@@ -264,6 +288,11 @@ pub fn binary_summary(old: Option<&ImageInfo>, new: Option<&ImageInfo>) -> Strin
         None => super::human_size(i.bytes),
     };
     match (old, new) {
+        // Only the base64 text differs (re-wrapped), shown with --show-all.
+        (Some(a), Some(b)) if a == b && a.pixels.is_some() => {
+            format!("{} same image, re-encoded", one(a))
+        }
+        (Some(a), Some(b)) if a == b => format!("{} same data, re-encoded", one(a)),
         (Some(a), Some(b)) if one(a) == one(b) => {
             format!("{} (content {} → {})", one(a), a.hash, b.hash)
         }
