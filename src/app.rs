@@ -9,7 +9,7 @@ use crate::notebook::read_many;
 use crate::notebook::LoadError;
 use crate::render;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Runs the command line (no terminal: no pager, colour only if forced).
@@ -78,14 +78,17 @@ fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
     }
 }
 
-/// Options of the semantic diff from the command line.
-pub fn diff_options(args: &DiffArgs) -> DiffOptions {
+/// Options of the semantic diff from the command line; the policy adds the
+/// paths of git config `nbdiff.ignore` (warnings on `err`).
+pub fn diff_options(args: &DiffArgs, err: &mut dyn Write) -> DiffOptions {
     DiffOptions {
+        policy: std::sync::Arc::new(crate::git::settings::policy(Path::new("."), err)),
         ignore_outputs: args.ignore_outputs,
         ignore_metadata: args.ignore_metadata,
         ignore_ids: args.ignore_ids,
         ignore_whitespace: args.ignore_whitespace,
         show_all: args.show_all,
+        ..DiffOptions::default()
     }
 }
 
@@ -148,7 +151,7 @@ fn run_diff(
         let differs = diff.as_array().is_some_and(|d| !d.is_empty());
         render::json::render(&diff, out).map(|()| differs)
     } else {
-        let opts = diff_options(args);
+        let opts = diff_options(args, err);
         let diff = diff_notebooks(&old, &new, &opts);
         timer.stage("diff", err);
         let r = if args.stat {

@@ -43,7 +43,7 @@ pub enum Command {
 fn after_help() -> String {
     format!(
         "{}\n\n{}",
-        crate::diff::options::VOLATILE_HELP,
+        crate::policy::diff_help(&crate::policy::Policy::defaults()),
         crate::exit::EXIT_HELP
     )
 }

@@ -11,6 +11,7 @@ pub mod git;
 pub mod merge;
 pub mod notebook;
 pub mod par;
+pub mod policy;
 pub mod project;
 pub mod render;
 pub mod text;

@@ -8,7 +8,7 @@ use crate::exit::Exit;
 use crate::render::color::{use_color, ColorChoice, ColorEnv};
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `nbdiff config-git`.
 #[derive(Debug, clap::Args)]
@@ -113,6 +113,10 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
     let env = ColorEnv::from_process();
     let opts = DiffOptions {
         color: use_color(args.color, &env, Some(&super::color::git_colorbool)),
+        diff: crate::diff::DiffOptions {
+            policy: std::sync::Arc::new(super::settings::policy(Path::new("."), err)),
+            ..crate::diff::DiffOptions::default()
+        },
         ..DiffOptions::default()
     };
     super::driver::run(&args.args, &opts, out, err);
@@ -195,7 +199,7 @@ pub fn run_revisions(
     }
     let opts = DiffOptions {
         color,
-        diff: crate::app::diff_options(args),
+        diff: crate::app::diff_options(args, err),
         context: args.context,
         outputs: args.outputs,
         stat: args.stat,

@@ -34,5 +34,6 @@ pub mod pathspec;
 pub mod rename;
 pub mod revs;
 pub mod seam;
+pub mod settings;
 pub mod show;
 pub mod unmerged;

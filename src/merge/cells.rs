@@ -272,7 +272,7 @@ impl Planner<'_, '_, '_> {
         let kept = sides.cells(keeper)[idx];
         let base = sides.base[b];
         let deleter = keeper.other().name();
-        if !edited(base, kept) {
+        if !edited(base, kept, &opts.policy) {
             if !same_map(base.map, kept.map) {
                 self.notes.push(format!(
                     "base cell {} deleted on {deleter}; {} changed only derived data (outputs, counts, timings, id); deleted",

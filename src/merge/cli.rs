@@ -111,6 +111,7 @@ pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
             conflicts,
             args.marker_size,
             [&names[0], &names[1], &names[2]],
+            err,
         );
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
@@ -148,6 +149,7 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
             conflicts,
             size,
             ["base", "ours", "theirs"],
+            err,
         );
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
@@ -170,7 +172,9 @@ fn options(
     conflicts: ConflictPolicy,
     marker_size: usize,
     default_labels: [&str; 3],
+    err: &mut dyn Write,
 ) -> Options {
+    let policy = crate::git::settings::policy(std::path::Path::new("."), err);
     Options {
         outputs,
         conflicts,
@@ -181,6 +185,7 @@ fn options(
             remote: label(&p.label_remote, default_labels[2]),
         },
         diff3: p.diff3,
+        policy: std::sync::Arc::new(policy),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Merge policies and labels, from flags, the environment and git config.
 
+use crate::policy::Policy;
 use crate::text::merge3::DEFAULT_MARKER_SIZE;
+use std::sync::Arc;
 
 /// What to do with outputs (and execution counts) that both sides changed
 /// differently. Outputs changed on one side only always follow that side.
@@ -70,6 +72,8 @@ pub struct Options {
     pub labels: Labels,
     /// Also write base lines in conflicts (git's `diff3` conflict style).
     pub diff3: bool,
+    /// Which fields are volatile (resolved to local's value).
+    pub policy: Arc<Policy>,
 }
 
 impl Default for Options {
@@ -80,6 +84,7 @@ impl Default for Options {
             marker_size: DEFAULT_MARKER_SIZE,
             labels: Labels::default(),
             diff3: false,
+            policy: Arc::new(Policy::defaults()),
         }
     }
 }
