@@ -73,7 +73,7 @@ fn reexecuted_notebook_is_equal_by_default_and_not_with_show_all() {
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(
         text.ends_with(
-            "new.ipynb: only ignored changes (execution counts); nbdiff -a shows them\n"
+            "new.ipynb: only ignored changes (execution counts, metadata.ExecuteTime, metadata.execution); nbdiff -a shows them\n"
         ),
         "{text}"
     );

@@ -8,13 +8,13 @@
 //! ```
 //!
 //! The kinds come from a second diff with everything compared
-//! (`--show-all`, no `--ignore-*`), named by the entry of the volatile-data
-//! table that hides them ([`crate::diff::options`]).
+//! (`--show-all`, no `--ignore-*`), named by the row of the volatile-data
+//! table that hides them ([`crate::policy`]).
 
-use crate::diff::options::{VOLATILE_CELL_METADATA, VOLATILE_NOTEBOOK_METADATA};
 use crate::diff::output::OutputPart;
 use crate::diff::{diff_notebooks, DiffOptions, NotebookDiff};
 use crate::notebook::Notebook;
+use crate::policy::{DiffRule, Kind, Scope};
 use crate::render::sanitize::visible;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -23,93 +23,107 @@ use std::path::Path;
 /// The kinds of hidden change between two notebooks whose diff under `opts`
 /// is empty, in a stable order; empty when even the complete diff is empty
 /// (only the JSON text changed).
-pub fn hidden_kinds(old: &Notebook, new: &Notebook, opts: &DiffOptions) -> Vec<String> {
+pub fn hidden_kinds(old: &Notebook, new: &Notebook, opts: &DiffOptions) -> Vec<(String, bool)> {
     let all = DiffOptions {
         show_all: true,
+        policy: opts.policy.clone(),
         ..DiffOptions::default()
     };
     let diff = diff_notebooks(old, new, &all);
     kinds(&diff, opts)
 }
 
-fn volatile_name(table: &[&'static str], path: &str) -> Option<&'static str> {
-    table.iter().copied().find(|p| {
-        path.strip_prefix(p)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+/// The name of a hidden change at `path` of an object in `scope`: the
+/// policy row that hides it (`execution counts`, `metadata.widgets`), or
+/// `None` when the policy does not hide it.
+fn hidden_name(opts: &DiffOptions, scope: Scope, path: &str) -> Option<String> {
+    let field = opts.policy.classify(scope, path)?;
+    if field.diff != DiffRule::Hidden {
+        return None;
+    }
+    Some(match field.kind {
+        Kind::ExecutionCounts => Kind::ExecutionCounts.name().to_string(),
+        _ => field.path.to_string(),
     })
 }
 
-fn kinds(diff: &NotebookDiff<'_>, opts: &DiffOptions) -> Vec<String> {
-    let mut set: BTreeSet<(u8, String)> = BTreeSet::new();
-    let mut add = |order: u8, s: &str| {
-        set.insert((order, s.to_string()));
+/// Images whose base64 text changed but not their bytes.
+const REENCODED: &str = "re-encoded images";
+
+/// A hidden change: its name, and whether `-a` shows it.
+type Hidden = (String, bool);
+
+fn kinds(diff: &NotebookDiff<'_>, opts: &DiffOptions) -> Vec<Hidden> {
+    let mut set: BTreeSet<(u8, String, bool)> = BTreeSet::new();
+    let mut add = |order: u8, name: &str, by_all: bool| {
+        set.insert((order, name.to_string(), by_all));
     };
-    if diff.format.is_some() {
-        add(9, "nbformat");
-    }
+    let mut field = |scope: Scope, path: &str, fallback: &str| match hidden_name(opts, scope, path)
+    {
+        Some(name) if name == Kind::ExecutionCounts.name() => add(0, &name, true),
+        Some(name) => add(1, &name, true),
+        None => add(3, fallback, false),
+    };
+    let mut other: BTreeSet<(u8, &'static str)> = BTreeSet::new();
     for c in &diff.metadata {
-        match volatile_name(VOLATILE_NOTEBOOK_METADATA, &c.path) {
-            Some(name) if !opts.ignore_metadata => add(2, name),
-            _ => add(3, "notebook metadata"),
-        }
+        field(Scope::Notebook, &c.path, "notebook metadata");
     }
     for cell in &diff.cells {
         if cell.source.is_some() {
-            add(5, "whitespace");
+            other.insert((5, "whitespace"));
         }
         for f in &cell.fields {
-            let path = f.path.as_str();
-            if path == "execution_count" || path == "prompt_number" {
-                add(0, "execution counts");
-            } else if path == "id" || path.starts_with("id.") {
-                add(6, "cell ids");
-            } else if let Some(name) =
-                volatile_name(VOLATILE_CELL_METADATA, path).filter(|_| !opts.ignore_metadata)
-            {
-                add(1, name);
+            if f.path == "id" || f.path.starts_with("id.") {
+                other.insert((6, "cell ids"));
             } else {
-                add(3, "cell metadata");
+                field(Scope::Cell, &f.path, "cell metadata");
             }
         }
         if !cell.attachments.is_empty() {
-            add(4, "re-encoded images");
+            other.insert((4, REENCODED));
         }
         for o in &cell.outputs {
             if opts.ignore_outputs {
-                add(7, "outputs");
+                other.insert((7, "outputs"));
                 continue;
             }
             for part in &o.parts {
                 match part {
-                    OutputPart::Field(f) if f.path.starts_with("execution_count") => {
-                        add(0, "execution counts")
-                    }
+                    OutputPart::Field(f) => field(Scope::Output, &f.path, "output metadata"),
+                    // Tracebacks differing only in execution counts.
                     OutputPart::Text { what, .. } if what == "traceback" => {
-                        add(0, "execution counts")
+                        field(Scope::Output, "execution_count", "tracebacks")
                     }
                     OutputPart::Binary { old, new, .. } if old == new => {
-                        add(4, "re-encoded images")
+                        other.insert((4, REENCODED));
                     }
-                    OutputPart::Field(_) if opts.ignore_metadata => add(3, "output metadata"),
-                    OutputPart::Text { .. } => add(5, "whitespace"),
-                    _ => add(7, "outputs"),
+                    OutputPart::Text { .. } => {
+                        other.insert((5, "whitespace"));
+                    }
+                    OutputPart::Binary { .. } => {
+                        other.insert((7, "outputs"));
+                    }
                 }
             }
         }
     }
-    set.into_iter().map(|(_, s)| s).collect()
-}
-
-/// True when `-a` (`--show-all`) reveals a kind.
-fn shown_by_all(kind: &str) -> bool {
-    kind == "execution counts"
-        || kind == "re-encoded images"
-        || VOLATILE_CELL_METADATA.contains(&kind)
-        || VOLATILE_NOTEBOOK_METADATA.contains(&kind)
+    if diff.format.is_some() {
+        other.insert((9, "nbformat"));
+    }
+    let mut out: Vec<(u8, String, bool)> = set.into_iter().collect();
+    // Re-encoded images are hidden by the diff itself; -a shows them.
+    out.extend(
+        other
+            .into_iter()
+            .map(|(o, n)| (o, n.to_string(), n == REENCODED)),
+    );
+    out.sort();
+    out.dedup_by(|a, b| a.1 == b.1);
+    out.into_iter().map(|(_, n, all)| (n, all)).collect()
 }
 
 /// Writes the line for `path`: its hidden changes and how to see them.
-pub fn write_note(path: &str, kinds: &[String], out: &mut dyn Write) -> io::Result<()> {
+pub fn write_note(path: &str, kinds: &[(String, bool)], out: &mut dyn Write) -> io::Result<()> {
     let path = visible(path);
     if kinds.is_empty() {
         return writeln!(
@@ -117,7 +131,7 @@ pub fn write_note(path: &str, kinds: &[String], out: &mut dyn Write) -> io::Resu
             "{path}: only the JSON formatting changed (indentation, key order or base64 line wrapping)"
         );
     }
-    let hint = if kinds.iter().any(|k| shown_by_all(k)) {
+    let hint = if kinds.iter().any(|k| k.1) {
         "; nbdiff -a shows them"
     } else {
         ""
@@ -125,7 +139,13 @@ pub fn write_note(path: &str, kinds: &[String], out: &mut dyn Write) -> io::Resu
     writeln!(
         out,
         "{path}: only ignored changes ({}){hint}",
-        visible(&kinds.join(", "))
+        visible(
+            &kinds
+                .iter()
+                .map(|k| k.0.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     )
 }
 
@@ -166,7 +186,8 @@ mod tests {
     fn names_counts_and_widgets_and_formatting() {
         let opts = DiffOptions::default();
         let kinds = hidden_kinds(&nb(1, false, " "), &nb(2, true, " "), &opts);
-        assert_eq!(kinds, ["execution counts", "metadata.widgets"]);
+        let names: Vec<&str> = kinds.iter().map(|k| k.0.as_str()).collect();
+        assert_eq!(names, ["execution counts", "metadata.widgets"]);
         let mut out = Vec::new();
         write_note("n.ipynb", &kinds, &mut out).expect("write");
         assert_eq!(
