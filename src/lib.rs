@@ -3,7 +3,6 @@
 //! See `ARCHITECTURE.md` for the map of modules.
 #![deny(missing_docs)]
 
-pub mod app;
 pub mod cli;
 pub mod diff;
 pub mod exit;

@@ -25,6 +25,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// Which object a field path is relative to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -574,6 +575,48 @@ impl Policy {
     }
 }
 
+/// The policy for work in `cwd`: the built-in table, then the paths of git
+/// config `nbdiff.ignore`, then the project file's `ignore = [...]`
+/// (`[tool.nbdiff]` in `pyproject.toml`, or `nbdiff.toml`; see
+/// [`crate::project`]). A path that cannot be ignored, or a project file that
+/// cannot be read, is skipped with a warning on `warn`: a typo must not break
+/// `git diff` or a merge.
+pub fn load(cwd: &Path, warn: &mut dyn std::io::Write) -> Policy {
+    let mut policy = Policy::defaults();
+    let mut add = |origin: &str, paths: Vec<String>, warn: &mut dyn std::io::Write| {
+        for path in paths {
+            match policy.clone().with_user_paths(origin, [path.as_str()]) {
+                Ok(p) => policy = p,
+                Err(e) => {
+                    let _ = writeln!(warn, "nbdiff: warning: {e}; skipped");
+                }
+            }
+        }
+    };
+    let git = crate::git::settings::ignore_paths(cwd);
+    add(
+        &format!("git config {}", crate::git::settings::IGNORE_KEY),
+        git,
+        warn,
+    );
+    let project = crate::project::ProjectConfig::discover(cwd).and_then(|found| {
+        found
+            .map(|cfg| {
+                let origin = format!("{} ({}ignore)", cfg.path.display(), cfg.key_prefix());
+                cfg.string_list("ignore").map(|paths| (origin, paths))
+            })
+            .transpose()
+    });
+    match project {
+        Ok(Some((origin, paths))) => add(&origin, paths, warn),
+        Ok(None) => {}
+        Err(e) => {
+            let _ = writeln!(warn, "nbdiff: warning: {e}; its ignore list was skipped");
+        }
+    }
+    policy
+}
+
 /// True when `prefix` (dot syntax) is `path` or an ancestor of it, `path`
 /// joining keys with `sep` (and, with `.`, writing unusual keys as `[...]`).
 fn covers(prefix: &str, path: &str, sep: char) -> bool {
@@ -613,8 +656,8 @@ pub fn diff_help(policy: &Policy) -> String {
         let _ = write!(text, "{sep}{} ({})", kind.name(), paths.join(", "));
     }
     text.push_str(
-        ". Add your own with `git config --add nbdiff.ignore cell.metadata.KEY` \
-         (docs/volatile.md).",
+        ". Add your own with `git config --add nbdiff.ignore cell.metadata.KEY` or \
+         `ignore = [...]` in [tool.nbdiff] (docs/volatile.md).",
     );
     text
 }

@@ -7,6 +7,7 @@ mod git_driver;
 mod git_like;
 mod git_revs;
 mod git_util;
+mod hardening;
 mod merge_fixtures;
 mod merge_git;
 mod robustness;

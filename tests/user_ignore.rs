@@ -127,3 +127,37 @@ fn global_config_applies_outside_a_repository() {
     let out = sb.nbdiff(&dir, &args);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn the_project_file_adds_paths_too() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    std::fs::write(repo.join("a.ipynb"), slides("slide", "x")).expect("write");
+    std::fs::write(repo.join("b.ipynb"), slides("skip", "x")).expect("write");
+    let args = ["--no-pager", "--exit-code", "a.ipynb", "b.ipynb"];
+    assert_eq!(sb.nbdiff(&repo, &args).status.code(), Some(1));
+    std::fs::write(
+        repo.join("pyproject.toml"),
+        "[tool.nbdiff]\nignore = [\"cell.metadata.slideshow\", \"cells\"]\n",
+    )
+    .expect("write");
+    let out = sb.nbdiff(&repo, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("pyproject.toml (tool.nbdiff.ignore): cannot ignore \"cells\""),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(repo.join("pyproject.toml"), "[tool.nbdiff]\nignore = 3\n").expect("write");
+    let out = sb.nbdiff(&repo, &args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the paths are skipped, the diff runs"
+    );
+    assert!(
+        stderr(&out).contains("expected a list of strings"),
+        "{}",
+        stderr(&out)
+    );
+}

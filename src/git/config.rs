@@ -4,14 +4,14 @@
 //! path — and git keeps its own file format and locking):
 //!
 //! ```text
-//! diff.nbdiff.command         = NBDIFF diff-driver
-//! diff.nbdiff.textconv        = NBDIFF show --format-version=N
+//! diff.nbdiff.command         = NBDIFF diff-driver --
+//! diff.nbdiff.textconv        = NBDIFF show --format-version=N --
 //! diff.nbdiff.cachetextconv   = true
 //! diff.nbdiff.xfuncname       = ^=== .*
 //! merge.nbdiff.name           = nbdiff notebook merge
-//! merge.nbdiff.driver         = NBDIFF merge-driver %O %A %B %L %P --label-base %S --label-local %X --label-remote %Y
+//! merge.nbdiff.driver         = NBDIFF merge-driver --label-base=%S --label-local=%X --label-remote=%Y -- %O %A %B %L %P
 //! difftool.nbdiff.cmd         = NBDIFF "$LOCAL" "$REMOTE"
-//! mergetool.nbdiff.cmd        = NBDIFF merge "$BASE" "$LOCAL" "$REMOTE" -o "$MERGED"
+//! mergetool.nbdiff.cmd        = NBDIFF merge --output="$MERGED" -- "$BASE" "$LOCAL" "$REMOTE"
 //! mergetool.nbdiff.trustExitCode = true
 //! ```
 //!
@@ -74,13 +74,26 @@ impl Scope {
 }
 
 /// Where a local scope's attribute line goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AttributesTarget {
     /// `.git/info/attributes`: this clone only, never committed.
     #[default]
     Private,
     /// The repository's `.gitattributes`: shared with everyone (commit it).
     Shared,
+}
+
+impl AttributesTarget {
+    /// Every value, in the order the help lists them.
+    pub const ALL: [AttributesTarget; 2] = [AttributesTarget::Private, AttributesTarget::Shared];
+
+    /// The value's name on the command line and in settings.
+    pub fn name(self) -> &'static str {
+        match self {
+            AttributesTarget::Private => "private",
+            AttributesTarget::Shared => "shared",
+        }
+    }
 }
 
 /// Why setup failed.
@@ -138,11 +151,11 @@ pub struct Entry {
 pub fn entries(exe: &str) -> Vec<Entry> {
     let e = |key, value: String| Entry { key, value };
     vec![
-        e("diff.nbdiff.command", format!("{exe} diff-driver")),
+        e("diff.nbdiff.command", format!("{exe} diff-driver --")),
         e(
             "diff.nbdiff.textconv",
             format!(
-                "{exe} show --format-version={}",
+                "{exe} show --format-version={} --",
                 super::show::FORMAT_VERSION
             ),
         ),
@@ -151,7 +164,7 @@ pub fn entries(exe: &str) -> Vec<Entry> {
         e("merge.nbdiff.name", "nbdiff notebook merge".into()),
         e(
             "merge.nbdiff.driver",
-            format!("{exe} merge-driver %O %A %B %L %P --label-base %S --label-local %X --label-remote %Y"),
+            format!("{exe} merge-driver --label-base=%S --label-local=%X --label-remote=%Y -- %O %A %B %L %P"),
         ),
         e(
             "difftool.nbdiff.cmd",
@@ -159,7 +172,7 @@ pub fn entries(exe: &str) -> Vec<Entry> {
         ),
         e(
             "mergetool.nbdiff.cmd",
-            format!("{exe} merge \"$BASE\" \"$LOCAL\" \"$REMOTE\" -o \"$MERGED\""),
+            format!("{exe} merge --output=\"$MERGED\" -- \"$BASE\" \"$LOCAL\" \"$REMOTE\""),
         ),
         e("mergetool.nbdiff.trustExitCode", "true".into()),
     ]
@@ -496,7 +509,7 @@ mod tests {
     #[test]
     fn entries_use_the_quoted_exe() {
         let e = entries("'/a b/nbdiff'");
-        assert_eq!(e[0].value, "'/a b/nbdiff' diff-driver");
+        assert_eq!(e[0].value, "'/a b/nbdiff' diff-driver --");
         assert!(e
             .iter()
             .all(|e| SECTIONS.iter().any(|s| e.key.starts_with(s))));

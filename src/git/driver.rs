@@ -19,6 +19,7 @@
 use super::header::FileHeader;
 use super::seam::{self, DiffOptions, Side};
 use crate::notebook::Notebook;
+use crate::render::sanitize::visible_name;
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::Path;
@@ -53,11 +54,21 @@ pub enum DriverError {
     },
 }
 
-/// Runs the driver on git's arguments. Problems go to `err`; output errors
-/// (a closed pager) are ignored. The caller exits 0 regardless.
-pub fn run(args: &[OsString], opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) {
-    if let Err(e) = run_inner(args, opts, out) {
-        let _ = writeln!(err, "{e}");
+/// Runs the driver on git's arguments. Problems with the arguments or the
+/// files go to `err` (the caller still exits 0); the result is whether the
+/// output could be written.
+pub fn run(
+    args: &[OsString],
+    opts: &DiffOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    match run_inner(args, opts, out) {
+        Ok(written) => written,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            Ok(())
+        }
     }
 }
 
@@ -65,13 +76,11 @@ fn run_inner(
     args: &[OsString],
     opts: &DiffOptions,
     out: &mut dyn Write,
-) -> Result<(), DriverError> {
-    let lossy = |a: &OsString| a.to_string_lossy().into_owned();
+) -> Result<io::Result<()>, DriverError> {
+    // Paths come from the repository: shown with every control made visible.
+    let lossy = |a: &OsString| visible_name(&a.to_string_lossy()).into_owned();
     match args.len() {
-        1 => {
-            let _ = super::unmerged::write(&lossy(&args[0]), out);
-            Ok(())
-        }
+        1 => Ok(super::unmerged::write(&lossy(&args[0]), out)),
         7 | 9 => {
             let path = lossy(&args[0]);
             let mut header = if args.len() == 9 {
@@ -95,14 +104,13 @@ fn run_inner(
             }
             if let (Some(a), Some(b)) = (&old, &new) {
                 if a == b {
-                    if header.is_notable() {
-                        let _ = header.write(opts.color, out);
-                    }
-                    return Ok(());
+                    return Ok(match header.is_notable() {
+                        true => header.write(opts.color, out),
+                        false => Ok(()),
+                    });
                 }
             }
-            let _ = diff_paths(&header, old.as_deref(), new.as_deref(), opts, out);
-            Ok(())
+            Ok(diff_paths(&header, old.as_deref(), new.as_deref(), opts, out).map(|_| ()))
         }
         count => Err(DriverError::Arguments { count }),
     }
@@ -250,7 +258,7 @@ mod tests {
     fn run_str(args: &[&str]) -> (String, String) {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        run(&args, &DiffOptions::default(), &mut out, &mut err);
+        run(&args, &DiffOptions::default(), &mut out, &mut err).expect("write to a Vec");
         (
             String::from_utf8_lossy(&out).into(),
             String::from_utf8_lossy(&err).into(),

@@ -4,7 +4,7 @@
 //! splits into files the way git's own output does, and a rename is a
 //! header rather than a stray `nbdiff:` line.
 
-use crate::render::sanitize::visible;
+use crate::render::sanitize::visible_name;
 use std::io::{self, Write};
 
 /// The header of one file's diff.
@@ -89,11 +89,11 @@ impl FileHeader {
         writeln!(
             out,
             "{on}diff --git {} {}{off}",
-            visible(&self.old_label()),
-            visible(&self.new_label())
+            visible_name(&self.old_label()),
+            visible_name(&self.new_label())
         )?;
         for line in &self.extended {
-            writeln!(out, "{on}{}{off}", visible(line))?;
+            writeln!(out, "{on}{}{off}", visible_name(line))?;
         }
         Ok(())
     }

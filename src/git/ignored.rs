@@ -15,7 +15,7 @@ use crate::diff::output::OutputPart;
 use crate::diff::{diff_notebooks, DiffOptions, NotebookDiff};
 use crate::notebook::Notebook;
 use crate::policy::{DiffRule, Kind, Scope};
-use crate::render::sanitize::visible;
+use crate::render::sanitize::{visible, visible_name};
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::path::Path;
@@ -124,7 +124,7 @@ fn kinds(diff: &NotebookDiff<'_>, opts: &DiffOptions) -> Vec<Hidden> {
 
 /// Writes the line for `path`: its hidden changes and how to see them.
 pub fn write_note(path: &str, kinds: &[(String, bool)], out: &mut dyn Write) -> io::Result<()> {
-    let path = visible(path);
+    let path = visible_name(path);
     if kinds.is_empty() {
         return writeln!(
             out,

@@ -20,10 +20,8 @@
 //! - [`difftool`] — `git difftool` through the diff driver: hands git's
 //!   arguments to difftool's helper, which git would have run.
 //! - [`seam`] — the one call into the notebook diff renderer.
-//! - [`cli`] — the arguments of these commands and their `run` functions.
 
 pub mod attributes;
-pub mod cli;
 pub mod color;
 pub mod config;
 pub mod difftool;

@@ -5,9 +5,7 @@
 //! overrides) when `cwd` is inside one; otherwise the global and system files
 //! (`GIT_CONFIG_GLOBAL`, `GIT_CONFIG_NOSYSTEM` honoured).
 
-use crate::policy::{PathError, Policy};
 use gix::config::{File, Source};
-use std::io::Write;
 use std::path::Path;
 
 /// The multi-valued key naming the user's volatile paths.
@@ -25,25 +23,6 @@ pub fn ignore_paths(cwd: &Path) -> Vec<String> {
         .map(|v| v.to_string())
         .filter(|v| !v.trim().is_empty())
         .collect()
-}
-
-/// The built-in policy plus the paths in `nbdiff.ignore`. A path that cannot
-/// be ignored is skipped with a warning on `err` (a typo in git config must
-/// not break `git diff` or a merge).
-pub fn policy(cwd: &Path, err: &mut dyn Write) -> Policy {
-    let origin = format!("git config {IGNORE_KEY}");
-    let mut policy = Policy::defaults();
-    for path in ignore_paths(cwd) {
-        match policy.clone().with_user_paths(&origin, [path.as_str()]) {
-            Ok(p) => policy = p,
-            Err(e) => warn(&e, err),
-        }
-    }
-    policy
-}
-
-fn warn(e: &PathError, err: &mut dyn Write) {
-    let _ = writeln!(err, "nbdiff: warning: {e}; skipped");
 }
 
 /// The system and global config files, without asking a `git` binary where

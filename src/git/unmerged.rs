@@ -2,7 +2,7 @@
 //! prints `* Unmerged path X` for them in `git diff --cached` (and an external
 //! diff gets only the path). nbdiff does the same and says how to get out.
 
-use crate::render::sanitize::visible;
+use crate::render::sanitize::visible_name;
 use std::io::{self, Write};
 
 /// Writes git's `* Unmerged path X` and one indented line naming the ways
@@ -10,7 +10,7 @@ use std::io::{self, Write};
 /// merge driver.
 pub fn write(path: &str, out: &mut dyn Write) -> io::Result<()> {
     let quoted = super::config::shell_quote(path).into_owned();
-    let (path, quoted) = (visible(path), visible(&quoted));
+    let (path, quoted) = (visible_name(path), visible_name(&quoted));
     writeln!(out, "* Unmerged path {path}")?;
     writeln!(
         out,

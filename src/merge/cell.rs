@@ -1,7 +1,7 @@
 //! Merging the three versions of one cell: source by lines, outputs and
 //! execution count as derived data, everything else key by key.
 
-use super::json::{merge_map, policy_name, Decisions, Volatile};
+use super::json::{merge_map, Decisions, Volatile};
 use super::model::{FieldConflict, MergedCell, SourceConflict, SourceRegion};
 use super::options::{ConflictPolicy, Options, OutputsPolicy};
 use crate::notebook::{same_map, same_opt, Cell};
@@ -96,7 +96,7 @@ pub fn merge_cell(
                 if n > 0 {
                     notes.push(format!(
                         "{n} conflicting source region(s) resolved by --conflicts {}",
-                        policy_name(opts.conflicts)
+                        opts.conflicts.name()
                     ));
                 }
             }

@@ -173,21 +173,11 @@ fn conflict<'v>(
     out.notes.push(format!(
         "{path} changed differently on both sides; kept {}'s (--conflicts {})",
         taken.name(),
-        policy_name(policy)
+        policy.name()
     ));
     match taken {
         Side::Local => l,
         Side::Remote => r,
-    }
-}
-
-/// The name of a conflict policy as written on the command line.
-pub fn policy_name(policy: ConflictPolicy) -> &'static str {
-    match policy {
-        ConflictPolicy::Mark => "mark",
-        ConflictPolicy::Ours => "ours",
-        ConflictPolicy::Theirs => "theirs",
-        ConflictPolicy::Union => "union",
     }
 }
 

@@ -4,9 +4,16 @@ use crate::policy::Policy;
 use crate::text::merge3::DEFAULT_MARKER_SIZE;
 use std::sync::Arc;
 
+/// The longest conflict marker a setting can ask for (`--marker-size`, git's
+/// `%L` from a repository's `conflict-marker-size` attribute): larger values
+/// are clamped, so a hostile attribute cannot make a merge allocate without
+/// bound. Markers still grow past it when the content holds longer
+/// marker-like runs (then the content bounds them).
+pub const MAX_MARKER_SIZE: usize = 1024;
+
 /// What to do with outputs (and execution counts) that both sides changed
 /// differently. Outputs changed on one side only always follow that side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputsPolicy {
     /// Keep the outputs of the side whose source the merged source equals
     /// (local when both match); clear them when the source was merged from
@@ -24,7 +31,7 @@ pub enum OutputsPolicy {
 }
 
 /// What to do with conflicts (source lines, cells, metadata).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ConflictPolicy {
     /// Leave them marked in the notebook and exit 1.
     #[default]
@@ -35,6 +42,64 @@ pub enum ConflictPolicy {
     Theirs,
     /// Keep both versions (local's first) without markers.
     Union,
+}
+
+impl OutputsPolicy {
+    /// Every value, in the order the help lists them.
+    pub const ALL: [OutputsPolicy; 5] = [
+        OutputsPolicy::Auto,
+        OutputsPolicy::Local,
+        OutputsPolicy::Remote,
+        OutputsPolicy::Clear,
+        OutputsPolicy::Conflict,
+    ];
+
+    /// The value's name on the command line and in settings.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputsPolicy::Auto => "auto",
+            OutputsPolicy::Local => "local",
+            OutputsPolicy::Remote => "remote",
+            OutputsPolicy::Clear => "clear",
+            OutputsPolicy::Conflict => "conflict",
+        }
+    }
+
+    /// The value named `name` (any case, surrounding spaces ignored).
+    pub fn from_name(name: &str) -> Option<OutputsPolicy> {
+        let name = name.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(name))
+    }
+}
+
+impl ConflictPolicy {
+    /// Every value, in the order the help lists them.
+    pub const ALL: [ConflictPolicy; 4] = [
+        ConflictPolicy::Mark,
+        ConflictPolicy::Ours,
+        ConflictPolicy::Theirs,
+        ConflictPolicy::Union,
+    ];
+
+    /// The value's name on the command line and in settings.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConflictPolicy::Mark => "mark",
+            ConflictPolicy::Ours => "ours",
+            ConflictPolicy::Theirs => "theirs",
+            ConflictPolicy::Union => "union",
+        }
+    }
+
+    /// The value named `name` (any case, surrounding spaces ignored).
+    pub fn from_name(name: &str) -> Option<ConflictPolicy> {
+        let name = name.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(name))
+    }
 }
 
 /// Labels written after conflict markers.
@@ -66,7 +131,8 @@ pub struct Options {
     /// Conflict policy.
     pub conflicts: ConflictPolicy,
     /// Minimum conflict marker length (git's `%L`); lengthened per conflict
-    /// when the content holds marker-like lines.
+    /// when the content holds marker-like lines. Values outside
+    /// `1..=`[`MAX_MARKER_SIZE`] are clamped.
     pub marker_size: usize,
     /// Marker labels.
     pub labels: Labels,
@@ -112,8 +178,7 @@ pub const GIT_CONFLICTS: &str = "nbdiff.merge.conflicts";
 
 /// Parses an outputs policy name.
 pub fn parse_outputs(origin: &str, value: &str) -> Result<OutputsPolicy, SettingError> {
-    use clap::ValueEnum;
-    OutputsPolicy::from_str(value.trim(), true).map_err(|_| SettingError {
+    OutputsPolicy::from_name(value).ok_or_else(|| SettingError {
         origin: origin.into(),
         value: value.into(),
         expected: "auto, local, remote, clear, conflict",
@@ -122,8 +187,7 @@ pub fn parse_outputs(origin: &str, value: &str) -> Result<OutputsPolicy, Setting
 
 /// Parses a conflict policy name.
 pub fn parse_conflicts(origin: &str, value: &str) -> Result<ConflictPolicy, SettingError> {
-    use clap::ValueEnum;
-    ConflictPolicy::from_str(value.trim(), true).map_err(|_| SettingError {
+    ConflictPolicy::from_name(value).ok_or_else(|| SettingError {
         origin: origin.into(),
         value: value.into(),
         expected: "mark, ours, theirs, union",

@@ -2,7 +2,7 @@
 //! word-level highlights, one-line output summaries (or full output diffs),
 //! and metadata as JSON paths.
 
-use super::sanitize::visible;
+use super::sanitize::{visible, visible_name};
 use crate::diff::image::ImageInfo;
 use crate::diff::json::JsonChange;
 use crate::diff::lines::{DiffLine, LineTag, TextDiff};
@@ -11,7 +11,7 @@ use crate::diff::{CellDiff, CellStatus, NotebookDiff};
 use std::io::{self, Write};
 
 /// How much of the outputs to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputMode {
     /// One line per changed output.
     #[default]
@@ -20,6 +20,20 @@ pub enum OutputMode {
     Full,
     /// Nothing about outputs (they still count as differences).
     None,
+}
+
+impl OutputMode {
+    /// Every value, in the order the help lists them.
+    pub const ALL: [OutputMode; 3] = [OutputMode::Summary, OutputMode::Full, OutputMode::None];
+
+    /// The value's name on the command line and in settings.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputMode::Summary => "summary",
+            OutputMode::Full => "full",
+            OutputMode::None => "none",
+        }
+    }
 }
 
 /// Options of the terminal renderer.
@@ -84,8 +98,8 @@ pub fn render<W: Write + ?Sized>(
         BOLD,
         &format!(
             "nbdiff {} {}",
-            visible(&opts.old_name),
-            visible(&opts.new_name)
+            visible_name(&opts.old_name),
+            visible_name(&opts.new_name)
         ),
     )?;
     render_body(diff, opts, p.out)
@@ -106,8 +120,8 @@ pub fn render_body<W: Write + ?Sized>(
         out,
         color: opts.color,
     };
-    p.line(BOLD, &format!("--- {}", visible(&opts.old_name)))?;
-    p.line(BOLD, &format!("+++ {}", visible(&opts.new_name)))?;
+    p.line(BOLD, &format!("--- {}", visible_name(&opts.old_name)))?;
+    p.line(BOLD, &format!("+++ {}", visible_name(&opts.new_name)))?;
     if let Some(((a, b), (c, d))) = diff.format {
         p.line(META, &format!("nbformat: {a}.{b} → {c}.{d}"))?;
     }
@@ -379,11 +393,16 @@ fn hunks<W: Write + ?Sized>(
     while k < changed.len() {
         let start = changed[k].saturating_sub(context);
         let mut end = changed[k];
-        while k < changed.len() && changed[k] <= end + 2 * context + 1 {
+        // `-U` comes from the user: saturating, so a huge value is "all".
+        let gap = context.saturating_mul(2).saturating_add(1);
+        while k < changed.len() && changed[k] <= end.saturating_add(gap) {
             end = changed[k];
             k += 1;
         }
-        let end = (end + context + 1).min(lines.len());
+        let end = end
+            .saturating_add(context)
+            .saturating_add(1)
+            .min(lines.len());
         let slice = &lines[start..end];
         let old_start = first_number(lines, start, |l| l.old);
         let new_start = first_number(lines, start, |l| l.new);

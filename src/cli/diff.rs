@@ -15,13 +15,16 @@ use std::time::Instant;
 /// Runs the command line (no terminal: no pager, colour only if forced).
 /// Errors are written to `err`; the exit code is returned.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    // Messages name files and quote git's arguments: no byte of them
+    // reaches the terminal raw.
+    let err = &mut render::sanitize::LineSanitizer::new(err);
     let env = |k: &str| std::env::var(k).ok();
     match cli.command {
-        Some(Command::Merge(args)) => crate::merge::cli::run(args, out, err),
-        Some(Command::ConfigGit(args)) => crate::git::cli::run_config_git(args, out, err),
-        Some(Command::DiffDriver(args)) => crate::git::cli::run_diff_driver(args, out, err),
-        Some(Command::Show(args)) => crate::git::cli::run_show(args, out, err),
-        Some(Command::MergeDriver(args)) => crate::merge::cli::run_driver(args, err),
+        Some(Command::Merge(args)) => super::merge::run(args, out, err),
+        Some(Command::ConfigGit(args)) => super::git::run_config_git(args, out, err),
+        Some(Command::DiffDriver(args)) => super::git::run_diff_driver(args, out, err),
+        Some(Command::Show(args)) => super::git::run_show(args, out, err),
+        Some(Command::MergeDriver(args)) => super::merge::run_driver(args, err),
         None => run_diff(&cli.diff, false, &env, out, err),
     }
 }
@@ -30,7 +33,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
 /// from the terminal and pages like git when stdout is a terminal.
 pub fn run_stdio(cli: Cli) -> Exit {
     let stderr = io::stderr();
-    let mut err = stderr.lock();
+    let mut err = render::sanitize::LineSanitizer::new(stderr.lock());
     let stdout = io::stdout();
     let tty = stdout.is_terminal();
     let env = |k: &str| std::env::var(k).ok();
@@ -60,13 +63,11 @@ pub fn run_stdio(cli: Cli) -> Exit {
     }
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let code = run_diff(&args, tty, &env, &mut out, &mut err);
-    match out.flush() {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            let _ = writeln!(err, "nbdiff: cannot write output: {e}");
-            Exit::Error
-        }
-        _ => code,
+    let flushed = out.flush();
+    if code == Exit::Error {
+        return code;
     }
+    crate::exit::after_write(flushed, code, &mut err)
 }
 
 /// The two files to compare: `OLD NEW`, or git's 7 external-diff arguments.
@@ -82,13 +83,12 @@ fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
 /// paths of git config `nbdiff.ignore` (warnings on `err`).
 pub fn diff_options(args: &DiffArgs, err: &mut dyn Write) -> DiffOptions {
     DiffOptions {
-        policy: std::sync::Arc::new(crate::git::settings::policy(Path::new("."), err)),
+        policy: std::sync::Arc::new(crate::policy::load(Path::new("."), err)),
         ignore_outputs: args.ignore_outputs,
         ignore_metadata: args.ignore_metadata,
         ignore_ids: args.ignore_ids,
         ignore_whitespace: args.ignore_whitespace,
         show_all: args.show_all,
-        ..DiffOptions::default()
     }
 }
 
@@ -104,9 +104,9 @@ fn run_diff(
     }
     let color =
         render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
-    let tried_revisions = crate::git::cli::wants_revisions(&args.paths, args.cached);
+    let tried_revisions = super::git::wants_revisions(&args.paths, args.cached);
     if tried_revisions {
-        if let Some(exit) = crate::git::cli::run_revisions(args, color, out, err) {
+        if let Some(exit) = super::git::run_revisions(args, color, out, err) {
             return exit;
         }
     }
@@ -128,7 +128,7 @@ fn run_diff(
                     if tried_revisions
                         && source.kind() == io::ErrorKind::NotFound
                         && !path.ends_with(".ipynb")
-                        && !crate::git::cli::inside_repository() =>
+                        && !super::git::inside_repository() =>
                 {
                     " (nor a revision: not inside a git repository)"
                 }
@@ -178,21 +178,11 @@ fn run_diff(
     let result = result.and_then(|d| out.flush().map(|()| d));
     timer.stage("render", err);
     free_later((old, new), input_bytes);
-    match result {
-        Ok(differs) => {
-            if args.exit_code && differs {
-                Exit::Differences
-            } else {
-                Exit::Ok
-            }
-        }
-        // `nbdiff … | head`: the reader went away; that is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok,
-        Err(e) => {
-            let _ = writeln!(err, "nbdiff: cannot write output: {e}");
-            Exit::Error
-        }
-    }
+    let code = match result {
+        Ok(true) if args.exit_code => Exit::Differences,
+        _ => Exit::Ok,
+    };
+    crate::exit::after_write(result.map(|_| ()), code, err)
 }
 
 /// `--parse-only FILE...`: reads and parses the files as a diff (2 files) or a

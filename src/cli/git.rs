@@ -1,10 +1,10 @@
 //! Arguments and entry points of the git commands: `config-git`,
 //! `diff-driver`, `show`, and the revision form of the default diff.
 
-use super::config::{self, AttributesTarget, Git, Plan, Scope};
-use super::revs::RevError;
-use super::seam::DiffOptions;
 use crate::exit::Exit;
+use crate::git::config::{self, AttributesTarget, Git, Plan, Scope};
+use crate::git::revs::RevError;
+use crate::git::seam::DiffOptions;
 use crate::render::color::{use_color, ColorChoice, ColorEnv};
 use std::ffi::OsString;
 use std::io::Write;
@@ -96,9 +96,9 @@ pub fn run_config_git(args: ConfigGitArgs, out: &mut dyn Write, err: &mut dyn Wr
 /// ([`super::difftool`]) and exits as it does.
 pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let external = std::env::var_os("GIT_EXTERNAL_DIFF");
-    if let Some(helper) = super::difftool::helper_from_env(external.as_deref()) {
+    if let Some(helper) = crate::git::difftool::helper_from_env(external.as_deref()) {
         let _ = out.flush();
-        match super::difftool::run_helper(&helper, &args.args) {
+        match crate::git::difftool::run_helper(&helper, &args.args) {
             Ok(0) => return Exit::Ok,
             Ok(_) => return Exit::Error,
             Err(e) => {
@@ -112,16 +112,15 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
     }
     let env = ColorEnv::from_process();
     let opts = DiffOptions {
-        color: use_color(args.color, &env, Some(&super::color::git_colorbool)),
+        color: use_color(args.color, &env, Some(&crate::git::color::git_colorbool)),
         diff: crate::diff::DiffOptions {
-            policy: std::sync::Arc::new(super::settings::policy(Path::new("."), err)),
+            policy: std::sync::Arc::new(crate::policy::load(Path::new("."), err)),
             ..crate::diff::DiffOptions::default()
         },
         ..DiffOptions::default()
     };
-    super::driver::run(&args.args, &opts, out, err);
-    let _ = out.flush();
-    Exit::Ok
+    let written = crate::git::driver::run(&args.args, &opts, out, err).and_then(|()| out.flush());
+    crate::exit::after_write(written, Exit::Ok, err)
 }
 
 /// Runs `nbdiff show`: the notebook as text, or the file unchanged when it is
@@ -141,23 +140,20 @@ pub fn run_show(args: ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exi
     };
     if let Some(v) = args
         .format_version
-        .filter(|&v| v != super::show::FORMAT_VERSION)
+        .filter(|&v| v != crate::git::show::FORMAT_VERSION)
     {
         let _ = writeln!(
             err,
             "nbdiff show: git's textconv asks for text format {v}, this nbdiff writes format {}; \
              run `nbdiff config-git --enable` again so that git's textconv cache is refreshed",
-            super::show::FORMAT_VERSION
+            crate::git::show::FORMAT_VERSION
         );
     }
     let name = args.notebook.display().to_string();
-    let written = match crate::notebook::Notebook::parse(&bytes, &name) {
-        Ok(nb) => out.write_all(super::show::render(&nb).as_bytes()),
-        Err(_) => out.write_all(&bytes),
-    };
-    // A closed pipe (git stopped reading) is not an error.
-    let _ = written.and_then(|()| out.flush());
-    Exit::Ok
+    let written = out
+        .write_all(crate::git::show::render_bytes(&bytes, &name).as_bytes())
+        .and_then(|()| out.flush());
+    crate::exit::after_write(written, Exit::Ok, err)
 }
 
 /// True when the default command's arguments may name revisions rather than
@@ -199,7 +195,7 @@ pub fn run_revisions(
     }
     let opts = DiffOptions {
         color,
-        diff: crate::app::diff_options(args, err),
+        diff: super::diff::diff_options(args, err),
         context: args.context,
         outputs: args.outputs,
         stat: args.stat,
@@ -217,7 +213,7 @@ pub fn run_revisions(
         }
     };
     Some(
-        match super::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
+        match crate::git::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
             Ok(true) if args.exit_code => Exit::Differences,
             Ok(_) => Exit::Ok,
             // Two or more arguments outside a repository: files, whose errors name them.
