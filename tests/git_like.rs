@@ -454,7 +454,7 @@ fn enable_caches_textconv_and_disable_removes_the_cache() {
     );
     let textconv = sb.git(&repo, &["config", "diff.nbdiff.textconv"]);
     assert!(
-        textconv.trim_end().ends_with(" show --format-version=2"),
+        textconv.trim_end().ends_with(" show --format-version=2 --"),
         "{textconv}"
     );
     for n in 1..=3 {

@@ -236,6 +236,10 @@ pub fn run_revisions(
                 );
                 Exit::Error
             }
+            // A file outside the repository among two arguments: files.
+            Err(RevError::OutsideRepository { .. }) if !args.cached && args.paths.len() >= 2 => {
+                return None
+            }
             // A missing `x.ipynb` among two arguments is a file the user meant.
             Err(RevError::Ambiguous { arg })
                 if !args.cached && args.paths.len() >= 2 && arg.ends_with(".ipynb") =>

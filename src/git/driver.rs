@@ -84,7 +84,8 @@ fn run_inner(
         7 | 9 => {
             let path = lossy(&args[0]);
             let mut header = if args.len() == 9 {
-                FileHeader::from_git_info(&path, &lossy(&args[7]), &lossy(&args[8]))
+                // git's header text: lines, each sanitised when written.
+                FileHeader::from_git_info(&path, &lossy(&args[7]), &args[8].to_string_lossy())
             } else {
                 FileHeader::same(&path)
             };
