@@ -63,14 +63,14 @@ impl FileHeader {
         !self.extended.is_empty() || self.old_path != self.new_path
     }
 
-    /// `a/OLD`.
+    /// `a/OLD`, every control made visible (paths come from the repository).
     pub fn old_label(&self) -> String {
-        format!("a/{}", self.old_path)
+        visible_name(&format!("a/{}", self.old_path)).into_owned()
     }
 
-    /// `b/NEW`.
+    /// `b/NEW`, every control made visible.
     pub fn new_label(&self) -> String {
-        format!("b/{}", self.new_path)
+        visible_name(&format!("b/{}", self.new_path)).into_owned()
     }
 
     /// The path to name the file by in one-line notes (the new side's).
@@ -89,8 +89,8 @@ impl FileHeader {
         writeln!(
             out,
             "{on}diff --git {} {}{off}",
-            visible_name(&self.old_label()),
-            visible_name(&self.new_label())
+            self.old_label(),
+            self.new_label()
         )?;
         for line in &self.extended {
             writeln!(out, "{on}{}{off}", visible_name(line))?;
