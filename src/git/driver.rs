@@ -17,7 +17,7 @@
 //! Binary content gets git's `Binary files … differ`.
 
 use super::header::FileHeader;
-use super::seam::{self, DiffOptions, Side};
+use crate::compare::{compare_with_header, Request, Side};
 use crate::notebook::Notebook;
 use crate::render::sanitize::visible_name;
 use std::ffi::OsString;
@@ -59,7 +59,7 @@ pub enum DriverError {
 /// output could be written.
 pub fn run(
     args: &[OsString],
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
@@ -74,7 +74,7 @@ pub fn run(
 
 fn run_inner(
     args: &[OsString],
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> Result<io::Result<()>, DriverError> {
     // Paths come from the repository: shown with every control made visible.
@@ -106,7 +106,7 @@ fn run_inner(
             if let (Some(a), Some(b)) = (&old, &new) {
                 if a == b {
                     return Ok(match header.is_notable() {
-                        true => header.write(opts.color, out),
+                        true => header.write(opts.render.color, out),
                         false => Ok(()),
                     });
                 }
@@ -141,9 +141,10 @@ pub fn diff_paths(
     header: &FileHeader,
     old: Option<&[u8]>,
     new: Option<&[u8]>,
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> io::Result<bool> {
+    // The one place paths become labels: every later line shows them safely.
     let old_label = header.old_label();
     let new_label = header.new_label();
     diff_pair(
@@ -170,17 +171,17 @@ pub fn diff_pair(
     old: Option<Input<'_>>,
     new: Option<Input<'_>>,
     header: Option<&FileHeader>,
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> io::Result<bool> {
     let parse = |side: Option<Input<'_>>| side.map(|s| Notebook::parse(s.bytes, s.label));
-    let (old_nb, new_nb) = (parse(old), parse(new));
+    let (mut old_nb, mut new_nb) = (parse(old), parse(new));
     let notable = header.is_some_and(FileHeader::is_notable);
-    match (&old_nb, &new_nb) {
+    match (&mut old_nb, &mut new_nb) {
         (None | Some(Ok(_)), None | Some(Ok(_))) => {
-            let o = old.zip(old_nb.as_ref().and_then(|r| r.as_ref().ok()));
-            let n = new.zip(new_nb.as_ref().and_then(|r| r.as_ref().ok()));
-            let differs = seam::render_notebook_diff(
+            let o = old.zip(old_nb.as_mut().and_then(|r| r.as_mut().ok()));
+            let n = new.zip(new_nb.as_mut().and_then(|r| r.as_mut().ok()));
+            let differs = compare_with_header(
                 o.map(|(i, notebook)| Side {
                     label: i.label,
                     notebook,
@@ -192,9 +193,14 @@ pub fn diff_pair(
                 header,
                 opts,
                 out,
+                &mut |_| {},
             )?;
-            if let (false, Some((a, x)), Some((b, y))) = (differs, o, n) {
-                if a.bytes != b.bytes {
+            if let (false, Some(a), Some(b)) = (differs, old, new) {
+                let parsed = (
+                    old_nb.as_ref().and_then(|r| r.as_ref().ok()),
+                    new_nb.as_ref().and_then(|r| r.as_ref().ok()),
+                );
+                if let (true, (Some(x), Some(y))) = (a.bytes != b.bytes, parsed) {
                     let path = match header {
                         Some(h) => h.path().to_string(),
                         None => b.label.to_string(),
@@ -214,10 +220,10 @@ pub fn diff_pair(
                 .unwrap_or_default();
             let reason = crate::render::sanitize::visible(&reason).into_owned();
             if let Some(h) = header {
-                h.write(opts.color, out)?;
+                h.write(opts.render.color, out)?;
             }
             writeln!(out, "nbdiff: {reason}; showing a line diff")?;
-            line_diff(old, new, opts.color, out)?;
+            line_diff(old, new, opts.render.color, out)?;
             Ok(old.map(|s| s.bytes) != new.map(|s| s.bytes))
         }
     }
@@ -242,7 +248,9 @@ pub fn line_diff(
         }
     };
     match (text(old), text(new)) {
-        (Some(a), Some(b)) => seam::unified(&a, &b, old_label, new_label, color, out),
+        (Some(a), Some(b)) => {
+            crate::render::unified::render(&a, &b, old_label, new_label, color, out)
+        }
         _ => writeln!(out, "Binary files {old_label} and {new_label} differ"),
     }
 }
@@ -259,7 +267,7 @@ mod tests {
     fn run_str(args: &[&str]) -> (String, String) {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        run(&args, &DiffOptions::default(), &mut out, &mut err).expect("write to a Vec");
+        run(&args, &Request::default(), &mut out, &mut err).expect("write to a Vec");
         (
             String::from_utf8_lossy(&out).into(),
             String::from_utf8_lossy(&err).into(),

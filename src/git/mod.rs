@@ -12,14 +12,13 @@
 //!   textconv (`git log -p`, `git show`, `git blame`).
 //! - [`revs`] — `nbdiff [--cached] [REV [REV]] [-- PATH…]`: changed notebooks
 //!   between revisions, the index and the working tree, read in-process with gix.
-//! - [`color`] — git's `color.diff` answer, fed to the shared decision in
-//!   [`crate::render::color`].
 //! - [`pathspec`], [`rename`], [`unmerged`], [`header`], [`ignored`] — git's
 //!   pathspecs, rename detection, unmerged paths, `diff --git` file headers,
 //!   and the line for a file whose only changes are hidden.
 //! - [`difftool`] — `git difftool` through the diff driver: hands git's
 //!   arguments to difftool's helper, which git would have run.
-//! - [`seam`] — the one call into the notebook diff renderer.
+//! - [`color`] — git's `color.diff` answer, fed to the shared decision in
+//!   [`crate::render::color`].
 
 pub mod attributes;
 pub mod color;
@@ -31,7 +30,6 @@ pub mod ignored;
 pub mod pathspec;
 pub mod rename;
 pub mod revs;
-pub mod seam;
 pub mod settings;
 pub mod show;
 pub mod unmerged;

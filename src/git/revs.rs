@@ -21,7 +21,7 @@
 use super::driver;
 use super::header::FileHeader;
 use super::pathspec::{looks_like_pathspec, Pathspec};
-use super::seam::DiffOptions;
+use crate::compare::Request;
 use gix::bstr::{BStr, BString, ByteVec};
 use gix::ObjectId;
 use std::collections::{BTreeMap, BTreeSet};
@@ -168,7 +168,7 @@ pub fn run(
     args: &[OsString],
     paths_after_dashdash: &[PathBuf],
     cached: bool,
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> Result<bool, RevError> {
     let repo =
