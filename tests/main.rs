@@ -5,6 +5,7 @@ mod clean;
 mod diff_cli;
 mod git_config;
 mod git_driver;
+mod git_like;
 mod git_revs;
 mod git_util;
 mod golden;
