@@ -2,7 +2,9 @@
 //! files, merge, write the result atomically, report on stderr, exit as git
 //! expects (0 clean, 1 conflicts, 2 error).
 
-use super::options::{resolve_policies, ConflictPolicy, Labels, Options, OutputsPolicy};
+use super::options::{
+    resolve_settings, ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy, Settings,
+};
 use super::{merge_bytes, Inputs, Outcome};
 use crate::exit::Exit;
 use std::io::Write;
@@ -20,9 +22,18 @@ pub struct PolicyArgs {
     /// driver] [default: mark].
     #[arg(long, value_enum)]
     pub conflicts: Option<ConflictPolicy>,
-    /// Write base lines in conflicts too (git's diff3 conflict style).
-    #[arg(long)]
+    /// How conflicts are written: merge, diff3 (base lines too) or zdiff3
+    /// (base lines, common lines moved out), as git's merge.conflictStyle
+    /// [merge-driver: git config merge.conflictStyle] [default: merge].
+    #[arg(long, value_enum, value_name = "STYLE")]
+    pub conflict_style: Option<ConflictStyle>,
+    /// Same as --conflict-style diff3.
+    #[arg(long, conflicts_with = "conflict_style")]
     pub diff3: bool,
+    /// List every rule-based resolution on stderr, not a summary per kind
+    /// [env: NBDIFF_VERBOSE=1].
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Label after `<<<<<<<`.
     #[arg(long, value_name = "LABEL")]
     pub label_local: Option<String>,
@@ -102,26 +113,31 @@ pub enum CommandError {
 /// Runs `nbdiff merge`.
 pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = (|| -> Result<Exit, CommandError> {
-        let (outputs, conflicts) =
-            resolve_policies(args.policy.outputs, args.policy.conflicts, false)?;
+        let settings = settings(&args.policy, false)?;
         let names = [&args.base, &args.local, &args.remote].map(|p| p.display().to_string());
         let opts = options(
             &args.policy,
-            outputs,
-            conflicts,
+            settings,
             args.marker_size,
             [&names[0], &names[1], &names[2]],
         );
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
-        report(&outcome, &names[1], err);
-        match &args.output {
-            Some(path) => write_atomic(path, &outcome.bytes)?,
+        // The user's file is the output (under `git mergetool`, LOCAL is a
+        // temporary file deleted afterwards). Written first: when it cannot
+        // be written, that error is the only message.
+        let shown = match &args.output {
+            Some(path) => {
+                write_atomic(path, &outcome.bytes)?;
+                path.display().to_string()
+            }
             None => {
                 // A closed pipe is not a merge failure.
                 let _ = out.write_all(&outcome.bytes).and_then(|()| out.flush());
+                names[1].clone()
             }
-        }
+        };
+        report(&outcome, &shown, verbose(&args.policy), err);
         Ok(exit_of(&outcome))
     })();
     finish(result, err)
@@ -130,8 +146,7 @@ pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
 /// Runs `nbdiff merge-driver`: writes the result into `%A`.
 pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
     let result = (|| -> Result<Exit, CommandError> {
-        let (outputs, conflicts) =
-            resolve_policies(args.policy.outputs, args.policy.conflicts, true)?;
+        let settings = settings(&args.policy, true)?;
         let shown = args
             .path
             .clone()
@@ -142,16 +157,9 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
             format!("{shown} (remote)"),
         ];
         let size = args.marker_size.filter(|&n| n > 0).unwrap_or(7);
-        let opts = options(
-            &args.policy,
-            outputs,
-            conflicts,
-            size,
-            ["base", "ours", "theirs"],
-        );
+        let opts = options(&args.policy, settings, size, ["base", "ours", "theirs"]);
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
-        report(&outcome, &shown, err);
         if outcome.bytes != files[1] {
             // %A is git's own temporary file, read back as soon as we exit:
             // replaced atomically, but not fsynced (git does not fsync the
@@ -159,28 +167,48 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
             // quarter of a small merge).
             write_via_temp(&args.local, &outcome.bytes, false)?;
         }
+        report(&outcome, &shown, verbose(&args.policy), err);
         Ok(exit_of(&outcome))
     })();
     finish(result, err)
 }
 
+/// Policies and conflict style from the flags, then the environment and
+/// (for the driver) git config.
+fn settings(p: &PolicyArgs, use_git_config: bool) -> Result<Settings, CommandError> {
+    let style = match (p.conflict_style, p.diff3) {
+        (Some(s), _) => Some(s),
+        (None, true) => Some(ConflictStyle::Diff3),
+        (None, false) => None,
+    };
+    Ok(resolve_settings(
+        p.outputs,
+        p.conflicts,
+        style,
+        use_git_config,
+    )?)
+}
+
+fn verbose(p: &PolicyArgs) -> bool {
+    p.verbose || super::report::verbose_from_env()
+}
+
 fn options(
     p: &PolicyArgs,
-    outputs: OutputsPolicy,
-    conflicts: ConflictPolicy,
+    settings: Settings,
     marker_size: usize,
     default_labels: [&str; 3],
 ) -> Options {
     Options {
-        outputs,
-        conflicts,
+        outputs: settings.outputs,
+        conflicts: settings.conflicts,
         marker_size: marker_size.max(1),
         labels: Labels {
             base: label(&p.label_base, default_labels[0]),
             local: label(&p.label_local, default_labels[1]),
             remote: label(&p.label_remote, default_labels[2]),
         },
-        diff3: p.diff3,
+        style: settings.style,
     }
 }
 
@@ -216,23 +244,8 @@ fn inputs<'a>(files: &'a [Vec<u8>; 3], names: &'a [String; 3]) -> Inputs<'a> {
     }
 }
 
-fn report(outcome: &Outcome, shown: &str, err: &mut dyn Write) {
-    if let Some(reason) = &outcome.fallback {
-        let _ = writeln!(
-            err,
-            "nbdiff: {reason}; merged {shown} as plain text (line merge, like git merge-file)"
-        );
-    }
-    for note in &outcome.notes {
-        let _ = writeln!(err, "nbdiff: {note}");
-    }
-    if outcome.conflicts > 0 {
-        let _ = writeln!(
-            err,
-            "nbdiff: {shown}: {} conflict(s) left; search for <<<<<<< or the \"nbdiff\" metadata key",
-            outcome.conflicts
-        );
-    }
+fn report(outcome: &Outcome, shown: &str, verbose: bool, err: &mut dyn Write) {
+    super::report::write(outcome, shown, verbose, err);
 }
 
 fn exit_of(outcome: &Outcome) -> Exit {

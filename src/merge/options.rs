@@ -1,6 +1,6 @@
 //! Merge policies and labels, from flags, the environment and git config.
 
-use crate::text::merge3::DEFAULT_MARKER_SIZE;
+use crate::text::merge3::{self, Favor, Merge3, MergeOptions, DEFAULT_MARKER_SIZE};
 
 /// What to do with outputs (and execution counts) that both sides changed
 /// differently. Outputs changed on one side only always follow that side.
@@ -33,6 +33,54 @@ pub enum ConflictPolicy {
     Theirs,
     /// Keep both versions (local's first) without markers.
     Union,
+}
+
+/// How conflicts are written: git's `merge.conflictStyle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ConflictStyle {
+    /// Local's and remote's lines only, conflicts narrowed to the lines the
+    /// sides disagree on (git's default, `merge`).
+    #[default]
+    Merge,
+    /// Also the base lines, after `|||||||`; conflicts are not narrowed
+    /// (`git merge-file --diff3`).
+    Diff3,
+    /// The base lines too, with lines both sides agree on at the start and
+    /// end of a conflict moved out of it (`git merge-file --zdiff3`).
+    Zdiff3,
+}
+
+impl ConflictStyle {
+    /// Whether conflicts show a `|||||||` base section.
+    pub fn shows_base(self) -> bool {
+        self != ConflictStyle::Merge
+    }
+
+    /// The name as git config and the command line spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConflictStyle::Merge => "merge",
+            ConflictStyle::Diff3 => "diff3",
+            ConflictStyle::Zdiff3 => "zdiff3",
+        }
+    }
+
+    /// The line merge of three texts in this style, exactly as `git
+    /// merge-file` (with `--diff3` or `--zdiff3`) merges them.
+    pub fn merge3<'a>(self, base: &'a str, local: &'a str, remote: &'a str, favor: Favor) -> Merge3<'a> {
+        match self {
+            ConflictStyle::Zdiff3 => merge3::merge3_zdiff3(base, local, remote, favor),
+            _ => merge3::merge3_with(
+                base,
+                local,
+                remote,
+                &MergeOptions {
+                    favor,
+                    refine: self == ConflictStyle::Merge,
+                },
+            ),
+        }
+    }
 }
 
 /// Labels written after conflict markers.
@@ -68,8 +116,8 @@ pub struct Options {
     pub marker_size: usize,
     /// Marker labels.
     pub labels: Labels,
-    /// Also write base lines in conflicts (git's `diff3` conflict style).
-    pub diff3: bool,
+    /// How conflicts are written (git's `merge.conflictStyle`).
+    pub style: ConflictStyle,
 }
 
 impl Default for Options {
@@ -79,7 +127,7 @@ impl Default for Options {
             conflicts: ConflictPolicy::Mark,
             marker_size: DEFAULT_MARKER_SIZE,
             labels: Labels::default(),
-            diff3: false,
+            style: ConflictStyle::Merge,
         }
     }
 }
@@ -104,6 +152,9 @@ pub const ENV_CONFLICTS: &str = "NBDIFF_MERGE_CONFLICTS";
 pub const GIT_OUTPUTS: &str = "nbdiff.merge.outputs";
 /// git config key for the conflict policy.
 pub const GIT_CONFLICTS: &str = "nbdiff.merge.conflicts";
+/// git's own conflict style setting, honoured by the merge driver as `git
+/// merge-file` honours it.
+pub const GIT_CONFLICT_STYLE: &str = "merge.conflictstyle";
 
 /// Parses an outputs policy name.
 pub fn parse_outputs(origin: &str, value: &str) -> Result<OutputsPolicy, SettingError> {
@@ -125,6 +176,72 @@ pub fn parse_conflicts(origin: &str, value: &str) -> Result<ConflictPolicy, Sett
     })
 }
 
+/// Parses a conflict style name (`merge`, `diff3`, `zdiff3`).
+pub fn parse_conflict_style(origin: &str, value: &str) -> Result<ConflictStyle, SettingError> {
+    use clap::ValueEnum;
+    ConflictStyle::from_str(value.trim(), true).map_err(|_| SettingError {
+        origin: origin.into(),
+        value: value.into(),
+        expected: "merge, diff3, zdiff3",
+    })
+}
+
+/// Everything [`resolve_settings`] decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Outputs policy.
+    pub outputs: OutputsPolicy,
+    /// Conflict policy.
+    pub conflicts: ConflictPolicy,
+    /// Conflict style.
+    pub style: ConflictStyle,
+}
+
+/// Fills the policies and the conflict style not given on the command line:
+/// policies from the environment, then git config (`nbdiff.merge.*`); the
+/// style from git's `merge.conflictStyle` (only with `use_git_config`). One
+/// `git config` run, only when needed. Flags win over the environment, which
+/// wins over git config.
+pub fn resolve_settings(
+    outputs_flag: Option<OutputsPolicy>,
+    conflicts_flag: Option<ConflictPolicy>,
+    style_flag: Option<ConflictStyle>,
+    use_git_config: bool,
+) -> Result<Settings, SettingError> {
+    let mut git = GitSettings::new(use_git_config);
+    let (outputs, conflicts) = policies(outputs_flag, conflicts_flag, &mut git)?;
+    let style = match style_flag {
+        Some(s) => s,
+        None => style_from(&mut git)?,
+    };
+    Ok(Settings {
+        outputs,
+        conflicts,
+        style,
+    })
+}
+
+/// The conflict style git would use for a merge here: `merge.conflictStyle`
+/// from git config (`git -c` included), `merge` when unset. The merge
+/// driver's and `nbdiff resolve`'s one source for it, so that both write the
+/// conflicts `git merge` and `git merge-file` would. `flag` (a command-line
+/// choice) wins when given.
+pub fn conflict_style_from_git(flag: Option<ConflictStyle>) -> Result<ConflictStyle, SettingError> {
+    match flag {
+        Some(s) => Ok(s),
+        None => style_from(&mut GitSettings::new(true)),
+    }
+}
+
+fn style_from(git: &mut GitSettings) -> Result<ConflictStyle, SettingError> {
+    match git.get(GIT_CONFLICT_STYLE) {
+        Some(v) if !v.trim().is_empty() => {
+            parse_conflict_style(&format!("git config {GIT_CONFLICT_STYLE}"), &v)
+        }
+        _ => Ok(ConflictStyle::Merge),
+    }
+}
+
 /// Fills policies not given on the command line from the environment, then
 /// git config (one `git config` run, only when needed). Flags win over the
 /// environment, which wins over git config.
@@ -133,17 +250,28 @@ pub fn resolve_policies(
     conflicts_flag: Option<ConflictPolicy>,
     use_git_config: bool,
 ) -> Result<(OutputsPolicy, ConflictPolicy), SettingError> {
-    let mut git = GitSettings::new(use_git_config);
+    policies(
+        outputs_flag,
+        conflicts_flag,
+        &mut GitSettings::new(use_git_config),
+    )
+}
+
+fn policies(
+    outputs_flag: Option<OutputsPolicy>,
+    conflicts_flag: Option<ConflictPolicy>,
+    git: &mut GitSettings,
+) -> Result<(OutputsPolicy, ConflictPolicy), SettingError> {
     let outputs = match outputs_flag {
         Some(p) => p,
-        None => match setting(ENV_OUTPUTS, GIT_OUTPUTS, &mut git) {
+        None => match setting(ENV_OUTPUTS, GIT_OUTPUTS, git) {
             Some((origin, v)) => parse_outputs(&origin, &v)?,
             None => OutputsPolicy::default(),
         },
     };
     let conflicts = match conflicts_flag {
         Some(p) => p,
-        None => match setting(ENV_CONFLICTS, GIT_CONFLICTS, &mut git) {
+        None => match setting(ENV_CONFLICTS, GIT_CONFLICTS, git) {
             Some((origin, v)) => parse_conflicts(&origin, &v)?,
             None => ConflictPolicy::default(),
         },
@@ -151,7 +279,7 @@ pub fn resolve_policies(
     Ok((outputs, conflicts))
 }
 
-/// The `nbdiff.merge.*` git settings, read with one `git config` process the
+/// The `nbdiff.merge.*` and `merge.conflictStyle` git settings, read with one `git config` process the
 /// first time one is needed (a process costs about 1.5 ms, half of a small
 /// merge driver run; this used to start one per setting).
 struct GitSettings {
@@ -182,11 +310,16 @@ impl GitSettings {
     }
 }
 
-/// `git config --get-regexp ^nbdiff\.merge\.` as `(key, value)` pairs (git
-/// prints keys with the section and name in lower case).
+/// `git config --get-regexp` of the `nbdiff.merge.*` keys and
+/// `merge.conflictstyle` as `(key, value)` pairs (git prints keys with the
+/// section and name in lower case).
 fn read_git_settings() -> Vec<(String, String)> {
     let out = std::process::Command::new("git")
-        .args(["config", "--get-regexp", r"^nbdiff\.merge\."])
+        .args([
+            "config",
+            "--get-regexp",
+            r"^nbdiff\.merge\.|^merge\.conflictstyle$",
+        ])
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .output();
