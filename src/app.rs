@@ -136,6 +136,11 @@ fn run_diff(
         }
     };
     timer.stage("read+parse", err);
+    let new_name = match args.paths.as_slice() {
+        [path, _, _, _, _, _, _] => path.display().to_string(),
+        _ => new_path.display().to_string(),
+    };
+    crate::merge::leftover::warn(&new_name, &new, err);
     // Both inputs' sizes, to decide whether freeing the trees is worth a thread.
     let input_bytes = [old_path, new_path]
         .iter()

@@ -8,5 +8,6 @@ mod git_revs;
 mod git_util;
 mod merge_fixtures;
 mod merge_git;
+mod merge_visible;
 mod robustness;
 mod round_trip;

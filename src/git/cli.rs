@@ -181,7 +181,7 @@ pub fn run_revisions(
         }
     };
     Some(
-        match super::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
+        match super::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out, err) {
             Ok(true) if args.exit_code => Exit::Differences,
             Ok(_) => Exit::Ok,
             Err(RevError::NotARepository { .. }) if !args.cached => return None,

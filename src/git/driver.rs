@@ -59,6 +59,14 @@ pub fn run(args: &[OsString], opts: &DiffOptions, out: &mut dyn Write, err: &mut
     if let Err(e) = run_inner(args, opts, out) {
         let _ = writeln!(err, "{e}");
     }
+    if let [path, _, _, _, new, _, mode, rest @ ..] = args {
+        if mode != "." && new != "/dev/null" {
+            let name = rest.first().unwrap_or(path).to_string_lossy();
+            if let Ok(bytes) = std::fs::read(new) {
+                crate::merge::leftover::warn_bytes(&name, &bytes, err);
+            }
+        }
+    }
 }
 
 fn run_inner(

@@ -158,6 +158,7 @@ pub fn run(
     cached: bool,
     opts: &DiffOptions,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<bool, RevError> {
     let repo =
         gix::discover_with_environment_overrides(cwd).map_err(|e| RevError::NotARepository {
@@ -243,6 +244,9 @@ pub fn run(
     for change in &changes {
         let old = load(&repo, change.path.as_ref(), change.old.as_ref())?;
         let new = load(&repo, change.path.as_ref(), change.new.as_ref())?;
+        if let Some(bytes) = &new {
+            crate::merge::leftover::warn_bytes(&change.path.to_string(), bytes, err);
+        }
         let written = driver::diff_paths(
             &change.path,
             &change.path,

@@ -44,6 +44,9 @@ pub const MAX_OUTPUT_LINES: usize = 12;
 pub fn render(nb: &Notebook) -> String {
     let mut s = String::new();
     header(nb, &mut s);
+    if let Some(record) = crate::merge::leftover::describe_record(nb.metadata()) {
+        let _ = writeln!(s, "--- nbdiff conflict record (notebook) · {record}");
+    }
     for cell in nb.cells().iter() {
         render_cell(cell, &mut s);
     }
@@ -85,6 +88,11 @@ fn render_cell(cell: &Cell<'_>, s: &mut String) {
         }
     }
     s.push('\n');
+    if let Some(record) = crate::merge::leftover::describe_record(cell.metadata()) {
+        // Merge leftovers are metadata, which textconv hides otherwise: a
+        // record committed by mistake must show in `git log -p`.
+        let _ = writeln!(s, "--- nbdiff conflict record · {record}");
+    }
     push_text(s, "", &visible_lines(&cell.source()), usize::MAX);
     if let Some(attachments) = cell.attachments() {
         for (name, bundle) in attachments {

@@ -17,8 +17,7 @@
 use super::cell::{edited, merge_cell};
 use super::json::policy_name;
 use super::model::{
-    CellConflict, Item, MergedCell, Notice, Places, Resolution, Side, SourceConflict,
-    SourceRegion,
+    CellConflict, Item, MergedCell, Notice, Places, Resolution, Side, SourceConflict, SourceRegion,
 };
 use super::options::{ConflictPolicy, Options};
 use crate::diff::align::{align, content_hash, Alignment, CellKey};

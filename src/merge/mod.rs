@@ -51,6 +51,7 @@ pub mod cells;
 pub mod cli;
 pub mod fallback;
 pub mod json;
+pub mod leftover;
 pub mod model;
 pub mod options;
 pub mod render;
@@ -239,7 +240,10 @@ pub fn merge_notebooks(
     );
     if !d.conflicts.is_empty() {
         // The notebook's own conflicts are shown by a notice cell on top.
-        items.insert(0, model::Item::Notice(model::Notice::Notebook(d.conflicts.clone())));
+        items.insert(
+            0,
+            model::Item::Notice(model::Notice::Notebook(d.conflicts.clone())),
+        );
         for n in &mut notes {
             n.cell = n.cell.map(|c| c + 1);
         }

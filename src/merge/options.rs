@@ -67,7 +67,13 @@ impl ConflictStyle {
 
     /// The line merge of three texts in this style, exactly as `git
     /// merge-file` (with `--diff3` or `--zdiff3`) merges them.
-    pub fn merge3<'a>(self, base: &'a str, local: &'a str, remote: &'a str, favor: Favor) -> Merge3<'a> {
+    pub fn merge3<'a>(
+        self,
+        base: &'a str,
+        local: &'a str,
+        remote: &'a str,
+        favor: Favor,
+    ) -> Merge3<'a> {
         match self {
             ConflictStyle::Zdiff3 => merge3::merge3_zdiff3(base, local, remote, favor),
             _ => merge3::merge3_with(

@@ -228,7 +228,12 @@ fn notice_cell(notice: &Notice, opts: &Options, id: bool) -> Map<String, Value> 
             "nbdiff conflict: {} of {what} changed differently on both sides; {what} keeps local's value.",
             f.path
         );
-        block(&mut text, &value(&f.base), &value(&f.local), &value(&f.remote));
+        block(
+            &mut text,
+            &value(&f.base),
+            &value(&f.local),
+            &value(&f.remote),
+        );
     }
     let _ = write!(text, "To resolve: {how}.");
     raw_cell(text_value(&text, None), "conflict", id)

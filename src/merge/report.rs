@@ -45,7 +45,11 @@ pub fn summarize(resolutions: &[Resolution]) -> Vec<String> {
             if n == 1 {
                 r.line()
             } else {
-                let what = if r.cell.is_some() { "cells" } else { "base cells" };
+                let what = if r.cell.is_some() {
+                    "cells"
+                } else {
+                    "base cells"
+                };
                 format!("{} {what}: {}", thousands(n), r.message)
             }
         })
@@ -115,11 +119,25 @@ mod tests {
     #[test]
     fn same_kind_is_one_line_with_a_count() {
         let mut rs: Vec<Resolution> = (1..=7412)
-            .map(|n| r(Some(n), None, "execution counts differ on both sides; kept local's"))
+            .map(|n| {
+                r(
+                    Some(n),
+                    None,
+                    "execution counts differ on both sides; kept local's",
+                )
+            })
             .collect();
         rs.push(r(Some(9000), None, "outputs differ on both sides; cleared"));
-        rs.push(r(None, Some(3), "deleted on local; remote changed only derived data; deleted"));
-        rs.push(r(None, Some(5), "deleted on local; remote changed only derived data; deleted"));
+        rs.push(r(
+            None,
+            Some(3),
+            "deleted on local; remote changed only derived data; deleted",
+        ));
+        rs.push(r(
+            None,
+            Some(5),
+            "deleted on local; remote changed only derived data; deleted",
+        ));
         rs.push(r(None, None, "notebook metadata/x differs"));
         assert_eq!(
             summarize(&rs),

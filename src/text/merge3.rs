@@ -192,7 +192,12 @@ pub fn merge3_lines<'a>(
 ///     "a\nX\n<<<<<<< local\nL\n||||||| base\nb\n=======\nR\n>>>>>>> remote\nc\n"
 /// );
 /// ```
-pub fn merge3_zdiff3<'a>(base: &'a str, local: &'a str, remote: &'a str, favor: Favor) -> Merge3<'a> {
+pub fn merge3_zdiff3<'a>(
+    base: &'a str,
+    local: &'a str,
+    remote: &'a str,
+    favor: Favor,
+) -> Merge3<'a> {
     let options = MergeOptions {
         favor,
         refine: false,
