@@ -11,3 +11,4 @@ mod merge_git;
 mod merge_visible;
 mod robustness;
 mod round_trip;
+mod user_ignore;

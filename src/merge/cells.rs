@@ -15,7 +15,6 @@
 //! insert/insert conflict with both runs kept, local's first.
 
 use super::cell::{edited, merge_cell};
-use super::json::policy_name;
 use super::model::{
     CellConflict, Item, MergedCell, Notice, Places, Resolution, Side, SourceConflict, SourceRegion,
 };
@@ -317,7 +316,7 @@ impl Planner<'_, '_, '_> {
         let kept = sides.cells(keeper)[idx];
         let base = sides.base[b];
         let deleter = keeper.other().name();
-        if !edited(base, kept) {
+        if !edited(base, kept, &opts.policy) {
             if !same_map(base.map, kept.map) {
                 self.notes.push((
                     Some(b + 1),
@@ -352,7 +351,7 @@ impl Planner<'_, '_, '_> {
                 } else {
                     "deleted"
                 },
-                policy_name(opts.conflicts)
+                opts.conflicts.name()
             ),
         ));
         if keep {
@@ -397,7 +396,7 @@ impl Planner<'_, '_, '_> {
                         format!(
                             "moved to different places on both sides; kept {}'s place (--conflicts {})",
                             winner.name(),
-                            policy_name(opts.conflicts)
+                            opts.conflicts.name()
                         ),
                     ));
                 }
@@ -473,7 +472,7 @@ impl Planner<'_, '_, '_> {
                     (true, false) => "local's",
                     _ => "remote's",
                 },
-                policy_name(opts.conflicts)
+                opts.conflicts.name()
             ),
         ));
         for f in fl.iter().chain(fr) {

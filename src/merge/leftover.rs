@@ -58,6 +58,9 @@ pub fn find(nb: &Notebook) -> Leftovers {
 /// A line starting with 7 `<` and a later one starting with 7 `>`: git's
 /// conflict block (any marker size from 7, as `git diff --check` finds them).
 pub fn has_markers(text: &str) -> bool {
+    if memchr::memmem::find(text.as_bytes(), b"<<<<<<<").is_none() {
+        return false;
+    }
     let mut open = false;
     for line in text.lines() {
         if line.starts_with("<<<<<<<") {

@@ -2,11 +2,11 @@
 //! files, merge, write the result atomically, report on stderr, exit as git
 //! expects (0 clean, 1 conflicts, 2 error).
 
-use super::options::{
+use crate::exit::Exit;
+use crate::merge::options::{
     resolve_settings, ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy, Settings,
 };
-use super::{merge_bytes, Inputs, Outcome};
-use crate::exit::Exit;
+use crate::merge::{merge_bytes, Inputs, Outcome};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -22,9 +22,8 @@ pub struct PolicyArgs {
     /// driver] [default: mark].
     #[arg(long, value_enum)]
     pub conflicts: Option<ConflictPolicy>,
-    /// How conflicts are written: merge, diff3 (base lines too) or zdiff3
-    /// (base lines, common lines moved out), as git's merge.conflictStyle
-    /// [merge-driver: git config merge.conflictStyle] [default: merge].
+    /// How conflicts are written, as git's merge.conflictStyle [merge-driver:
+    /// git config merge.conflictStyle] [default: merge].
     #[arg(long, value_enum, value_name = "STYLE")]
     pub conflict_style: Option<ConflictStyle>,
     /// Same as --conflict-style diff3.
@@ -107,7 +106,7 @@ pub enum CommandError {
     },
     /// A policy setting had an unknown value.
     #[error(transparent)]
-    Setting(#[from] super::options::SettingError),
+    Setting(#[from] crate::merge::options::SettingError),
 }
 
 /// Runs `nbdiff merge`.
@@ -120,6 +119,7 @@ pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
             settings,
             args.marker_size,
             [&names[0], &names[1], &names[2]],
+            err,
         );
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
@@ -157,7 +157,13 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
             format!("{shown} (remote)"),
         ];
         let size = args.marker_size.filter(|&n| n > 0).unwrap_or(7);
-        let opts = options(&args.policy, settings, size, ["base", "ours", "theirs"]);
+        let opts = options(
+            &args.policy,
+            settings,
+            size,
+            ["base", "ours", "theirs"],
+            err,
+        );
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
         if outcome.bytes != files[1] {
@@ -190,7 +196,7 @@ fn settings(p: &PolicyArgs, use_git_config: bool) -> Result<Settings, CommandErr
 }
 
 fn verbose(p: &PolicyArgs) -> bool {
-    p.verbose || super::report::verbose_from_env()
+    p.verbose || crate::merge::report::verbose_from_env()
 }
 
 fn options(
@@ -198,7 +204,9 @@ fn options(
     settings: Settings,
     marker_size: usize,
     default_labels: [&str; 3],
+    err: &mut dyn Write,
 ) -> Options {
+    let policy = crate::policy::load(std::path::Path::new("."), err);
     Options {
         outputs: settings.outputs,
         conflicts: settings.conflicts,
@@ -209,6 +217,7 @@ fn options(
             remote: label(&p.label_remote, default_labels[2]),
         },
         style: settings.style,
+        policy: std::sync::Arc::new(policy),
     }
 }
 
@@ -245,7 +254,7 @@ fn inputs<'a>(files: &'a [Vec<u8>; 3], names: &'a [String; 3]) -> Inputs<'a> {
 }
 
 fn report(outcome: &Outcome, shown: &str, verbose: bool, err: &mut dyn Write) {
-    super::report::write(outcome, shown, verbose, err);
+    crate::merge::report::write(outcome, shown, verbose, err);
 }
 
 fn exit_of(outcome: &Outcome) -> Exit {
