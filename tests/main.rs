@@ -11,4 +11,5 @@ mod merge_git;
 mod merge_visible;
 mod robustness;
 mod round_trip;
+mod small_fixes;
 mod user_ignore;

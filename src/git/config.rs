@@ -23,6 +23,7 @@
 //! lines of the attributes file stay byte-identical, and an attributes file
 //! left empty is deleted. `--dry-run` prints the commands without running them.
 
+mod created_dir;
 use super::attributes;
 use std::borrow::Cow;
 use std::io::Write;
@@ -397,7 +398,11 @@ pub fn enable(
             )?;
             if !dry_run {
                 if let Some(dir) = path.parent() {
+                    let created = created_dir::missing_top(dir);
                     std::fs::create_dir_all(dir).map_err(attr_err(path))?;
+                    if let Some(top) = created {
+                        created_dir::record(git, flag, &top)?;
+                    }
                 }
                 std::fs::write(path, new).map_err(attr_err(path))?;
             }
@@ -464,6 +469,7 @@ pub fn disable(
             if !dry_run {
                 std::fs::remove_file(path).map_err(attr_err(path))?;
             }
+            created_dir::remove(git, flag, path.parent(), dry_run, out)?;
         } else {
             writeln!(out, "# remove the line `{ATTRIBUTE_LINE}` from {shown}")?;
             if !dry_run {

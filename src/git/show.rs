@@ -153,7 +153,9 @@ fn push_text(s: &mut String, indent: &str, text: &str, max: usize) {
         s.push('\n');
     }
     if lines.len() > max {
-        let _ = writeln!(s, "{indent}… {} more lines", lines.len() - max);
+        let more = lines.len() - max;
+        let noun = if more == 1 { "line" } else { "lines" };
+        let _ = writeln!(s, "{indent}… {more} more {noun}");
     }
 }
 
