@@ -34,6 +34,11 @@
 //! # Where conflicts are recorded
 //! - Markers (`<<<<<<<` …) in cell sources, length from `%L`, made longer
 //!   than any marker-like line in the cell; raw marker cells for insert/insert.
+//! - Every other conflict (a cell moved to different places on both sides, a
+//!   field changed differently) gets a raw *notice cell* before its cell (or
+//!   first, for the notebook's own fields): what conflicts, each side's value
+//!   between markers, how to resolve (`metadata.nbdiff.marker` = `conflict`);
+//!   so that every conflict shows where Jupyter shows the notebook.
 //! - `metadata.nbdiff.conflicts` of each conflicted cell: a list of
 //!   `{"kind": "source", "hunks": N}`, `{"kind": "deleted-edited",
 //!   "deleted_by": "local"|"remote"}`, `{"kind": "moved", "shown_at":
