@@ -10,6 +10,7 @@ use super::lines::TextDiff;
 use super::options::DiffOptions;
 use crate::notebook::{join_text, Output, OutputKind};
 use crate::policy::Scope;
+use crate::text::diff::OpKind;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::hash::Hasher;
@@ -172,12 +173,13 @@ pub fn compare<'a>(
     }
     let hashes_a: Vec<u64> = old.iter().map(|o| output_hash(o, opts)).collect();
     let hashes_b: Vec<u64> = new.iter().map(|o| output_hash(o, opts)).collect();
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &hashes_a, &hashes_b);
-    for op in ops {
-        let (_, ra, rb) = op.as_tag_tuple();
-        if matches!(op, similar::DiffOp::Equal { .. }) {
+    // The same sequence diff (git's Myers) pairs outputs for `--json`
+    // (`nbdime::diff_lists`), so both formats pair them alike.
+    for op in crate::text::diff::diff_lines(&hashes_a, &hashes_b) {
+        if op.kind == OpKind::Equal {
             continue;
         }
+        let (ra, rb) = (op.old, op.new);
         let (mut i, mut j) = (ra.start, rb.start);
         while i < ra.end || j < rb.end {
             let same_type =

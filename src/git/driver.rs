@@ -16,8 +16,9 @@
 //! revision) get a plain unified line diff, introduced by one line saying why.
 //! Binary content gets git's `Binary files … differ`.
 
-use super::seam::{self, DiffOptions, Side};
+use crate::compare::{compare, Request, Side};
 use crate::notebook::Notebook;
+use crate::render::sanitize::visible_name;
 use std::ffi::OsString;
 use std::fmt::Display;
 use std::io::{self, Write};
@@ -53,12 +54,22 @@ pub enum DriverError {
     },
 }
 
-/// Runs the driver on git's arguments. Problems go to `err`; output errors
-/// (a closed pager) are ignored. The caller exits 0 regardless.
-pub fn run(args: &[OsString], opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) {
-    if let Err(e) = run_inner(args, opts, out) {
-        let _ = writeln!(err, "{e}");
-    }
+/// Runs the driver on git's arguments. Problems with the arguments or the
+/// files go to `err` (the caller still exits 0); the result is whether the
+/// output could be written.
+pub fn run(
+    args: &[OsString],
+    opts: &Request,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    let written = match run_inner(args, opts, out) {
+        Ok(written) => written,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            Ok(())
+        }
+    };
     if let [path, _, _, _, new, _, mode, rest @ ..] = args {
         if mode != "." && new != "/dev/null" {
             let name = rest.first().unwrap_or(path).to_string_lossy();
@@ -67,19 +78,18 @@ pub fn run(args: &[OsString], opts: &DiffOptions, out: &mut dyn Write, err: &mut
             }
         }
     }
+    written
 }
 
 fn run_inner(
     args: &[OsString],
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
-) -> Result<(), DriverError> {
-    let lossy = |a: &OsString| a.to_string_lossy().into_owned();
+) -> Result<io::Result<()>, DriverError> {
+    // Paths come from the repository: shown with every control made visible.
+    let lossy = |a: &OsString| visible_name(&a.to_string_lossy()).into_owned();
     match args.len() {
-        1 => {
-            let _ = writeln!(out, "* Unmerged path {}", lossy(&args[0]));
-            Ok(())
-        }
+        1 => Ok(writeln!(out, "* Unmerged path {}", lossy(&args[0]))),
         7 | 9 => {
             let path = lossy(&args[0]);
             let new_path = if args.len() == 9 {
@@ -89,20 +99,21 @@ fn run_inner(
             };
             let old = read_side(&args[1], &args[3], "old")?;
             let new = read_side(&args[4], &args[6], "new")?;
-            if args.len() == 9 && new_path != path {
-                let _ = writeln!(out, "nbdiff: renamed {path} → {new_path}");
-            }
-            let (old_mode, new_mode) = (lossy(&args[3]), lossy(&args[6]));
-            if let (Some(a), Some(b)) = (&old, &new) {
-                if a == b {
-                    if old_mode != new_mode {
-                        let _ = writeln!(out, "nbdiff: {path}: mode {old_mode} → {new_mode}");
-                    }
-                    return Ok(());
+            Ok((|| {
+                if args.len() == 9 && new_path != path {
+                    writeln!(out, "nbdiff: renamed {path} → {new_path}")?;
                 }
-            }
-            let _ = diff_paths(&path, &new_path, old.as_deref(), new.as_deref(), opts, out);
-            Ok(())
+                let (old_mode, new_mode) = (lossy(&args[3]), lossy(&args[6]));
+                if let (Some(a), Some(b)) = (&old, &new) {
+                    if a == b {
+                        if old_mode != new_mode {
+                            writeln!(out, "nbdiff: {path}: mode {old_mode} → {new_mode}")?;
+                        }
+                        return Ok(());
+                    }
+                }
+                diff_paths(&path, &new_path, old.as_deref(), new.as_deref(), opts, out).map(|_| ())
+            })())
         }
         count => Err(DriverError::Arguments { count }),
     }
@@ -133,11 +144,12 @@ pub fn diff_paths(
     new_path: &dyn Display,
     old: Option<&[u8]>,
     new: Option<&[u8]>,
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> io::Result<bool> {
-    let old_label = format!("a/{old_path}");
-    let new_label = format!("b/{new_path}");
+    // The one place paths become labels: every later line shows them safely.
+    let old_label = visible_name(&format!("a/{old_path}")).into_owned();
+    let new_label = visible_name(&format!("b/{new_path}")).into_owned();
     diff_pair(
         old.map(|bytes| Input {
             label: &old_label,
@@ -158,16 +170,16 @@ pub fn diff_paths(
 pub fn diff_pair(
     old: Option<Input<'_>>,
     new: Option<Input<'_>>,
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> io::Result<bool> {
     let parse = |side: Option<Input<'_>>| side.map(|s| Notebook::parse(s.bytes, s.label));
-    let (old_nb, new_nb) = (parse(old), parse(new));
-    match (&old_nb, &new_nb) {
+    let (mut old_nb, mut new_nb) = (parse(old), parse(new));
+    match (&mut old_nb, &mut new_nb) {
         (None | Some(Ok(_)), None | Some(Ok(_))) => {
-            let o = old.zip(old_nb.as_ref().and_then(|r| r.as_ref().ok()));
-            let n = new.zip(new_nb.as_ref().and_then(|r| r.as_ref().ok()));
-            seam::render_notebook_diff(
+            let o = old.zip(old_nb.as_mut().and_then(|r| r.as_mut().ok()));
+            let n = new.zip(new_nb.as_mut().and_then(|r| r.as_mut().ok()));
+            compare(
                 o.map(|(i, notebook)| Side {
                     label: i.label,
                     notebook,
@@ -178,6 +190,7 @@ pub fn diff_pair(
                 }),
                 opts,
                 out,
+                &mut |_| {},
             )
         }
         _ => {
@@ -189,7 +202,7 @@ pub fn diff_pair(
                 .unwrap_or_default();
             let reason = crate::render::sanitize::visible(&reason).into_owned();
             writeln!(out, "nbdiff: {reason}; showing a line diff")?;
-            line_diff(old, new, opts.color, out)?;
+            line_diff(old, new, opts.render.color, out)?;
             Ok(old.map(|s| s.bytes) != new.map(|s| s.bytes))
         }
     }
@@ -214,7 +227,9 @@ pub fn line_diff(
         }
     };
     match (text(old), text(new)) {
-        (Some(a), Some(b)) => seam::unified(&a, &b, old_label, new_label, color, out),
+        (Some(a), Some(b)) => {
+            crate::render::unified::render(&a, &b, old_label, new_label, color, out)
+        }
         _ => writeln!(out, "Binary files {old_label} and {new_label} differ"),
     }
 }
@@ -231,7 +246,7 @@ mod tests {
     fn run_str(args: &[&str]) -> (String, String) {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        run(&args, &DiffOptions::default(), &mut out, &mut err);
+        run(&args, &Request::default(), &mut out, &mut err).expect("write to a Vec");
         (
             String::from_utf8_lossy(&out).into(),
             String::from_utf8_lossy(&err).into(),

@@ -14,13 +14,11 @@
 //!   between revisions, the index and the working tree, read in-process with gix.
 //! - [`color`] — git's `color.diff` answer, fed to the shared decision in
 //!   [`crate::render::color`].
-//! - [`seam`] — the one call into the notebook diff renderer.
 
 pub mod attributes;
 pub mod color;
 pub mod config;
 pub mod driver;
 pub mod revs;
-pub mod seam;
 pub mod settings;
 pub mod show;

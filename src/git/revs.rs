@@ -19,7 +19,7 @@
 //! clean filters (`filter=…`, `core.autocrlf`) are not applied.
 
 use super::driver;
-use super::seam::DiffOptions;
+use crate::compare::Request;
 use gix::bstr::{BStr, BString, ByteVec};
 use gix::ObjectId;
 use std::collections::BTreeMap;
@@ -69,6 +69,12 @@ pub enum RevError {
     OutsideRepository {
         /// The path as given.
         path: String,
+    },
+    /// The diff could not be written (a full disk; not a closed pipe).
+    #[error("cannot write output: {source}")]
+    Write {
+        /// The OS error.
+        source: std::io::Error,
     },
     /// The repository could not be read.
     #[error("{what}: {message}")]
@@ -156,7 +162,7 @@ pub fn run(
     args: &[OsString],
     paths_after_dashdash: &[PathBuf],
     cached: bool,
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<bool, RevError> {
@@ -258,7 +264,8 @@ pub fn run(
         match written {
             Ok(d) => differs |= d,
             // The reader went away (a closed pager): stop quietly.
-            Err(_) => return Ok(differs),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(differs),
+            Err(source) => return Err(RevError::Write { source }),
         }
     }
     Ok(differs)
