@@ -37,6 +37,11 @@ pub struct ConfigGitArgs {
     /// Print the commands that would run, change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// With --enable: also clean notebooks as git stages them (`nbdiff clean`
+    /// as the `filter.nbdiff` clean filter, one long-running process) and add
+    /// `filter=nbdiff` to the attribute line. --disable always removes it.
+    #[arg(long)]
+    pub filter: bool,
 }
 
 /// Arguments of `nbdiff diff-driver` (git's external diff, `diff.nbdiff.command`).
@@ -72,6 +77,11 @@ pub fn run_config_git(args: ConfigGitArgs, out: &mut dyn Write, err: &mut dyn Wr
         };
         let exe = config::exe_reference()?;
         let plan = Plan::new(&git, scope, args.attributes, &exe)?;
+        let plan = if args.filter || args.disable {
+            plan.with_filter(&exe)
+        } else {
+            plan
+        };
         if args.enable {
             config::enable(&git, &plan, args.dry_run, out)
         } else {

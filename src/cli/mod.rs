@@ -15,6 +15,7 @@ use crate::render::color::ColorChoice;
 use crate::render::terminal::OutputMode;
 use clap::{Parser, Subcommand};
 
+pub mod clean;
 pub mod diff;
 pub mod git;
 pub mod merge;
@@ -54,6 +55,13 @@ pub enum Command {
     DiffDriver(git::DiffDriverArgs),
     /// Print a notebook as stable text (git's textconv, diff.nbdiff.textconv).
     Show(git::ShowArgs),
+    /// Strip volatile data (timings, view state, kernel stamps, widget state,
+    /// execution counts; outputs with --outputs strip) from notebooks in
+    /// place, or stdin to stdout (git's clean filter).
+    Clean(clean::CleanArgs),
+    /// git's long-running filter process (filter.nbdiff.process): cleans
+    /// every notebook of a git command in one process.
+    FilterProcess(clean::FilterProcessArgs),
 }
 
 /// The text after the options in `nbdiff --help`: what is ignored by
@@ -141,6 +149,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Some(Command::DiffDriver(args)) => git::run_diff_driver(args, out, err),
         Some(Command::Show(args)) => git::run_show(args, out, err),
         Some(Command::MergeDriver(args)) => merge::run_driver(args, err),
+        Some(Command::Clean(args)) => clean::run(args, out, err),
+        Some(Command::FilterProcess(args)) => clean::run_process(args, out, err),
         None => diff::run_diff(&cli.diff, false, &env, out, err),
     }
 }

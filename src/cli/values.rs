@@ -3,6 +3,7 @@
 //! names are the library's own (`name()`), shared with settings read from the
 //! environment and git config; the help lines are the command line's.
 
+use crate::clean::Keep;
 use crate::git::config::AttributesTarget;
 use crate::merge::options::{ConflictPolicy, ConflictStyle, OutputsPolicy};
 use crate::render::color::ColorChoice;
@@ -88,3 +89,8 @@ mod tests {
         assert_eq!(AttributesTarget::value_variants().len(), 2);
     }
 }
+
+value_enum!(Keep {
+    Keep: "Keep them as they are",
+    Strip: "Strip them",
+});

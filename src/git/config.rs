@@ -16,7 +16,19 @@
 //!
 //! and appends `*.ipynb diff=nbdiff merge=nbdiff` ([`ATTRIBUTE_LINE`]) to the
 //! scope's attributes file ([`attributes_path`]). `NBDIFF` is
-//! [`exe_reference`]: an absolute path, quoted for the shell.
+//! [`exe_reference`]: an absolute path, quoted for the shell, so git runs this
+//! nbdiff even where another `nbdiff` (nbdime's) comes first on `PATH`.
+//!
+//! `--filter` ([`Plan::with_filter`]) also sets the clean filter
+//! ([`filter_entries`]) and writes [`FILTER_ATTRIBUTE_LINE`] instead:
+//!
+//! ```text
+//! filter.nbdiff.process = NBDIFF filter-process        # one process for all files (git ≥ 2.11)
+//! filter.nbdiff.clean   = NBDIFF clean --stdin-path %f # one-shot form, for tools without `process`
+//! ```
+//!
+//! `filter.nbdiff.required` is left unset (false): if nbdiff is missing or
+//! fails, git stages the file as it is rather than refusing to add it.
 //!
 //! Enabling twice changes nothing. Disabling removes exactly those keys and
 //! that line: a section is removed only when nothing else is left in it, other
@@ -33,12 +45,16 @@ use std::process::{Command, Stdio};
 /// The line added to the attributes file.
 pub const ATTRIBUTE_LINE: &str = "*.ipynb diff=nbdiff merge=nbdiff";
 
+/// The line added to the attributes file with `--filter`.
+pub const FILTER_ATTRIBUTE_LINE: &str = "*.ipynb diff=nbdiff merge=nbdiff filter=nbdiff";
+
 /// The config subsections nbdiff owns.
 pub const SECTIONS: &[&str] = &[
     "diff.nbdiff",
     "merge.nbdiff",
     "difftool.nbdiff",
     "mergetool.nbdiff",
+    "filter.nbdiff",
 ];
 
 /// Which git configuration to change.
@@ -159,6 +175,20 @@ pub fn entries(exe: &str) -> Vec<Entry> {
             format!("{exe} merge --output=\"$MERGED\" -- \"$BASE\" \"$LOCAL\" \"$REMOTE\""),
         ),
         e("mergetool.nbdiff.trustExitCode", "true".into()),
+    ]
+}
+
+/// The clean filter's config entries (`--filter`).
+pub fn filter_entries(exe: &str) -> Vec<Entry> {
+    vec![
+        Entry {
+            key: "filter.nbdiff.process",
+            value: format!("{exe} filter-process"),
+        },
+        Entry {
+            key: "filter.nbdiff.clean",
+            value: format!("{exe} clean --stdin-path %f"),
+        },
     ]
 }
 
@@ -321,6 +351,9 @@ pub struct Plan {
     pub attributes_file: PathBuf,
     /// The config entries.
     pub entries: Vec<Entry>,
+    /// The attribute line `--enable` writes ([`ATTRIBUTE_LINE`], or
+    /// [`FILTER_ATTRIBUTE_LINE`] with the filter). `--disable` removes either.
+    pub attribute_line: &'static str,
 }
 
 impl Plan {
@@ -338,7 +371,17 @@ impl Plan {
             scope,
             attributes_file: attributes_path(git, scope, target)?,
             entries: entries(exe),
+            attribute_line: ATTRIBUTE_LINE,
         })
+    }
+
+    /// The plan with the clean filter too: its entries and the attribute
+    /// line with `filter=nbdiff`. `--disable` always uses it, so that it
+    /// removes the filter whether or not it was enabled.
+    pub fn with_filter(mut self, exe: &str) -> Plan {
+        self.entries.extend(filter_entries(exe));
+        self.attribute_line = FILTER_ATTRIBUTE_LINE;
+        self
     }
 }
 
@@ -386,14 +429,31 @@ pub fn enable(
         }
     }
     let path = &plan.attributes_file;
-    let text = read_attributes(path)?;
-    match attributes::add_line(&text, ATTRIBUTE_LINE) {
-        None => writeln!(out, "# {} already has `{ATTRIBUTE_LINE}`", path.display())?,
+    let mut text = read_attributes(path)?;
+    let line = plan.attribute_line;
+    let already = attributes::has_line(&text, line)
+        || (line == ATTRIBUTE_LINE && attributes::has_line(&text, FILTER_ATTRIBUTE_LINE));
+    if line == FILTER_ATTRIBUTE_LINE {
+        // Enabling the filter over a plain enable: the new line replaces the old.
+        if let Some(without) = attributes::remove_line(&text, ATTRIBUTE_LINE) {
+            writeln!(
+                out,
+                "# remove the line `{ATTRIBUTE_LINE}` from {}",
+                shell_quote(&path.display().to_string())
+            )?;
+            text = without;
+            if !dry_run {
+                std::fs::write(path, &text).map_err(attr_err(path))?;
+            }
+        }
+    }
+    match attributes::add_line(&text, line).filter(|_| !already) {
+        None => writeln!(out, "# {} already has `{line}`", path.display())?,
         Some(new) => {
             writeln!(
                 out,
                 "echo {} >> {}",
-                shell_quote(ATTRIBUTE_LINE),
+                shell_quote(line),
                 shell_quote(&path.display().to_string())
             )?;
             if !dry_run {
@@ -461,19 +521,27 @@ pub fn disable(
         }
     }
     let path = &plan.attributes_file;
-    let text = read_attributes(path)?;
-    if let Some(new) = attributes::remove_line(&text, ATTRIBUTE_LINE) {
+    let mut text = read_attributes(path)?;
+    let mut removed = Vec::new();
+    for line in [ATTRIBUTE_LINE, FILTER_ATTRIBUTE_LINE] {
+        if let Some(new) = attributes::remove_line(&text, line) {
+            text = new;
+            removed.push(line);
+        }
+    }
+    if !removed.is_empty() {
         let shown = shell_quote(&path.display().to_string()).into_owned();
-        if new.is_empty() {
-            writeln!(out, "rm {shown}   # held only `{ATTRIBUTE_LINE}`")?;
+        let lines = removed.join("`, `");
+        if text.is_empty() {
+            writeln!(out, "rm {shown}   # held only `{lines}`")?;
             if !dry_run {
                 std::fs::remove_file(path).map_err(attr_err(path))?;
             }
             created_dir::remove(git, flag, path.parent(), dry_run, out)?;
         } else {
-            writeln!(out, "# remove the line `{ATTRIBUTE_LINE}` from {shown}")?;
+            writeln!(out, "# remove the line `{lines}` from {shown}")?;
             if !dry_run {
-                std::fs::write(path, new).map_err(attr_err(path))?;
+                std::fs::write(path, text).map_err(attr_err(path))?;
             }
         }
     }
