@@ -12,6 +12,8 @@ mod golden;
 mod hardening;
 mod merge_fixtures;
 mod merge_git;
+mod merge_visible;
 mod robustness;
 mod round_trip;
+mod small_fixes;
 mod user_ignore;
