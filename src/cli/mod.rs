@@ -96,11 +96,13 @@ pub struct DiffArgs {
     /// Paths after `--`, limiting a revision diff.
     #[arg(last = true, value_name = "PATH")]
     pub pathspec: Vec<PathBuf>,
-    /// Print the diff in nbdime's JSON diff format (complete: nothing ignored).
+    /// Print the diff in nbdime's JSON diff format (complete: nothing
+    /// ignored). Its cell and output indices are 0-based, as nbdime's; the
+    /// text output numbers cells and outputs from 1.
     #[arg(long)]
     pub json: bool,
-    /// Print a summary of changed cells and outputs.
-    #[arg(long)]
+    /// Print a summary of changed cells and outputs (not with --json).
+    #[arg(long, conflicts_with = "json")]
     pub stat: bool,
     /// Exit with 1 when the notebooks differ, 0 when equal.
     #[arg(long)]
