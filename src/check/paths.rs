@@ -272,7 +272,10 @@ pub(crate) fn find_absolute(line: &str) -> Option<String> {
         let seps: &[&str] = &["\\\\", "\\", "/"];
         for sep in seps {
             let users = format!("{sep}Users{sep}");
-            if rest.len() >= users.len() && rest[..users.len()].eq_ignore_ascii_case(&users) {
+            if rest
+                .get(..users.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(&users))
+            {
                 let name_start = at + 1 + users.len();
                 let sep_char = sep.chars().next().unwrap_or('/');
                 if let Some(end) = user_name(line, name_start, &[sep_char]) {
@@ -349,6 +352,9 @@ mod tests {
         assert!(find_absolute("'/home/user/data'").is_none());
         assert!(find_absolute("'/Users/<you>/data'").is_none());
         assert!(find_absolute("/home/alice").is_none());
+        // Multi-byte text right after a drive letter or a prefix.
+        assert!(find_absolute("C:\\Usersé").is_none());
+        assert!(find_absolute("x:€€€€€€€€ /home/é").is_none());
     }
 
     #[test]

@@ -309,7 +309,7 @@ fn private_key(text: &str) -> Option<Found> {
         kind: "a private key",
         redacted: format!(
             "{}-----…({} chars)",
-            &header[..header.len().min(40)],
+            header.chars().take(40).collect::<String>(),
             material
         ),
     })
@@ -573,6 +573,22 @@ mod tests {
         assert!(scan_line("api_key = 'your-api-key-here'").is_none());
         assert!(scan_line("api_key = os.environ['API_KEY']").is_none());
         assert!(scan_line("name = 'Zx81kQ0pLm22vBn7Rt5Wq9'").is_none());
+    }
+
+    #[test]
+    fn multibyte_text_does_not_panic() {
+        let key = format!(
+            "-----BEGIN {} PRIVATE KEY-----\n{}\n-----END",
+            "é".repeat(30),
+            "A".repeat(80)
+        );
+        assert!(scan_text(&key)
+            .unwrap()
+            .redacted
+            .starts_with("-----BEGIN é"));
+        for s in ["pässword = 'ö'", "ghp_é", "postgres://ü:ö@x", "eyJé.eyJ"] {
+            let _ = scan_line(s);
+        }
     }
 
     #[test]
