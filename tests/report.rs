@@ -1,7 +1,7 @@
-//! `--html` and `--markdown`: golden files for every `fixtures/diff/<case>/`
-//! (`expected.html`, `expected.md`; `NBDIFF_BLESS=1 cargo test report`
-//! rewrites them), what keeps notebook content inert, the Markdown cap, `-o`,
-//! and the revision form in a real repository.
+//! `--html` and `--markdown` (their pinned outputs are columns of
+//! `tests/golden.rs`): what keeps notebook content inert, the Markdown cap,
+//! `-o`, the revision form in a real repository, and the GitHub review
+//! script.
 
 use crate::diff_cli::bin;
 use crate::git_util::{notebook, stderr, Sandbox};
@@ -32,31 +32,6 @@ fn report(case: &Path, args: &[&str]) -> Output {
 fn text(o: &Output) -> String {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8(o.stdout.clone()).expect("utf-8 output")
-}
-
-#[test]
-fn golden_html_and_markdown_for_every_diff_fixture() {
-    let bless = std::env::var_os("NBDIFF_BLESS").is_some_and(|v| v != "0");
-    let mut failed = Vec::new();
-    for case in cases() {
-        for (flag, file) in [("--html", "expected.html"), ("--markdown", "expected.md")] {
-            let got = text(&report(&case, &[flag]));
-            let path = case.join(file);
-            if bless {
-                std::fs::write(&path, &got).expect("write golden file");
-                continue;
-            }
-            let want = std::fs::read_to_string(&path).unwrap_or_default();
-            if got != want {
-                failed.push(path.display().to_string());
-            }
-        }
-    }
-    assert!(
-        failed.is_empty(),
-        "output differs from the golden files (review, then re-bless with NBDIFF_BLESS=1):\n{}",
-        failed.join("\n")
-    );
 }
 
 /// Every real tag of a page (text is escaped, so each `<` starts a tag):

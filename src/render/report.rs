@@ -7,6 +7,25 @@ use super::markdown::{MarkdownOptions, MarkdownReport};
 use crate::diff::NotebookDiff;
 use std::io::{self, Write};
 
+/// How a report names a notebook from the two sides' labels: the path
+/// (without git's `a/`, `b/`), or `old → new` when they differ.
+pub fn display_name(old: &str, new: &str) -> String {
+    let strip = |n: &str| {
+        n.strip_prefix("a/")
+            .or_else(|| n.strip_prefix("b/"))
+            .unwrap_or(n)
+            .to_string()
+    };
+    let (o, n) = (strip(old), strip(new));
+    if o == n || o == "/dev/null" {
+        n
+    } else if n == "/dev/null" {
+        o
+    } else {
+        format!("{o} → {n}")
+    }
+}
+
 /// Which report to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
