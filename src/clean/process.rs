@@ -137,7 +137,8 @@ fn write_data(w: &mut impl Write, data: &[u8]) -> io::Result<()> {
 }
 
 fn write_text(w: &mut impl Write, line: &str) -> io::Result<()> {
-    write!(w, "{:04x}{line}\n", line.len() + 5)
+    // A text packet: the line and its LF (git strips it on reading).
+    writeln!(w, "{:04x}{line}", line.len() + 5)
 }
 
 /// Serves git until it closes the pipe. `overrides` are the command line's
