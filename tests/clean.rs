@@ -7,6 +7,7 @@ use crate::git_util::{stderr, stdout, Sandbox};
 use nbdiff::clean::{CleanOptions, Cleaned, Cleaner, Keep};
 use nbdiff::notebook::LoadError;
 use nbdiff::policy::{CleanRule, Scope, DEFAULT_FIELDS};
+use nbdiff::text::diff::OpKind;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -115,15 +116,21 @@ fn differences(a: &Value, b: &Value, path: &str, out: &mut Vec<String>) {
 /// strip writes (`"execution_count": null`, `[]`, `{}`) or an untouched
 /// line that only lost its trailing comma.
 fn changed_lines_are_only_strips(before: &str, after: &str) -> Result<(), String> {
-    let diff = similar::TextDiff::from_lines(before, after);
+    let diff = nbdiff::text::diff::diff_texts(before, after);
     let norm = |l: &str| l.trim().trim_end_matches(',').to_string();
     let mut deleted: HashMap<String, usize> = HashMap::new();
     let mut inserted = Vec::new();
-    for change in diff.iter_all_changes() {
-        match change.tag() {
-            similar::ChangeTag::Delete => *deleted.entry(norm(change.value())).or_default() += 1,
-            similar::ChangeTag::Insert => inserted.push(norm(change.value())),
-            similar::ChangeTag::Equal => {}
+    for op in &diff.ops {
+        match op.kind {
+            OpKind::Delete => {
+                for l in &diff.old_lines[op.old.clone()] {
+                    *deleted.entry(norm(l)).or_default() += 1;
+                }
+            }
+            OpKind::Insert => {
+                inserted.extend(diff.new_lines[op.new.clone()].iter().map(|l| norm(l)))
+            }
+            OpKind::Equal => {}
         }
     }
     let written = [
