@@ -9,6 +9,7 @@ pub mod compare;
 pub mod diff;
 pub mod exit;
 pub mod git;
+pub mod hash;
 pub mod merge;
 pub mod notebook;
 pub mod par;

@@ -8,6 +8,7 @@ mod git_driver;
 mod git_like;
 mod git_revs;
 mod git_util;
+mod golden;
 mod hardening;
 mod merge_fixtures;
 mod merge_git;

@@ -127,7 +127,7 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
             ..crate::diff::DiffOptions::default()
         },
         render: RenderOptions {
-            color: use_color(args.color, &env, Some(&crate::git::color::git_colorbool)),
+            color: use_color(args.color, &env, Some(&crate::git::settings::git_colorbool)),
             ..RenderOptions::default()
         },
         one_of_many: true,

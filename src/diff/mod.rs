@@ -14,6 +14,7 @@ pub mod lines;
 pub mod nbdime;
 pub mod options;
 pub mod output;
+pub mod similarity;
 
 use crate::notebook::{same_map, same_opt, Cell, Notebook};
 use crate::policy::Scope;

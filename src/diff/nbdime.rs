@@ -229,8 +229,8 @@ fn change_op(key: Value, name: &str, a: &Value, b: &Value, depth: usize, cx: &Cx
 }
 
 fn hash_of(v: &Value) -> u64 {
-    let mut h = super::image::FastHasher::default();
-    super::output::hash_value(v, &mut h);
+    let mut h = crate::hash::FastHasher::default();
+    crate::hash::hash_value(v, &mut h);
     h.finish()
 }
 
@@ -364,7 +364,7 @@ fn cell_keys(k: &[OwnedKey]) -> Vec<CellKey<'_>> {
 
 fn diff_lines(a: &[&str], b: &[&str]) -> Vec<Value> {
     let hash = |s: &&str| {
-        let mut h = super::image::FastHasher::default();
+        let mut h = crate::hash::FastHasher::default();
         h.write(s.as_bytes());
         h.finish()
     };

@@ -101,45 +101,12 @@ pub fn outputs_equal(a: &Map<String, Value>, b: &Map<String, Value>, opts: &Diff
     n == keys_b
 }
 
-/// Hashes a JSON value (keys in order).
-pub fn hash_value(v: &Value, h: &mut impl Hasher) {
-    match v {
-        Value::Null => h.write_u8(0),
-        Value::Bool(b) => h.write_u8(1 + *b as u8),
-        Value::Number(n) => {
-            h.write_u8(3);
-            h.write(n.to_string().as_bytes());
-        }
-        Value::String(s) => {
-            h.write_u8(4);
-            h.write(s.as_bytes());
-            h.write_u8(0xff);
-        }
-        Value::Array(items) => {
-            h.write_u8(5);
-            h.write_usize(items.len());
-            for item in items {
-                hash_value(item, h);
-            }
-        }
-        Value::Object(map) => {
-            h.write_u8(6);
-            h.write_usize(map.len());
-            for (k, item) in map {
-                h.write(k.as_bytes());
-                h.write_u8(0xff);
-                hash_value(item, h);
-            }
-        }
-    }
-}
-
 fn output_hash(o: &Output<'_>, opts: &DiffOptions) -> u64 {
-    let mut h = super::image::FastHasher::default();
+    let mut h = crate::hash::FastHasher::default();
     for (k, v) in o.map {
         if !ignored_key(k, opts) {
             h.write(k.as_bytes());
-            hash_value(v, &mut h);
+            crate::hash::hash_value(v, &mut h);
         }
     }
     h.finish()

@@ -9,7 +9,7 @@
 //! | `REV1 REV2`, `REV1..REV2` | two commits (or trees) |
 //!
 //! Objects are read in-process with gix (one process, no `git` per file).
-//! Trees are walked in parallel and subtrees with equal ids are skipped, so
+//! The two trees are walked side by side and subtrees with equal ids are skipped, so
 //! the cost follows the size of the change, not of the repository. Only paths
 //! ending in `.ipynb` are diffed. Paths are repository-relative in the output,
 //! pathspecs are relative to the current directory (so it works from a

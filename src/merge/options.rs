@@ -242,36 +242,15 @@ impl GitSettings {
         if !self.enabled {
             return None;
         }
-        let values = self.values.get_or_insert_with(read_git_settings);
+        let values = self
+            .values
+            .get_or_insert_with(crate::git::settings::merge_settings);
         values
             .iter()
             .rev()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
     }
-}
-
-/// `git config --get-regexp ^nbdiff\.merge\.` as `(key, value)` pairs (git
-/// prints keys with the section and name in lower case).
-fn read_git_settings() -> Vec<(String, String)> {
-    let out = std::process::Command::new("git")
-        .args(["config", "--get-regexp", r"^nbdiff\.merge\."])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output();
-    let Ok(out) = out else {
-        return Vec::new();
-    };
-    if !out.status.success() {
-        return Vec::new();
-    }
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|line| match line.split_once(' ') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (line.to_string(), String::new()),
-        })
-        .collect()
 }
 
 fn setting(env: &str, git_key: &str, git: &mut GitSettings) -> Option<(String, String)> {

@@ -43,11 +43,14 @@ fn styles() -> Vec<(&'static [&'static str], MergeOptions, bool)> {
     ]
 }
 
-fn git_available() -> bool {
-    Command::new("git")
+/// These tests compare with git itself: without git they fail (CI has git),
+/// rather than pass having checked nothing.
+fn require_git() {
+    let found = Command::new("git")
         .arg("--version")
         .output()
-        .is_ok_and(|o| o.status.success())
+        .is_ok_and(|o| o.status.success());
+    assert!(found, "git not found on PATH: these tests compare with git");
 }
 
 /// Writes the three versions where [`git_merge_file`] reads them.
@@ -143,10 +146,7 @@ fn join(lines: &[String], eol: &str, final_newline: bool) -> String {
 }
 
 fn run_random(seed: u64, cases: usize, vocab: &dyn Fn(&mut Rng) -> String) {
-    if !git_available() {
-        eprintln!("git not found: skipping the comparison with git merge-file");
-        return;
-    }
+    require_git();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut rng = Rng(seed);
     let mut failures = Vec::new();
@@ -192,10 +192,7 @@ fn random_merges_match_git_with_distinct_lines() {
 
 #[test]
 fn hand_written_cases_match_git() {
-    if !git_available() {
-        eprintln!("git not found: skipping the comparison with git merge-file");
-        return;
-    }
+    require_git();
     let dir = tempfile::tempdir().expect("temp dir");
     let cases: &[(&str, &str, &str)] = &[
         // Clean merges.
@@ -304,10 +301,7 @@ fn header(h: &super::diff::Hunk) -> String {
 
 #[test]
 fn random_diff_hunks_match_git_diff() {
-    if !git_available() {
-        eprintln!("git not found: skipping the comparison with git diff");
-        return;
-    }
+    require_git();
     const VOCAB: [&str; 6] = ["a", "b", "", "}", "x = 1", "b"];
     let vocab = |rng: &mut Rng| VOCAB[rng.below(VOCAB.len())].to_string();
     let dir = tempfile::tempdir().expect("temp dir");
