@@ -135,15 +135,13 @@ impl Chunks {
         for (k, &b) in bytes.iter().enumerate() {
             if b == b'\n' || k + 1 - start == 64 {
                 let chunk = &bytes[start..=k];
-                *map.entry(crate::hash::fast_hash(0, chunk))
-                    .or_default() += chunk.len() as u64;
+                *map.entry(crate::hash::fast_hash(0, chunk)).or_default() += chunk.len() as u64;
                 start = k + 1;
             }
         }
         if start < bytes.len() {
             let chunk = &bytes[start..];
-            *map.entry(crate::hash::fast_hash(0, chunk))
-                .or_default() += chunk.len() as u64;
+            *map.entry(crate::hash::fast_hash(0, chunk)).or_default() += chunk.len() as u64;
         }
         Chunks(map)
     }
