@@ -1,6 +1,7 @@
 //! The one integration-test binary: each area's tests live in their own module.
 
 mod bad_input;
+mod check_cli;
 mod clean;
 mod diff_cli;
 mod git_config;
@@ -12,6 +13,8 @@ mod golden;
 mod hardening;
 mod merge_fixtures;
 mod merge_git;
+mod merge_visible;
 mod robustness;
 mod round_trip;
+mod small_fixes;
 mod user_ignore;

@@ -113,6 +113,11 @@ pub fn run_diff(
         }
     };
     timer.stage("read+parse", err);
+    let new_name = match args.paths.as_slice() {
+        [path, _, _, _, _, _, _] => path.display().to_string(),
+        _ => new_path.display().to_string(),
+    };
+    crate::merge::leftover::warn(&new_name, &new, err);
     // Both inputs' sizes, to decide whether freeing the trees is worth a thread.
     let input_bytes = [old_path, new_path]
         .iter()
@@ -215,7 +220,7 @@ fn run_revisions(
         }
     };
     Some(
-        match crate::git::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
+        match crate::git::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out, err) {
             Ok(true) if args.exit_code => Exit::Differences,
             Ok(_) => Exit::Ok,
             // Two or more arguments outside a repository: files, whose errors name them.

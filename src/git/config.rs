@@ -42,6 +42,7 @@
 //! left empty is deleted. It also deletes the textconv cache of the current
 //! repository (`refs/notes/textconv/nbdiff`), if there is one. `--dry-run` prints the commands without running them.
 
+mod created_dir;
 use super::attributes;
 use std::borrow::Cow;
 use std::io::Write;
@@ -474,7 +475,11 @@ pub fn enable(
             )?;
             if !dry_run {
                 if let Some(dir) = path.parent() {
+                    let created = created_dir::missing_top(dir);
                     std::fs::create_dir_all(dir).map_err(attr_err(path))?;
+                    if let Some(top) = created {
+                        created_dir::record(git, flag, &top)?;
+                    }
                 }
                 std::fs::write(path, new).map_err(attr_err(path))?;
             }
@@ -560,6 +565,7 @@ pub fn disable(
             if !dry_run {
                 std::fs::remove_file(path).map_err(attr_err(path))?;
             }
+            created_dir::remove(git, flag, path.parent(), dry_run, out)?;
         } else {
             writeln!(out, "# remove the line `{lines}` from {shown}")?;
             if !dry_run {

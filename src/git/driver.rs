@@ -63,13 +63,22 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
-    match run_inner(args, opts, out) {
+    let written = match run_inner(args, opts, out) {
         Ok(written) => written,
         Err(e) => {
             let _ = writeln!(err, "{e}");
             Ok(())
         }
+    };
+    if let [path, _, _, _, new, _, mode, rest @ ..] = args {
+        if mode != "." && new != "/dev/null" {
+            let name = rest.first().unwrap_or(path).to_string_lossy();
+            if let Ok(bytes) = std::fs::read(new) {
+                crate::merge::leftover::warn_bytes(&name, &bytes, err);
+            }
+        }
     }
+    written
 }
 
 fn run_inner(

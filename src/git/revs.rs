@@ -170,6 +170,7 @@ pub fn run(
     cached: bool,
     opts: &Request,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<bool, RevError> {
     let repo =
         gix::discover_with_environment_overrides(cwd).map_err(|e| RevError::NotARepository {
@@ -279,6 +280,9 @@ pub fn run(
         };
         let old = load(&repo, old_path.as_ref(), change.old.as_ref())?;
         let new = load(&repo, change.path.as_ref(), change.new.as_ref())?;
+        if let Some(bytes) = &new {
+            crate::merge::leftover::warn_bytes(&path, bytes, err);
+        }
         let written = driver::diff_paths(&header, old.as_deref(), new.as_deref(), opts, out);
         match written {
             Ok(d) => differs |= d,

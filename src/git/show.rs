@@ -65,6 +65,9 @@ pub fn render_bytes(bytes: &[u8], name: &str) -> String {
 pub fn render(nb: &Notebook) -> String {
     let mut s = String::new();
     header(nb, &mut s);
+    if let Some(record) = crate::merge::leftover::describe_record(nb.metadata()) {
+        let _ = writeln!(s, "--- nbdiff conflict record (notebook) · {record}");
+    }
     for cell in nb.cells().iter() {
         render_cell(cell, &mut s);
     }
@@ -110,6 +113,11 @@ fn render_cell(cell: &Cell<'_>, s: &mut String) {
         let _ = write!(s, " · {line}");
     }
     s.push('\n');
+    if let Some(record) = crate::merge::leftover::describe_record(cell.metadata()) {
+        // Merge leftovers are metadata, which textconv hides otherwise: a
+        // record committed by mistake must show in `git log -p`.
+        let _ = writeln!(s, "--- nbdiff conflict record · {record}");
+    }
     push_text(s, "", &visible_lines(&source), usize::MAX);
     if let Some(attachments) = cell.attachments() {
         for (name, bundle) in attachments {
@@ -170,7 +178,9 @@ fn push_text(s: &mut String, indent: &str, text: &str, max: usize) {
         s.push('\n');
     }
     if lines.len() > max {
-        let _ = writeln!(s, "{indent}… {} more lines", lines.len() - max);
+        let more = lines.len() - max;
+        let noun = if more == 1 { "line" } else { "lines" };
+        let _ = writeln!(s, "{indent}… {more} more {noun}");
     }
 }
 

@@ -271,7 +271,11 @@ fn render_output<W: Write + ?Sized>(
     for part in &o.parts {
         match part {
             OutputPart::Text { what, diff } => {
-                if o.parts.len() > 1 {
+                // Name the part unless it is the output's only one and what
+                // the header names (an output labelled `text/plain` whose
+                // `text/markdown` changed says so).
+                let named = matches!(what.as_str(), "text" | "traceback") || *what == o.label;
+                if o.parts.len() > 1 || !named {
                     p.line(Style::Meta, &format!("  {}:", visible(what)))?;
                 }
                 if whole.is_some() {
