@@ -303,6 +303,11 @@ pub fn binary_summary(old: Option<&ImageInfo>, new: Option<&ImageInfo>) -> Strin
         None => super::human_size(i.bytes),
     };
     match (old, new) {
+        // Only the base64 text differs (re-wrapped), shown with --show-all.
+        (Some(a), Some(b)) if a == b && a.pixels.is_some() => {
+            format!("{} same image, re-encoded", one(a))
+        }
+        (Some(a), Some(b)) if a == b => format!("{} same data, re-encoded", one(a)),
         (Some(a), Some(b)) if one(a) == one(b) => {
             format!("{} (content {} → {})", one(a), a.hash, b.hash)
         }
