@@ -215,19 +215,18 @@ pub fn run_diff(
         &mut |stage| timer.stage(stage, err),
     );
     // Equal modulo ignored data, but not the same file: say so.
-    let result =
-        result.and_then(
-            |differs| match differs || req.render.format != render::Format::Terminal {
-                true => Ok(differs),
-                false => crate::git::ignored::note_for_files(
-                    (old_path, &old),
-                    (new_path, &new),
-                    &req.diff,
-                    out,
-                )
-                .map(|()| false),
-            },
-        );
+    let result = result.and_then(|differs| {
+        match differs || req.report.is_some() || req.render.format == render::Format::Json {
+            true => Ok(differs),
+            false => crate::git::ignored::note_for_files(
+                (old_path, &old),
+                (new_path, &new),
+                &req.diff,
+                out,
+            )
+            .map(|()| false),
+        }
+    });
     let result = result.and_then(|d| finish_report(&mut req, &[], out).map(|()| d));
     let result = result.and_then(|d| out.flush().map(|()| d));
     timer.stage("render", err);
