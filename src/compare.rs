@@ -9,7 +9,9 @@
 //! and a [`Format`] variant; no command changes.
 
 use crate::diff::{diff_notebooks, DiffOptions};
+use crate::git::header::FileHeader;
 use crate::notebook::Notebook;
+use crate::render::sanitize::visible_name;
 use crate::render::{self, Format, RenderOptions};
 use std::io::{self, Write};
 
@@ -72,6 +74,22 @@ pub fn compare(
     out: &mut dyn Write,
     stage: &mut dyn FnMut(&str),
 ) -> io::Result<bool> {
+    compare_with_header(old, new, None, req, out, stage)
+}
+
+/// [`compare`] inside git: with a `header`, the terminal diff opens with
+/// git's `diff --git a/… b/…` and extended lines instead of `nbdiff OLD NEW`
+/// (`--stat` names the file, `OLD => NEW` for a rename), and a notable
+/// header (a rename) is written even when the notebooks are equal. Returns
+/// whether the notebooks differ (modulo ignored data).
+pub fn compare_with_header(
+    old: Option<Side<'_>>,
+    new: Option<Side<'_>>,
+    header: Option<&FileHeader>,
+    req: &Request,
+    out: &mut dyn Write,
+    stage: &mut dyn FnMut(&str),
+) -> io::Result<bool> {
     let old_name = old.as_ref().map_or("/dev/null", |s| s.label).to_string();
     let new_name = new.as_ref().map_or("/dev/null", |s| s.label).to_string();
     let new_exists = new.is_some();
@@ -93,8 +111,34 @@ pub fn compare(
     }
     let diff = diff_notebooks(old_nb, new_nb, &req.diff);
     stage("diff");
-    if diff.is_empty() {
+    let notable = header.is_some_and(FileHeader::is_notable);
+    if diff.is_empty() && !notable {
         return Ok(false);
+    }
+    if let Some(h) = header {
+        match req.render.format {
+            Format::Stat if h.old_path != h.new_path => writeln!(
+                out,
+                "{} => {}",
+                visible_name(&h.old_path),
+                visible_name(&h.new_path)
+            )?,
+            Format::Stat => writeln!(out, "{}", visible_name(h.path()))?,
+            _ => h.write(req.render.color, out)?,
+        }
+        if req.render.format == Format::Terminal {
+            let topts = render::terminal::TerminalOptions {
+                color: req.render.color,
+                context: req.render.context,
+                outputs: req.render.outputs,
+                old_name,
+                new_name,
+            };
+            render::terminal::render_body(&diff, &topts, out)?;
+        } else {
+            render::render(&diff, &req.render, old_name, new_name, out)?;
+        }
+        return Ok(!diff.is_empty());
     }
     let title = (req.one_of_many && req.render.format == Format::Stat).then(|| {
         let name = if new_exists { &new_name } else { &old_name };

@@ -113,6 +113,11 @@ pub fn run_diff(
         }
     };
     timer.stage("read+parse", err);
+    let new_name = match args.paths.as_slice() {
+        [path, _, _, _, _, _, _] => path.display().to_string(),
+        _ => new_path.display().to_string(),
+    };
+    crate::merge::leftover::warn(&new_name, &new, err);
     // Both inputs' sizes, to decide whether freeing the trees is worth a thread.
     let input_bytes = [old_path, new_path]
         .iter()
@@ -137,6 +142,20 @@ pub fn run_diff(
         out,
         &mut |stage| timer.stage(stage, err),
     );
+    // Equal modulo ignored data, but not the same file: say so.
+    let result =
+        result.and_then(
+            |differs| match differs || req.render.format == render::Format::Json {
+                true => Ok(differs),
+                false => crate::git::ignored::note_for_files(
+                    (old_path, &old),
+                    (new_path, &new),
+                    &req.diff,
+                    out,
+                )
+                .map(|()| false),
+            },
+        );
     let result = result.and_then(|d| out.flush().map(|()| d));
     timer.stage("render", err);
     free_later((old, new), input_bytes);
@@ -201,12 +220,37 @@ fn run_revisions(
         }
     };
     Some(
-        match crate::git::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
+        match crate::git::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out, err) {
             Ok(true) if args.exit_code => Exit::Differences,
             Ok(_) => Exit::Ok,
-            Err(RevError::NotARepository { .. }) if !args.cached => return None,
-            // A missing `x.ipynb` is a file the user meant, not a revision.
-            Err(RevError::Ambiguous { arg }) if !args.cached && arg.ends_with(".ipynb") => {
+            // Two or more arguments outside a repository: files, whose errors name them.
+            Err(RevError::NotARepository { .. }) if !args.cached && args.paths.len() >= 2 => {
+                return None
+            }
+            Err(RevError::NotARepository { .. }) if !args.cached => {
+                let what = match args.paths.first() {
+                    None => {
+                        "not in a git repository, so there is no working tree to diff".to_string()
+                    }
+                    Some(p) => format!(
+                        "{}: not in a git repository, so there is nothing to compare it with",
+                        crate::render::sanitize::visible_name(&p.display().to_string())
+                    ),
+                };
+                let _ = writeln!(
+                    err,
+                    "nbdiff: {what}; to diff two notebooks: nbdiff OLD.ipynb NEW.ipynb"
+                );
+                Exit::Error
+            }
+            // A file outside the repository among two arguments: files.
+            Err(RevError::OutsideRepository { .. }) if !args.cached && args.paths.len() >= 2 => {
+                return None
+            }
+            // A missing `x.ipynb` among two arguments is a file the user meant.
+            Err(RevError::Ambiguous { arg })
+                if !args.cached && args.paths.len() >= 2 && arg.ends_with(".ipynb") =>
+            {
                 return None
             }
             Err(e) => {

@@ -60,6 +60,10 @@ pub struct DiffDriverArgs {
 pub struct ShowArgs {
     /// The notebook to render as text.
     pub notebook: PathBuf,
+    /// The text format git's config asks for (`config-git` writes it, so
+    /// that git's textconv cache is keyed on it); a mismatch is reported.
+    #[arg(long, hide = true)]
+    pub format_version: Option<u32>,
 }
 
 /// Runs `nbdiff config-git`.
@@ -98,7 +102,24 @@ pub fn run_config_git(args: ConfigGitArgs, out: &mut dyn Write, err: &mut dyn Wr
 }
 
 /// Runs `nbdiff diff-driver`: always [`Exit::Ok`], as git requires.
+/// Under `git difftool`, hands over to difftool's helper instead
+/// ([`crate::git::difftool`]) and exits as it does.
 pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let external = std::env::var_os("GIT_EXTERNAL_DIFF");
+    if let Some(helper) = crate::git::difftool::helper_from_env(external.as_deref()) {
+        let _ = out.flush();
+        match crate::git::difftool::run_helper(&helper, &args.args) {
+            Ok(0) => return Exit::Ok,
+            Ok(_) => return Exit::Error,
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "nbdiff diff-driver: cannot run {} for git difftool: {e}; showing nbdiff's diff",
+                    crate::render::sanitize::visible_name(&helper.to_string_lossy())
+                );
+            }
+        }
+    }
     let env = ColorEnv::from_process();
     let opts = Request {
         diff: crate::diff::DiffOptions {
@@ -130,6 +151,17 @@ pub fn run_show(args: ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exi
             return Exit::Error;
         }
     };
+    if let Some(v) = args
+        .format_version
+        .filter(|&v| v != crate::git::show::FORMAT_VERSION)
+    {
+        let _ = writeln!(
+            err,
+            "nbdiff show: git's textconv asks for text format {v}, this nbdiff writes format {}; \
+             run `nbdiff config-git --enable` again so that git's textconv cache is refreshed",
+            crate::git::show::FORMAT_VERSION
+        );
+    }
     let name = args.notebook.display().to_string();
     let written = out
         .write_all(crate::git::show::render_bytes(&bytes, &name).as_bytes())

@@ -5,6 +5,7 @@
 //! - [`diff`]: the default command (two files, or revisions);
 //! - [`merge`]: `merge` and `merge-driver`;
 //! - [`git`]: `config-git`, `diff-driver`, `show`;
+//! - the `check` command: [`check`];
 //! - [`values`]: the command line's names for library enums.
 //!
 //! A new command is a module here, a [`Command`] variant and its arm in [`run`].
@@ -15,6 +16,7 @@ use crate::render::color::ColorChoice;
 use crate::render::terminal::OutputMode;
 use clap::{Parser, Subcommand};
 
+pub mod check;
 pub mod clean;
 pub mod diff;
 pub mod git;
@@ -62,6 +64,9 @@ pub enum Command {
     /// git's long-running filter process (filter.nbdiff.process): cleans
     /// every notebook of a git command in one process.
     FilterProcess(clean::FilterProcessArgs),
+    /// Check notebooks for execution-order dependencies, machine-bound paths,
+    /// secrets, heavy or error outputs and conflict leftovers.
+    Check(check::CheckArgs),
 }
 
 /// The text after the options in `nbdiff --help`: what is ignored by
@@ -91,11 +96,13 @@ pub struct DiffArgs {
     /// Paths after `--`, limiting a revision diff.
     #[arg(last = true, value_name = "PATH")]
     pub pathspec: Vec<PathBuf>,
-    /// Print the diff in nbdime's JSON diff format (complete: nothing ignored).
+    /// Print the diff in nbdime's JSON diff format (complete: nothing
+    /// ignored). Its cell and output indices are 0-based, as nbdime's; the
+    /// text output numbers cells and outputs from 1.
     #[arg(long)]
     pub json: bool,
-    /// Print a summary of changed cells and outputs.
-    #[arg(long)]
+    /// Print a summary of changed cells and outputs (not with --json).
+    #[arg(long, conflicts_with = "json")]
     pub stat: bool,
     /// Exit with 1 when the notebooks differ, 0 when equal.
     #[arg(long)]
@@ -149,6 +156,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Some(Command::MergeDriver(args)) => merge::run_driver(args, err),
         Some(Command::Clean(args)) => clean::run(args, out, err),
         Some(Command::FilterProcess(args)) => clean::run_process(args, out, err),
+        Some(Command::Check(args)) => check::run(args, out, err),
         None => diff::run_diff(&cli.diff, false, &env, out, err),
     }
 }

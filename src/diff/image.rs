@@ -74,6 +74,20 @@ fn decoded_size_and_hash(value: &Value) -> (usize, String) {
     (bytes, finish(hasher))
 }
 
+/// True when two base64 values encode the same bytes: equal once line
+/// breaks, padding and anything else outside the base64 alphabet are
+/// dropped (re-wrapped base64, a trailing newline). Linear, no allocation.
+/// Only meaningful for binary MIME types, not for SVG text.
+pub fn same_payload(a: &Value, b: &Value) -> bool {
+    let stream = |v| parts(v).flat_map(str::bytes).filter(|&c| is_base64_char(c));
+    stream(a).eq(stream(b))
+}
+
+/// True when `mime` is base64-encoded binary data (not SVG text).
+pub fn is_base64_mime(mime: &str) -> bool {
+    is_binary_mime(mime) && !mime.starts_with("image/svg")
+}
+
 /// True for MIME types summarized rather than diffed as text.
 pub fn is_binary_mime(mime: &str) -> bool {
     mime.starts_with("image/") || mime == "application/pdf" || mime.starts_with("video/")

@@ -4,7 +4,7 @@
 //! of output hashes; then each changed pair is compared by kind: text-like
 //! content as a line diff, images and other binary data as summaries.
 
-use super::image::{is_binary_mime, summarize, ImageInfo};
+use super::image::{is_base64_mime, is_binary_mime, same_payload, summarize, ImageInfo};
 use super::json::{changes, JsonChange};
 use super::lines::TextDiff;
 use super::options::DiffOptions;
@@ -304,6 +304,12 @@ fn describe<'a>(
             for m in mimes {
                 let (va, vb) = (get(&da, m), get(&db, m));
                 if va == vb {
+                    continue;
+                }
+                // Re-wrapped base64 of the same bytes is not a change; with
+                // --show-all it shows as "same image, re-encoded".
+                let reencoded = matches!((va, vb), (Some(x), Some(y)) if is_base64_mime(m) && same_payload(x, y));
+                if reencoded && !opts.show_all {
                     continue;
                 }
                 if is_binary_mime(m) {

@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! diff.nbdiff.command         = NBDIFF diff-driver --
-//! diff.nbdiff.textconv        = NBDIFF show --
+//! diff.nbdiff.textconv        = NBDIFF show --format-version=N --
+//! diff.nbdiff.cachetextconv   = true
 //! diff.nbdiff.xfuncname       = ^=== .*
 //! merge.nbdiff.name           = nbdiff notebook merge
 //! merge.nbdiff.driver         = NBDIFF merge-driver --label-base=%S --label-local=%X --label-remote=%Y -- %O %A %B %L %P
@@ -30,11 +31,18 @@
 //! `filter.nbdiff.required` is left unset (false): if nbdiff is missing or
 //! fails, git stages the file as it is rather than refusing to add it.
 //!
+//! The textconv cache (`git log -p` runs the textconv once per blob, then
+//! reads git's notes under [`TEXTCONV_NOTES_REF`]) is keyed by git on the
+//! textconv command, which holds the text format version, so a new format
+//! after `--enable` starts a new cache.
+//!
 //! Enabling twice changes nothing. Disabling removes exactly those keys and
 //! that line: a section is removed only when nothing else is left in it, other
 //! lines of the attributes file stay byte-identical, and an attributes file
-//! left empty is deleted. `--dry-run` prints the commands without running them.
+//! left empty is deleted. It also deletes the textconv cache of the current
+//! repository (`refs/notes/textconv/nbdiff`), if there is one. `--dry-run` prints the commands without running them.
 
+mod created_dir;
 use super::attributes;
 use std::borrow::Cow;
 use std::io::Write;
@@ -43,6 +51,9 @@ use std::process::{Command, Stdio};
 
 /// The line added to the attributes file.
 pub const ATTRIBUTE_LINE: &str = "*.ipynb diff=nbdiff merge=nbdiff";
+
+/// Where git keeps the textconv cache of the `nbdiff` diff driver.
+pub const TEXTCONV_NOTES_REF: &str = "refs/notes/textconv/nbdiff";
 
 /// The line added to the attributes file with `--filter`.
 pub const FILTER_ATTRIBUTE_LINE: &str = "*.ipynb diff=nbdiff merge=nbdiff filter=nbdiff";
@@ -158,7 +169,14 @@ pub fn entries(exe: &str) -> Vec<Entry> {
     let e = |key, value: String| Entry { key, value };
     vec![
         e("diff.nbdiff.command", format!("{exe} diff-driver --")),
-        e("diff.nbdiff.textconv", format!("{exe} show --")),
+        e(
+            "diff.nbdiff.textconv",
+            format!(
+                "{exe} show --format-version={} --",
+                super::show::FORMAT_VERSION
+            ),
+        ),
+        e("diff.nbdiff.cachetextconv", "true".into()),
         e("diff.nbdiff.xfuncname", "^=== .*".into()),
         e("merge.nbdiff.name", "nbdiff notebook merge".into()),
         e(
@@ -457,7 +475,11 @@ pub fn enable(
             )?;
             if !dry_run {
                 if let Some(dir) = path.parent() {
+                    let created = created_dir::missing_top(dir);
                     std::fs::create_dir_all(dir).map_err(attr_err(path))?;
+                    if let Some(top) = created {
+                        created_dir::record(git, flag, &top)?;
+                    }
                 }
                 std::fs::write(path, new).map_err(attr_err(path))?;
             }
@@ -515,6 +537,17 @@ pub fn disable(
             }
         }
     }
+    // The textconv cache `cachetextconv` made, in this repository.
+    let cache = git.query(&["rev-parse", "--verify", "--quiet", TEXTCONV_NOTES_REF]);
+    if let Ok(Some(id)) = cache.as_ref().map(|o| o.as_ref().filter(|s| !s.is_empty())) {
+        writeln!(
+            out,
+            "git update-ref -d {TEXTCONV_NOTES_REF}   # git's textconv cache"
+        )?;
+        if !dry_run {
+            git.run(&["update-ref", "-d", TEXTCONV_NOTES_REF, id])?;
+        }
+    }
     let path = &plan.attributes_file;
     let mut text = read_attributes(path)?;
     let mut removed = Vec::new();
@@ -532,6 +565,7 @@ pub fn disable(
             if !dry_run {
                 std::fs::remove_file(path).map_err(attr_err(path))?;
             }
+            created_dir::remove(git, flag, path.parent(), dry_run, out)?;
         } else {
             writeln!(out, "# remove the line `{lines}` from {shown}")?;
             if !dry_run {

@@ -66,7 +66,11 @@ fn globals() -> Option<File> {
 /// prints keys with the section and name in lower case).
 pub fn merge_settings() -> Vec<(String, String)> {
     let out = Command::new("git")
-        .args(["config", "--get-regexp", r"^nbdiff\.merge\."])
+        .args([
+            "config",
+            "--get-regexp",
+            r"^nbdiff\.merge\.|^merge\.conflictstyle$",
+        ])
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output();

@@ -93,6 +93,24 @@ pub fn render<W: Write + ?Sized>(
             visible_name(&opts.new_name)
         ),
     )?;
+    render_body(diff, opts, p.out)
+}
+
+/// Renders the diff without its first line (`nbdiff OLD NEW`), for callers
+/// that write their own file header (git's `diff --git a/… b/…`); writes
+/// nothing when it is empty.
+pub fn render_body<W: Write + ?Sized>(
+    diff: &NotebookDiff<'_>,
+    opts: &TerminalOptions,
+    out: &mut W,
+) -> io::Result<()> {
+    if diff.is_empty() {
+        return Ok(());
+    }
+    let mut p = Painter {
+        out,
+        color: opts.color,
+    };
     p.line(
         Style::FileHeader,
         &format!("--- {}", visible_name(&opts.old_name)),
@@ -133,6 +151,12 @@ pub fn cell_header(cell: &CellDiff<'_>) -> String {
     if cell.moved {
         if let Some(old) = cell.old_index {
             s.push_str(&format!(" (moved from {})", old + 1));
+        }
+        // A moved cell is named by its first line (most cells have no id).
+        let source = cell.new.or(cell.old).map(|c| c.source());
+        if let Some(line) = source.as_deref().and_then(super::sanitize::first_line) {
+            s.push_str(" · ");
+            s.push_str(&line);
         }
     }
     s.push_str(" ──");
@@ -247,7 +271,11 @@ fn render_output<W: Write + ?Sized>(
     for part in &o.parts {
         match part {
             OutputPart::Text { what, diff } => {
-                if o.parts.len() > 1 {
+                // Name the part unless it is the output's only one and what
+                // the header names (an output labelled `text/plain` whose
+                // `text/markdown` changed says so).
+                let named = matches!(what.as_str(), "text" | "traceback") || *what == o.label;
+                if o.parts.len() > 1 || !named {
                     p.line(Style::Meta, &format!("  {}:", visible(what)))?;
                 }
                 if whole.is_some() {

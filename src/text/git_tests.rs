@@ -10,22 +10,23 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::merge3::{merge3_with, Favor, MarkerStyle, MergeOptions};
+use super::merge3::{merge3_with, merge3_zdiff3, Favor, MarkerStyle, MergeOptions};
 
 /// The seeded PRNG shared with the integration tests.
 #[path = "../../tests/support/rng.rs"]
 mod rng;
 use rng::Rng;
 
-/// Styles compared: (git arguments, our options, our marker style).
-fn styles() -> Vec<(&'static [&'static str], MergeOptions, bool)> {
+/// Styles compared: (git arguments, our options, our marker style, zdiff3).
+fn styles() -> Vec<(&'static [&'static str], MergeOptions, bool, bool)> {
     let opt = |favor, refine| MergeOptions { favor, refine };
     vec![
-        (&[], opt(Favor::Mark, true), false),
-        (&["--diff3"], opt(Favor::Mark, false), true),
-        (&["--ours"], opt(Favor::Ours, true), false),
-        (&["--theirs"], opt(Favor::Theirs, true), false),
-        (&["--union"], opt(Favor::Union, true), false),
+        (&[], opt(Favor::Mark, true), false, false),
+        (&["--diff3"], opt(Favor::Mark, false), true, false),
+        (&["--zdiff3"], opt(Favor::Mark, false), true, true),
+        (&["--ours"], opt(Favor::Ours, true), false, false),
+        (&["--theirs"], opt(Favor::Theirs, true), false, false),
+        (&["--union"], opt(Favor::Union, true), false, false),
     ]
 }
 
@@ -86,9 +87,13 @@ fn compare(dir: &Path, base: &str, local: &str, remote: &str, which: &[usize]) -
     let mut bad = Vec::new();
     write_inputs(dir, base, local, remote);
     let all = styles();
-    for &(args, options, diff3) in which.iter().filter_map(|&i| all.get(i)) {
+    for &(args, options, diff3, zdiff3) in which.iter().filter_map(|&i| all.get(i)) {
         let (want, want_code) = git_merge_file(dir, args);
-        let m = merge3_with(base, local, remote, &options);
+        let m = if zdiff3 {
+            merge3_zdiff3(base, local, remote, options.favor)
+        } else {
+            merge3_with(base, local, remote, &options)
+        };
         let style = MarkerStyle {
             diff3,
             ..MarkerStyle::default()
@@ -148,9 +153,9 @@ fn run_random(seed: u64, cases: usize, vocab: &dyn Fn(&mut Rng) -> String) {
             join(&local, eol, nl()),
             join(&remote, eol, nl()),
         );
-        // Every case with markers and with diff3; the favour options in turn
-        // (spawning git dominates the test's run time).
-        let which = [0, 1, 2 + case % 3];
+        // Every case with markers, diff3 and zdiff3; the favour options in
+        // turn (spawning git dominates the test's run time).
+        let which = [0, 1, 2, 3 + case % 3];
         failures.extend(compare(dir.path(), &b, &l, &r, &which));
     }
     assert!(
@@ -244,7 +249,7 @@ fn hand_written_cases_match_git() {
     ];
     let mut failures = Vec::new();
     for (b, l, r) in cases {
-        failures.extend(compare(dir.path(), b, l, r, &[0, 1, 2, 3, 4]));
+        failures.extend(compare(dir.path(), b, l, r, &[0, 1, 2, 3, 4, 5]));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -825,7 +825,11 @@ impl Case {
         Options {
             conflicts: self.conflicts,
             outputs: self.outputs,
-            diff3: self.diff3,
+            style: if self.diff3 {
+                nbdiff::merge::ConflictStyle::Diff3
+            } else {
+                nbdiff::merge::ConflictStyle::Merge
+            },
             ..Options::default()
         }
     }
