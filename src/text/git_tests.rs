@@ -12,24 +12,10 @@ use std::process::Command;
 
 use super::merge3::{merge3_with, merge3_zdiff3, Favor, MarkerStyle, MergeOptions};
 
-/// splitmix64: enough randomness for test cases, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
+/// The seeded PRNG shared with the integration tests.
+#[path = "../../tests/support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// Styles compared: (git arguments, our options, our marker style, zdiff3).
 fn styles() -> Vec<(&'static [&'static str], MergeOptions, bool, bool)> {
