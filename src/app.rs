@@ -22,6 +22,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Some(Command::DiffDriver(args)) => crate::git::cli::run_diff_driver(args, out, err),
         Some(Command::Show(args)) => crate::git::cli::run_show(args, out, err),
         Some(Command::MergeDriver(args)) => crate::merge::cli::run_driver(args, err),
+        Some(Command::Resolve(args)) => crate::resolve::cli::run(args, out, err),
         None => run_diff(&cli.diff, false, &env, out, err),
     }
 }

@@ -36,6 +36,9 @@ pub enum Command {
     DiffDriver(crate::git::cli::DiffDriverArgs),
     /// Print a notebook as stable text (git's textconv, diff.nbdiff.textconv).
     Show(crate::git::cli::ShowArgs),
+    /// Merge notebooks that git's line merge left unmerged (or saved with
+    /// conflict markers) at cell level, in the working tree.
+    Resolve(crate::resolve::cli::ResolveArgs),
 }
 
 /// The text after the options in `nbdiff --help`: what is ignored by

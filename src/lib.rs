@@ -12,4 +12,5 @@ pub mod merge;
 pub mod notebook;
 pub mod par;
 pub mod render;
+pub mod resolve;
 pub mod text;

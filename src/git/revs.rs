@@ -261,7 +261,7 @@ pub fn run(
 }
 
 /// Turns a path relative to the current directory into a repository-relative one.
-fn to_repo_path(prefix: &Path, path: &Path) -> Result<BString, RevError> {
+pub(crate) fn to_repo_path(prefix: &Path, path: &Path) -> Result<BString, RevError> {
     let joined = prefix.join(path);
     let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
     for c in joined.components() {
