@@ -8,5 +8,7 @@ mod git_revs;
 mod git_util;
 mod merge_fixtures;
 mod merge_git;
+mod resolve_fixtures;
+mod resolve_git;
 mod robustness;
 mod round_trip;

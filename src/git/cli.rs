@@ -117,6 +117,12 @@ pub fn run_show(args: ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exi
     let name = args.notebook.display().to_string();
     let written = match crate::notebook::Notebook::parse(&bytes, &name) {
         Ok(nb) => out.write_all(super::show::render(&nb).as_bytes()),
+        // A file git's line merge broke: one line saying how to rescue it.
+        Err(crate::notebook::LoadError::ConflictMarkers { line, .. }) => writeln!(
+            out,
+            "nbdiff: git conflict markers from line {line}: not a notebook until resolved; `nbdiff resolve` merges it at cell level"
+        )
+        .and_then(|()| out.write_all(&bytes)),
         Err(_) => out.write_all(&bytes),
     };
     // A closed pipe (git stopped reading) is not an error.

@@ -69,7 +69,11 @@ fn run_inner(
     let lossy = |a: &OsString| a.to_string_lossy().into_owned();
     match args.len() {
         1 => {
-            let _ = writeln!(out, "* Unmerged path {}", lossy(&args[0]));
+            let path = crate::render::sanitize::visible(&lossy(&args[0])).into_owned();
+            let _ = writeln!(out, "* Unmerged path {path}");
+            if path.ends_with(".ipynb") {
+                let _ = writeln!(out, "{}", crate::resolve::hint(&path));
+            }
             Ok(())
         }
         7 | 9 => {
@@ -239,7 +243,9 @@ mod tests {
 
     #[test]
     fn unmerged_path() {
-        assert_eq!(run_str(&["x.ipynb"]).0, "* Unmerged path x.ipynb\n");
+        let out = run_str(&["x.ipynb"]).0;
+        assert!(out.starts_with("* Unmerged path x.ipynb\n"), "{out}");
+        assert!(out.contains("nbdiff resolve x.ipynb"), "{out}");
     }
 
     #[test]

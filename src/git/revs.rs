@@ -239,6 +239,19 @@ pub fn run(
         });
     }
     let changes = changes(&repo, &mode, &pathspec)?;
+    if !matches!(mode, Mode::TreeToTree(..)) {
+        // Unmerged notebooks have no stage 0 to diff: say how to merge them.
+        for path in crate::resolve::stages::unmerged_notebooks(&repo) {
+            if pathspec.matches(path.as_ref()) {
+                let shown = crate::render::sanitize::visible(&path.to_string()).into_owned();
+                let _ = writeln!(
+                    out,
+                    "* Unmerged path {shown}\n{}",
+                    crate::resolve::hint(&shown)
+                );
+            }
+        }
+    }
     let mut differs = false;
     for change in &changes {
         let old = load(&repo, change.path.as_ref(), change.old.as_ref())?;

@@ -221,6 +221,18 @@ pub fn parse(text: &str) -> Result<Split, MarkerError> {
             (State::Outside, _) => {
                 return Err(unexpected(at, run, kind, "outside any conflict block"))
             }
+            (State::Remote, Kind::Open) => {
+                return Err(unexpected(
+                    at,
+                    run,
+                    kind,
+                    &format!(
+                        "opens a conflict block while the one opened at line {} is never closed (no `{}` before it)",
+                        open.start,
+                        ">".repeat(open.size)
+                    ),
+                ))
+            }
             (_, Kind::Open) => {
                 return Err(unexpected(
                     at,

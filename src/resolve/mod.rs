@@ -30,6 +30,12 @@ use crate::notebook::{LoadError, Notebook};
 use markers::{MarkerError, Split};
 use serde_json::Value;
 
+/// The line pointing a user at `nbdiff resolve` for an unmerged notebook
+/// (the revision diff and git's diff driver print it).
+pub fn hint(path: &str) -> String {
+    format!("nbdiff: {path} is unmerged; `nbdiff resolve {path}` merges it at cell level (`--add` stages it)")
+}
+
 /// Where the base of a merge came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaseKind {
