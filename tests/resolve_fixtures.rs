@@ -94,6 +94,11 @@ fn resolve_fixture_cases() {
         let split = markers::parse(&text).unwrap();
         let local = Notebook::parse(split.local.text.as_bytes(), "local").unwrap();
         let remote = Notebook::parse(split.remote.text.as_bytes(), "remote").unwrap();
+        if String::from_utf8_lossy(&now).contains("\\u0000") {
+            failures.push(format!(
+                "{name}: the base's placeholder line leaked into the result"
+            ));
+        }
         match Notebook::parse(&now, "result") {
             Ok(result) => {
                 assert_eq!(result.major, local.major, "{name}: nbformat version kept");

@@ -283,23 +283,35 @@ fn cherry_pick_and_revert_conflicts_are_resolved() {
         .unwrap();
     assert!(cont.status.success(), "{}", stderr(&cont));
 
-    // Revert the base→local edit on top of a commit that re-ran the cells.
+    // Revert an edit that a later commit re-ran (every cell's line changed).
     let sb = Sandbox::new();
     let repo = sb.repo("r");
-    std::fs::write(repo.join("nb.ipynb"), fixture(c, "base")).unwrap();
+    let write = |src: &[&str], count: u32| {
+        std::fs::write(repo.join("nb.ipynb"), notebook(src, count)).unwrap();
+    };
+    write(&["a = 1", "b = 2"], 1);
     sb.commit_all(&repo, "base");
-    std::fs::write(repo.join("nb.ipynb"), fixture(c, "local")).unwrap();
+    write(&["a = 1", "b = 20"], 1);
     sb.commit_all(&repo, "edit");
-    std::fs::write(repo.join("nb.ipynb"), fixture(c, "remote")).unwrap();
+    write(&["a = 1", "b = 20"], 2);
     sb.commit_all(&repo, "re-run");
-    if !sb
-        .git_output(&repo, &["revert", "--no-edit", "HEAD~1"])
-        .status
-        .success()
-    {
-        resolve_matches_merge(&sb, &repo, "nb.ipynb", &["--add"], &[]);
-        assert_eq!(unmerged_paths(&sb, &repo), "");
-    }
+    let revert = sb.git_output(&repo, &["revert", "--no-edit", "HEAD~1"]);
+    assert!(!revert.status.success(), "git's line merge conflicts");
+    let conflicted = std::fs::read_to_string(repo.join("nb.ipynb")).unwrap();
+    assert!(labels_in(&conflicted)[2]
+        .as_deref()
+        .is_some_and(|l| l.starts_with("parent of")));
+    resolve_matches_merge(&sb, &repo, "nb.ipynb", &["--add"], &[]);
+    let cont = sb
+        .cmd("git", &repo)
+        .args(["revert", "--continue"])
+        .env("GIT_EDITOR", "true")
+        .output()
+        .unwrap();
+    assert!(cont.status.success(), "{}", stderr(&cont));
+    let nb = Notebook::read(&repo.join("nb.ipynb")).unwrap();
+    let sources: Vec<String> = nb.cells().iter().map(|c| c.source().into_owned()).collect();
+    assert_eq!(sources, ["a = 1", "b = 2"]);
 }
 
 #[test]

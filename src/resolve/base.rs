@@ -13,13 +13,15 @@
 //! - cells of one side only are not in the base (each side inserted them);
 //! - notebook fields and metadata keep only what is equal on both sides.
 //!
-//! So every difference becomes a change by *both* sides against the base:
-//! lines that only one side has are insertions, which the three-way merge
-//! takes when they sit apart and marks as a conflict where both sides put
-//! different lines at one place. Nothing either side has is dropped, and a
-//! line both sides have is in the base, unchanged, hence in the result.
-//! Fields that differ fall to the merge's usual rules (volatile metadata
-//! resolves to local's, outputs follow the source, other values conflict).
+//! So where a cell's two sources differ, both sides changed the base there:
+//! each run of lines that the two versions do not share stands in the base
+//! as a placeholder line ([`GAP`]) that both sides replaced, so the merge
+//! marks it as a conflict inside the cell (without a base, lines one side
+//! lacks may have been added by that side or deleted by the other: only a
+//! person can tell). Lines both sides have are in the base, unchanged, hence
+//! in the result; cells of one side only are kept (inserted). Fields that
+//! differ fall to the merge's usual rules (volatile metadata resolves to
+//! local's, outputs follow the source, other values conflict).
 
 use crate::diff::align::{align, CellKey};
 use crate::merge::cell::text_value;
@@ -108,13 +110,30 @@ fn common_cell(l: Cell<'_>, r: Cell<'_>, ls: &str, rs: &str) -> Map<String, Valu
     out
 }
 
+/// The line standing, in a base source, for lines that only one side has.
+/// It is in neither version, so both sides changed it: the merge marks each
+/// such place as a conflict instead of silently taking one side's lines (with
+/// no base, a line one side lacks may be one it deleted). It never reaches
+/// the result: conflicts are written without base lines when the base is
+/// built here.
+pub const GAP: &str = "\u{0}\n";
+
 /// The lines of `a` that are also in `b`, in order (their longest common
-/// subsequence as the line diff finds it).
+/// subsequence as the line diff finds it), with a [`GAP`] line wherever
+/// either side has lines the other lacks.
 fn common_lines(a: &str, b: &str) -> String {
     let (la, lb) = (split_lines(a), split_lines(b));
     let mut out = String::new();
-    for (i, _) in equal_pairs(&la, &lb) {
-        out.push_str(la[i]);
+    let (mut i, mut j) = (0, 0);
+    let pairs = equal_pairs(&la, &lb);
+    for &(pi, pj) in pairs.iter().chain(std::iter::once(&(la.len(), lb.len()))) {
+        if pi > i || pj > j {
+            out.push_str(GAP);
+        }
+        if let Some(line) = la.get(pi) {
+            out.push_str(line);
+        }
+        (i, j) = (pi + 1, pj + 1);
     }
     out
 }
@@ -165,13 +184,22 @@ mod tests {
         let b = common_base(&l, &r);
         let cells = b.cells();
         assert_eq!(cells.len(), 1);
-        assert_eq!(cells[0].source(), "x = 1\nz = 3\n");
+        assert_eq!(cells[0].source(), format!("x = 1\n{GAP}z = 3\n"));
         assert_eq!(cells[0].map["execution_count"], Value::Null);
         assert_eq!(cells[0].id(), Some("a"));
         let meta = b.metadata().unwrap();
         assert!(meta.get("k").is_none());
         assert_eq!(meta["o"], serde_json::json!({"p": 1}));
         assert_eq!(b.root["nbformat"], Value::from(4));
+    }
+
+    #[test]
+    fn gaps_stand_where_either_side_has_lines_of_its_own() {
+        assert_eq!(common_lines("a\nb\n", "a\nb\n"), "a\nb\n");
+        assert_eq!(common_lines("a\nx\nb\n", "a\nb\n"), format!("a\n{GAP}b\n"));
+        assert_eq!(common_lines("a\n", "a\ny\nz\n"), format!("a\n{GAP}"));
+        assert_eq!(common_lines("p\na\n", "q\na\n"), format!("{GAP}a\n"));
+        assert_eq!(common_lines("", "z"), GAP);
     }
 
     #[test]

@@ -176,6 +176,10 @@ pub fn merge_stages(
             (base::common_base(&l, &r).to_bytes(), BaseKind::Common)
         }
     };
+    // A built base has no lines of its own to show in conflicts.
+    let mut opts = opts.clone();
+    opts.diff3 &= kind == BaseKind::Index;
+    let opts = &opts;
     let outcome = merge_bytes(
         Inputs {
             base: (&base_bytes, &names[0]),
@@ -263,6 +267,8 @@ pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged
     let mut lost = 0;
     let mut fallback_note = None;
     for (base_bytes, kind) in tries {
+        let mut opts = opts.clone();
+        opts.diff3 &= kind == BaseKind::Diff3;
         let outcome = merge_bytes(
             Inputs {
                 base: (&base_bytes, path),
