@@ -10,6 +10,6 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let cli = nbdiff::cli::Cli::parse();
-    let code = nbdiff::app::run_stdio(cli);
+    let code = nbdiff::cli::run_stdio(cli);
     std::process::exit(code.code());
 }

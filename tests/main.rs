@@ -12,3 +12,4 @@ mod resolve_fixtures;
 mod resolve_git;
 mod robustness;
 mod round_trip;
+mod user_ignore;

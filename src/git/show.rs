@@ -28,7 +28,7 @@
 //! through [`crate::render::sanitize`].
 //!
 //! A file that is not a notebook is printed unchanged by the command (see
-//! [`crate::git::cli::run_show`]), so `git log -p` never breaks on a corrupt
+//! [`crate::cli::git::run_show`]), so `git log -p` never breaks on a corrupt
 //! revision.
 
 use crate::diff::image;

@@ -48,7 +48,6 @@
 
 pub mod cell;
 pub mod cells;
-pub mod cli;
 pub mod fallback;
 pub mod json;
 pub mod model;
@@ -59,7 +58,8 @@ pub use model::{MergeResult, Resolution, Side};
 pub use options::{ConflictPolicy, Labels, Options, OutputsPolicy};
 
 use crate::notebook::{free_later, parse_many, Notebook};
-use json::{merge_map, notebook_volatile, Decisions};
+use crate::policy::Scope;
+use json::{merge_map, Decisions, Volatile};
 use serde_json::Value;
 
 /// The outcome of [`merge_bytes`].
@@ -194,7 +194,10 @@ pub fn merge_notebooks(
         &remote.root,
         "",
         &["cells", "worksheets"],
-        notebook_volatile,
+        Volatile {
+            policy: &opts.policy,
+            scope: Scope::Notebook,
+        },
         opts.conflicts,
         &mut d,
     );

@@ -16,11 +16,11 @@
 //!   versions are not notebooks is refused with the line of the block to
 //!   look at.
 //!
-//! Both return a [`Merged`] value; [`cli`] writes it to the working tree
-//! (atomically) and [`report`] renders what happened to each file.
+//! Both return a [`Merged`] value; the command (`crate::cli::resolve`)
+//! writes it to the working tree (atomically) and [`report`] renders what
+//! happened to each file.
 
 pub mod base;
-pub mod cli;
 pub mod markers;
 pub mod report;
 pub mod stages;

@@ -1,14 +1,14 @@
 //! `nbdiff resolve [PATH…] [--add] [--force] [--from-markers]`: finds the
-//! files to resolve, merges each ([`super::merge_stages`] or
-//! [`super::merge_markers`]), writes the results atomically, stages clean
+//! files to resolve, merges each ([`crate::resolve::merge_stages`] or
+//! [`crate::resolve::merge_markers`]), writes the results atomically, stages clean
 //! ones with `--add`, and reports.
 
-use super::report::{self, FileReport, From, Outcome};
-use super::{markers, merge_markers, merge_stages, stages, Merged, ResolveError};
+use super::merge::write_atomic;
 use crate::exit::Exit;
-use crate::merge::cli::write_atomic;
 use crate::merge::options::{resolve_policies, ConflictPolicy, Labels, Options, OutputsPolicy};
 use crate::notebook::Notebook;
+use crate::resolve::report::{self, FileReport, From, Outcome};
+use crate::resolve::{markers, merge_markers, merge_stages, stages, Merged, ResolveError};
 use gix::bstr::{BString, ByteSlice};
 use std::collections::HashMap;
 use std::io::Write;

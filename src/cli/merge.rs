@@ -2,9 +2,9 @@
 //! files, merge, write the result atomically, report on stderr, exit as git
 //! expects (0 clean, 1 conflicts, 2 error).
 
-use super::options::{resolve_policies, ConflictPolicy, Labels, Options, OutputsPolicy};
-use super::{merge_bytes, Inputs, Outcome};
 use crate::exit::Exit;
+use crate::merge::options::{resolve_policies, ConflictPolicy, Labels, Options, OutputsPolicy};
+use crate::merge::{merge_bytes, Inputs, Outcome};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -96,7 +96,7 @@ pub enum CommandError {
     },
     /// A policy setting had an unknown value.
     #[error(transparent)]
-    Setting(#[from] super::options::SettingError),
+    Setting(#[from] crate::merge::options::SettingError),
 }
 
 /// Runs `nbdiff merge`.
@@ -111,6 +111,7 @@ pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
             conflicts,
             args.marker_size,
             [&names[0], &names[1], &names[2]],
+            err,
         );
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
@@ -148,6 +149,7 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
             conflicts,
             size,
             ["base", "ours", "theirs"],
+            err,
         );
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
@@ -170,7 +172,9 @@ fn options(
     conflicts: ConflictPolicy,
     marker_size: usize,
     default_labels: [&str; 3],
+    err: &mut dyn Write,
 ) -> Options {
+    let policy = crate::policy::load(std::path::Path::new("."), err);
     Options {
         outputs,
         conflicts,
@@ -181,6 +185,7 @@ fn options(
             remote: label(&p.label_remote, default_labels[2]),
         },
         diff3: p.diff3,
+        policy: std::sync::Arc::new(policy),
     }
 }
 
