@@ -512,7 +512,7 @@ fn diff_in_a_conflicted_repository_points_at_resolve() {
     // Revision mode: the unmerged notebook is named with the way out.
     let out = sb.nbdiff(&repo, &["--no-pager"]);
     assert!(
-        stdout(&out).contains("nbdiff resolve nb.ipynb"),
+        stdout(&out).contains("nb.ipynb is unmerged; `nbdiff resolve`"),
         "{}{}",
         stdout(&out),
         stderr(&out)

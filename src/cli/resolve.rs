@@ -294,7 +294,7 @@ fn resolve_unmerged(
         if let Some(bytes) = &current {
             if Notebook::parse(bytes, &shown).is_ok() {
                 return report(Outcome::Skipped(
-                    "the working-tree file is already a valid notebook (resolved by hand?); `git add` it, or `nbdiff resolve --force` to merge the index stages over it".into(),
+                    "the working-tree file is already a valid notebook (resolved by hand, or written by a merge driver); `git add` it, or `nbdiff resolve --force` to merge the index stages over it".into(),
                 ));
             }
         }

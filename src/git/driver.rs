@@ -245,7 +245,7 @@ mod tests {
     fn unmerged_path() {
         let out = run_str(&["x.ipynb"]).0;
         assert!(out.starts_with("* Unmerged path x.ipynb\n"), "{out}");
-        assert!(out.contains("nbdiff resolve x.ipynb"), "{out}");
+        assert!(out.contains("`nbdiff resolve`"), "{out}");
     }
 
     #[test]

@@ -33,7 +33,9 @@ use serde_json::Value;
 /// The line pointing a user at `nbdiff resolve` for an unmerged notebook
 /// (the revision diff and git's diff driver print it).
 pub fn hint(path: &str) -> String {
-    format!("nbdiff: {path} is unmerged; `nbdiff resolve {path}` merges it at cell level (`--add` stages it)")
+    format!(
+        "nbdiff: {path} is unmerged; `nbdiff resolve` merges the unmerged notebooks at cell level (`--add` stages the clean ones)"
+    )
 }
 
 /// Where the base of a merge came from.
