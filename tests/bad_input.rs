@@ -78,7 +78,10 @@ fn non_utf8() {
 #[test]
 fn git_conflict_markers() {
     let err = refuse(&bad("conflict-markers.ipynb"), "conflict markers");
-    assert!(err.contains("`nbdiff resolve`"), "points at the rescue: {err}");
+    assert!(
+        err.contains("`nbdiff resolve`"),
+        "points at the rescue: {err}"
+    );
 }
 
 #[test]

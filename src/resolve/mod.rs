@@ -426,3 +426,64 @@ pub fn places(bytes: &[u8]) -> Vec<Place> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BROKEN: &str = include_str!("../../fixtures/bad/conflict-markers.ipynb");
+
+    #[test]
+    fn default_style_blocks_merge_against_the_common_part() {
+        let m = merge_markers(BROKEN.as_bytes(), "nb.ipynb", &Options::default()).unwrap();
+        assert_eq!(m.base, BaseKind::Common);
+        // The source line both sides changed stays a conflict in its cell.
+        assert_eq!(m.conflicts, 1);
+        assert_eq!(m.places[0].cell, Some(3));
+        let nb = Notebook::parse(&m.bytes, "out").unwrap();
+        let source = nb.cells()[2].source().into_owned();
+        assert!(source.contains("<<<<<<< HEAD\n") && source.contains(">>>>>>> branch\n"));
+        assert!(!String::from_utf8_lossy(&m.bytes).contains("\\u0000"));
+    }
+
+    #[test]
+    fn a_diff3_base_that_is_not_a_notebook_falls_back_to_the_common_part() {
+        let with_base = BROKEN.replace("=======\n", "||||||| base\n    not json {{\n=======\n");
+        let split = markers::parse(&with_base).unwrap();
+        assert!(split.base.is_some());
+        let m = merge_markers(with_base.as_bytes(), "nb.ipynb", &Options::default()).unwrap();
+        assert_eq!(m.base, BaseKind::Common);
+        assert_eq!(m.conflicts, 1);
+        let nb = Notebook::parse(&m.bytes, "out").unwrap();
+        let source = nb.cells()[2].source().into_owned();
+        assert!(
+            !source.contains("|||||||"),
+            "no base section from a built base: {source}"
+        );
+    }
+
+    #[test]
+    fn a_version_that_is_not_json_is_refused_with_the_file_line() {
+        // Drop the local side's closing quote on the first block's last line.
+        let broken = BROKEN.replacen("03.226156Z\"\n=======", "03.226156Z\n=======", 1);
+        assert_ne!(broken, BROKEN);
+        let e = merge_markers(broken.as_bytes(), "nb.ipynb", &Options::default()).unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("nb.ipynb: line "), "{text}");
+        assert!(
+            text.contains("local version") && text.contains("conflict block at lines 38-"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn added_on_both_sides_merges_stages_without_a_base() {
+        let split = markers::parse(BROKEN).unwrap();
+        let (l, r) = (split.local.text.as_bytes(), split.remote.text.as_bytes());
+        let m = merge_stages(None, l, r, "nb.ipynb", &Options::default()).unwrap();
+        assert_eq!(m.base, BaseKind::Common);
+        assert_eq!(m.conflicts, 1);
+        let e = merge_stages(None, b"not json", r, "nb.ipynb", &Options::default()).unwrap_err();
+        assert!(matches!(e, ResolveError::NotNotebooks { .. }), "{e}");
+    }
+}
