@@ -6,6 +6,7 @@ mod git_config;
 mod git_driver;
 mod git_revs;
 mod git_util;
+mod hardening;
 mod merge_fixtures;
 mod merge_git;
 mod resolve_fixtures;

@@ -15,6 +15,9 @@ use std::time::Instant;
 /// Runs the command line (no terminal: no pager, colour only if forced).
 /// Errors are written to `err`; the exit code is returned.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    // Messages name files and quote git's arguments: no byte of them
+    // reaches the terminal raw.
+    let err = &mut render::sanitize::LineSanitizer::new(err);
     let env = |k: &str| std::env::var(k).ok();
     match cli.command {
         Some(Command::Merge(args)) => super::merge::run(args, out, err),
@@ -31,7 +34,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
 /// from the terminal and pages like git when stdout is a terminal.
 pub fn run_stdio(cli: Cli) -> Exit {
     let stderr = io::stderr();
-    let mut err = stderr.lock();
+    let mut err = render::sanitize::LineSanitizer::new(stderr.lock());
     let stdout = io::stdout();
     let tty = stdout.is_terminal();
     let env = |k: &str| std::env::var(k).ok();
@@ -61,13 +64,11 @@ pub fn run_stdio(cli: Cli) -> Exit {
     }
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let code = run_diff(&args, tty, &env, &mut out, &mut err);
-    match out.flush() {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            let _ = writeln!(err, "nbdiff: cannot write output: {e}");
-            Exit::Error
-        }
-        _ => code,
+    let flushed = out.flush();
+    if code == Exit::Error {
+        return code;
     }
+    crate::exit::after_write(flushed, code, &mut err)
 }
 
 /// The two files to compare: `OLD NEW`, or git's 7 external-diff arguments.
@@ -171,21 +172,11 @@ fn run_diff(
     let result = result.and_then(|d| out.flush().map(|()| d));
     timer.stage("render", err);
     free_later((old, new), input_bytes);
-    match result {
-        Ok(differs) => {
-            if args.exit_code && differs {
-                Exit::Differences
-            } else {
-                Exit::Ok
-            }
-        }
-        // `nbdiff … | head`: the reader went away; that is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok,
-        Err(e) => {
-            let _ = writeln!(err, "nbdiff: cannot write output: {e}");
-            Exit::Error
-        }
-    }
+    let code = match result {
+        Ok(true) if args.exit_code => Exit::Differences,
+        _ => Exit::Ok,
+    };
+    crate::exit::after_write(result.map(|_| ()), code, err)
 }
 
 /// `--parse-only FILE...`: reads and parses the files as a diff (2 files) or a

@@ -98,9 +98,8 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
         },
         ..DiffOptions::default()
     };
-    crate::git::driver::run(&args.args, &opts, out, err);
-    let _ = out.flush();
-    Exit::Ok
+    let written = crate::git::driver::run(&args.args, &opts, out, err).and_then(|()| out.flush());
+    crate::exit::after_write(written, Exit::Ok, err)
 }
 
 /// Runs `nbdiff show`: the notebook as text, or the file unchanged when it is
@@ -119,19 +118,10 @@ pub fn run_show(args: ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exi
         }
     };
     let name = args.notebook.display().to_string();
-    let written = match crate::notebook::Notebook::parse(&bytes, &name) {
-        Ok(nb) => out.write_all(crate::git::show::render(&nb).as_bytes()),
-        // A file git's line merge broke: one line saying how to rescue it.
-        Err(crate::notebook::LoadError::ConflictMarkers { line, .. }) => writeln!(
-            out,
-            "nbdiff: git conflict markers from line {line}: not a notebook until resolved; `nbdiff resolve` merges it at cell level"
-        )
-        .and_then(|()| out.write_all(&bytes)),
-        Err(_) => out.write_all(&bytes),
-    };
-    // A closed pipe (git stopped reading) is not an error.
-    let _ = written.and_then(|()| out.flush());
-    Exit::Ok
+    let written = out
+        .write_all(crate::git::show::render_bytes(&bytes, &name).as_bytes())
+        .and_then(|()| out.flush());
+    crate::exit::after_write(written, Exit::Ok, err)
 }
 
 /// True when the default command's arguments may name revisions rather than

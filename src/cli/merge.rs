@@ -46,9 +46,9 @@ pub struct MergeArgs {
     /// Where to write the result (stdout when absent); written atomically.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Minimum conflict marker length.
-    #[arg(long, default_value_t = 7)]
-    pub marker_size: usize,
+    /// Minimum conflict marker length (1 to 1024).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=crate::merge::MAX_MARKER_SIZE as i64))]
+    pub marker_size: u16,
     /// Policies and labels.
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -64,9 +64,12 @@ pub struct DriverArgs {
     pub local: PathBuf,
     /// `%B`: their version.
     pub remote: PathBuf,
-    /// `%L`: conflict marker size.
-    pub marker_size: Option<usize>,
+    /// `%L`: conflict marker size (a repository's `conflict-marker-size`
+    /// attribute: clamped to 1..=1024; not a number: 7).
+    #[arg(allow_hyphen_values = true)]
+    pub marker_size: Option<String>,
     /// `%P`: the path in the repository (for messages).
+    #[arg(allow_hyphen_values = true)]
     pub path: Option<String>,
     /// Policies and labels.
     #[command(flatten)]
@@ -109,7 +112,7 @@ pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
             &args.policy,
             outputs,
             conflicts,
-            args.marker_size,
+            usize::from(args.marker_size),
             [&names[0], &names[1], &names[2]],
             err,
         );
@@ -119,8 +122,8 @@ pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         match &args.output {
             Some(path) => write_atomic(path, &outcome.bytes)?,
             None => {
-                // A closed pipe is not a merge failure.
-                let _ = out.write_all(&outcome.bytes).and_then(|()| out.flush());
+                let written = out.write_all(&outcome.bytes).and_then(|()| out.flush());
+                return Ok(crate::exit::after_write(written, exit_of(&outcome), err));
             }
         }
         Ok(exit_of(&outcome))
@@ -142,7 +145,7 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
             shown.clone(),
             format!("{shown} (remote)"),
         ];
-        let size = args.marker_size.filter(|&n| n > 0).unwrap_or(7);
+        let size = driver_marker_size(args.marker_size.as_deref());
         let opts = options(
             &args.policy,
             outputs,
@@ -178,7 +181,7 @@ fn options(
     Options {
         outputs,
         conflicts,
-        marker_size: marker_size.max(1),
+        marker_size: marker_size.clamp(1, crate::merge::MAX_MARKER_SIZE),
         labels: Labels {
             base: label(&p.label_base, default_labels[0]),
             local: label(&p.label_local, default_labels[1]),
@@ -186,6 +189,27 @@ fn options(
         },
         diff3: p.diff3,
         policy: std::sync::Arc::new(policy),
+    }
+}
+
+/// git's `%L`: a number, clamped to `1..=`[`crate::merge::MAX_MARKER_SIZE`]
+/// (however many digits); anything else (absent, empty, 0, not a number) is
+/// the default 7.
+fn driver_marker_size(given: Option<&str>) -> usize {
+    let Some(digits) = given.map(str::trim).filter(|d| !d.is_empty()) else {
+        return crate::text::merge3::DEFAULT_MARKER_SIZE;
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return crate::text::merge3::DEFAULT_MARKER_SIZE;
+    }
+    // Leading zeros aside, more than 4 digits is above the maximum.
+    let significant = digits.trim_start_matches('0');
+    if significant.len() > 4 {
+        return crate::merge::MAX_MARKER_SIZE;
+    }
+    match significant.parse::<usize>() {
+        Ok(n) if n > 0 => n.min(crate::merge::MAX_MARKER_SIZE),
+        _ => crate::text::merge3::DEFAULT_MARKER_SIZE,
     }
 }
 
@@ -265,6 +289,64 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
     write_via_temp(path, bytes, true)
 }
 
+/// Where a merge result goes, once the path is resolved.
+enum Target {
+    /// A regular file (or none yet) at this path: replaced atomically.
+    File(PathBuf),
+    /// A stream that cannot be replaced (a FIFO, a terminal, `/dev/null`,
+    /// `/dev/stdout`): written in place, never replaced.
+    Stream(PathBuf),
+}
+
+/// Follows `path` through symlinks to the file a write should change: a
+/// symlink is never replaced by a file (its target is), a device or FIFO is
+/// written into rather than replaced, and anything else that is not a
+/// regular file (a directory, a socket, a block device, a link to nothing)
+/// is refused.
+fn resolve_target(path: &Path) -> Result<Target, std::io::Error> {
+    use std::io::{Error, ErrorKind};
+    let refuse = |what: &str| Error::new(ErrorKind::InvalidInput, what.to_string());
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Target::File(path.into())),
+        Err(e) => return Err(e),
+    };
+    let (real, meta) = if meta.file_type().is_symlink() {
+        let unresolved = |e: Error| {
+            refuse(&format!(
+                "is a symbolic link whose target cannot be resolved ({e}); not replaced"
+            ))
+        };
+        let meta = std::fs::metadata(path).map_err(unresolved)?;
+        if meta.is_file() {
+            (std::fs::canonicalize(path).map_err(unresolved)?, meta)
+        } else {
+            // `/dev/stdout` → `/proc/self/fd/1` → a pipe: opened through
+            // the link, as a shell redirection would.
+            (path.to_path_buf(), meta)
+        }
+    } else {
+        (path.to_path_buf(), meta)
+    };
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(Target::File(real));
+    }
+    if kind.is_dir() {
+        return Err(refuse("is a directory"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() || kind.is_char_device() {
+            return Ok(Target::Stream(real));
+        }
+    }
+    Err(refuse(
+        "is not a regular file (a socket or block device); not written",
+    ))
+}
+
 /// [`write_atomic`], with the data flushed to disk before the rename only
 /// when `sync`.
 fn write_via_temp(path: &Path, bytes: &[u8], sync: bool) -> Result<(), CommandError> {
@@ -272,6 +354,18 @@ fn write_via_temp(path: &Path, bytes: &[u8], sync: bool) -> Result<(), CommandEr
         path: path.display().to_string(),
         source,
     };
+    let path = match resolve_target(path).map_err(fail)? {
+        Target::File(real) => real,
+        Target::Stream(real) => {
+            // No create, no truncate: the device or FIFO stays what it is.
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&real)
+                .map_err(fail)?;
+            return f.write_all(bytes).and_then(|()| f.flush()).map_err(fail);
+        }
+    };
+    let path = path.as_path();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -309,6 +403,20 @@ fn default_permissions() -> Option<std::fs::Permissions> {
 #[cfg(test)]
 mod tests {
     use super::label;
+
+    #[test]
+    fn git_marker_size_is_clamped_whatever_its_digits() {
+        use super::driver_marker_size as size;
+        assert_eq!(size(None), 7);
+        assert_eq!(size(Some("")), 7);
+        assert_eq!(size(Some("x")), 7);
+        assert_eq!(size(Some("-3")), 7);
+        assert_eq!(size(Some("0")), 7);
+        assert_eq!(size(Some("12")), 12);
+        assert_eq!(size(Some("0012")), 12);
+        assert_eq!(size(Some("2147483647")), 1024);
+        assert_eq!(size(Some("18446744073709551615999")), 1024);
+    }
 
     #[test]
     fn unexpanded_git_placeholders_fall_back_to_default_labels() {

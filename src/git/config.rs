@@ -4,13 +4,13 @@
 //! path — and git keeps its own file format and locking):
 //!
 //! ```text
-//! diff.nbdiff.command         = NBDIFF diff-driver
-//! diff.nbdiff.textconv        = NBDIFF show
+//! diff.nbdiff.command         = NBDIFF diff-driver --
+//! diff.nbdiff.textconv        = NBDIFF show --
 //! diff.nbdiff.xfuncname       = ^=== .*
 //! merge.nbdiff.name           = nbdiff notebook merge
-//! merge.nbdiff.driver         = NBDIFF merge-driver %O %A %B %L %P --label-base %S --label-local %X --label-remote %Y
+//! merge.nbdiff.driver         = NBDIFF merge-driver --label-base=%S --label-local=%X --label-remote=%Y -- %O %A %B %L %P
 //! difftool.nbdiff.cmd         = NBDIFF "$LOCAL" "$REMOTE"
-//! mergetool.nbdiff.cmd        = NBDIFF merge "$BASE" "$LOCAL" "$REMOTE" -o "$MERGED"
+//! mergetool.nbdiff.cmd        = NBDIFF merge --output="$MERGED" -- "$BASE" "$LOCAL" "$REMOTE"
 //! mergetool.nbdiff.trustExitCode = true
 //! ```
 //!
@@ -141,13 +141,13 @@ pub struct Entry {
 pub fn entries(exe: &str) -> Vec<Entry> {
     let e = |key, value: String| Entry { key, value };
     vec![
-        e("diff.nbdiff.command", format!("{exe} diff-driver")),
-        e("diff.nbdiff.textconv", format!("{exe} show")),
+        e("diff.nbdiff.command", format!("{exe} diff-driver --")),
+        e("diff.nbdiff.textconv", format!("{exe} show --")),
         e("diff.nbdiff.xfuncname", "^=== .*".into()),
         e("merge.nbdiff.name", "nbdiff notebook merge".into()),
         e(
             "merge.nbdiff.driver",
-            format!("{exe} merge-driver %O %A %B %L %P --label-base %S --label-local %X --label-remote %Y"),
+            format!("{exe} merge-driver --label-base=%S --label-local=%X --label-remote=%Y -- %O %A %B %L %P"),
         ),
         e(
             "difftool.nbdiff.cmd",
@@ -155,7 +155,7 @@ pub fn entries(exe: &str) -> Vec<Entry> {
         ),
         e(
             "mergetool.nbdiff.cmd",
-            format!("{exe} merge \"$BASE\" \"$LOCAL\" \"$REMOTE\" -o \"$MERGED\""),
+            format!("{exe} merge --output=\"$MERGED\" -- \"$BASE\" \"$LOCAL\" \"$REMOTE\""),
         ),
         e("mergetool.nbdiff.trustExitCode", "true".into()),
     ]
@@ -481,7 +481,7 @@ mod tests {
     #[test]
     fn entries_use_the_quoted_exe() {
         let e = entries("'/a b/nbdiff'");
-        assert_eq!(e[0].value, "'/a b/nbdiff' diff-driver");
+        assert_eq!(e[0].value, "'/a b/nbdiff' diff-driver --");
         assert!(e
             .iter()
             .all(|e| SECTIONS.iter().any(|s| e.key.starts_with(s))));

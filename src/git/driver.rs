@@ -18,6 +18,7 @@
 
 use super::seam::{self, DiffOptions, Side};
 use crate::notebook::Notebook;
+use crate::render::sanitize::visible_name;
 use std::ffi::OsString;
 use std::fmt::Display;
 use std::io::{self, Write};
@@ -53,11 +54,21 @@ pub enum DriverError {
     },
 }
 
-/// Runs the driver on git's arguments. Problems go to `err`; output errors
-/// (a closed pager) are ignored. The caller exits 0 regardless.
-pub fn run(args: &[OsString], opts: &DiffOptions, out: &mut dyn Write, err: &mut dyn Write) {
-    if let Err(e) = run_inner(args, opts, out) {
-        let _ = writeln!(err, "{e}");
+/// Runs the driver on git's arguments. Problems with the arguments or the
+/// files go to `err` (the caller still exits 0); the result is whether the
+/// output could be written.
+pub fn run(
+    args: &[OsString],
+    opts: &DiffOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    match run_inner(args, opts, out) {
+        Ok(written) => written,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            Ok(())
+        }
     }
 }
 
@@ -65,16 +76,18 @@ fn run_inner(
     args: &[OsString],
     opts: &DiffOptions,
     out: &mut dyn Write,
-) -> Result<(), DriverError> {
-    let lossy = |a: &OsString| a.to_string_lossy().into_owned();
+) -> Result<io::Result<()>, DriverError> {
+    // Paths come from the repository: shown with every control made visible.
+    let lossy = |a: &OsString| visible_name(&a.to_string_lossy()).into_owned();
     match args.len() {
         1 => {
-            let path = crate::render::sanitize::visible(&lossy(&args[0])).into_owned();
-            let _ = writeln!(out, "* Unmerged path {path}");
-            if path.ends_with(".ipynb") {
-                let _ = writeln!(out, "{}", crate::resolve::hint(&path));
-            }
-            Ok(())
+            let path = lossy(&args[0]);
+            let hint = if path.ends_with(".ipynb") {
+                format!("{}\n", crate::resolve::hint(&path))
+            } else {
+                String::new()
+            };
+            Ok(write!(out, "* Unmerged path {path}\n{hint}"))
         }
         7 | 9 => {
             let path = lossy(&args[0]);
@@ -85,20 +98,21 @@ fn run_inner(
             };
             let old = read_side(&args[1], &args[3], "old")?;
             let new = read_side(&args[4], &args[6], "new")?;
-            if args.len() == 9 && new_path != path {
-                let _ = writeln!(out, "nbdiff: renamed {path} → {new_path}");
-            }
-            let (old_mode, new_mode) = (lossy(&args[3]), lossy(&args[6]));
-            if let (Some(a), Some(b)) = (&old, &new) {
-                if a == b {
-                    if old_mode != new_mode {
-                        let _ = writeln!(out, "nbdiff: {path}: mode {old_mode} → {new_mode}");
-                    }
-                    return Ok(());
+            Ok((|| {
+                if args.len() == 9 && new_path != path {
+                    writeln!(out, "nbdiff: renamed {path} → {new_path}")?;
                 }
-            }
-            let _ = diff_paths(&path, &new_path, old.as_deref(), new.as_deref(), opts, out);
-            Ok(())
+                let (old_mode, new_mode) = (lossy(&args[3]), lossy(&args[6]));
+                if let (Some(a), Some(b)) = (&old, &new) {
+                    if a == b {
+                        if old_mode != new_mode {
+                            writeln!(out, "nbdiff: {path}: mode {old_mode} → {new_mode}")?;
+                        }
+                        return Ok(());
+                    }
+                }
+                diff_paths(&path, &new_path, old.as_deref(), new.as_deref(), opts, out).map(|_| ())
+            })())
         }
         count => Err(DriverError::Arguments { count }),
     }
@@ -132,8 +146,9 @@ pub fn diff_paths(
     opts: &DiffOptions,
     out: &mut dyn Write,
 ) -> io::Result<bool> {
-    let old_label = format!("a/{old_path}");
-    let new_label = format!("b/{new_path}");
+    // The one place paths become labels: every later line shows them safely.
+    let old_label = visible_name(&format!("a/{old_path}")).into_owned();
+    let new_label = visible_name(&format!("b/{new_path}")).into_owned();
     diff_pair(
         old.map(|bytes| Input {
             label: &old_label,
@@ -227,7 +242,7 @@ mod tests {
     fn run_str(args: &[&str]) -> (String, String) {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        run(&args, &DiffOptions::default(), &mut out, &mut err);
+        run(&args, &DiffOptions::default(), &mut out, &mut err).expect("write to a Vec");
         (
             String::from_utf8_lossy(&out).into(),
             String::from_utf8_lossy(&err).into(),

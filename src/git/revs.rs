@@ -70,6 +70,12 @@ pub enum RevError {
         /// The path as given.
         path: String,
     },
+    /// The diff could not be written (a full disk; not a closed pipe).
+    #[error("cannot write output: {source}")]
+    Write {
+        /// The OS error.
+        source: std::io::Error,
+    },
     /// The repository could not be read.
     #[error("{what}: {message}")]
     Read {
@@ -267,7 +273,8 @@ pub fn run(
         match written {
             Ok(d) => differs |= d,
             // The reader went away (a closed pager): stop quietly.
-            Err(_) => return Ok(differs),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(differs),
+            Err(source) => return Err(RevError::Write { source }),
         }
     }
     Ok(differs)

@@ -27,9 +27,8 @@
 //! and a short hash (images also with their pixel size). All text is passed
 //! through [`crate::render::sanitize`].
 //!
-//! A file that is not a notebook is printed unchanged by the command (see
-//! [`crate::cli::git::run_show`]), so `git log -p` never breaks on a corrupt
-//! revision.
+//! A file that is not a notebook is printed as sanitized text
+//! ([`render_bytes`]), so `git log -p` never breaks on a corrupt revision.
 
 use crate::diff::image;
 use crate::notebook::{Cell, Notebook, Output, OutputKind};
@@ -39,6 +38,23 @@ use std::fmt::Write as _;
 
 /// Text outputs show at most this many lines; the rest is counted.
 pub const MAX_OUTPUT_LINES: usize = 12;
+
+/// What `nbdiff show` prints for a file's bytes: the notebook as text, or,
+/// when the file is not a notebook, its text with every control character
+/// and escape sequence made visible (invalid UTF-8 shown as `\u{fffd}`), so
+/// that `git log -p` never breaks on a corrupt revision and never sends raw
+/// bytes to the terminal.
+pub fn render_bytes(bytes: &[u8], name: &str) -> String {
+    match Notebook::parse(bytes, name) {
+        Ok(nb) => render(&nb),
+        // A file git's line merge broke: one line saying how to rescue it.
+        Err(crate::notebook::LoadError::ConflictMarkers { line, .. }) => format!(
+            "nbdiff: git conflict markers from line {line}: not a notebook until resolved; `nbdiff resolve` merges it at cell level\n{}",
+            visible_lines(&String::from_utf8_lossy(bytes))
+        ),
+        Err(_) => visible_lines(&String::from_utf8_lossy(bytes)).into_owned(),
+    }
+}
 
 /// Renders a notebook as text.
 pub fn render(nb: &Notebook) -> String {

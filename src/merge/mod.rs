@@ -39,7 +39,9 @@
 //!   "deleted_by": "local"|"remote"}`, `{"kind": "moved", "shown_at":
 //!   "local"}`, or `{"kind": "field", "path":
 //!   "metadata/…", "base": …, "local": …, "remote": …}` (absent values are
-//!   left out; `outputs` conflicts carry only the path).
+//!   left out; `outputs` conflicts carry only the path; values nested deeper
+//!   than [`render::MAX_RECORDED_DEPTH`] are left out with an `"omitted"`
+//!   note, so that the result stays within the JSON reader's depth limit).
 //! - `metadata.nbdiff.conflicts` of the notebook for notebook-level fields.
 //! - Marker cells carry `metadata.nbdiff.marker` = `start`/`middle`/`end`.
 //!
@@ -55,7 +57,7 @@ pub mod options;
 pub mod render;
 
 pub use model::{MergeResult, Resolution, Side};
-pub use options::{ConflictPolicy, Labels, Options, OutputsPolicy};
+pub use options::{ConflictPolicy, Labels, Options, OutputsPolicy, MAX_MARKER_SIZE};
 
 use crate::notebook::{free_later, parse_many, Notebook};
 use crate::policy::Scope;
@@ -89,6 +91,16 @@ pub struct Inputs<'a> {
 /// Merges three files. Never fails: inputs that are not notebooks are merged
 /// as text (see the module docs).
 pub fn merge_bytes(inputs: Inputs<'_>, opts: &Options) -> Outcome {
+    let bounded;
+    let opts = if (1..=options::MAX_MARKER_SIZE).contains(&opts.marker_size) {
+        opts
+    } else {
+        bounded = Options {
+            marker_size: opts.marker_size.clamp(1, options::MAX_MARKER_SIZE),
+            ..opts.clone()
+        };
+        &bounded
+    };
     let (base, local, remote) = (inputs.base.0, inputs.local.0, inputs.remote.0);
     let take = |bytes: &[u8]| Outcome {
         bytes: bytes.to_vec(),

@@ -4,6 +4,13 @@ use crate::policy::Policy;
 use crate::text::merge3::DEFAULT_MARKER_SIZE;
 use std::sync::Arc;
 
+/// The longest conflict marker a setting can ask for (`--marker-size`, git's
+/// `%L` from a repository's `conflict-marker-size` attribute): larger values
+/// are clamped, so a hostile attribute cannot make a merge allocate without
+/// bound. Markers still grow past it when the content holds longer
+/// marker-like runs (then the content bounds them).
+pub const MAX_MARKER_SIZE: usize = 1024;
+
 /// What to do with outputs (and execution counts) that both sides changed
 /// differently. Outputs changed on one side only always follow that side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -124,7 +131,8 @@ pub struct Options {
     /// Conflict policy.
     pub conflicts: ConflictPolicy,
     /// Minimum conflict marker length (git's `%L`); lengthened per conflict
-    /// when the content holds marker-like lines.
+    /// when the content holds marker-like lines. Values outside
+    /// `1..=`[`MAX_MARKER_SIZE`] are clamped.
     pub marker_size: usize,
     /// Marker labels.
     pub labels: Labels,

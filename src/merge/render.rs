@@ -283,18 +283,47 @@ fn record(conflicts: Vec<Value>) -> Value {
     Value::Object(m)
 }
 
+/// The deepest value a conflict record copies. A record sits at most 10
+/// levels deep (an nbformat 3 cell's `metadata.nbdiff.conflicts[k]`), so
+/// with this bound every record stays within the 128 levels the JSON reader
+/// accepts: whatever a merge writes, nbdiff reads back. A deeper value is
+/// left out of the record (`"omitted"` says so); the notebook keeps it.
+pub const MAX_RECORDED_DEPTH: usize = 100;
+
+/// True when `v` nests no more than `limit` arrays and objects.
+fn depth_within(v: &Value, limit: usize) -> bool {
+    match v {
+        Value::Array(items) => limit > 0 && items.iter().all(|x| depth_within(x, limit - 1)),
+        Value::Object(map) => limit > 0 && map.values().all(|x| depth_within(x, limit - 1)),
+        _ => true,
+    }
+}
+
 fn field_record(f: &FieldConflict) -> Value {
     let mut m = Map::new();
     m.insert("kind".into(), Value::String("field".into()));
     m.insert("path".into(), Value::String(f.path.clone()));
+    let mut omitted = false;
     for (k, v) in [
         ("base", &f.base),
         ("local", &f.local),
         ("remote", &f.remote),
     ] {
         if let Some(v) = v {
-            m.insert(k.into(), v.clone());
+            if depth_within(v, MAX_RECORDED_DEPTH) {
+                m.insert(k.into(), v.clone());
+            } else {
+                omitted = true;
+            }
         }
+    }
+    if omitted {
+        m.insert(
+            "omitted".into(),
+            Value::String(format!(
+                "values nested deeper than {MAX_RECORDED_DEPTH} levels are not copied here"
+            )),
+        );
     }
     Value::Object(m)
 }

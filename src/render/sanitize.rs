@@ -14,12 +14,16 @@
 //!   removed (that would hide the rest of the text): its ESC is shown as `␛`;
 //! - other C0 controls → Unicode control pictures (`\u{7}` → `␇`, a lone `\r`
 //!   → `␍`); DEL → `␡`;
-//! - C1 controls (including the 8-bit CSI `\u{9b}`) and bidirectional
-//!   formatting characters (the "Trojan Source" set) → `<U+202E>`;
+//! - C1 controls (including the 8-bit CSI `\u{9b}`), bidirectional
+//!   formatting characters (the "Trojan Source" set) and invisible characters
+//!   that make two different lines look the same (zero-width spaces and
+//!   joiners, word joiner, BOM, line and paragraph separators, soft hyphen,
+//!   invisible operators, Unicode tags) → `<U+202E>`, `<U+200B>`;
 //! - tabs are kept; newlines are kept by [`visible_lines`] (with `\r\n` read as
 //!   `\n`) and shown as `␊` by [`visible`], whose input is one rendered line.
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 use std::iter::Peekable;
 use std::str::Chars;
 
@@ -48,7 +52,79 @@ pub fn visible_lines(text: &str) -> Cow<'_, str> {
     clean(text, true)
 }
 
+/// A writer that passes every line through [`visible_name`] (bytes that are
+/// not UTF-8 become `\u{fffd}`; nothing is removed): put in front of stderr,
+/// no message can carry raw bytes from a file name or file content to the
+/// terminal. Lines
+/// are written whole; a last line without newline is written on flush or
+/// drop.
+pub struct LineSanitizer<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> LineSanitizer<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        LineSanitizer {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    fn emit(&mut self, upto: usize) -> io::Result<()> {
+        let line: Vec<u8> = self.pending.drain(..upto).collect();
+        let text = String::from_utf8_lossy(&line);
+        let (body, nl) = match text.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (&*text, ""),
+        };
+        self.inner.write_all(visible_name(body).as_bytes())?;
+        self.inner.write_all(nl.as_bytes())
+    }
+}
+
+impl<W: Write> Write for LineSanitizer<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if let Some(last) = memchr::memrchr(b'\n', &self.pending) {
+            self.emit(last + 1)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            self.emit(self.pending.len())?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for LineSanitizer<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
+/// A name (a file name, a path from git) made safe without removing
+/// anything: every control is shown (ESC as `␛`, newlines as `␊`), as are C1,
+/// bidirectional and invisible characters. Unlike [`visible`], escape
+/// sequences are not stripped: a name must not look like another name.
+///
+/// ```
+/// use nbdiff::render::sanitize::visible_name;
+/// assert_eq!(visible_name("\x1b[2Jx.ipynb"), "␛[2Jx.ipynb");
+/// ```
+pub fn visible_name(name: &str) -> Cow<'_, str> {
+    clean_with(name, false, false)
+}
+
 fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    clean_with(text, keep_newlines, true)
+}
+
+fn clean_with(text: &str, keep_newlines: bool, strip_escapes: bool) -> Cow<'_, str> {
     if !text.chars().any(|c| needs_care(c, keep_newlines)) {
         return Cow::Borrowed(text);
     }
@@ -57,7 +133,7 @@ fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     while let Some(c) = chars.next() {
         match c {
             '\x1b' => {
-                if !skip_escape(&mut chars) {
+                if !strip_escapes || !skip_escape(&mut chars) {
                     out.push('␛');
                 }
             }
@@ -66,7 +142,9 @@ fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
             '\t' => out.push(c),
             c if (c as u32) < 0x20 => out.push(control_picture(c)),
             '\x7f' => out.push('␡'),
-            c if is_c1(c) || is_bidi(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c if is_c1(c) || is_bidi(c) || is_invisible(c) => {
+                out.push_str(&format!("<U+{:04X}>", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -74,7 +152,14 @@ fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
 }
 
 fn needs_care(c: char, keep_newlines: bool) -> bool {
-    (c.is_control() && c != '\t' && !(keep_newlines && c == '\n')) || is_bidi(c)
+    (c.is_control() && c != '\t' && !(keep_newlines && c == '\n')) || is_bidi(c) || is_invisible(c)
+}
+
+/// True for every character [`visible`] does not print as it is: controls
+/// (but tab and newline), C1, bidirectional formatting and invisible
+/// characters. Other writers (the `--json` escaper) use the same set.
+pub fn is_unsafe(c: char) -> bool {
+    needs_care(c, true)
 }
 
 /// `␀`..`␟` for the C0 controls.
@@ -89,6 +174,33 @@ fn is_c1(c: char) -> bool {
 /// Bidirectional formatting characters (the "Trojan Source" set).
 fn is_bidi(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// Characters that render as nothing (or as plain whitespace) and so make
+/// two different lines look identical: zero-width space, non-joiner and
+/// joiner, word joiner and invisible operators, BOM / zero-width no-break
+/// space, line and paragraph separators, soft hyphen, combining grapheme
+/// joiner, Mongolian vowel separator, Hangul fillers, Khmer inherent vowels,
+/// and the Unicode tag characters (invisible ASCII look-alikes).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{034f}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200d}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{3164}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{e0000}'..='\u{e007f}'
+    )
 }
 
 /// Skips the rest of an escape sequence that started with ESC. Returns false,
@@ -187,5 +299,31 @@ mod tests {
         assert_eq!(visible_lines("\x1b]never terminated"), "␛]never terminated");
         assert_eq!(visible_lines("\x1b]0;a\nb\x07c"), "␛]0;a\nb␇c");
         assert_eq!(visible_lines("\x1b[é"), "é");
+    }
+
+    #[test]
+    fn invisible_characters_are_shown() {
+        assert_eq!(visible("x\u{200b} = 1"), "x<U+200B> = 1");
+        assert_eq!(
+            visible_lines("a\u{200d}b\u{2060}c\u{feff}d\u{2028}e\u{2029}\n"),
+            "a<U+200D>b<U+2060>c<U+FEFF>d<U+2028>e<U+2029>\n"
+        );
+        assert_eq!(visible("tag\u{e0041}"), "tag<U+E0041>");
+        assert_eq!(visible("naïve café ✓"), "naïve café ✓");
+    }
+
+    #[test]
+    fn line_sanitizer_cleans_each_line_written_in_pieces() {
+        let mut out = Vec::new();
+        {
+            let mut w = LineSanitizer::new(&mut out);
+            w.write_all(b"nbdiff: \x1b]0;t").unwrap();
+            w.write_all(b"\x07x.ipynb: \xff bad\nnext \x1b[2J").unwrap();
+            w.flush().unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "nbdiff: ␛]0;t␇x.ipynb: \u{fffd} bad\nnext ␛[2J"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! word-level highlights, one-line output summaries (or full output diffs),
 //! and metadata as JSON paths.
 
-use super::sanitize::visible;
+use super::sanitize::{visible, visible_name};
 use crate::diff::image::ImageInfo;
 use crate::diff::json::JsonChange;
 use crate::diff::lines::{DiffLine, LineTag, TextDiff};
@@ -98,12 +98,12 @@ pub fn render<W: Write + ?Sized>(
         BOLD,
         &format!(
             "nbdiff {} {}",
-            visible(&opts.old_name),
-            visible(&opts.new_name)
+            visible_name(&opts.old_name),
+            visible_name(&opts.new_name)
         ),
     )?;
-    p.line(BOLD, &format!("--- {}", visible(&opts.old_name)))?;
-    p.line(BOLD, &format!("+++ {}", visible(&opts.new_name)))?;
+    p.line(BOLD, &format!("--- {}", visible_name(&opts.old_name)))?;
+    p.line(BOLD, &format!("+++ {}", visible_name(&opts.new_name)))?;
     if let Some(((a, b), (c, d))) = diff.format {
         p.line(META, &format!("nbformat: {a}.{b} → {c}.{d}"))?;
     }
@@ -364,11 +364,16 @@ fn hunks<W: Write + ?Sized>(
     while k < changed.len() {
         let start = changed[k].saturating_sub(context);
         let mut end = changed[k];
-        while k < changed.len() && changed[k] <= end + 2 * context + 1 {
+        // `-U` comes from the user: saturating, so a huge value is "all".
+        let gap = context.saturating_mul(2).saturating_add(1);
+        while k < changed.len() && changed[k] <= end.saturating_add(gap) {
             end = changed[k];
             k += 1;
         }
-        let end = (end + context + 1).min(lines.len());
+        let end = end
+            .saturating_add(context)
+            .saturating_add(1)
+            .min(lines.len());
         let slice = &lines[start..end];
         let old_start = first_number(lines, start, |l| l.old);
         let new_start = first_number(lines, start, |l| l.new);

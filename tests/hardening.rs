@@ -1,0 +1,757 @@
+//! Issue 14's findings, each through the real binary: write errors are never
+//! silent (1); `-o` and `%A` never replace a link or a device (2); git's
+//! positional arguments are never flags (3); sizes from input are bounded
+//! (4); every byte to a terminal is sanitised (5), invisible characters
+//! included (6); nbdiff reads back what its merges write (7); `show`'s exit
+//! codes are the documented ones (9). Crashes the fuzz targets found are
+//! replayed at the end.
+
+use crate::diff_cli::bin;
+use crate::git_util::{notebook, Sandbox};
+use nbdiff::notebook::Notebook;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+fn merge_case(case: &str) -> [PathBuf; 3] {
+    ["base", "local", "remote"].map(|s| fixture(&format!("merge/{case}/{s}.ipynb")))
+}
+
+fn err_text(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `cmd` with stdout on `/dev/full` (every write fails with ENOSPC).
+fn to_dev_full(mut cmd: Command) -> Output {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full (Linux)");
+    cmd.stdout(Stdio::from(full)).output().expect("run nbdiff")
+}
+
+/// Runs `cmd`, killing it (and failing) after `limit`.
+fn output_within(mut cmd: Command, limit: Duration) -> Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let start = Instant::now();
+    let out = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut out = out;
+        let mut buf = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut out, &mut buf);
+        buf
+    });
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut stderr = Vec::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = std::io::Read::read_to_end(&mut e, &mut stderr);
+            }
+            return Output {
+                status,
+                stdout: reader.join().expect("reader"),
+                stderr,
+            };
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+// ------------------------------------------------ 1. write errors are loud
+
+#[test]
+fn a_failed_write_is_exit_2_with_a_message_in_every_command() {
+    let (old, new) = (
+        fixture("diff/word-change/old.ipynb"),
+        fixture("diff/word-change/new.ipynb"),
+    );
+    let [b, l, r] = merge_case("different-cells-edited");
+    let sb = Sandbox::new();
+    let repo = sb.repo("repo");
+    let mut cases: Vec<(&str, Command)> = Vec::new();
+    let mut c = |name, args: &[&std::ffi::OsStr]| {
+        let mut cmd = bin();
+        cmd.args(args).current_dir(&repo);
+        cases.push((name, cmd));
+    };
+    let (o, n) = (old.as_os_str(), new.as_os_str());
+    c("diff", &[o, n]);
+    c("diff --stat", &["--stat".as_ref(), o, n]);
+    c("diff --json", &["--json".as_ref(), o, n]);
+    c(
+        "merge",
+        &["merge".as_ref(), b.as_ref(), l.as_ref(), r.as_ref()],
+    );
+    c("show", &["show".as_ref(), o]);
+    c(
+        "diff-driver",
+        &[
+            "diff-driver".as_ref(),
+            "--".as_ref(),
+            "x.ipynb".as_ref(),
+            o,
+            "1".as_ref(),
+            "100644".as_ref(),
+            n,
+            "2".as_ref(),
+            "100644".as_ref(),
+        ],
+    );
+    c(
+        "config-git --dry-run",
+        &[
+            "config-git".as_ref(),
+            "--enable".as_ref(),
+            "--dry-run".as_ref(),
+        ],
+    );
+    c("--help", &["--help".as_ref()]);
+    c("--version", &["--version".as_ref()]);
+    for (name, mut cmd) in cases {
+        cmd.env("HOME", sb.home())
+            .env("GIT_CONFIG_GLOBAL", sb.global_config())
+            .env("GIT_CONFIG_NOSYSTEM", "1");
+        let out = to_dev_full(cmd);
+        let err = err_text(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains("No space left on device") && err.starts_with("nbdiff"),
+            "{name}: says why: {err}"
+        );
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_still_not_an_error() {
+    let [b, l, r] = merge_case("different-cells-edited");
+    for args in [
+        vec![
+            "merge".to_string(),
+            b.display().to_string(),
+            l.display().to_string(),
+            r.display().to_string(),
+        ],
+        vec!["show".to_string(), l.display().to_string()],
+    ] {
+        let mut child = bin()
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take()); // the reader goes away at once
+        let o = child.wait_with_output().expect("wait");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", err_text(&o));
+        assert!(!err_text(&o).contains("cannot write"), "{}", err_text(&o));
+    }
+}
+
+// ------------------------------------- 2. links and special files survive
+
+fn clean_merge(dir: &Path) -> ([PathBuf; 3], Vec<u8>) {
+    let files = merge_case("different-cells-edited");
+    let o = bin()
+        .arg("merge")
+        .args(&files)
+        .output()
+        .expect("run nbdiff");
+    assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+    let _ = dir;
+    (files, o.stdout)
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symlink_writes_its_target_and_keeps_the_link_and_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ([b, l, r], expected) = clean_merge(dir.path());
+    let target = dir.path().join("real.ipynb");
+    std::fs::write(&target, "old").expect("write");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let link = dir.path().join("link.ipynb");
+    std::os::unix::fs::symlink("real.ipynb", &link).expect("symlink");
+    let o = bin()
+        .arg("merge")
+        .args([&b, &l, &r])
+        .arg("-o")
+        .arg(&link)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+    let meta = std::fs::symlink_metadata(&link).expect("link");
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(std::fs::read(&target).expect("target"), expected);
+    let mode = std::fs::metadata(&target)
+        .expect("target")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "mode kept");
+}
+
+#[cfg(unix)]
+#[test]
+fn merge_driver_writes_through_a_symlinked_a() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ([b, l, r], expected) = clean_merge(dir.path());
+    let target = dir.path().join("ours.ipynb");
+    std::fs::copy(&l, &target).expect("copy");
+    let link = dir.path().join("A");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let o = bin()
+        .args(["merge-driver", "--"])
+        .args([b.as_os_str(), link.as_os_str(), r.as_os_str()])
+        .args(["7", "nb.ipynb"])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .expect("link")
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read(&target).expect("target"), expected);
+}
+
+#[cfg(unix)]
+#[test]
+fn output_into_a_fifo_is_written_into_it_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ([b, l, r], expected) = clean_merge(dir.path());
+    let fifo = dir.path().join("pipe.ipynb");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(&fifo).expect("read fifo"))
+    };
+    let o = output_within(
+        {
+            let mut c = bin();
+            c.arg("merge").args([&b, &l, &r]).arg("-o").arg(&fifo);
+            c
+        },
+        Duration::from_secs(60),
+    );
+    let got = if o.status.code() == Some(0) {
+        reader.join().expect("reader")
+    } else {
+        // Unblock the reader before failing.
+        let _ = std::fs::write(&fifo, b"");
+        let _ = reader.join();
+        Vec::new()
+    };
+    assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .expect("fifo")
+            .file_type()
+            .is_fifo(),
+        "the FIFO was replaced by a file"
+    );
+    assert_eq!(got, expected);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_dev_stdout_and_dev_null_through_links_writes_into_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ([b, l, r], expected) = clean_merge(dir.path());
+    // Links of our own to what `/dev/stdout` and `/dev/null` are, so that a
+    // regression replaces a file in the temp folder, not the machine's /dev.
+    let stdout_link = dir.path().join("stdout.ipynb");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &stdout_link).expect("symlink");
+    let o = bin()
+        .arg("merge")
+        .args([&b, &l, &r])
+        .arg("-o")
+        .arg(&stdout_link)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+    assert_eq!(o.stdout, expected, "-o /dev/stdout reaches stdout");
+    assert!(std::fs::symlink_metadata(&stdout_link)
+        .expect("link")
+        .file_type()
+        .is_symlink());
+    let null_link = dir.path().join("null.ipynb");
+    std::os::unix::fs::symlink("/dev/null", &null_link).expect("symlink");
+    let o = bin()
+        .arg("merge")
+        .args([&b, &l, &r])
+        .arg("-o")
+        .arg(&null_link)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+    assert!(std::fs::symlink_metadata(&null_link)
+        .expect("link")
+        .file_type()
+        .is_symlink());
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_directory_or_a_dangling_link_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ([b, l, r], _) = clean_merge(dir.path());
+    let dangling = dir.path().join("dangling.ipynb");
+    std::os::unix::fs::symlink("missing/x.ipynb", &dangling).expect("symlink");
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).expect("mkdir");
+    for target in [&dangling, &sub] {
+        let o = bin()
+            .arg("merge")
+            .args([&b, &l, &r])
+            .arg("-o")
+            .arg(target)
+            .output()
+            .expect("run");
+        assert_eq!(o.status.code(), Some(2), "{}", err_text(&o));
+        assert!(err_text(&o).contains(&target.display().to_string()));
+    }
+    assert!(std::fs::symlink_metadata(&dangling)
+        .expect("link")
+        .file_type()
+        .is_symlink());
+    assert!(sub.is_dir());
+}
+
+// ------------------------------------ 3. git's arguments are never flags
+
+#[test]
+fn files_named_like_flags_diff_and_merge_through_real_git() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("repo");
+    sb.enable(&repo);
+    let names = ["-x.ipynb", "--color=x.ipynb"];
+    for name in names {
+        std::fs::write(repo.join(name), notebook(&["a = 1", "b = 2", "c = 3"], 1)).expect("write");
+    }
+    sb.commit_all(&repo, "base");
+    // diff: the semantic diff, not "external diff died".
+    for name in names {
+        std::fs::write(repo.join(name), notebook(&["a = 1", "b = 20", "c = 3"], 1)).expect("write");
+    }
+    let out = sb.git_output(&repo, &["diff"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "git diff: {}", err_text(&out));
+    for name in names {
+        assert!(
+            text.contains(&format!("nbdiff a/{name} b/{name}")),
+            "semantic diff of {name}: {text}"
+        );
+    }
+    sb.git(&repo, &["checkout", "--", "."]);
+    // merge: both sides edit different cells of `-x.ipynb`: clean.
+    let name = "-x.ipynb";
+    sb.git(&repo, &["checkout", "-q", "-b", "theirs"]);
+    std::fs::write(repo.join(name), notebook(&["a = 1", "b = 2", "c = 30"], 1)).expect("write");
+    sb.commit_all(&repo, "theirs");
+    sb.git(&repo, &["checkout", "-q", "main"]);
+    std::fs::write(repo.join(name), notebook(&["a = 10", "b = 2", "c = 3"], 1)).expect("write");
+    sb.commit_all(&repo, "ours");
+    let out = sb.git_output(&repo, &["merge", "-q", "--no-edit", "theirs"]);
+    assert!(
+        out.status.success(),
+        "clean merge: {}{}",
+        err_text(&out),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let merged = std::fs::read_to_string(repo.join(name)).expect("read");
+    assert!(
+        merged.contains("a = 10") && merged.contains("c = 30"),
+        "{merged}"
+    );
+    assert!(!merged.contains("<<<<<<<"), "{merged}");
+}
+
+#[test]
+fn merge_driver_takes_a_path_like_a_flag_as_the_path_even_without_dashdash() {
+    // An older `config-git` wrote `merge-driver %O %A %B %L %P --label…`.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ([b, l, r], expected) = clean_merge(dir.path());
+    for path in ["-x.ipynb", "--help.ipynb"] {
+        let a = dir.path().join("A");
+        std::fs::copy(&l, &a).expect("copy");
+        let o = bin()
+            .arg("merge-driver")
+            .args([b.as_os_str(), a.as_os_str(), r.as_os_str()])
+            .args(["7", path, "--label-base", "base"])
+            .output()
+            .expect("run");
+        assert_eq!(o.status.code(), Some(0), "{path}: {}", err_text(&o));
+        assert_eq!(std::fs::read(&a).expect("A"), expected);
+    }
+}
+
+// --------------------------------------------------- 4. bounded sizes
+
+#[test]
+fn huge_marker_sizes_from_git_are_clamped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let [b, l, r] = merge_case("same-lines-conflict");
+    for size in [
+        "18446744073709551615",
+        "2147483647",
+        "99999999999999999999999",
+    ] {
+        let a = dir.path().join("A");
+        std::fs::copy(&l, &a).expect("copy");
+        let o = output_within(
+            {
+                let mut c = bin();
+                c.args(["merge-driver", "--"])
+                    .args([b.as_os_str(), a.as_os_str(), r.as_os_str()])
+                    .args([size, "nb.ipynb"]);
+                c
+            },
+            Duration::from_secs(60),
+        );
+        assert_eq!(o.status.code(), Some(1), "{size}: {}", err_text(&o));
+        let bytes = std::fs::read(&a).expect("A");
+        let nb = Notebook::parse(&bytes, "A").expect("a notebook");
+        let longest = nb
+            .cells()
+            .iter()
+            .flat_map(|c| {
+                c.source()
+                    .lines()
+                    .map(|l| l.chars().take_while(|&c| c == '<').count())
+                    .collect::<Vec<_>>()
+            })
+            .max()
+            .unwrap_or(0);
+        assert_eq!(longest, nbdiff::merge::MAX_MARKER_SIZE, "{size}");
+    }
+}
+
+#[test]
+fn a_huge_marker_size_option_is_a_usage_error() {
+    let [b, l, r] = merge_case("same-lines-conflict");
+    let o = bin()
+        .args(["merge", "--marker-size", "18446744073709551615"])
+        .args([&b, &l, &r])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2), "{}", err_text(&o));
+    assert!(!err_text(&o).contains("panicked"));
+    assert!(err_text(&o).contains("--marker-size"), "{}", err_text(&o));
+}
+
+#[test]
+fn a_huge_context_is_all_the_context() {
+    let (old, new) = (
+        fixture("diff/source-line-edit/old.ipynb"),
+        fixture("diff/source-line-edit/new.ipynb"),
+    );
+    let small = bin()
+        .args(["-U", "100000"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .expect("run");
+    let o = output_within(
+        {
+            let mut c = bin();
+            c.args(["-U", "18446744073709551615"]).arg(&old).arg(&new);
+            c
+        },
+        Duration::from_secs(60),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+    assert_eq!(o.stdout, small.stdout);
+}
+
+// ------------------------------------------- 5. one sanitiser for all
+
+fn assert_no_escape(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    assert!(
+        !text.contains('\x1b') && !text.contains('\u{9b}') && !text.contains('\x07'),
+        "{what}: raw control bytes: {text:?}"
+    );
+}
+
+const HOSTILE: &str = "\x1b]0;pwned\x07\x1b]52;c;aGk=\x07\x1b[2J.ipynb";
+
+#[test]
+fn paths_in_diff_driver_output_are_sanitised() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nb = fixture("diff/word-change/old.ipynb");
+    let other = fixture("diff/word-change/new.ipynb");
+    let copy = dir.path().join("copy.ipynb");
+    std::fs::copy(&nb, &copy).expect("copy");
+    let runs: [Vec<&std::ffi::OsStr>; 3] = [
+        // unmerged path
+        vec![HOSTILE.as_ref()],
+        // rename
+        vec![
+            "a.ipynb".as_ref(),
+            nb.as_os_str(),
+            "1".as_ref(),
+            "100644".as_ref(),
+            other.as_os_str(),
+            "2".as_ref(),
+            "100644".as_ref(),
+            HOSTILE.as_ref(),
+            "similarity index 90%".as_ref(),
+        ],
+        // mode change only
+        vec![
+            HOSTILE.as_ref(),
+            nb.as_os_str(),
+            "1".as_ref(),
+            "100644".as_ref(),
+            copy.as_os_str(),
+            "1".as_ref(),
+            "100755".as_ref(),
+        ],
+    ];
+    for args in runs {
+        let o = bin()
+            .args(["diff-driver", "--"])
+            .args(&args)
+            .output()
+            .expect("run");
+        assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+        assert!(!o.stdout.is_empty());
+        assert_no_escape("diff-driver stdout", &o.stdout);
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("␛"),
+            "shown visibly"
+        );
+    }
+}
+
+#[test]
+fn paths_in_messages_are_sanitised() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let [b, l, r] = merge_case("same-lines-conflict");
+    // The merge driver's %P in its conflict message.
+    let a = dir.path().join("A");
+    std::fs::copy(&l, &a).expect("copy");
+    let o = bin()
+        .args(["merge-driver", "--"])
+        .args([b.as_os_str(), a.as_os_str(), r.as_os_str()])
+        .args(["7", HOSTILE])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err_text(&o).contains("conflict"), "{}", err_text(&o));
+    assert_no_escape("merge-driver stderr", &o.stderr);
+    // "cannot read" errors of every command.
+    let missing = dir.path().join(HOSTILE);
+    let missing = missing.as_os_str();
+    let runs: Vec<Vec<&std::ffi::OsStr>> = vec![
+        vec!["merge".as_ref(), missing, l.as_os_str(), r.as_os_str()],
+        vec![
+            "merge-driver".as_ref(),
+            "--".as_ref(),
+            missing,
+            a.as_os_str(),
+            r.as_os_str(),
+        ],
+        vec!["show".as_ref(), missing],
+        vec![l.as_os_str(), missing],
+        vec![
+            "diff-driver".as_ref(),
+            "--".as_ref(),
+            "x.ipynb".as_ref(),
+            missing,
+            "1".as_ref(),
+            "100644".as_ref(),
+            l.as_os_str(),
+            "2".as_ref(),
+            "100644".as_ref(),
+        ],
+    ];
+    for args in runs {
+        let o = bin().args(&args).output().expect("run");
+        let err = err_text(&o);
+        assert!(err.contains("pwned"), "{args:?}: names the file: {err}");
+        assert_no_escape("stderr", &o.stderr);
+    }
+}
+
+#[test]
+fn show_of_a_broken_file_prints_no_raw_bytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("broken.ipynb");
+    std::fs::write(
+        &f,
+        b"{ \"cells\": [ \x1b]52;c;aGVsbG8=\x07 \x1b[2J\x1b]0;title\x07\x9b31m \xc2\x9b1m\n\xe2\x80\xae rest",
+    )
+    .expect("write");
+    let o = bin().arg("show").arg(&f).output().expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+    assert_no_escape("show stdout", &o.stdout);
+    let text = String::from_utf8(o.stdout).expect("UTF-8");
+    assert!(text.contains("{ \"cells\": ["), "{text}");
+    assert!(text.contains("<U+202E> rest"), "{text}");
+}
+
+// ---------------------------------------------- 6. invisible characters
+
+fn one_cell(source: &str) -> String {
+    let src = serde_json::to_string(source).expect("json");
+    format!(
+        "{{\"cells\": [{{\"cell_type\": \"code\", \"execution_count\": null, \"id\": \"c\", \"metadata\": {{}}, \"outputs\": [], \"source\": {src}}}], \"metadata\": {{}}, \"nbformat\": 4, \"nbformat_minor\": 5}}\n"
+    )
+}
+
+#[test]
+fn invisible_characters_show_in_the_terminal_diff_and_show() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old = dir.path().join("old.ipynb");
+    let new = dir.path().join("new.ipynb");
+    std::fs::write(&old, one_cell("x = 1\n")).expect("write");
+    for (invisible, shown) in [
+        ('\u{200b}', "<U+200B>"),
+        ('\u{200d}', "<U+200D>"),
+        ('\u{2060}', "<U+2060>"),
+        ('\u{feff}', "<U+FEFF>"),
+        ('\u{2028}', "<U+2028>"),
+        ('\u{2029}', "<U+2029>"),
+    ] {
+        std::fs::write(&new, one_cell(&format!("x{invisible} = 1\n"))).expect("write");
+        let o = bin()
+            .args(["--color", "never"])
+            .arg(&old)
+            .arg(&new)
+            .output()
+            .expect("run");
+        let text = String::from_utf8(o.stdout).expect("UTF-8");
+        assert!(text.contains(&format!("+x{shown} = 1")), "{shown}: {text}");
+        assert!(!text.contains(invisible), "{shown}: raw: {text}");
+        let o = bin().arg("show").arg(&new).output().expect("run");
+        let text = String::from_utf8(o.stdout).expect("UTF-8");
+        assert!(text.contains(&format!("x{shown} = 1")), "{shown}: {text}");
+        assert!(!text.contains(invisible), "{shown}: raw: {text}");
+    }
+}
+
+#[test]
+fn json_escapes_c1_controls_and_bidi_overrides() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old = dir.path().join("old.ipynb");
+    let new = dir.path().join("new.ipynb");
+    std::fs::write(&old, one_cell("x = 1\n")).expect("write");
+    std::fs::write(&new, one_cell("x = '\u{9b}31m\u{202e}\u{200b}'\n")).expect("write");
+    let o = bin()
+        .arg("--json")
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8(o.stdout).expect("UTF-8");
+    for raw in ['\u{9b}', '\u{202e}', '\u{200b}'] {
+        assert!(!text.contains(raw), "raw U+{:04X}: {text}", raw as u32);
+    }
+    assert!(
+        text.contains("\\u009b") && text.contains("\\u202e"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert!(v.to_string().contains('\u{202e}'), "same value once read");
+}
+
+// ------------------------------ 7. nbdiff reads back what a merge writes
+
+/// A value nested `depth` arrays deep with `leaf` inside.
+fn nested(depth: usize, leaf: &str) -> String {
+    format!("{}{leaf}{}", "[".repeat(depth), "]".repeat(depth))
+}
+
+fn nb_with_cell_meta(value: &str) -> String {
+    format!(
+        "{{\"cells\": [{{\"cell_type\": \"code\", \"execution_count\": null, \"id\": \"c\", \"metadata\": {{\"deep\": {value}}}, \"outputs\": [], \"source\": \"x = 1\"}}], \"metadata\": {{\"deep\": {value}}}, \"nbformat\": 4, \"nbformat_minor\": 5}}\n"
+    )
+}
+
+#[test]
+fn a_conflict_record_of_a_deeply_nested_value_reads_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Each input reads (as deep as the parser allows); both sides change the
+    // deep value differently: a conflict recorded with both values.
+    let mut depth = 100;
+    while Notebook::parse(nb_with_cell_meta(&nested(depth + 1, "0")).as_bytes(), "x").is_ok() {
+        depth += 1;
+    }
+    let files = ["base", "local", "remote"].map(|s| dir.path().join(format!("{s}.ipynb")));
+    for (f, leaf) in files.iter().zip(["0", "1", "2"]) {
+        std::fs::write(f, nb_with_cell_meta(&nested(depth, leaf))).expect("write");
+        Notebook::parse(&std::fs::read(f).expect("read"), "input").expect("inputs read");
+    }
+    let out = dir.path().join("out.ipynb");
+    let o = bin()
+        .arg("merge")
+        .args(&files)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1), "{}", err_text(&o));
+    let bytes = std::fs::read(&out).expect("out");
+    let merged = Notebook::parse(&bytes, "out.ipynb").expect("nbdiff reads what it wrote");
+    assert!(merged.cells()[0]
+        .metadata()
+        .is_some_and(|m| m.contains_key("nbdiff")));
+    let o = bin().arg("show").arg(&out).output().expect("run");
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("notebook"));
+}
+
+// ------------------------------------------- 9. show's documented exits
+
+#[test]
+fn show_exit_codes_are_the_documented_ones() {
+    let o = bin()
+        .arg("show")
+        .arg("/nonexistent/nb.ipynb")
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err_text(&o).contains("/nonexistent/nb.ipynb"));
+    let o = bin()
+        .arg("show")
+        .arg(fixture("bad/not-json.ipynb"))
+        .output()
+        .expect("run");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "a readable file that is not a notebook"
+    );
+    let help = bin().arg("--help").output().expect("run");
+    let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let help = words(&String::from_utf8_lossy(&help.stdout));
+    let readme = words(&std::fs::read_to_string(fixture("../README.md")).expect("README"));
+    for (name, text) in [("--help", &help), ("README", &readme)] {
+        assert!(
+            !text.contains("show always exit 0") && !text.contains("(`nbdiff show`) always exit 0"),
+            "{name} claims show always exits 0"
+        );
+        assert!(
+            text.contains("2 when it cannot read it")
+                || text.contains("2 when the file cannot be read"),
+            "{name} documents show's exit 2"
+        );
+    }
+}
