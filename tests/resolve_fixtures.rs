@@ -30,6 +30,9 @@ fn resolve(dir: &Path, args: &[&str]) -> Output {
     Command::new(nbdiff_exe())
         .current_dir(dir)
         .env("GIT_CEILING_DIRECTORIES", dir.parent().expect("parent"))
+        // No user or system git config (merge.conflictStyle) leaks in.
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
         .env_remove("GIT_DIR")
         .env_remove("NBDIFF_MERGE_OUTPUTS")
         .env_remove("NBDIFF_MERGE_CONFLICTS")

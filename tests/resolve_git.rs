@@ -203,7 +203,7 @@ fn diff3_style_and_conflict_marker_size_follow_git() {
         &repo,
         "nb.ipynb",
         &[],
-        &["--diff3", "--marker-size", "10"],
+        &["--conflict-style", "zdiff3", "--marker-size", "10"],
     );
     let text = std::fs::read_to_string(repo.join("nb.ipynb")).unwrap();
     assert!(
@@ -512,7 +512,7 @@ fn diff_in_a_conflicted_repository_points_at_resolve() {
     // Revision mode: the unmerged notebook is named with the way out.
     let out = sb.nbdiff(&repo, &["--no-pager"]);
     assert!(
-        stdout(&out).contains("nb.ipynb is unmerged; `nbdiff resolve`"),
+        stdout(&out).contains("nbdiff resolve nb.ipynb"),
         "{}{}",
         stdout(&out),
         stderr(&out)

@@ -5,7 +5,7 @@
 
 use super::merge::write_atomic;
 use crate::exit::Exit;
-use crate::merge::options::{resolve_policies, ConflictPolicy, Labels, Options, OutputsPolicy};
+use crate::merge::options::{resolve_settings, ConflictPolicy, Labels, Options, OutputsPolicy};
 use crate::notebook::Notebook;
 use crate::resolve::report::{self, FileReport, From, Outcome};
 use crate::resolve::{markers, merge_markers, merge_stages, stages, Merged, ResolveError};
@@ -85,17 +85,8 @@ fn run_inner(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit, StartError> {
-    let (outputs, conflicts) = resolve_policies(args.outputs, args.conflicts, true)?;
-    let policy = Options {
-        outputs,
-        conflicts,
-        labels: Labels {
-            local: "ours".into(),
-            base: "base".into(),
-            remote: "theirs".into(),
-        },
-        ..Options::default()
-    };
+    // Policies and `merge.conflictStyle` as the merge driver reads them.
+    let settings = resolve_settings(args.outputs, args.conflicts, None, true)?;
     let cwd = std::env::current_dir().map_err(StartError::Cwd)?;
     let repo = gix::discover_with_environment_overrides(&cwd)
         .ok()
@@ -104,6 +95,21 @@ fn run_inner(
         .as_ref()
         .and_then(|r| r.workdir())
         .map(Path::to_path_buf);
+    // The volatile-field table, from the working tree's top as git runs the
+    // driver there.
+    let volatile = crate::policy::load(workdir.as_deref().unwrap_or(&cwd), err);
+    let policy = Options {
+        outputs: settings.outputs,
+        conflicts: settings.conflicts,
+        style: settings.style,
+        labels: Labels {
+            local: "ours".into(),
+            base: "base".into(),
+            remote: "theirs".into(),
+        },
+        policy: std::sync::Arc::new(volatile),
+        ..Options::default()
+    };
     let unmerged = match &repo {
         Some(r) => stages::unmerged(r)?,
         None => Vec::new(),
@@ -114,7 +120,7 @@ fn run_inner(
         return Ok(Exit::Ok);
     }
     // Repository-wide settings, read once.
-    let (diff3, labels, sizes) = match (&repo, &workdir) {
+    let (labels, sizes) = match (&repo, &workdir) {
         (Some(r), Some(w)) => {
             let paths: Vec<BString> = jobs
                 .iter()
@@ -128,9 +134,9 @@ fn run_inner(
                 .cloned()
                 .zip(stages::marker_sizes(w, &paths))
                 .collect();
-            (stages::wants_diff3(r), stages::state_labels(r), sizes)
+            (stages::state_labels(r), sizes)
         }
-        _ => (false, Default::default(), HashMap::new()),
+        _ => (Default::default(), HashMap::new()),
     };
     let mut reports = Vec::new();
     let mut to_add: Vec<BString> = Vec::new();
@@ -141,7 +147,6 @@ fn run_inner(
                     continue;
                 };
                 let mut opts = policy.clone();
-                opts.diff3 = diff3;
                 opts.marker_size = sizes.get(&u.path).copied().unwrap_or(opts.marker_size);
                 for (slot, found) in [
                     (&mut opts.labels.local, &labels[0]),

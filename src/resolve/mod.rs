@@ -25,18 +25,11 @@ pub mod markers;
 pub mod report;
 pub mod stages;
 
+use crate::merge::options::ConflictStyle;
 use crate::merge::{merge_bytes, ConflictPolicy, Inputs, Options};
 use crate::notebook::{LoadError, Notebook};
 use markers::{MarkerError, Split};
 use serde_json::Value;
-
-/// The line pointing a user at `nbdiff resolve` for an unmerged notebook
-/// (the revision diff and git's diff driver print it).
-pub fn hint(path: &str) -> String {
-    format!(
-        "nbdiff: {path} is unmerged; `nbdiff resolve` merges the unmerged notebooks at cell level (`--add` stages the clean ones)"
-    )
-}
 
 /// Where the base of a merge came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,7 +124,8 @@ pub enum ResolveError {
 }
 
 /// Options derived from a file's own conflict blocks: their labels, marker
-/// size and style, over `policy` (outputs and conflict policies).
+/// size and style, over `policy` (outputs and conflict policies, volatile
+/// fields; its conflict style when the blocks show a base).
 pub fn options_from_split(split: &Split, policy: &Options) -> Options {
     let mut opts = policy.clone();
     let pick = |found: &str, default: &str| {
@@ -145,7 +139,13 @@ pub fn options_from_split(split: &Split, policy: &Options) -> Options {
     opts.labels.base = pick(&split.labels[1], &policy.labels.base);
     opts.labels.remote = pick(&split.labels[2], &policy.labels.remote);
     opts.marker_size = split.blocks.first().map_or(opts.marker_size, |b| b.size);
-    opts.diff3 = split.blocks.iter().any(|b| b.has_base);
+    // Blocks with a base section were written in diff3 or zdiff3 style (the
+    // blocks cannot tell which: `policy`'s style decides when it shows a base).
+    opts.style = match (split.blocks.iter().any(|b| b.has_base), policy.style) {
+        (false, _) => ConflictStyle::Merge,
+        (true, style) if style.shows_base() => style,
+        (true, _) => ConflictStyle::Diff3,
+    };
     opts
 }
 
@@ -180,7 +180,9 @@ pub fn merge_stages(
     };
     // A built base has no lines of its own to show in conflicts.
     let mut opts = opts.clone();
-    opts.diff3 &= kind == BaseKind::Index;
+    if kind != BaseKind::Index {
+        opts.style = ConflictStyle::Merge;
+    }
     let opts = &opts;
     let outcome = merge_bytes(
         Inputs {
@@ -270,7 +272,9 @@ pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged
     let mut fallback_note = None;
     for (base_bytes, kind) in tries {
         let mut opts = opts.clone();
-        opts.diff3 &= kind == BaseKind::Diff3;
+        if kind != BaseKind::Diff3 {
+            opts.style = ConflictStyle::Merge;
+        }
         let outcome = merge_bytes(
             Inputs {
                 base: (&base_bytes, path),

@@ -75,17 +75,6 @@ pub fn unmerged(repo: &gix::Repository) -> Result<Vec<Unmerged>, GitError> {
     Ok(out)
 }
 
-/// The unmerged notebooks (`*.ipynb`) of the repository at or under `cwd`,
-/// repository-relative; empty outside a repository or when none is unmerged.
-pub fn unmerged_notebooks(repo: &gix::Repository) -> Vec<BString> {
-    unmerged(repo)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|u| u.path.ends_with(b".ipynb"))
-        .map(|u| u.path)
-        .collect()
-}
-
 /// A blob's bytes.
 pub fn blob(repo: &gix::Repository, id: ObjectId, path: &BStr) -> Result<Vec<u8>, GitError> {
     repo.find_blob(id)
@@ -150,14 +139,6 @@ fn merge_branch_name(git_dir: &Path) -> Option<String> {
     let start = first.find('\'')? + 1;
     let len = first[start..].find('\'')?;
     Some(first[start..start + len].to_string())
-}
-
-/// True when `merge.conflictStyle` asks for base lines (`diff3` or `zdiff3`).
-pub fn wants_diff3(repo: &gix::Repository) -> bool {
-    let config = repo.config_snapshot();
-    config
-        .string("merge.conflictStyle")
-        .is_some_and(|v| matches!(v.to_str_lossy().trim(), "diff3" | "zdiff3"))
 }
 
 /// The `conflict-marker-size` attribute of each path (repository-relative),
