@@ -3,6 +3,7 @@
 //! See `ARCHITECTURE.md` for the map of modules.
 #![deny(missing_docs)]
 
+pub mod check;
 pub mod clean;
 pub mod cli;
 pub mod compare;

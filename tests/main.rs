@@ -1,6 +1,7 @@
 //! The one integration-test binary: each area's tests live in their own module.
 
 mod bad_input;
+mod check_cli;
 mod clean;
 mod diff_cli;
 mod git_config;

@@ -5,6 +5,7 @@
 //! - [`diff`]: the default command (two files, or revisions);
 //! - [`merge`]: `merge` and `merge-driver`;
 //! - [`git`]: `config-git`, `diff-driver`, `show`;
+//! - the `check` command: [`check`];
 //! - [`values`]: the command line's names for library enums.
 //!
 //! A new command is a module here, a [`Command`] variant and its arm in [`run`].
@@ -15,6 +16,7 @@ use crate::render::color::ColorChoice;
 use crate::render::terminal::OutputMode;
 use clap::{Parser, Subcommand};
 
+pub mod check;
 pub mod clean;
 pub mod diff;
 pub mod git;
@@ -66,6 +68,9 @@ pub enum Command {
     /// git's long-running filter process (filter.nbdiff.process): cleans
     /// every notebook of a git command in one process.
     FilterProcess(clean::FilterProcessArgs),
+    /// Check notebooks for execution-order dependencies, machine-bound paths,
+    /// secrets, heavy or error outputs and conflict leftovers.
+    Check(check::CheckArgs),
 }
 
 /// The text after the options in `nbdiff --help`: what is ignored by
@@ -156,6 +161,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Some(Command::Clean(args)) => clean::run(args, out, err),
         Some(Command::FilterProcess(args)) => clean::run_process(args, out, err),
         Some(Command::Resolve(args)) => resolve::run(args, out, err),
+        Some(Command::Check(args)) => check::run(args, out, err),
         None => diff::run_diff(&cli.diff, false, &env, out, err),
     }
 }

@@ -8,7 +8,7 @@
 mod cell;
 mod load;
 mod many;
-mod raw;
+pub(crate) mod raw;
 mod style;
 
 pub use cell::{Cell, Output, OutputKind};
