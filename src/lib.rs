@@ -17,4 +17,5 @@ pub mod par;
 pub mod policy;
 pub mod project;
 pub mod render;
+pub mod resolve;
 pub mod text;

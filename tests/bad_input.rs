@@ -77,7 +77,11 @@ fn non_utf8() {
 
 #[test]
 fn git_conflict_markers() {
-    refuse(&bad("conflict-markers.ipynb"), "conflict markers");
+    let err = refuse(&bad("conflict-markers.ipynb"), "conflict markers");
+    assert!(
+        err.contains("`nbdiff resolve`"),
+        "points at the rescue: {err}"
+    );
 }
 
 #[test]

@@ -15,6 +15,8 @@ mod merge_fixtures;
 mod merge_git;
 mod merge_visible;
 mod report;
+mod resolve_fixtures;
+mod resolve_git;
 mod robustness;
 mod round_trip;
 mod small_fixes;

@@ -21,6 +21,7 @@ pub mod clean;
 pub mod diff;
 pub mod git;
 pub mod merge;
+pub mod resolve;
 pub mod values;
 
 use std::io::{self, IsTerminal, Write};
@@ -57,6 +58,9 @@ pub enum Command {
     DiffDriver(git::DiffDriverArgs),
     /// Print a notebook as stable text (git's textconv, diff.nbdiff.textconv).
     Show(git::ShowArgs),
+    /// Merge notebooks that git's line merge left unmerged (or saved with
+    /// conflict markers) at cell level, in the working tree.
+    Resolve(resolve::ResolveArgs),
     /// Strip volatile data (timings, view state, kernel stamps, widget state,
     /// execution counts; outputs with --outputs strip) from notebooks in
     /// place, or stdin to stdout (git's clean filter).
@@ -171,6 +175,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         Some(Command::MergeDriver(args)) => merge::run_driver(args, err),
         Some(Command::Clean(args)) => clean::run(args, out, err),
         Some(Command::FilterProcess(args)) => clean::run_process(args, out, err),
+        Some(Command::Resolve(args)) => resolve::run(args, out, err),
         Some(Command::Check(args)) => check::run(args, out, err),
         None => diff::run_diff(&cli.diff, false, &env, out, err),
     }

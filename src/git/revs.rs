@@ -352,7 +352,7 @@ fn detect_renames(repo: &gix::Repository, changes: &mut Vec<Change>) -> Result<(
 }
 
 /// Turns a path relative to the current directory into a repository-relative one.
-fn to_repo_path(prefix: &Path, path: &Path) -> Result<BString, RevError> {
+pub(crate) fn to_repo_path(prefix: &Path, path: &Path) -> Result<BString, RevError> {
     let joined = prefix.join(path);
     let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
     for c in joined.components() {

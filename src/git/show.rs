@@ -57,6 +57,11 @@ pub const MAX_OUTPUT_LINES: usize = 12;
 pub fn render_bytes(bytes: &[u8], name: &str) -> String {
     match Notebook::parse(bytes, name) {
         Ok(nb) => render(&nb),
+        // A file git's line merge broke: one line saying how to rescue it.
+        Err(crate::notebook::LoadError::ConflictMarkers { line, .. }) => format!(
+            "nbdiff: git conflict markers from line {line}: not a notebook until resolved; `nbdiff resolve` merges it at cell level\n{}",
+            visible_lines(&String::from_utf8_lossy(bytes))
+        ),
         Err(_) => visible_lines(&String::from_utf8_lossy(bytes)).into_owned(),
     }
 }

@@ -38,7 +38,7 @@ pub enum LoadError {
         column: usize,
     },
     /// The file holds git conflict markers from an unfinished merge.
-    #[error("{path}: line {line}: contains git conflict markers (an unresolved merge); resolve them or run `nbdiff merge`")]
+    #[error("{path}: line {line}: contains git conflict markers (an unresolved merge); `nbdiff resolve` on the file merges it at cell level")]
     ConflictMarkers {
         /// The file.
         path: String,

@@ -1,0 +1,409 @@
+//! `nbdiff resolve [PATH…] [--add] [--force] [--from-markers]`: finds the
+//! files to resolve, merges each ([`crate::resolve::merge_stages`] or
+//! [`crate::resolve::merge_markers`]), writes the results atomically, stages clean
+//! ones with `--add`, and reports.
+
+use super::merge::write_atomic;
+use crate::exit::Exit;
+use crate::merge::options::{resolve_settings, ConflictPolicy, Labels, Options, OutputsPolicy};
+use crate::notebook::Notebook;
+use crate::resolve::report::{self, FileReport, From, Outcome};
+use crate::resolve::{markers, merge_markers, merge_stages, stages, Merged, ResolveError};
+use gix::bstr::{BString, ByteSlice};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `nbdiff resolve`.
+#[derive(Debug, clap::Args)]
+pub struct ResolveArgs {
+    /// Notebooks to resolve. Without any: every unmerged notebook of the
+    /// repository. A named file that git does not list as unmerged (markers
+    /// saved or committed) is rebuilt from its conflict markers, with --force.
+    pub paths: Vec<PathBuf>,
+    /// Stage (`git add`) the files that merged cleanly, so that `git merge
+    /// --continue`, `git rebase --continue` … can go on.
+    #[arg(long)]
+    pub add: bool,
+    /// Also write named files that are not unmerged (rebuilt from their
+    /// conflict markers), and unmerged files whose working-tree copy is
+    /// already a valid notebook (edited by hand since git wrote it).
+    #[arg(long)]
+    pub force: bool,
+    /// Rebuild unmerged files from the conflict markers git wrote into them,
+    /// ignoring the index stages.
+    #[arg(long)]
+    pub from_markers: bool,
+    /// Outputs both sides changed differently [env: NBDIFF_MERGE_OUTPUTS; git
+    /// config nbdiff.merge.outputs] [default: auto].
+    #[arg(long, value_enum)]
+    pub outputs: Option<OutputsPolicy>,
+    /// Conflicts: leave them marked, or resolve them to one side or both
+    /// [env: NBDIFF_MERGE_CONFLICTS; git config nbdiff.merge.conflicts]
+    /// [default: mark].
+    #[arg(long, value_enum)]
+    pub conflicts: Option<ConflictPolicy>,
+}
+
+/// Why `nbdiff resolve` could not start.
+#[derive(Debug, thiserror::Error)]
+enum StartError {
+    #[error("{0}")]
+    Setting(#[from] crate::merge::options::SettingError),
+    #[error("cannot read the current directory: {0}")]
+    Cwd(std::io::Error),
+    #[error("not inside a git repository with a working tree: name the notebooks to rebuild from their conflict markers (`nbdiff resolve --force FILE`)")]
+    NoRepository,
+    #[error(transparent)]
+    Git(#[from] stages::GitError),
+}
+
+/// A file to resolve.
+enum Job {
+    /// An unmerged path: repository-relative path and its stages.
+    Index(stages::Unmerged),
+    /// A named file git does not list as unmerged.
+    Named {
+        file: PathBuf,
+        repo_path: Option<BString>,
+    },
+}
+
+/// Runs `nbdiff resolve`.
+pub fn run(args: ResolveArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    match run_inner(&args, out, err) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "nbdiff resolve: {e}");
+            Exit::Error
+        }
+    }
+}
+
+fn run_inner(
+    args: &ResolveArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Exit, StartError> {
+    // Policies and `merge.conflictStyle` as the merge driver reads them.
+    let settings = resolve_settings(args.outputs, args.conflicts, None, true)?;
+    let cwd = std::env::current_dir().map_err(StartError::Cwd)?;
+    let repo = gix::discover_with_environment_overrides(&cwd)
+        .ok()
+        .filter(|r| r.workdir().is_some());
+    let workdir = repo
+        .as_ref()
+        .and_then(|r| r.workdir())
+        .map(Path::to_path_buf);
+    // The volatile-field table, from the working tree's top as git runs the
+    // driver there.
+    let volatile = crate::policy::load(workdir.as_deref().unwrap_or(&cwd), err);
+    let policy = Options {
+        outputs: settings.outputs,
+        conflicts: settings.conflicts,
+        style: settings.style,
+        labels: Labels {
+            local: "ours".into(),
+            base: "base".into(),
+            remote: "theirs".into(),
+        },
+        policy: std::sync::Arc::new(volatile),
+        ..Options::default()
+    };
+    let unmerged = match &repo {
+        Some(r) => stages::unmerged(r)?,
+        None => Vec::new(),
+    };
+    let jobs = jobs(args, repo.as_ref(), unmerged)?;
+    if jobs.is_empty() {
+        let _ = writeln!(out, "nothing to resolve: no unmerged notebooks");
+        return Ok(Exit::Ok);
+    }
+    // Repository-wide settings, read once.
+    let (labels, sizes) = match (&repo, &workdir) {
+        (Some(r), Some(w)) => {
+            let paths: Vec<BString> = jobs
+                .iter()
+                .filter_map(|j| match j {
+                    Job::Index(u) => Some(u.path.clone()),
+                    Job::Named { .. } => None,
+                })
+                .collect();
+            let sizes: HashMap<BString, usize> = paths
+                .iter()
+                .cloned()
+                .zip(stages::marker_sizes(w, &paths))
+                .collect();
+            (stages::state_labels(r), sizes)
+        }
+        _ => (Default::default(), HashMap::new()),
+    };
+    let mut reports = Vec::new();
+    let mut to_add: Vec<BString> = Vec::new();
+    for job in jobs {
+        let (report, add) = match job {
+            Job::Index(u) => {
+                let (Some(repo), Some(workdir)) = (&repo, &workdir) else {
+                    continue;
+                };
+                let mut opts = policy.clone();
+                opts.marker_size = sizes.get(&u.path).copied().unwrap_or(opts.marker_size);
+                for (slot, found) in [
+                    (&mut opts.labels.local, &labels[0]),
+                    (&mut opts.labels.base, &labels[1]),
+                    (&mut opts.labels.remote, &labels[2]),
+                ] {
+                    if !found.is_empty() {
+                        *slot = found.clone();
+                    }
+                }
+                let r = resolve_unmerged(repo, workdir, &u, &opts, args);
+                let add = clean_written(&r).then(|| u.path.clone());
+                (r, add)
+            }
+            Job::Named { file, repo_path } => {
+                let r = resolve_named(&file, &policy, args);
+                let add = repo_path.filter(|_| clean_written(&r));
+                (r, add)
+            }
+        };
+        reports.push(report);
+        to_add.extend(add);
+    }
+    if args.add && !to_add.is_empty() {
+        if let Some(w) = &workdir {
+            match git_add(w, &to_add) {
+                Ok(()) => mark_staged(&mut reports),
+                Err(message) => reports.push(FileReport {
+                    path: String::from("git add"),
+                    outcome: Outcome::Failed(message),
+                }),
+            }
+        }
+    }
+    let _ = report::render(&reports, out, err);
+    Ok(report::exit_code(&reports))
+}
+
+/// Marks every cleanly written file as staged (after a successful `git add`).
+fn mark_staged(reports: &mut [FileReport]) {
+    for r in reports {
+        if let Outcome::Written {
+            conflicts: 0,
+            staged,
+            ..
+        } = &mut r.outcome
+        {
+            *staged = true;
+        }
+    }
+}
+
+fn clean_written(r: &FileReport) -> bool {
+    matches!(r.outcome, Outcome::Written { conflicts: 0, .. })
+}
+
+/// The files to resolve: every unmerged notebook without paths; otherwise
+/// the named ones, unmerged or not.
+fn jobs(
+    args: &ResolveArgs,
+    repo: Option<&gix::Repository>,
+    unmerged: Vec<stages::Unmerged>,
+) -> Result<Vec<Job>, StartError> {
+    if args.paths.is_empty() {
+        if repo.is_none() {
+            return Err(StartError::NoRepository);
+        }
+        return Ok(unmerged
+            .into_iter()
+            .filter(|u| u.path.ends_with(b".ipynb"))
+            .map(Job::Index)
+            .collect());
+    }
+    let prefix = repo
+        .and_then(|r| r.prefix().ok().flatten())
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut by_path: HashMap<BString, stages::Unmerged> =
+        unmerged.into_iter().map(|u| (u.path.clone(), u)).collect();
+    let mut out = Vec::new();
+    for p in &args.paths {
+        let repo_path = repo.and_then(|r| repo_relative(r, &prefix, p));
+        match repo_path.as_ref().and_then(|rp| by_path.remove(rp)) {
+            Some(u) => out.push(Job::Index(u)),
+            None => out.push(Job::Named {
+                file: p.clone(),
+                repo_path,
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// `path` (relative to the current directory) as a repository path, when it
+/// is inside the working tree.
+fn repo_relative(repo: &gix::Repository, prefix: &Path, path: &Path) -> Option<BString> {
+    if path.is_absolute() {
+        let workdir = repo.workdir()?.canonicalize().ok()?;
+        let parent = path.parent()?.canonicalize().ok()?;
+        let rel = parent.strip_prefix(&workdir).ok()?.join(path.file_name()?);
+        return crate::git::revs::to_repo_path(Path::new(""), &rel).ok();
+    }
+    crate::git::revs::to_repo_path(prefix, path).ok()
+}
+
+fn written(from: From, m: Merged) -> Outcome {
+    Outcome::Written {
+        from,
+        base: m.base,
+        conflicts: m.conflicts,
+        places: m.places,
+        notes: m.notes,
+        staged: false,
+    }
+}
+
+/// Merges an unmerged path from its index stages (or, with
+/// `--from-markers`, from the working-tree file's markers) into the
+/// working tree.
+fn resolve_unmerged(
+    repo: &gix::Repository,
+    workdir: &Path,
+    u: &stages::Unmerged,
+    opts: &Options,
+    args: &ResolveArgs,
+) -> FileReport {
+    let shown = u.path.to_str_lossy().into_owned();
+    let file = workdir.join(stages::os_path(u.path.as_bstr()));
+    let report = |outcome| FileReport {
+        path: shown.clone(),
+        outcome,
+    };
+    let (Some(ours), Some(theirs)) = (u.ours, u.theirs) else {
+        let who = if u.ours.is_none() { "us" } else { "them" };
+        return report(Outcome::Skipped(format!(
+            "deleted by {who} and changed on the other side; keep it with `git add` or delete it with `git rm`"
+        )));
+    };
+    let current = match std::fs::symlink_metadata(&file) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return report(Outcome::Failed(format!(
+                "{shown}: is a symbolic link in the working tree; left as it is"
+            )))
+        }
+        _ => std::fs::read(&file).ok(),
+    };
+    let text = current.as_deref().and_then(|b| std::str::from_utf8(b).ok());
+    let split = text.and_then(|t| markers::parse(t).ok());
+    if split.is_none() && !args.force {
+        if let Some(bytes) = &current {
+            if Notebook::parse(bytes, &shown).is_ok() {
+                return report(Outcome::Skipped(
+                    "the working-tree file is already a valid notebook (resolved by hand, or written by a merge driver); `git add` it, or `nbdiff resolve --force` to merge the index stages over it".into(),
+                ));
+            }
+        }
+    }
+    let merged = if args.from_markers {
+        let Some(bytes) = &current else {
+            return report(Outcome::Failed(format!(
+                "{shown}: cannot read the working-tree file"
+            )));
+        };
+        merge_markers(bytes, &shown, opts).map(|m| (From::Markers, m))
+    } else {
+        let mut opts = opts.clone();
+        if let Some(s) = &split {
+            opts = with_file_labels(&opts, s);
+        }
+        let read = |id| stages::blob(repo, id, u.path.as_bstr());
+        let blobs = (|| -> Result<_, stages::GitError> {
+            Ok((u.base.map(read).transpose()?, read(ours)?, read(theirs)?))
+        })();
+        let (base, ours, theirs) = match blobs {
+            Ok(b) => b,
+            Err(e) => return report(Outcome::Failed(e.to_string())),
+        };
+        merge_stages(base.as_deref(), &ours, &theirs, &shown, &opts).map(|m| (From::Index, m))
+    };
+    finish(&file, merged, report)
+}
+
+/// The labels git wrote into the file's markers (they are the ones git
+/// passes a merge driver), over those derived from the repository state.
+fn with_file_labels(opts: &Options, split: &markers::Split) -> Options {
+    let mut o = opts.clone();
+    for (slot, found) in [
+        (&mut o.labels.local, &split.labels[0]),
+        (&mut o.labels.base, &split.labels[1]),
+        (&mut o.labels.remote, &split.labels[2]),
+    ] {
+        if !found.is_empty() {
+            *slot = found.clone();
+        }
+    }
+    o
+}
+
+/// Rebuilds a named file that is not unmerged from its conflict markers.
+fn resolve_named(file: &Path, policy: &Options, args: &ResolveArgs) -> FileReport {
+    let shown = file.display().to_string();
+    let report = |outcome| FileReport {
+        path: shown.clone(),
+        outcome,
+    };
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => return report(Outcome::Failed(format!("{shown}: cannot read: {e}"))),
+    };
+    let marker_line = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(markers::first_marker_line);
+    let Some(line) = marker_line else {
+        let why = match Notebook::parse(&bytes, &shown) {
+            Ok(_) => format!("{shown}: not unmerged, and no conflict markers: nothing to resolve"),
+            Err(e) => format!("{e}; and no conflict markers to rebuild it from"),
+        };
+        return report(Outcome::Failed(why));
+    };
+    if !args.force {
+        return report(Outcome::Failed(format!(
+            "{shown}: line {line}: holds conflict markers but git does not list it as unmerged (saved or committed after a merge); `nbdiff resolve --force {shown}` rebuilds it from them"
+        )));
+    }
+    let merged = merge_markers(&bytes, &shown, policy).map(|m| (From::Markers, m));
+    finish(file, merged, report)
+}
+
+fn finish(
+    file: &Path,
+    merged: Result<(From, Merged), ResolveError>,
+    report: impl Fn(Outcome) -> FileReport,
+) -> FileReport {
+    match merged {
+        Ok((from, m)) => match write_atomic(file, &m.bytes) {
+            Ok(()) => report(written(from, m)),
+            Err(e) => report(Outcome::Failed(e.to_string())),
+        },
+        Err(e) => report(Outcome::Failed(format!("{e} (file left untouched)"))),
+    }
+}
+
+/// `git add -- PATHS` in the working tree.
+fn git_add(workdir: &Path, paths: &[BString]) -> Result<(), String> {
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(workdir)
+        .args(["add", "--"])
+        .stdin(std::process::Stdio::null());
+    for p in paths {
+        cmd.arg(stages::os_path(p.as_bstr()));
+    }
+    match cmd.output() {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "`git add` failed: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Err(e) => Err(format!("cannot run `git add`: {e}")),
+    }
+}
