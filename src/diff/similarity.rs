@@ -68,7 +68,7 @@ const LINE_EVIDENCE: f32 = 0.5;
 /// comparisons against the same text build a [`Profile`] once.
 ///
 /// ```
-/// use nbdiff::text::diff::similarity;
+/// use nbdiff::diff::similarity::similarity;
 /// assert_eq!(similarity("print(x)\n", "print(x)\n"), 1.0);
 /// assert!(similarity("print(x)\n", "print(y)\n") > 0.6);
 /// assert!(similarity("import numpy as np\n", "# Title\n") < 0.3);
