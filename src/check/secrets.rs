@@ -344,9 +344,7 @@ const URL_SCHEMES: &[&str] = &[
 
 fn url_password(line: &str) -> Option<Found> {
     for at in memchr::memmem::find_iter(line.as_bytes(), b"://") {
-        let scheme_start = line[..at]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '+'))
-            .map_or(0, |i| i + 1);
+        let scheme_start = after_last(&line[..at], |c| !(c.is_ascii_alphanumeric() || c == '+'));
         let scheme = line[scheme_start..at].to_ascii_lowercase();
         let base = scheme.split('+').next().unwrap_or("");
         if !URL_SCHEMES.contains(&base) && !URL_SCHEMES.contains(&scheme.as_str()) {
@@ -513,6 +511,15 @@ fn sanitize_name(name: &str) -> String {
     name.chars().take(64).collect()
 }
 
+/// The byte index just after the last character of `s` matching `stop`
+/// (0 when none does): where a trailing run of other characters starts.
+fn after_last(s: &str, stop: impl Fn(char) -> bool) -> usize {
+    s.char_indices()
+        .rev()
+        .find(|&(_, c)| stop(c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
 /// The identifier before `=`/`:` that precedes a string literal, if any.
 fn name_before(before: &str) -> Option<&str> {
     let t = before.trim_end();
@@ -525,9 +532,9 @@ fn name_before(before: &str) -> Option<&str> {
         .strip_suffix(']')
         .map(|t| t.strip_suffix(['"', '\'']).unwrap_or(t))
         .unwrap_or(t);
-    let start = t
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
-        .map_or(0, |i| i + 1);
+    let start = after_last(t, |c| {
+        !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+    });
     let name = &t[start..];
     (!name.is_empty()).then_some(name)
 }

@@ -137,6 +137,7 @@ fn write_data(w: &mut impl Write, data: &[u8]) -> io::Result<()> {
 }
 
 fn write_text(w: &mut impl Write, line: &str) -> io::Result<()> {
+    // A text packet: the line and its LF (git strips it on reading).
     writeln!(w, "{:04x}{line}", line.len() + 5)
 }
 
