@@ -3,7 +3,6 @@
 //! See `ARCHITECTURE.md` for the map of modules.
 #![deny(missing_docs)]
 
-pub mod app;
 pub mod cli;
 pub mod diff;
 pub mod exit;
@@ -11,5 +10,7 @@ pub mod git;
 pub mod merge;
 pub mod notebook;
 pub mod par;
+pub mod policy;
+pub mod project;
 pub mod render;
 pub mod text;

@@ -14,7 +14,7 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => std::process::exit(usage(e)),
     };
-    let code = nbdiff::app::run_stdio(cli);
+    let code = nbdiff::cli::run_stdio(cli);
     std::process::exit(code.code());
 }
 

@@ -11,3 +11,4 @@ mod merge_fixtures;
 mod merge_git;
 mod robustness;
 mod round_trip;
+mod user_ignore;

@@ -45,7 +45,7 @@ fn merge(base: &Path, local: &Path, remote: &Path, extra: &[String]) -> (i32, Ve
     argv.extend(extra.iter().cloned());
     let cli = nbdiff::cli::Cli::try_parse_from(&argv).expect("valid arguments");
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = nbdiff::app::run(cli, &mut out, &mut err);
+    let code = nbdiff::cli::run(cli, &mut out, &mut err);
     (code.code(), out, String::from_utf8_lossy(&err).into_owned())
 }
 

@@ -3,7 +3,7 @@
 //! [`diff_notebooks`] aligns the cells ([`align`]) and compares each pair
 //! field by field: source as a line diff with word ranges ([`lines`]),
 //! outputs by kind ([`output`], [`image`]), metadata as JSON paths
-//! ([`json`]), skipping the volatile data listed in [`options`]. Nothing
+//! ([`json`]), skipping the volatile data the [`crate::policy`] table hides. Nothing
 //! here renders: see `crate::render`. [`nbdime`] builds the complete
 //! machine diff in nbdime's format instead.
 
@@ -16,6 +16,7 @@ pub mod options;
 pub mod output;
 
 use crate::notebook::{same_map, same_opt, Cell, Notebook};
+use crate::policy::Scope;
 use align::{CellKey, Step};
 use image::ImageInfo;
 use json::JsonChange;
@@ -170,7 +171,7 @@ pub fn diff_notebooks<'a>(
             &mut "metadata".to_string(),
             old.root.get("metadata"),
             new.root.get("metadata"),
-            &|p| opts.ignores_notebook_path(p),
+            &|p| opts.hides(Scope::Notebook, p),
             &mut metadata,
         );
     }
@@ -326,7 +327,7 @@ fn diff_pair<'a>(
             &mut "metadata".to_string(),
             a.map.get("metadata"),
             b.map.get("metadata"),
-            &|p| opts.ignores_cell_path(p),
+            &|p| opts.hides(Scope::Cell, p),
             &mut d.fields,
         );
     }
@@ -335,16 +336,15 @@ fn diff_pair<'a>(
             &mut key.to_string(),
             a.map.get(key),
             b.map.get(key),
-            &|_| false,
+            &|p| opts.hides(Scope::Cell, p),
             &mut d.fields,
         );
     };
     if !opts.ignore_ids {
         field("id", &mut d);
     }
-    if opts.show_all {
-        field(a.execution_count_key(), &mut d);
-    }
+    // Hidden by the policy unless --show-all.
+    field(a.execution_count_key(), &mut d);
     for key in a
         .map
         .keys()

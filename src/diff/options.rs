@@ -1,62 +1,15 @@
-//! What the diff compares, and the volatile data it ignores by default.
-//!
-//! # Ignored by default (shown with `--show-all`)
-//!
-//! Data that changes every time a notebook is run, or when it is merely
-//! viewed, and says nothing about what the notebook does:
-//!
-//! - execution counts: cell `execution_count` (nbformat 3: `prompt_number`)
-//!   and the `execution_count` of `execute_result` outputs;
-//! - execution timing in cell metadata: `metadata.execution` (JupyterLab),
-//!   `metadata.ExecuteTime` (jupyter_contrib "ExecuteTime"),
-//!   `metadata.papermill.{start_time,end_time,duration,status}`, and in the
-//!   notebook metadata `metadata.papermill.{start_time,end_time,duration}`;
-//! - view state in cell metadata: `metadata.collapsed`, `metadata.scrolled`,
-//!   `metadata.jupyter.outputs_hidden`, `metadata.jupyter.source_hidden`;
-//! - Google Colab's per-run stamps in cell metadata: `metadata.executionInfo`,
-//!   `metadata.outputId`, and its view state `metadata.colab`;
-//! - stamps of the kernel that last ran the notebook, in the notebook
-//!   metadata: `metadata.language_info.version`, and the saved widget state
-//!   `metadata.widgets` (rewritten on every run that displays a widget).
-//!
-//! The lists below are the single source of truth; `--help` repeats them.
+//! What the diff compares. The volatile data it hides by default (shown with
+//! `--show-all`) is not listed here: [`crate::policy`] holds the one table
+//! the diff, the merge and `clean` share.
 
-/// Cell-metadata paths ignored by default (a path and everything below it).
-pub const VOLATILE_CELL_METADATA: &[&str] = &[
-    "metadata.execution",
-    "metadata.ExecuteTime",
-    "metadata.papermill.start_time",
-    "metadata.papermill.end_time",
-    "metadata.papermill.duration",
-    "metadata.papermill.status",
-    "metadata.collapsed",
-    "metadata.scrolled",
-    "metadata.jupyter.outputs_hidden",
-    "metadata.jupyter.source_hidden",
-    "metadata.executionInfo",
-    "metadata.outputId",
-    "metadata.colab",
-];
+use crate::policy::{Policy, Scope};
+use std::sync::{Arc, LazyLock};
 
-/// Notebook-metadata paths ignored by default.
-pub const VOLATILE_NOTEBOOK_METADATA: &[&str] = &[
-    "metadata.papermill.start_time",
-    "metadata.papermill.end_time",
-    "metadata.papermill.duration",
-    "metadata.language_info.version",
-    "metadata.widgets",
-];
-
-/// The `--help` text describing what is ignored by default.
-pub const VOLATILE_HELP: &str = "Ignored by default (use --show-all to see): execution counts \
-(execution_count, v3 prompt_number, output execution_count); timing metadata \
-(metadata.execution, ExecuteTime, papermill start_time/end_time/duration/status); \
-view state (metadata.collapsed, scrolled, jupyter.outputs_hidden, jupyter.source_hidden); \
-Colab stamps (metadata.executionInfo, outputId, colab); kernel version stamp \
-(notebook metadata.language_info.version) and saved widget state (metadata.widgets).";
+/// The built-in policy, shared by every default [`DiffOptions`].
+static DEFAULT_POLICY: LazyLock<Arc<Policy>> = LazyLock::new(|| Arc::new(Policy::defaults()));
 
 /// Switches of the semantic diff.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffOptions {
     /// Do not compare outputs at all.
     pub ignore_outputs: bool,
@@ -66,27 +19,31 @@ pub struct DiffOptions {
     pub ignore_ids: bool,
     /// Lines that differ only in whitespace are equal.
     pub ignore_whitespace: bool,
-    /// Also compare the volatile data ignored by default.
+    /// Also compare the data the policy hides by default.
     pub show_all: bool,
+    /// Which fields are volatile (the built-in table plus the user's paths).
+    pub policy: Arc<Policy>,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            ignore_outputs: false,
+            ignore_metadata: false,
+            ignore_ids: false,
+            ignore_whitespace: false,
+            show_all: false,
+            policy: Arc::clone(&DEFAULT_POLICY),
+        }
+    }
 }
 
 impl DiffOptions {
-    /// True when `path` (e.g. `metadata.jupyter.outputs_hidden`) is ignored in
-    /// a cell's metadata.
-    pub fn ignores_cell_path(&self, path: &str) -> bool {
-        !self.show_all && VOLATILE_CELL_METADATA.iter().any(|p| covers(p, path))
+    /// True when `path` (dot syntax, e.g. `metadata.jupyter.outputs_hidden`)
+    /// of an object in `scope` is not compared.
+    pub fn hides(&self, scope: Scope, path: &str) -> bool {
+        !self.show_all && self.policy.diff_hides(scope, path)
     }
-
-    /// True when `path` is ignored in the notebook metadata.
-    pub fn ignores_notebook_path(&self, path: &str) -> bool {
-        !self.show_all && VOLATILE_NOTEBOOK_METADATA.iter().any(|p| covers(p, path))
-    }
-}
-
-/// True when `prefix` is `path` or an ancestor of it.
-fn covers(prefix: &str, path: &str) -> bool {
-    path.strip_prefix(prefix)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
 }
 
 #[cfg(test)]
@@ -94,27 +51,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn volatile_paths_cover_their_children_only() {
+    fn show_all_hides_nothing() {
         let o = DiffOptions::default();
-        assert!(o.ignores_cell_path("metadata.execution.iopub.status.busy"));
-        assert!(o.ignores_cell_path("metadata.collapsed"));
-        assert!(!o.ignores_cell_path("metadata.collapsedx"));
-        assert!(!o.ignores_cell_path("metadata.tags"));
+        assert!(o.hides(Scope::Cell, "metadata.execution"));
         let all = DiffOptions {
             show_all: true,
             ..o
         };
-        assert!(!all.ignores_cell_path("metadata.execution"));
+        assert!(!all.hides(Scope::Cell, "metadata.execution"));
+    }
+
+    fn notebook(meta: &str, cell_meta: &str) -> crate::notebook::Notebook {
+        let json = format!(
+            r#"{{"cells": [{{"cell_type": "code", "execution_count": 1, "metadata": {cell_meta}, "outputs": [], "source": "x"}}], "metadata": {meta}, "nbformat": 4, "nbformat_minor": 4}}"#
+        );
+        crate::notebook::Notebook::parse(json.as_bytes(), "t.ipynb").expect("valid notebook")
     }
 
     #[test]
-    fn kernel_version_stamp_is_volatile_but_the_language_is_not() {
-        let o = DiffOptions::default();
-        assert!(o.ignores_notebook_path("metadata.language_info.version"));
-        assert!(!o.ignores_notebook_path("metadata.language_info.name"));
-        assert!(
-            o.ignores_notebook_path("metadata.widgets.application/vnd.jupyter.widget-state+json")
-        );
-        assert!(o.ignores_cell_path("metadata.executionInfo.elapsed"));
+    fn editor_stamps_the_merge_resolves_are_hidden_by_the_diff_too() {
+        let a = notebook(r#"{"vscode": {"interpreter": {"hash": "a"}}}"#, "{}");
+        let b = notebook(r#"{"vscode": {"interpreter": {"hash": "b"}}}"#, "{}");
+        let opts = DiffOptions::default();
+        assert!(crate::diff::diff_notebooks(&a, &b, &opts).is_empty());
+        let all = DiffOptions {
+            show_all: true,
+            ..DiffOptions::default()
+        };
+        assert!(!crate::diff::diff_notebooks(&a, &b, &all).is_empty());
+    }
+
+    #[test]
+    fn user_paths_hide_cell_metadata() {
+        let a = notebook("{}", r#"{"slideshow": {"slide_type": "slide"}}"#);
+        let b = notebook("{}", r#"{"slideshow": {"slide_type": "skip"}}"#);
+        assert!(!crate::diff::diff_notebooks(&a, &b, &DiffOptions::default()).is_empty());
+        let policy = Policy::defaults()
+            .with_user_paths("test", ["cell.metadata.slideshow"])
+            .expect("valid path");
+        let opts = DiffOptions {
+            policy: Arc::new(policy),
+            ..DiffOptions::default()
+        };
+        assert!(crate::diff::diff_notebooks(&a, &b, &opts).is_empty());
     }
 }

@@ -9,6 +9,7 @@ use super::json::{changes, JsonChange};
 use super::lines::TextDiff;
 use super::options::DiffOptions;
 use crate::notebook::{join_text, Output, OutputKind};
+use crate::policy::Scope;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::hash::Hasher;
@@ -79,8 +80,7 @@ pub fn strip_ansi(text: &str) -> Cow<'_, str> {
 
 /// Keys of an output object ignored under `opts`.
 fn ignored_key(key: &str, opts: &DiffOptions) -> bool {
-    (!opts.show_all && (key == "execution_count" || key == "prompt_number"))
-        || (opts.ignore_metadata && key == "metadata")
+    (opts.ignore_metadata && key == "metadata") || opts.hides(Scope::Output, key)
 }
 
 /// Equality of two outputs modulo the ignored fields.
@@ -308,8 +308,8 @@ fn describe<'a>(
         OutputKind::Error => {
             let ta = a.map_or(empty.clone(), |o| error_text(&o));
             let tb = b.map_or(empty.clone(), |o| error_text(&o));
-            let same_modulo_counts =
-                !opts.show_all && forget_execution_counts(&ta) == forget_execution_counts(&tb);
+            let same_modulo_counts = opts.hides(Scope::Output, "execution_count")
+                && forget_execution_counts(&ta) == forget_execution_counts(&tb);
             if ta != tb && !same_modulo_counts {
                 let diff = TextDiff::new(ta, tb, ws);
                 if !diff.is_unchanged() {

@@ -64,13 +64,26 @@ impl Scope {
 }
 
 /// Where a local scope's attribute line goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AttributesTarget {
     /// `.git/info/attributes`: this clone only, never committed.
     #[default]
     Private,
     /// The repository's `.gitattributes`: shared with everyone (commit it).
     Shared,
+}
+
+impl AttributesTarget {
+    /// Every value, in the order the help lists them.
+    pub const ALL: [AttributesTarget; 2] = [AttributesTarget::Private, AttributesTarget::Shared];
+
+    /// The value's name on the command line and in settings.
+    pub fn name(self) -> &'static str {
+        match self {
+            AttributesTarget::Private => "private",
+            AttributesTarget::Shared => "shared",
+        }
+    }
 }
 
 /// Why setup failed.

@@ -15,13 +15,12 @@
 //! - [`color`] — git's `color.diff` answer, fed to the shared decision in
 //!   [`crate::render::color`].
 //! - [`seam`] — the one call into the notebook diff renderer.
-//! - [`cli`] — the arguments of these commands and their `run` functions.
 
 pub mod attributes;
-pub mod cli;
 pub mod color;
 pub mod config;
 pub mod driver;
 pub mod revs;
 pub mod seam;
+pub mod settings;
 pub mod show;

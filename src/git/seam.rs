@@ -19,7 +19,7 @@ pub struct Side<'a> {
 }
 
 /// Options that reach the renderer.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DiffOptions {
     /// Colour the output (ANSI escapes).
     pub color: bool,

@@ -1,10 +1,11 @@
 //! Merging the three versions of one cell: source by lines, outputs and
 //! execution count as derived data, everything else key by key.
 
-use super::json::{cell_volatile, merge_map, policy_name, Decisions};
+use super::json::{merge_map, Decisions, Volatile};
 use super::model::{FieldConflict, MergedCell, SourceConflict, SourceRegion};
 use super::options::{ConflictPolicy, Options, OutputsPolicy};
 use crate::notebook::{same_map, same_opt, Cell};
+use crate::policy::{MergeRule, Policy, Scope};
 use crate::text::lines::split_lines;
 use crate::text::merge3::{self, Favor, MergeOptions, Region};
 use serde_json::{Map, Value};
@@ -39,7 +40,10 @@ pub fn merge_cell(
         remote.map,
         "",
         &special,
-        cell_volatile,
+        Volatile {
+            policy: &opts.policy,
+            scope: Scope::Cell,
+        },
         opts.conflicts,
         &mut d,
     );
@@ -92,7 +96,7 @@ pub fn merge_cell(
                 if n > 0 {
                     notes.push(format!(
                         "{n} conflicting source region(s) resolved by --conflicts {}",
-                        policy_name(opts.conflicts)
+                        opts.conflicts.name()
                     ));
                 }
             }
@@ -354,18 +358,24 @@ fn conflict_outputs(local: Cell<'_>, remote: Cell<'_>, opts: &Options) -> Vec<Va
 }
 
 /// True when `side` changed the cell in a way that is not derived data:
-/// type, source, non-volatile metadata, attachments or other fields.
-pub fn edited(base: Cell<'_>, side: Cell<'_>) -> bool {
+/// type, source, metadata the policy does not call volatile, attachments or
+/// other fields.
+pub fn edited(base: Cell<'_>, side: Cell<'_>, policy: &Policy) -> bool {
     if same_map(base.map, side.map) {
         return false;
     }
     // Derived fields are left out before copying: outputs can be megabytes.
-    const DERIVED: [&str; 4] = ["outputs", "execution_count", "prompt_number", "id"];
+    let derived = |key: &str| {
+        key == "id"
+            || policy
+                .classify_with(Scope::Cell, key, '/')
+                .is_some_and(|f| f.merge != MergeRule::Merge)
+    };
     let strip = |c: Cell<'_>| {
         let mut m: Map<String, Value> = c
             .map
             .iter()
-            .filter(|(k, _)| !DERIVED.contains(&k.as_str()))
+            .filter(|(k, _)| !derived(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         m.insert(
@@ -375,7 +385,7 @@ pub fn edited(base: Cell<'_>, side: Cell<'_>) -> bool {
         if let Some(Value::Object(meta)) = m.get_mut("metadata") {
             let keys: Vec<String> = meta
                 .keys()
-                .filter(|k| cell_volatile(&format!("metadata/{k}")))
+                .filter(|k| policy.merge_takes_local(Scope::Cell, &format!("metadata/{k}")))
                 .cloned()
                 .collect();
             for k in keys {

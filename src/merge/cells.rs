@@ -15,7 +15,6 @@
 //! insert/insert conflict with both runs kept, local's first.
 
 use super::cell::{edited, merge_cell};
-use super::json::policy_name;
 use super::model::{CellConflict, Item, MergedCell, Side, SourceConflict, SourceRegion};
 use super::options::{ConflictPolicy, Options};
 use crate::diff::align::{align, content_hash, Alignment, CellKey};
@@ -272,7 +271,7 @@ impl Planner<'_, '_, '_> {
         let kept = sides.cells(keeper)[idx];
         let base = sides.base[b];
         let deleter = keeper.other().name();
-        if !edited(base, kept) {
+        if !edited(base, kept, &opts.policy) {
             if !same_map(base.map, kept.map) {
                 self.notes.push(format!(
                     "base cell {} deleted on {deleter}; {} changed only derived data (outputs, counts, timings, id); deleted",
@@ -304,7 +303,7 @@ impl Planner<'_, '_, '_> {
             } else {
                 "deleted"
             },
-            policy_name(opts.conflicts)
+            opts.conflicts.name()
         ));
         if keep {
             self.plans.push(Plan::Only { side: keeper, idx });
@@ -347,7 +346,7 @@ impl Planner<'_, '_, '_> {
                         "base cell {} moved to different places on both sides; kept {}'s place (--conflicts {})",
                         b + 1,
                         winner.name(),
-                        policy_name(opts.conflicts)
+                        opts.conflicts.name()
                     ));
                 }
                 self.plans.push(Plan::Both { b, l, r });
@@ -420,7 +419,7 @@ impl Planner<'_, '_, '_> {
                 (true, false) => "local's",
                 _ => "remote's",
             },
-            policy_name(opts.conflicts)
+            opts.conflicts.name()
         ));
         for f in fl.iter().chain(fr) {
             let keep = f.base.is_some()

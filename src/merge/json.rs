@@ -3,13 +3,16 @@
 //! A key changed on one side takes that side's value; the same change on both
 //! sides is taken once; objects changed on both sides are merged recursively.
 //! Anything else changed differently on both sides is a conflict: volatile
-//! keys (timings, version stamps, view state) resolve to local's value and are
-//! reported, `tags` lists merge as sets, and the rest is a [`FieldConflict`]
+//! keys (the [`crate::policy`] rows with [`MergeRule::TakeLocal`]) resolve to
+//! local's value and are reported, `tags` lists merge as sets, and the rest is a [`FieldConflict`]
 //! that keeps local's value (or is resolved by the conflict policy).
 
 use super::model::{FieldConflict, Side};
 use super::options::ConflictPolicy;
 use crate::notebook::same_opt;
+#[cfg(doc)]
+use crate::policy::MergeRule;
+use crate::policy::{Policy, Scope};
 use serde_json::{Map, Value};
 
 /// Collects what a value merge decided.
@@ -21,48 +24,21 @@ pub struct Decisions {
     pub notes: Vec<String>,
 }
 
-/// Which paths hold volatile, derived data.
-pub type IsVolatile = fn(&str) -> bool;
-
-/// Cell fields that change by merely running or viewing a cell.
-pub fn cell_volatile(path: &str) -> bool {
-    matches!(
-        path,
-        "metadata/execution"
-            | "metadata/ExecuteTime"
-            | "metadata/collapsed"
-            | "metadata/scrolled"
-            | "metadata/papermill"
-            | "metadata/colab"
-            | "metadata/executionInfo"
-            | "metadata/outputId"
-            | "metadata/pycharm"
-            | "metadata/vscode"
-    ) || path.starts_with("metadata/execution/")
-        || path.starts_with("metadata/ExecuteTime/")
-        || path.starts_with("metadata/papermill/")
-        || path.starts_with("metadata/colab/")
+/// Which paths of the merged objects hold volatile data: the policy table's
+/// rows of one scope that the merge resolves to local's value.
+#[derive(Debug, Clone, Copy)]
+pub struct Volatile<'p> {
+    /// The table (built-in rows and the user's).
+    pub policy: &'p Policy,
+    /// Whose paths: the notebook's or a cell's.
+    pub scope: Scope,
 }
 
-/// Notebook fields stamped by the kernel or the editor.
-pub fn notebook_volatile(path: &str) -> bool {
-    const ROOTS: &[&str] = &[
-        "metadata/kernelspec",
-        "metadata/language_info",
-        "metadata/widgets",
-        "metadata/papermill",
-        "metadata/vscode",
-        "metadata/interpreter",
-        "metadata/colab",
-        "metadata/accelerator",
-        "metadata/gpuClass",
-        "metadata/varInspector",
-        "metadata/toc",
-        "metadata/execution",
-    ];
-    ROOTS
-        .iter()
-        .any(|r| path == *r || path.strip_prefix(r).is_some_and(|s| s.starts_with('/')))
+impl Volatile<'_> {
+    /// True when `path` (keys joined by `/`) is resolved to local's value.
+    pub fn contains(self, path: &str) -> bool {
+        self.policy.merge_takes_local(self.scope, path)
+    }
 }
 
 /// Merges three objects key by key. `skip` keys are not merged: they get a
@@ -81,7 +57,7 @@ pub fn merge_map(
     remote: &Map<String, Value>,
     prefix: &str,
     skip: &[&str],
-    volatile: IsVolatile,
+    volatile: Volatile<'_>,
     policy: ConflictPolicy,
     out: &mut Decisions,
 ) -> Map<String, Value> {
@@ -121,7 +97,7 @@ pub fn merge_value(
     l: Option<&Value>,
     r: Option<&Value>,
     path: &str,
-    volatile: IsVolatile,
+    volatile: Volatile<'_>,
     policy: ConflictPolicy,
     out: &mut Decisions,
 ) -> Option<Value> {
@@ -135,7 +111,7 @@ pub fn merge_value(
         return l.cloned();
     }
     // Both changed, differently. A volatile subtree is taken whole from local.
-    if volatile(path) {
+    if volatile.contains(path) {
         return conflict(b, l, r, path, volatile, policy, out).cloned();
     }
     if let (Some(Value::Object(lm)), Some(Value::Object(rm))) = (l, r) {
@@ -171,11 +147,11 @@ fn conflict<'v>(
     l: Option<&'v Value>,
     r: Option<&'v Value>,
     path: &str,
-    volatile: IsVolatile,
+    volatile: Volatile<'_>,
     policy: ConflictPolicy,
     out: &mut Decisions,
 ) -> Option<&'v Value> {
-    if volatile(path) {
+    if volatile.contains(path) {
         out.notes.push(format!(
             "{path} differs on both sides (volatile); kept local's"
         ));
@@ -197,21 +173,11 @@ fn conflict<'v>(
     out.notes.push(format!(
         "{path} changed differently on both sides; kept {}'s (--conflicts {})",
         taken.name(),
-        policy_name(policy)
+        policy.name()
     ));
     match taken {
         Side::Local => l,
         Side::Remote => r,
-    }
-}
-
-/// The name of a conflict policy as written on the command line.
-pub fn policy_name(policy: ConflictPolicy) -> &'static str {
-    match policy {
-        ConflictPolicy::Mark => "mark",
-        ConflictPolicy::Ours => "ours",
-        ConflictPolicy::Theirs => "theirs",
-        ConflictPolicy::Union => "union",
     }
 }
 
@@ -256,6 +222,10 @@ mod tests {
     }
 
     fn run(b: Value, l: Value, r: Value) -> (Value, Decisions) {
+        run_in(Scope::Cell, b, l, r)
+    }
+
+    fn run_in(scope: Scope, b: Value, l: Value, r: Value) -> (Value, Decisions) {
         let mut d = Decisions::default();
         let m = merge_map(
             Some(&obj(b)),
@@ -263,7 +233,10 @@ mod tests {
             &obj(r),
             "metadata",
             &[],
-            cell_volatile,
+            Volatile {
+                policy: &Policy::defaults(),
+                scope,
+            },
             ConflictPolicy::Mark,
             &mut d,
         );
@@ -320,6 +293,47 @@ mod tests {
             json!({"tags": ["a", "b", "d"]}),
         );
         assert_eq!(m, json!({"tags": ["a", "b", "c", "d"]}));
+        assert!(d.conflicts.is_empty());
+    }
+
+    #[test]
+    fn jupyterlab_view_state_resolves_to_local_as_the_diff_hides_it() {
+        let (m, d) = run(
+            json!({"jupyter": {"outputs_hidden": false}}),
+            json!({"jupyter": {"outputs_hidden": true}}),
+            json!({"jupyter": {"outputs_hidden": null}}),
+        );
+        assert_eq!(m, json!({"jupyter": {"outputs_hidden": true}}));
+        assert!(d.conflicts.is_empty());
+        assert_eq!(d.notes.len(), 1);
+    }
+
+    #[test]
+    fn papermill_parameters_conflict_but_its_run_stamps_do_not() {
+        let (m, d) = run_in(
+            Scope::Notebook,
+            json!({"papermill": {"parameters": {"n": 1}, "duration": 1.0}}),
+            json!({"papermill": {"parameters": {"n": 2}, "duration": 2.0}}),
+            json!({"papermill": {"parameters": {"n": 3}, "duration": 3.0}}),
+        );
+        assert_eq!(
+            m,
+            json!({"papermill": {"parameters": {"n": 2}, "duration": 2.0}})
+        );
+        assert_eq!(d.conflicts.len(), 1);
+        assert_eq!(d.conflicts[0].path, "metadata/papermill/parameters/n");
+        assert_eq!(d.notes.len(), 1, "{:?}", d.notes);
+    }
+
+    #[test]
+    fn the_kernelspec_resolves_to_local() {
+        let (m, d) = run_in(
+            Scope::Notebook,
+            json!({"kernelspec": {"name": "python3"}}),
+            json!({"kernelspec": {"name": "conda-a"}}),
+            json!({"kernelspec": {"name": "conda-b"}}),
+        );
+        assert_eq!(m, json!({"kernelspec": {"name": "conda-a"}}));
         assert!(d.conflicts.is_empty());
     }
 }

@@ -50,7 +50,6 @@
 
 pub mod cell;
 pub mod cells;
-pub mod cli;
 pub mod fallback;
 pub mod json;
 pub mod model;
@@ -61,7 +60,8 @@ pub use model::{MergeResult, Resolution, Side};
 pub use options::{ConflictPolicy, Labels, Options, OutputsPolicy, MAX_MARKER_SIZE};
 
 use crate::notebook::{free_later, parse_many, Notebook};
-use json::{merge_map, notebook_volatile, Decisions};
+use crate::policy::Scope;
+use json::{merge_map, Decisions, Volatile};
 use serde_json::Value;
 
 /// The outcome of [`merge_bytes`].
@@ -206,7 +206,10 @@ pub fn merge_notebooks(
         &remote.root,
         "",
         &["cells", "worksheets"],
-        notebook_volatile,
+        Volatile {
+            policy: &opts.policy,
+            scope: Scope::Notebook,
+        },
         opts.conflicts,
         &mut d,
     );

@@ -1,6 +1,8 @@
 //! Merge policies and labels, from flags, the environment and git config.
 
+use crate::policy::Policy;
 use crate::text::merge3::DEFAULT_MARKER_SIZE;
+use std::sync::Arc;
 
 /// The longest conflict marker a setting can ask for (`--marker-size`, git's
 /// `%L` from a repository's `conflict-marker-size` attribute): larger values
@@ -11,7 +13,7 @@ pub const MAX_MARKER_SIZE: usize = 1024;
 
 /// What to do with outputs (and execution counts) that both sides changed
 /// differently. Outputs changed on one side only always follow that side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputsPolicy {
     /// Keep the outputs of the side whose source the merged source equals
     /// (local when both match); clear them when the source was merged from
@@ -29,7 +31,7 @@ pub enum OutputsPolicy {
 }
 
 /// What to do with conflicts (source lines, cells, metadata).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ConflictPolicy {
     /// Leave them marked in the notebook and exit 1.
     #[default]
@@ -40,6 +42,64 @@ pub enum ConflictPolicy {
     Theirs,
     /// Keep both versions (local's first) without markers.
     Union,
+}
+
+impl OutputsPolicy {
+    /// Every value, in the order the help lists them.
+    pub const ALL: [OutputsPolicy; 5] = [
+        OutputsPolicy::Auto,
+        OutputsPolicy::Local,
+        OutputsPolicy::Remote,
+        OutputsPolicy::Clear,
+        OutputsPolicy::Conflict,
+    ];
+
+    /// The value's name on the command line and in settings.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputsPolicy::Auto => "auto",
+            OutputsPolicy::Local => "local",
+            OutputsPolicy::Remote => "remote",
+            OutputsPolicy::Clear => "clear",
+            OutputsPolicy::Conflict => "conflict",
+        }
+    }
+
+    /// The value named `name` (any case, surrounding spaces ignored).
+    pub fn from_name(name: &str) -> Option<OutputsPolicy> {
+        let name = name.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(name))
+    }
+}
+
+impl ConflictPolicy {
+    /// Every value, in the order the help lists them.
+    pub const ALL: [ConflictPolicy; 4] = [
+        ConflictPolicy::Mark,
+        ConflictPolicy::Ours,
+        ConflictPolicy::Theirs,
+        ConflictPolicy::Union,
+    ];
+
+    /// The value's name on the command line and in settings.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConflictPolicy::Mark => "mark",
+            ConflictPolicy::Ours => "ours",
+            ConflictPolicy::Theirs => "theirs",
+            ConflictPolicy::Union => "union",
+        }
+    }
+
+    /// The value named `name` (any case, surrounding spaces ignored).
+    pub fn from_name(name: &str) -> Option<ConflictPolicy> {
+        let name = name.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(name))
+    }
 }
 
 /// Labels written after conflict markers.
@@ -78,6 +138,8 @@ pub struct Options {
     pub labels: Labels,
     /// Also write base lines in conflicts (git's `diff3` conflict style).
     pub diff3: bool,
+    /// Which fields are volatile (resolved to local's value).
+    pub policy: Arc<Policy>,
 }
 
 impl Default for Options {
@@ -88,6 +150,7 @@ impl Default for Options {
             marker_size: DEFAULT_MARKER_SIZE,
             labels: Labels::default(),
             diff3: false,
+            policy: Arc::new(Policy::defaults()),
         }
     }
 }
@@ -115,8 +178,7 @@ pub const GIT_CONFLICTS: &str = "nbdiff.merge.conflicts";
 
 /// Parses an outputs policy name.
 pub fn parse_outputs(origin: &str, value: &str) -> Result<OutputsPolicy, SettingError> {
-    use clap::ValueEnum;
-    OutputsPolicy::from_str(value.trim(), true).map_err(|_| SettingError {
+    OutputsPolicy::from_name(value).ok_or_else(|| SettingError {
         origin: origin.into(),
         value: value.into(),
         expected: "auto, local, remote, clear, conflict",
@@ -125,8 +187,7 @@ pub fn parse_outputs(origin: &str, value: &str) -> Result<OutputsPolicy, Setting
 
 /// Parses a conflict policy name.
 pub fn parse_conflicts(origin: &str, value: &str) -> Result<ConflictPolicy, SettingError> {
-    use clap::ValueEnum;
-    ConflictPolicy::from_str(value.trim(), true).map_err(|_| SettingError {
+    ConflictPolicy::from_name(value).ok_or_else(|| SettingError {
         origin: origin.into(),
         value: value.into(),
         expected: "mark, ours, theirs, union",

@@ -11,7 +11,7 @@ use crate::diff::{CellDiff, CellStatus, NotebookDiff};
 use std::io::{self, Write};
 
 /// How much of the outputs to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputMode {
     /// One line per changed output.
     #[default]
@@ -20,6 +20,20 @@ pub enum OutputMode {
     Full,
     /// Nothing about outputs (they still count as differences).
     None,
+}
+
+impl OutputMode {
+    /// Every value, in the order the help lists them.
+    pub const ALL: [OutputMode; 3] = [OutputMode::Summary, OutputMode::Full, OutputMode::None];
+
+    /// The value's name on the command line and in settings.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputMode::Summary => "summary",
+            OutputMode::Full => "full",
+            OutputMode::None => "none",
+        }
+    }
 }
 
 /// Options of the terminal renderer.

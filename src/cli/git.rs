@@ -1,14 +1,14 @@
 //! Arguments and entry points of the git commands: `config-git`,
 //! `diff-driver`, `show`, and the revision form of the default diff.
 
-use super::config::{self, AttributesTarget, Git, Plan, Scope};
-use super::revs::RevError;
-use super::seam::DiffOptions;
 use crate::exit::Exit;
+use crate::git::config::{self, AttributesTarget, Git, Plan, Scope};
+use crate::git::revs::RevError;
+use crate::git::seam::DiffOptions;
 use crate::render::color::{use_color, ColorChoice, ColorEnv};
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `nbdiff config-git`.
 #[derive(Debug, clap::Args)]
@@ -91,10 +91,14 @@ pub fn run_config_git(args: ConfigGitArgs, out: &mut dyn Write, err: &mut dyn Wr
 pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let env = ColorEnv::from_process();
     let opts = DiffOptions {
-        color: use_color(args.color, &env, Some(&super::color::git_colorbool)),
+        color: use_color(args.color, &env, Some(&crate::git::color::git_colorbool)),
+        diff: crate::diff::DiffOptions {
+            policy: std::sync::Arc::new(crate::policy::load(Path::new("."), err)),
+            ..crate::diff::DiffOptions::default()
+        },
         ..DiffOptions::default()
     };
-    let written = super::driver::run(&args.args, &opts, out, err).and_then(|()| out.flush());
+    let written = crate::git::driver::run(&args.args, &opts, out, err).and_then(|()| out.flush());
     crate::exit::after_write(written, Exit::Ok, err)
 }
 
@@ -115,7 +119,7 @@ pub fn run_show(args: ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exi
     };
     let name = args.notebook.display().to_string();
     let written = out
-        .write_all(super::show::render_bytes(&bytes, &name).as_bytes())
+        .write_all(crate::git::show::render_bytes(&bytes, &name).as_bytes())
         .and_then(|()| out.flush());
     crate::exit::after_write(written, Exit::Ok, err)
 }
@@ -159,7 +163,7 @@ pub fn run_revisions(
     }
     let opts = DiffOptions {
         color,
-        diff: crate::app::diff_options(args),
+        diff: super::diff::diff_options(args, err),
         context: args.context,
         outputs: args.outputs,
         stat: args.stat,
@@ -177,7 +181,7 @@ pub fn run_revisions(
         }
     };
     Some(
-        match super::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
+        match crate::git::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
             Ok(true) if args.exit_code => Exit::Differences,
             Ok(_) => Exit::Ok,
             Err(RevError::NotARepository { .. }) if !args.cached => return None,

@@ -2,9 +2,9 @@
 //! files, merge, write the result atomically, report on stderr, exit as git
 //! expects (0 clean, 1 conflicts, 2 error).
 
-use super::options::{resolve_policies, ConflictPolicy, Labels, Options, OutputsPolicy};
-use super::{merge_bytes, Inputs, Outcome};
 use crate::exit::Exit;
+use crate::merge::options::{resolve_policies, ConflictPolicy, Labels, Options, OutputsPolicy};
+use crate::merge::{merge_bytes, Inputs, Outcome};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -47,7 +47,7 @@ pub struct MergeArgs {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Minimum conflict marker length (1 to 1024).
-    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=super::MAX_MARKER_SIZE as i64))]
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=crate::merge::MAX_MARKER_SIZE as i64))]
     pub marker_size: u16,
     /// Policies and labels.
     #[command(flatten)]
@@ -99,7 +99,7 @@ pub enum CommandError {
     },
     /// A policy setting had an unknown value.
     #[error(transparent)]
-    Setting(#[from] super::options::SettingError),
+    Setting(#[from] crate::merge::options::SettingError),
 }
 
 /// Runs `nbdiff merge`.
@@ -114,6 +114,7 @@ pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
             conflicts,
             usize::from(args.marker_size),
             [&names[0], &names[1], &names[2]],
+            err,
         );
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
@@ -151,6 +152,7 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
             conflicts,
             size,
             ["base", "ours", "theirs"],
+            err,
         );
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
@@ -173,21 +175,24 @@ fn options(
     conflicts: ConflictPolicy,
     marker_size: usize,
     default_labels: [&str; 3],
+    err: &mut dyn Write,
 ) -> Options {
+    let policy = crate::policy::load(std::path::Path::new("."), err);
     Options {
         outputs,
         conflicts,
-        marker_size: marker_size.clamp(1, super::MAX_MARKER_SIZE),
+        marker_size: marker_size.clamp(1, crate::merge::MAX_MARKER_SIZE),
         labels: Labels {
             base: label(&p.label_base, default_labels[0]),
             local: label(&p.label_local, default_labels[1]),
             remote: label(&p.label_remote, default_labels[2]),
         },
         diff3: p.diff3,
+        policy: std::sync::Arc::new(policy),
     }
 }
 
-/// git's `%L`: a number, clamped to `1..=`[`super::MAX_MARKER_SIZE`]
+/// git's `%L`: a number, clamped to `1..=`[`crate::merge::MAX_MARKER_SIZE`]
 /// (however many digits); anything else (absent, empty, 0, not a number) is
 /// the default 7.
 fn driver_marker_size(given: Option<&str>) -> usize {
@@ -200,10 +205,10 @@ fn driver_marker_size(given: Option<&str>) -> usize {
     // Leading zeros aside, more than 4 digits is above the maximum.
     let significant = digits.trim_start_matches('0');
     if significant.len() > 4 {
-        return super::MAX_MARKER_SIZE;
+        return crate::merge::MAX_MARKER_SIZE;
     }
     match significant.parse::<usize>() {
-        Ok(n) if n > 0 => n.min(super::MAX_MARKER_SIZE),
+        Ok(n) if n > 0 => n.min(crate::merge::MAX_MARKER_SIZE),
         _ => crate::text::merge3::DEFAULT_MARKER_SIZE,
     }
 }

@@ -9,7 +9,7 @@ use crate::notebook::read_many;
 use crate::notebook::LoadError;
 use crate::render;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Runs the command line (no terminal: no pager, colour only if forced).
@@ -20,11 +20,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let err = &mut render::sanitize::LineSanitizer::new(err);
     let env = |k: &str| std::env::var(k).ok();
     match cli.command {
-        Some(Command::Merge(args)) => crate::merge::cli::run(args, out, err),
-        Some(Command::ConfigGit(args)) => crate::git::cli::run_config_git(args, out, err),
-        Some(Command::DiffDriver(args)) => crate::git::cli::run_diff_driver(args, out, err),
-        Some(Command::Show(args)) => crate::git::cli::run_show(args, out, err),
-        Some(Command::MergeDriver(args)) => crate::merge::cli::run_driver(args, err),
+        Some(Command::Merge(args)) => super::merge::run(args, out, err),
+        Some(Command::ConfigGit(args)) => super::git::run_config_git(args, out, err),
+        Some(Command::DiffDriver(args)) => super::git::run_diff_driver(args, out, err),
+        Some(Command::Show(args)) => super::git::run_show(args, out, err),
+        Some(Command::MergeDriver(args)) => super::merge::run_driver(args, err),
         None => run_diff(&cli.diff, false, &env, out, err),
     }
 }
@@ -79,9 +79,11 @@ fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
     }
 }
 
-/// Options of the semantic diff from the command line.
-pub fn diff_options(args: &DiffArgs) -> DiffOptions {
+/// Options of the semantic diff from the command line; the policy adds the
+/// paths of git config `nbdiff.ignore` (warnings on `err`).
+pub fn diff_options(args: &DiffArgs, err: &mut dyn Write) -> DiffOptions {
     DiffOptions {
+        policy: std::sync::Arc::new(crate::policy::load(Path::new("."), err)),
         ignore_outputs: args.ignore_outputs,
         ignore_metadata: args.ignore_metadata,
         ignore_ids: args.ignore_ids,
@@ -102,9 +104,9 @@ fn run_diff(
     }
     let color =
         render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
-    let tried_revisions = crate::git::cli::wants_revisions(&args.paths, args.cached);
+    let tried_revisions = super::git::wants_revisions(&args.paths, args.cached);
     if tried_revisions {
-        if let Some(exit) = crate::git::cli::run_revisions(args, color, out, err) {
+        if let Some(exit) = super::git::run_revisions(args, color, out, err) {
             return exit;
         }
     }
@@ -126,7 +128,7 @@ fn run_diff(
                     if tried_revisions
                         && source.kind() == io::ErrorKind::NotFound
                         && !path.ends_with(".ipynb")
-                        && !crate::git::cli::inside_repository() =>
+                        && !super::git::inside_repository() =>
                 {
                     " (nor a revision: not inside a git repository)"
                 }
@@ -149,7 +151,7 @@ fn run_diff(
         let differs = diff.as_array().is_some_and(|d| !d.is_empty());
         render::json::render(&diff, out).map(|()| differs)
     } else {
-        let opts = diff_options(args);
+        let opts = diff_options(args, err);
         let diff = diff_notebooks(&old, &new, &opts);
         timer.stage("diff", err);
         let r = if args.stat {

@@ -3,6 +3,13 @@
 use crate::render::color::ColorChoice;
 use crate::render::terminal::OutputMode;
 use clap::{Parser, Subcommand};
+
+pub mod diff;
+pub mod git;
+pub mod merge;
+pub mod values;
+
+pub use diff::{run, run_stdio};
 use std::path::PathBuf;
 
 /// Semantic diff and merge for Jupyter notebooks.
@@ -26,16 +33,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Three-way merge of notebooks: BASE LOCAL REMOTE.
-    Merge(crate::merge::cli::MergeArgs),
+    Merge(merge::MergeArgs),
     /// git merge driver: BASE(%O) LOCAL(%A) REMOTE(%B) [MARKER_SIZE(%L)] [PATH(%P)];
     /// writes the result into LOCAL.
-    MergeDriver(crate::merge::cli::DriverArgs),
+    MergeDriver(merge::DriverArgs),
     /// Set up (--enable) or remove (--disable) nbdiff as git's driver for *.ipynb.
-    ConfigGit(crate::git::cli::ConfigGitArgs),
+    ConfigGit(git::ConfigGitArgs),
     /// git's external diff entry point (diff.nbdiff.command); always exits 0.
-    DiffDriver(crate::git::cli::DiffDriverArgs),
+    DiffDriver(git::DiffDriverArgs),
     /// Print a notebook as stable text (git's textconv, diff.nbdiff.textconv).
-    Show(crate::git::cli::ShowArgs),
+    Show(git::ShowArgs),
 }
 
 /// The text after the options in `nbdiff --help`: what is ignored by
@@ -43,7 +50,7 @@ pub enum Command {
 fn after_help() -> String {
     format!(
         "{}\n\n{}",
-        crate::diff::options::VOLATILE_HELP,
+        crate::policy::diff_help(&crate::policy::Policy::defaults()),
         crate::exit::EXIT_HELP
     )
 }

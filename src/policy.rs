@@ -1,0 +1,823 @@
+//! The volatile-data policy: one table naming every field nbdiff treats as
+//! noise (or deliberately does not), and what each consumer does with it.
+//!
+//! Each row is a field path relative to its [`Scope`] (the notebook, a cell or
+//! an output), written with dots (`metadata.jupyter.outputs_hidden`), and one
+//! column per consumer:
+//!
+//! - [`DiffRule`]: hidden by the diff by default (shown with `--show-all`);
+//! - [`MergeRule`]: how the merge settles the field when both sides changed
+//!   it differently (local's value with a note, or with the outputs, or an
+//!   ordinary key-by-key merge with conflicts);
+//! - [`CleanRule`]: whether the `clean` filter strips it;
+//!
+//! plus a reason a person can read. [`DEFAULT_FIELDS`] is the table;
+//! `docs/volatile.md` and the `--help` text are generated from it (and tested
+//! against it). A [`Policy`] is the table plus the user's own paths (git
+//! config `nbdiff.ignore`, the project file's `ignore = [...]`), each of which
+//! is hidden, settled to local's and stripped.
+//!
+//! A path is decided by the most specific row that covers it (the row's path
+//! or an ancestor of it): `metadata.language_info.version` is hidden while the
+//! rest of `metadata.language_info` is shown. Consumers ask with the path
+//! syntax they already build: the diff with dots (`[...]` for unusual keys),
+//! the merge with slashes; matching allocates nothing.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Which object a field path is relative to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The notebook's top-level object (`metadata`, `nbformat`...).
+    Notebook,
+    /// A cell object.
+    Cell,
+    /// An output object.
+    Output,
+}
+
+impl Scope {
+    /// The prefix naming this scope in user-written paths (`cell.metadata.x`);
+    /// notebook paths have none (`metadata.x`), as in nbstripout's `extra_keys`.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Scope::Notebook => "",
+            Scope::Cell => "cell.",
+            Scope::Output => "output.",
+        }
+    }
+}
+
+/// What the diff does with a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffRule {
+    /// Not compared unless `--show-all` is given.
+    Hidden,
+    /// Compared and shown.
+    Shown,
+}
+
+/// What the merge does with a field both sides changed differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeRule {
+    /// Resolved automatically to local's value, with a note.
+    TakeLocal,
+    /// Derived from the run: settled with the outputs, by the outputs policy
+    /// (`--outputs`), never a conflict of its own.
+    WithOutputs,
+    /// Merged key by key like any content; a conflict when both sides
+    /// changed the same value differently.
+    Merge,
+}
+
+/// What the `clean` filter does with a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CleanRule {
+    /// Stripped by default (a required field, such as an execution count, is
+    /// set to `null` instead of removed).
+    Strip,
+    /// Stripped only when asked (outputs).
+    StripWhenAsked,
+    /// Kept.
+    Keep,
+}
+
+/// The kind of data a row describes (groups the `--help` text and the docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Counters of how often the kernel ran.
+    ExecutionCounts,
+    /// Outputs of code cells.
+    Outputs,
+    /// When and how long cells ran.
+    Timings,
+    /// How the notebook was being looked at (collapsed, scrolled, hidden).
+    ViewState,
+    /// Stamps of the kernel that ran the notebook.
+    KernelStamps,
+    /// Saved state of interactive widgets.
+    WidgetState,
+    /// Stamps an editor or notebook service writes on save.
+    EditorStamps,
+    /// Listed by the user (git config `nbdiff.ignore`, the project file).
+    User,
+}
+
+impl Kind {
+    /// How the kind is named in `--help` and the docs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::ExecutionCounts => "execution counts",
+            Kind::Outputs => "outputs",
+            Kind::Timings => "timings",
+            Kind::ViewState => "view state",
+            Kind::KernelStamps => "kernel stamps",
+            Kind::WidgetState => "widget state",
+            Kind::EditorStamps => "editor stamps",
+            Kind::User => "your own paths",
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The object the path is relative to.
+    pub scope: Scope,
+    /// The path with dots, e.g. `metadata.jupyter.outputs_hidden` (a key
+    /// holding a dot cannot be named).
+    pub path: Cow<'static, str>,
+    /// What kind of data it is.
+    pub kind: Kind,
+    /// What the diff does.
+    pub diff: DiffRule,
+    /// What the merge does.
+    pub merge: MergeRule,
+    /// What `clean` does.
+    pub clean: CleanRule,
+    /// Why, in a sentence.
+    pub reason: Cow<'static, str>,
+}
+
+impl Field {
+    /// The path as a user writes it: `cell.metadata.execution`,
+    /// `metadata.widgets` (notebook), `output.execution_count`.
+    pub fn qualified_path(&self) -> String {
+        format!("{}{}", self.scope.prefix(), self.path)
+    }
+}
+
+const fn row(
+    scope: Scope,
+    path: &'static str,
+    kind: Kind,
+    (diff, merge, clean): (DiffRule, MergeRule, CleanRule),
+    reason: &'static str,
+) -> Field {
+    Field {
+        scope,
+        path: Cow::Borrowed(path),
+        kind,
+        diff,
+        merge,
+        clean,
+        reason: Cow::Borrowed(reason),
+    }
+}
+
+/// Noise: hidden by the diff, local's in a merge, stripped by `clean`.
+const NOISE: (DiffRule, MergeRule, CleanRule) =
+    (DiffRule::Hidden, MergeRule::TakeLocal, CleanRule::Strip);
+/// Noise `clean` keeps (editor stamps: harmless, and some editors want them back).
+const NOISE_KEPT: (DiffRule, MergeRule, CleanRule) =
+    (DiffRule::Hidden, MergeRule::TakeLocal, CleanRule::Keep);
+/// Derived from running: hidden, settled with the outputs, stripped.
+const RUN_COUNTER: (DiffRule, MergeRule, CleanRule) =
+    (DiffRule::Hidden, MergeRule::WithOutputs, CleanRule::Strip);
+/// Content the diff shows but the merge settles to local's (see the rows).
+const SHOWN_LOCAL: (DiffRule, MergeRule, CleanRule) =
+    (DiffRule::Shown, MergeRule::TakeLocal, CleanRule::Keep);
+/// Considered and deliberately treated as content.
+const CONTENT: (DiffRule, MergeRule, CleanRule) =
+    (DiffRule::Shown, MergeRule::Merge, CleanRule::Keep);
+
+use Kind::*;
+use Scope::{Cell, Notebook, Output};
+
+/// The built-in table, each field once.
+pub const DEFAULT_FIELDS: &[Field] = &[
+    // Execution counts and outputs.
+    row(
+        Cell,
+        "execution_count",
+        ExecutionCounts,
+        RUN_COUNTER,
+        "counts kernel runs; changes every time the cell runs",
+    ),
+    row(
+        Cell,
+        "prompt_number",
+        ExecutionCounts,
+        RUN_COUNTER,
+        "nbformat 3's execution count",
+    ),
+    row(
+        Output,
+        "execution_count",
+        ExecutionCounts,
+        RUN_COUNTER,
+        "the execution count repeated in an execute_result output",
+    ),
+    row(
+        Output,
+        "prompt_number",
+        ExecutionCounts,
+        RUN_COUNTER,
+        "nbformat 3's execution count in a pyout output",
+    ),
+    row(
+        Cell,
+        "outputs",
+        Outputs,
+        (
+            DiffRule::Shown,
+            MergeRule::WithOutputs,
+            CleanRule::StripWhenAsked,
+        ),
+        "what running the cell produced: the diff shows it (--ignore-outputs hides it), \
+         the merge follows the outputs policy, clean strips it only when asked",
+    ),
+    // Timings.
+    row(
+        Cell,
+        "metadata.execution",
+        Timings,
+        NOISE,
+        "JupyterLab's record-timing stamps (iopub.execute_input, shell.execute_reply...)",
+    ),
+    row(
+        Cell,
+        "metadata.ExecuteTime",
+        Timings,
+        NOISE,
+        "the ExecuteTime extension's start and end times",
+    ),
+    row(
+        Cell,
+        "metadata.papermill",
+        Timings,
+        NOISE,
+        "papermill's record of one run of the cell (start, end, duration, status, exception)",
+    ),
+    row(
+        Cell,
+        "metadata.executionInfo",
+        Timings,
+        NOISE,
+        "Google Colab's record of the last run (user, time, elapsed)",
+    ),
+    row(
+        Notebook,
+        "metadata.papermill.start_time",
+        Timings,
+        NOISE,
+        "when papermill started the run",
+    ),
+    row(
+        Notebook,
+        "metadata.papermill.end_time",
+        Timings,
+        NOISE,
+        "when papermill ended the run",
+    ),
+    row(
+        Notebook,
+        "metadata.papermill.duration",
+        Timings,
+        NOISE,
+        "how long papermill's run took",
+    ),
+    row(
+        Notebook,
+        "metadata.papermill.exception",
+        Timings,
+        NOISE,
+        "whether papermill's run raised",
+    ),
+    // View state.
+    row(
+        Cell,
+        "metadata.collapsed",
+        ViewState,
+        NOISE,
+        "outputs collapsed in the classic notebook",
+    ),
+    row(
+        Cell,
+        "metadata.scrolled",
+        ViewState,
+        NOISE,
+        "outputs scrolled in the classic notebook",
+    ),
+    row(
+        Cell,
+        "metadata.jupyter.outputs_hidden",
+        ViewState,
+        NOISE,
+        "outputs collapsed in JupyterLab",
+    ),
+    row(
+        Cell,
+        "metadata.jupyter.source_hidden",
+        ViewState,
+        NOISE,
+        "source collapsed in JupyterLab",
+    ),
+    row(
+        Cell,
+        "metadata.colab",
+        ViewState,
+        NOISE,
+        "Google Colab's display state of the cell",
+    ),
+    row(
+        Notebook,
+        "metadata.toc",
+        ViewState,
+        NOISE,
+        "the Table of Contents extension's panel state",
+    ),
+    row(
+        Notebook,
+        "metadata.varInspector",
+        ViewState,
+        NOISE,
+        "the Variable Inspector extension's panel state",
+    ),
+    // Kernel stamps.
+    row(
+        Notebook,
+        "metadata.language_info.version",
+        KernelStamps,
+        NOISE,
+        "the interpreter version of the machine that last ran the notebook",
+    ),
+    row(
+        Notebook,
+        "metadata.language_info",
+        KernelStamps,
+        SHOWN_LOCAL,
+        "written by the kernel on every run: the diff shows a change of language, \
+         the merge keeps local's (the kernel of the machine merging)",
+    ),
+    row(
+        Notebook,
+        "metadata.kernelspec",
+        KernelStamps,
+        SHOWN_LOCAL,
+        "the kernel the notebook asks for: the diff shows a change, the merge keeps \
+         local's (two people with different kernels must still merge), clean keeps it",
+    ),
+    // Widget state.
+    row(
+        Notebook,
+        "metadata.widgets",
+        WidgetState,
+        NOISE,
+        "saved widget state, rewritten on every run that displays a widget",
+    ),
+    // Editor stamps.
+    row(
+        Cell,
+        "metadata.outputId",
+        EditorStamps,
+        NOISE_KEPT,
+        "Google Colab's id of the last output",
+    ),
+    row(
+        Cell,
+        "metadata.pycharm",
+        EditorStamps,
+        NOISE_KEPT,
+        "PyCharm's cell stamps (is_executing)",
+    ),
+    row(
+        Notebook,
+        "metadata.vscode",
+        EditorStamps,
+        NOISE_KEPT,
+        "VS Code's hash of the interpreter that last ran the notebook",
+    ),
+    row(
+        Notebook,
+        "metadata.interpreter",
+        EditorStamps,
+        NOISE_KEPT,
+        "the interpreter hash some editors save",
+    ),
+    row(
+        Notebook,
+        "metadata.colab",
+        EditorStamps,
+        NOISE_KEPT,
+        "Google Colab's provenance, name and display stamps",
+    ),
+    row(
+        Notebook,
+        "metadata.accelerator",
+        EditorStamps,
+        NOISE_KEPT,
+        "the Colab runtime of the last session",
+    ),
+    row(
+        Notebook,
+        "metadata.gpuClass",
+        EditorStamps,
+        NOISE_KEPT,
+        "the Colab GPU class of the last session",
+    ),
+    // Considered, and content.
+    row(
+        Cell,
+        "metadata.vscode",
+        EditorStamps,
+        CONTENT,
+        "VS Code's cell language (languageId): changing it changes what the cell is",
+    ),
+    row(
+        Notebook,
+        "metadata.papermill",
+        Timings,
+        CONTENT,
+        "papermill's parameters and paths are content; only the run stamps above are noise",
+    ),
+];
+
+/// Where matching a user path failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}: cannot ignore {path:?}: {why}")]
+pub struct PathError {
+    /// Where the path came from (`git config nbdiff.ignore`, a file).
+    pub origin: String,
+    /// The path as written.
+    pub path: String,
+    /// What is wrong with it.
+    pub why: &'static str,
+}
+
+/// The table plus the user's paths: what every consumer asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    fields: Vec<Field>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            fields: DEFAULT_FIELDS.to_vec(),
+        }
+    }
+}
+
+impl Policy {
+    /// The built-in table only.
+    pub fn defaults() -> Policy {
+        Policy::default()
+    }
+
+    /// Adds the user's paths, written as `metadata.x` (notebook),
+    /// `cell.metadata.x` or `output.metadata.x`: each is hidden by the diff,
+    /// resolved to local's by the merge and stripped by `clean`. A user path
+    /// equal to a built-in one overrides it. `origin` names where the paths
+    /// came from, for errors and for the reason column.
+    pub fn with_user_paths<'p>(
+        mut self,
+        origin: &str,
+        paths: impl IntoIterator<Item = &'p str>,
+    ) -> Result<Policy, PathError> {
+        for written in paths {
+            let written = written.trim();
+            let err = |why| PathError {
+                origin: origin.to_string(),
+                path: written.to_string(),
+                why,
+            };
+            let (scope, path) = if let Some(p) = written.strip_prefix("cell.") {
+                (Scope::Cell, p)
+            } else if let Some(p) = written.strip_prefix("output.") {
+                (Scope::Output, p)
+            } else {
+                (Scope::Notebook, written)
+            };
+            if path.is_empty() || path.split('.').any(str::is_empty) {
+                return Err(err(
+                    "expected keys separated by dots, e.g. cell.metadata.tags",
+                ));
+            }
+            if matches!(
+                (scope, path.split('.').next()),
+                (
+                    Scope::Notebook,
+                    Some("cells" | "worksheets" | "nbformat" | "nbformat_minor")
+                ) | (
+                    Scope::Cell,
+                    Some("cell_type" | "source" | "input" | "id" | "outputs")
+                )
+            ) {
+                return Err(err(
+                    "the notebook's structure, cell sources and outputs cannot be ignored \
+                     (--ignore-outputs hides outputs)",
+                ));
+            }
+            self.fields.push(Field {
+                scope,
+                path: Cow::Owned(path.to_string()),
+                kind: Kind::User,
+                diff: DiffRule::Hidden,
+                merge: MergeRule::TakeLocal,
+                clean: CleanRule::Strip,
+                reason: Cow::Owned(format!("listed in {origin}")),
+            });
+        }
+        Ok(self)
+    }
+
+    /// Every row, built-in first, then the user's.
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// The rows `clean` strips: [`CleanRule::Strip`], plus
+    /// [`CleanRule::StripWhenAsked`] when `outputs_too`.
+    pub fn fields_to_clean(&self, outputs_too: bool) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(move |f| match f.clean {
+            CleanRule::Strip => true,
+            CleanRule::StripWhenAsked => outputs_too,
+            CleanRule::Keep => false,
+        })
+    }
+
+    /// The row deciding `path` (dot syntax, as the diff builds it: keys
+    /// joined by `.`, unusual keys and indexes as `[...]`): the most specific
+    /// row of `scope` whose path is `path` or an ancestor of it.
+    pub fn classify(&self, scope: Scope, path: &str) -> Option<&Field> {
+        self.classify_with(scope, path, '.')
+    }
+
+    /// [`classify`](Self::classify) for paths joined by `sep` (the merge
+    /// joins keys with `/`).
+    pub fn classify_with(&self, scope: Scope, path: &str, sep: char) -> Option<&Field> {
+        let mut best: Option<&Field> = None;
+        for f in &self.fields {
+            if f.scope == scope
+                && covers(&f.path, path, sep)
+                && best.is_none_or(|b| f.path.len() >= b.path.len())
+            {
+                best = Some(f);
+            }
+        }
+        best
+    }
+
+    /// True when the diff hides `path` (dot syntax) by default.
+    pub fn diff_hides(&self, scope: Scope, path: &str) -> bool {
+        self.classify(scope, path)
+            .is_some_and(|f| f.diff == DiffRule::Hidden)
+    }
+
+    /// True when the merge resolves `path` (slash syntax) to local's value
+    /// when both sides changed it differently.
+    pub fn merge_takes_local(&self, scope: Scope, path: &str) -> bool {
+        self.classify_with(scope, path, '/')
+            .is_some_and(|f| f.merge == MergeRule::TakeLocal)
+    }
+}
+
+/// The policy for work in `cwd`: the built-in table, then the paths of git
+/// config `nbdiff.ignore`, then the project file's `ignore = [...]`
+/// (`[tool.nbdiff]` in `pyproject.toml`, or `nbdiff.toml`; see
+/// [`crate::project`]). A path that cannot be ignored, or a project file that
+/// cannot be read, is skipped with a warning on `warn`: a typo must not break
+/// `git diff` or a merge.
+pub fn load(cwd: &Path, warn: &mut dyn std::io::Write) -> Policy {
+    let mut policy = Policy::defaults();
+    let mut add = |origin: &str, paths: Vec<String>, warn: &mut dyn std::io::Write| {
+        for path in paths {
+            match policy.clone().with_user_paths(origin, [path.as_str()]) {
+                Ok(p) => policy = p,
+                Err(e) => {
+                    let _ = writeln!(warn, "nbdiff: warning: {e}; skipped");
+                }
+            }
+        }
+    };
+    let git = crate::git::settings::ignore_paths(cwd);
+    add(
+        &format!("git config {}", crate::git::settings::IGNORE_KEY),
+        git,
+        warn,
+    );
+    let project = crate::project::ProjectConfig::discover(cwd).and_then(|found| {
+        found
+            .map(|cfg| {
+                let origin = format!("{} ({}ignore)", cfg.path.display(), cfg.key_prefix());
+                cfg.string_list("ignore").map(|paths| (origin, paths))
+            })
+            .transpose()
+    });
+    match project {
+        Ok(Some((origin, paths))) => add(&origin, paths, warn),
+        Ok(None) => {}
+        Err(e) => {
+            let _ = writeln!(warn, "nbdiff: warning: {e}; its ignore list was skipped");
+        }
+    }
+    policy
+}
+
+/// True when `prefix` (dot syntax) is `path` or an ancestor of it, `path`
+/// joining keys with `sep` (and, with `.`, writing unusual keys as `[...]`).
+fn covers(prefix: &str, path: &str, sep: char) -> bool {
+    let mut rest = path;
+    for (i, key) in prefix.split('.').enumerate() {
+        if i > 0 {
+            match rest.strip_prefix(sep) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        match rest.strip_prefix(key) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty() || rest.starts_with(sep) || (sep == '.' && rest.starts_with('['))
+}
+
+/// The `--help` paragraph on what the diff hides by default, from the table.
+pub fn diff_help(policy: &Policy) -> String {
+    let mut text = String::from("Hidden by default (--show-all shows them):");
+    let mut kinds: Vec<Kind> = Vec::new();
+    for f in policy.fields() {
+        if f.diff == DiffRule::Hidden && !kinds.contains(&f.kind) {
+            kinds.push(f.kind);
+        }
+    }
+    for (i, kind) in kinds.iter().enumerate() {
+        let paths: Vec<String> = policy
+            .fields()
+            .iter()
+            .filter(|f| f.kind == *kind && f.diff == DiffRule::Hidden)
+            .map(Field::qualified_path)
+            .collect();
+        let sep = if i == 0 { " " } else { "; " };
+        let _ = write!(text, "{sep}{} ({})", kind.name(), paths.join(", "));
+    }
+    text.push_str(
+        ". Add your own with `git config --add nbdiff.ignore cell.metadata.KEY` or \
+         `ignore = [...]` in [tool.nbdiff] (docs/volatile.md).",
+    );
+    text
+}
+
+/// The table as Markdown (`docs/volatile.md` holds it; a test keeps them equal).
+pub fn markdown_table(policy: &Policy) -> String {
+    let mut md = String::from(
+        "| path | kind | diff | merge (both sides changed it) | clean | why |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for f in policy.fields() {
+        let diff = match f.diff {
+            DiffRule::Hidden => "hidden (`-a` shows)",
+            DiffRule::Shown => "shown",
+        };
+        let merge = match f.merge {
+            MergeRule::TakeLocal => "local's, noted",
+            MergeRule::WithOutputs => "with the outputs (`--outputs`)",
+            MergeRule::Merge => "merged; may conflict",
+        };
+        let clean = match f.clean {
+            CleanRule::Strip => "stripped",
+            CleanRule::StripWhenAsked => "stripped when asked",
+            CleanRule::Keep => "kept",
+        };
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {diff} | {merge} | {clean} | {} |",
+            f.qualified_path(),
+            f.kind.name(),
+            f.reason
+        );
+    }
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_is_listed_once() {
+        let mut seen = std::collections::HashSet::new();
+        for f in DEFAULT_FIELDS {
+            assert!(
+                seen.insert((f.scope, &f.path)),
+                "{} twice",
+                f.qualified_path()
+            );
+        }
+    }
+
+    #[test]
+    fn paths_cover_their_children_only() {
+        let p = Policy::defaults();
+        assert!(p.diff_hides(Scope::Cell, "metadata.execution.iopub.status.busy"));
+        assert!(p.diff_hides(Scope::Cell, "metadata.collapsed"));
+        assert!(!p.diff_hides(Scope::Cell, "metadata.collapsedx"));
+        assert!(!p.diff_hides(Scope::Cell, "metadata.tags"));
+        assert!(p.diff_hides(Scope::Cell, "metadata.execution[\"odd key\"]"));
+        assert!(p.merge_takes_local(Scope::Cell, "metadata/execution/iopub"));
+        assert!(!p.merge_takes_local(Scope::Cell, "metadata/executionx"));
+        assert!(!p.merge_takes_local(Scope::Cell, "metadata.execution"));
+    }
+
+    #[test]
+    fn the_most_specific_row_decides() {
+        let p = Policy::defaults();
+        assert!(p.diff_hides(Scope::Notebook, "metadata.language_info.version"));
+        assert!(!p.diff_hides(Scope::Notebook, "metadata.language_info.name"));
+        assert!(!p.diff_hides(Scope::Notebook, "metadata.language_info"));
+        assert!(p.merge_takes_local(Scope::Notebook, "metadata/language_info/name"));
+        assert!(p.diff_hides(Scope::Notebook, "metadata.papermill.duration"));
+        assert!(!p.diff_hides(Scope::Notebook, "metadata.papermill.parameters"));
+        assert!(!p.merge_takes_local(Scope::Notebook, "metadata/papermill/parameters"));
+    }
+
+    #[test]
+    fn scopes_are_separate() {
+        let p = Policy::defaults();
+        assert!(p.diff_hides(Scope::Cell, "metadata.papermill.exception"));
+        assert!(!p.diff_hides(Scope::Notebook, "metadata.papermill.parameters"));
+        assert!(!p.diff_hides(Scope::Cell, "metadata.widgets"));
+        assert!(p.diff_hides(Scope::Output, "execution_count"));
+        assert!(!p.diff_hides(Scope::Cell, "outputs"));
+    }
+
+    #[test]
+    fn user_paths_are_hidden_resolved_and_stripped() {
+        let p = Policy::defaults()
+            .with_user_paths(
+                "git config nbdiff.ignore",
+                ["cell.metadata.slideshow", "metadata.authors"],
+            )
+            .expect("valid paths");
+        assert!(p.diff_hides(Scope::Cell, "metadata.slideshow.slide_type"));
+        assert!(!p.diff_hides(Scope::Notebook, "metadata.slideshow"));
+        assert!(p.merge_takes_local(Scope::Notebook, "metadata/authors"));
+        assert!(p
+            .fields_to_clean(false)
+            .any(|f| f.qualified_path() == "cell.metadata.slideshow"));
+        // A user path overrides the built-in row it repeats.
+        let p = Policy::defaults()
+            .with_user_paths("x", ["metadata.kernelspec"])
+            .expect("valid");
+        assert!(p.diff_hides(Scope::Notebook, "metadata.kernelspec.name"));
+    }
+
+    #[test]
+    fn bad_user_paths_are_refused_with_their_origin() {
+        for bad in ["", "cell.", "metadata..x", "cells", "cell.source"] {
+            let e = Policy::defaults()
+                .with_user_paths("pyproject.toml", [bad])
+                .expect_err(bad);
+            assert!(e.to_string().starts_with("pyproject.toml: "), "{e}");
+        }
+    }
+
+    #[test]
+    fn clean_strips_outputs_only_when_asked() {
+        let p = Policy::defaults();
+        let names = |asked| -> Vec<String> {
+            p.fields_to_clean(asked)
+                .map(Field::qualified_path)
+                .collect()
+        };
+        assert!(!names(false).contains(&"cell.outputs".to_string()));
+        assert!(names(true).contains(&"cell.outputs".to_string()));
+        assert!(names(false).contains(&"cell.execution_count".to_string()));
+        assert!(names(false).contains(&"metadata.widgets".to_string()));
+        assert!(!names(false).contains(&"metadata.kernelspec".to_string()));
+    }
+
+    #[test]
+    fn help_names_every_hidden_path_and_no_shown_one() {
+        let p = Policy::defaults();
+        let help = diff_help(&p);
+        for f in p.fields().iter().filter(|f| f.diff == DiffRule::Hidden) {
+            assert!(help.contains(&f.qualified_path()), "{}", f.qualified_path());
+        }
+        assert!(!help.contains("kernelspec"), "{help}");
+        assert!(!help.contains("cell.outputs"), "{help}");
+    }
+
+    #[test]
+    fn docs_volatile_md_holds_the_table() {
+        const BEGIN: &str = "<!-- BEGIN generated by src/policy.rs -->\n";
+        const END: &str = "<!-- END generated by src/policy.rs -->";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/volatile.md");
+        let doc = std::fs::read_to_string(&path).expect("docs/volatile.md exists");
+        let (head, rest) = doc.split_once(BEGIN).expect("BEGIN marker");
+        let (table, tail) = rest.split_once(END).expect("END marker");
+        let want = markdown_table(&Policy::defaults());
+        if table != want {
+            if std::env::var_os("NBDIFF_BLESS").is_some() {
+                std::fs::write(&path, format!("{head}{BEGIN}{want}{END}{tail}"))
+                    .expect("write docs/volatile.md");
+            } else {
+                panic!("docs/volatile.md is stale; run NBDIFF_BLESS=1 cargo test");
+            }
+        }
+    }
+}
