@@ -22,7 +22,7 @@ fn enable_then_disable_local_leaves_config_and_attributes_byte_identical() {
     assert!(out.status.success(), "{}", stderr(&out));
     let cfg = sb.git(&repo, &["config", "--local", "--list"]);
     assert!(cfg.contains("diff.nbdiff.command="), "{cfg}");
-    assert!(cfg.contains(" diff-driver\n"), "{cfg}");
+    assert!(cfg.contains(" diff-driver --\n"), "{cfg}");
     assert!(cfg.contains("diff.nbdiff.textconv="), "{cfg}");
     assert!(cfg.contains("merge.nbdiff.driver="), "{cfg}");
     assert!(cfg.contains("mergetool.nbdiff.trustexitcode=true"), "{cfg}");

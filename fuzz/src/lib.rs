@@ -169,6 +169,7 @@ pub fn diff_render(data: &[u8]) {
             show_all: true,
             ignore_outputs: knob & 4 != 0,
             ignore_metadata: knob & 8 != 0,
+            ..DiffOptions::default()
         },
     ];
     for opts in option_sets {
