@@ -3,10 +3,14 @@
 //! See `ARCHITECTURE.md` for the map of modules.
 #![deny(missing_docs)]
 
+pub mod check;
+pub mod clean;
 pub mod cli;
+pub mod compare;
 pub mod diff;
 pub mod exit;
 pub mod git;
+pub mod hash;
 pub mod merge;
 pub mod notebook;
 pub mod par;

@@ -68,7 +68,15 @@ fn every_fixture_pair_diffs_without_error() {
 fn reexecuted_notebook_is_equal_by_default_and_not_with_show_all() {
     let o = run("reexecuted-only", &["--exit-code"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    // Not silent: one line names what was hidden.
+    let text = stdout(&o);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.ends_with(
+            "new.ipynb: only ignored changes (execution counts, metadata.ExecuteTime, metadata.execution); nbdiff -a shows them\n"
+        ),
+        "{text}"
+    );
     let o = run("reexecuted-only", &["--exit-code", "--show-all"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("execution_count"));
@@ -118,7 +126,7 @@ fn word_change_is_highlighted_in_colour() {
 fn moved_cell_header_says_where_from() {
     let out = stdout(&run("cell-moved-edited", &[]));
     assert!(
-        out.contains("── cell 5 [code] modified (moved from 4) ──"),
+        out.contains("── cell 5 [code] modified (moved from 4) · "),
         "{out}"
     );
     let out = stdout(&run("cell-moved-noids", &[]));
@@ -147,7 +155,10 @@ fn metadata_changes_are_json_paths() {
         "cell-metadata-tags",
         &["--ignore-metadata", "--exit-code"],
     ));
-    assert!(out.is_empty(), "{out}");
+    assert!(
+        out.ends_with(": only ignored changes (cell metadata)\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -241,7 +252,25 @@ fn broken_pipe_is_not_an_error() {
 
 #[test]
 fn wrong_argument_count_is_a_usage_error() {
-    let o = bin().arg("only-one.ipynb").output().unwrap();
+    // Outside a repository: one notebook is not enough.
+    let dir = tempfile::tempdir().unwrap();
+    let o = bin()
+        .arg("only-one.ipynb")
+        .current_dir(dir.path())
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("to diff two notebooks: nbdiff OLD.ipynb NEW.ipynb"),
+        "{err}"
+    );
+    let o = bin()
+        .args(["a", "b", "c"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("expected two notebooks"));
 }

@@ -24,8 +24,8 @@ fn git_diff_shows_the_notebook_diff_and_leaves_other_files_to_git() {
     assert!(out.contains("-x = 1\n+x = 2\n"), "{out}");
     assert!(!out.contains("execution_count"), "{out}");
     assert!(
-        !out.contains("diff --git a/nb.ipynb"),
-        "the driver, not git, shows notebooks: {out}"
+        out.contains("diff --git a/nb.ipynb b/nb.ipynb\n--- a/nb.ipynb\n+++ b/nb.ipynb\n── cell 1"),
+        "the driver, not git, shows notebooks (no `index` line): {out}"
     );
     assert!(
         out.contains("diff --git a/notes.txt b/notes.txt\n"),
@@ -55,11 +55,12 @@ fn git_show_and_log_p_use_textconv() {
     sb.commit_all(&repo, "second");
     let show = sb.git(&repo, &["show", "HEAD"]);
     assert!(show.contains("diff --git a/nb.ipynb b/nb.ipynb"), "{show}");
-    assert!(show.contains("-x = 1\n+x = 2\n"), "{show}");
+    // The cell header carries the first line, so it changes with it.
+    let edit = "-=== code · id=cell0 · x = 1\n-x = 1\n+=== code · id=cell0 · x = 2\n+x = 2\n";
+    assert!(show.contains(edit), "{show}");
     assert!(!show.contains("execution_count"), "{show}");
     let log = sb.git(&repo, &["log", "-p"]);
-    assert!(log.contains("+=== code · id=cell0\n"), "{log}");
-    assert!(log.contains("-x = 1\n+x = 2\n"), "{log}");
+    assert!(log.contains(edit), "{log}");
     let blame = sb.git(&repo, &["blame", "nb.ipynb"]);
     assert!(blame.contains("x = 2"), "{blame}");
     assert!(
@@ -98,7 +99,7 @@ fn log_p_after_inserting_a_cell_changes_no_other_header_and_hunks_name_the_cell(
     sb.commit_all(&repo, "second");
     let log = sb.git(&repo, &["log", "-p", "-1"]);
     assert!(
-        log.contains("+=== code · id=fresh\n+run_fresh()\n"),
+        log.contains("+=== code · id=fresh · run_fresh()\n+run_fresh()\n"),
         "{log}"
     );
     assert!(
@@ -113,13 +114,23 @@ fn log_p_after_inserting_a_cell_changes_no_other_header_and_hunks_name_the_cell(
 }
 
 #[test]
-fn git_diff_stat_counts_rendered_lines() {
+fn git_diff_stat_counts_raw_json_lines_not_textconv_lines() {
     let sb = Sandbox::new();
     let repo = setup(&sb);
-    std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 2", "print(x)"], 9)).expect("write");
+    // Re-executed: only the execution counts change, on both cells' lines
+    // (one JSON line per cell); the textconv text does not change at all.
+    std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 1", "print(x)"], 9)).expect("write");
     let stat = sb.git(&repo, &["diff", "--stat"]);
-    // Source and output changed; the execution counts do not count.
+    let raw = sb.git(&repo, &["diff", "--stat", "--no-textconv"]);
+    assert_eq!(stat, raw, "git counts raw lines whatever the textconv");
     assert!(stat.contains("nb.ipynb | 4 ++--"), "{stat}");
+    let text = sb.git(&repo, &["diff", "--no-ext-diff"]);
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with('+') && !l.starts_with("+++")),
+        "the textconv text is unchanged: {text}"
+    );
 }
 
 #[test]
@@ -148,8 +159,11 @@ fn renamed_notebook_gets_nine_arguments() {
     let repo = setup(&sb);
     sb.git(&repo, &["mv", "nb.ipynb", "moved nb.ipynb"]);
     let out = sb.git(&repo, &["diff", "--cached", "-M", "HEAD"]);
-    // Identical content: only the rename is reported (nothing else to show).
-    assert!(out.contains("renamed nb.ipynb → moved nb.ipynb"), "{out}");
+    // Identical content: only git's rename header (nothing else to show).
+    assert_eq!(
+        out,
+        "diff --git a/nb.ipynb b/moved nb.ipynb\nsimilarity index 100%\nrename from nb.ipynb\nrename to moved nb.ipynb\n"
+    );
 }
 
 #[test]
@@ -235,6 +249,8 @@ fn show_prints_an_invalid_notebook_as_sanitized_text() {
     std::fs::write(&f, b"not a notebook \xff\x1b[2J\n").expect("write");
     let out = sb.nbdiff(sb.path(), &["show", f.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0));
+    // Unchanged but for bytes that are not UTF-8 (shown as U+FFFD: no raw
+    // bytes reach a terminal; see hardening::show_of_a_broken_file_prints_no_raw_bytes).
     assert_eq!(out.stdout, "not a notebook \u{fffd}\n".as_bytes());
 }
 

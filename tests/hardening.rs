@@ -379,7 +379,7 @@ fn files_named_like_flags_diff_and_merge_through_real_git() {
     assert!(out.status.success(), "git diff: {}", err_text(&out));
     for name in names {
         assert!(
-            text.contains(&format!("nbdiff a/{name} b/{name}")),
+            text.contains(&format!("diff --git a/{name} b/{name}\n--- a/{name}")),
             "semantic diff of {name}: {text}"
         );
     }

@@ -1,14 +1,20 @@
 //! The one integration-test binary: each area's tests live in their own module.
 
 mod bad_input;
+mod check_cli;
+mod clean;
 mod diff_cli;
 mod git_config;
 mod git_driver;
+mod git_like;
 mod git_revs;
 mod git_util;
+mod golden;
 mod hardening;
 mod merge_fixtures;
 mod merge_git;
+mod merge_visible;
 mod robustness;
 mod round_trip;
+mod small_fixes;
 mod user_ignore;

@@ -840,7 +840,11 @@ impl Case {
         Options {
             conflicts: self.conflicts,
             outputs: self.outputs,
-            diff3: self.diff3,
+            style: if self.diff3 {
+                nbdiff::merge::ConflictStyle::Diff3
+            } else {
+                nbdiff::merge::ConflictStyle::Merge
+            },
             ..Options::default()
         }
     }
@@ -1709,12 +1713,17 @@ fn damaged_files_through_the_binary_give_one_line_naming_the_file() {
             );
             assert!(o.stdout.is_empty(), "{name}: stdout");
         }
-        // `show` is git's textconv: a file it cannot read as a notebook is
-        // shown as sanitized text.
+        // `show` is git's textconv: a file it cannot read is shown as it is,
+        // but for controls and bytes that are not UTF-8, made visible.
         let o = bin().arg("show").arg(&p).output().expect("run nbdiff show");
         assert_eq!(o.status.code(), Some(0), "{name}: show");
-        let shown = nbdiff::git::show::render_bytes(&bytes, name);
-        assert_eq!(o.stdout, shown.as_bytes(), "{name}: show shows the text");
+        let shown =
+            nbdiff::render::sanitize::visible_lines(&String::from_utf8_lossy(&bytes)).into_owned();
+        assert_eq!(
+            o.stdout,
+            shown.as_bytes(),
+            "{name}: show passes the text through"
+        );
         let out = dir.path().join("out.ipynb");
         let o = bin()
             .arg("merge")

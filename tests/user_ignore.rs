@@ -30,7 +30,11 @@ fn ignored_cell_metadata_is_hidden_from_file_and_revision_diffs() {
     );
     let hidden = sb.nbdiff(&repo, &["--no-pager", "--exit-code", "a.ipynb", "b.ipynb"]);
     assert_eq!(hidden.status.code(), Some(0), "{}", stdout(&hidden));
-    assert_eq!(stdout(&hidden), "");
+    // Hidden, but not silent (issue 9): one line names it.
+    assert_eq!(
+        stdout(&hidden),
+        "b.ipynb: only ignored changes (metadata.slideshow); nbdiff -a shows them\n"
+    );
     let all = sb.nbdiff(&repo, &["--no-pager", "-a", "a.ipynb", "b.ipynb"]);
     assert!(
         stdout(&all).contains("slideshow"),
@@ -45,7 +49,10 @@ fn ignored_cell_metadata_is_hidden_from_file_and_revision_diffs() {
     let revs = sb.nbdiff(&repo, &["--no-pager", "--exit-code"]);
     assert_eq!(revs.status.code(), Some(0), "{}", stdout(&revs));
     let git_diff = sb.git(&repo, &["diff"]);
-    assert!(!git_diff.contains("slideshow"), "{git_diff}");
+    assert_eq!(
+        git_diff, "a.ipynb: only ignored changes (metadata.slideshow); nbdiff -a shows them\n",
+        "hidden from the diff, named in one line"
+    );
 }
 
 #[test]

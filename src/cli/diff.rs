@@ -1,74 +1,21 @@
-//! Runs a parsed command line against `impl Write` streams and returns the
-//! exit code; `main` only wires in stdout/stderr and exits.
+//! The default command, `nbdiff [OPTIONS] OLD NEW` or `nbdiff [REV [REV]]
+//! [-- PATH…]`: decides files or revisions, builds one [`Request`] from the
+//! arguments and sends every notebook pair down [`crate::compare::compare`].
 
-use crate::cli::{Cli, Command, DiffArgs};
-use crate::diff::{diff_notebooks, DiffOptions};
+use super::DiffArgs;
+use crate::compare::{compare, Request, Side};
+use crate::diff::DiffOptions;
 use crate::exit::Exit;
+use crate::git::revs::RevError;
 use crate::notebook::free_later;
 use crate::notebook::read_many;
 use crate::notebook::LoadError;
-use crate::render;
-use std::io::{self, IsTerminal, Write};
+use crate::render::{self, Format, RenderOptions};
+use std::ffi::OsString;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
-
-/// Runs the command line (no terminal: no pager, colour only if forced).
-/// Errors are written to `err`; the exit code is returned.
-pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    // Messages name files and quote git's arguments: no byte of them
-    // reaches the terminal raw.
-    let err = &mut render::sanitize::LineSanitizer::new(err);
-    let env = |k: &str| std::env::var(k).ok();
-    match cli.command {
-        Some(Command::Merge(args)) => super::merge::run(args, out, err),
-        Some(Command::ConfigGit(args)) => super::git::run_config_git(args, out, err),
-        Some(Command::DiffDriver(args)) => super::git::run_diff_driver(args, out, err),
-        Some(Command::Show(args)) => super::git::run_show(args, out, err),
-        Some(Command::MergeDriver(args)) => super::merge::run_driver(args, err),
-        None => run_diff(&cli.diff, false, &env, out, err),
-    }
-}
-
-/// Runs the command line on the process's stdout and stderr: decides colour
-/// from the terminal and pages like git when stdout is a terminal.
-pub fn run_stdio(cli: Cli) -> Exit {
-    let stderr = io::stderr();
-    let mut err = render::sanitize::LineSanitizer::new(stderr.lock());
-    let stdout = io::stdout();
-    let tty = stdout.is_terminal();
-    let env = |k: &str| std::env::var(k).ok();
-    if cli.command.is_some() {
-        return run(cli, &mut stdout.lock(), &mut err);
-    }
-    let args = cli.diff;
-    let pager = if tty && !args.no_pager {
-        render::pager::pager_command(&env)
-    } else {
-        None
-    };
-    if let Some(cmd) = pager {
-        if let Ok(mut child) = render::pager::spawn(&cmd) {
-            let code = match child.stdin.take() {
-                Some(stdin) => {
-                    let mut w = io::BufWriter::with_capacity(1 << 16, stdin);
-                    let code = run_diff(&args, true, &env, &mut w, &mut err);
-                    let _ = w.flush();
-                    code
-                }
-                None => Exit::Error,
-            };
-            let _ = child.wait();
-            return code;
-        }
-    }
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let code = run_diff(&args, tty, &env, &mut out, &mut err);
-    let flushed = out.flush();
-    if code == Exit::Error {
-        return code;
-    }
-    crate::exit::after_write(flushed, code, &mut err)
-}
 
 /// The two files to compare: `OLD NEW`, or git's 7 external-diff arguments.
 fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
@@ -79,20 +26,47 @@ fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
     }
 }
 
-/// Options of the semantic diff from the command line; the policy adds the
-/// paths of git config `nbdiff.ignore` (warnings on `err`).
-pub fn diff_options(args: &DiffArgs, err: &mut dyn Write) -> DiffOptions {
-    DiffOptions {
-        policy: std::sync::Arc::new(crate::policy::load(Path::new("."), err)),
-        ignore_outputs: args.ignore_outputs,
-        ignore_metadata: args.ignore_metadata,
-        ignore_ids: args.ignore_ids,
-        ignore_whitespace: args.ignore_whitespace,
-        show_all: args.show_all,
+/// The request every notebook pair of this command is compared with:
+/// the semantic diff's switches (the policy adds the user's paths, see
+/// [`crate::policy::load`]; warnings go to `err`) and the renderer, chosen
+/// once. `color` was decided by the caller.
+pub fn request(args: &DiffArgs, color: bool, err: &mut dyn Write) -> Request {
+    let format = if args.json {
+        Format::Json
+    } else if args.stat {
+        Format::Stat
+    } else {
+        Format::Terminal
+    };
+    let defaults = DiffOptions::default();
+    // nbdime's patch is complete: it reads no policy.
+    let policy = if args.json {
+        defaults.policy
+    } else {
+        Arc::new(crate::policy::load(Path::new("."), err))
+    };
+    Request {
+        diff: DiffOptions {
+            ignore_outputs: args.ignore_outputs,
+            ignore_metadata: args.ignore_metadata,
+            ignore_ids: args.ignore_ids,
+            ignore_whitespace: args.ignore_whitespace,
+            show_all: args.show_all,
+            policy,
+        },
+        render: RenderOptions {
+            format,
+            color,
+            context: args.context,
+            outputs: args.outputs,
+        },
+        one_of_many: false,
     }
 }
 
-fn run_diff(
+/// Runs the default command: the revision form when the arguments are not
+/// two files, else the two files.
+pub fn run_diff(
     args: &DiffArgs,
     tty: bool,
     env: &dyn Fn(&str) -> Option<String>,
@@ -104,9 +78,9 @@ fn run_diff(
     }
     let color =
         render::color::use_color(args.color, &render::color::ColorEnv::read(tty, env), None);
-    let tried_revisions = super::git::wants_revisions(&args.paths, args.cached);
+    let tried_revisions = wants_revisions(&args.paths, args.cached);
     if tried_revisions {
-        if let Some(exit) = super::git::run_revisions(args, color, out, err) {
+        if let Some(exit) = run_revisions(args, color, out, err) {
             return exit;
         }
     }
@@ -128,7 +102,7 @@ fn run_diff(
                     if tried_revisions
                         && source.kind() == io::ErrorKind::NotFound
                         && !path.ends_with(".ipynb")
-                        && !super::git::inside_repository() =>
+                        && !inside_repository() =>
                 {
                     " (nor a revision: not inside a git repository)"
                 }
@@ -139,35 +113,49 @@ fn run_diff(
         }
     };
     timer.stage("read+parse", err);
+    let new_name = match args.paths.as_slice() {
+        [path, _, _, _, _, _, _] => path.display().to_string(),
+        _ => new_path.display().to_string(),
+    };
+    crate::merge::leftover::warn(&new_name, &new, err);
     // Both inputs' sizes, to decide whether freeing the trees is worth a thread.
     let input_bytes = [old_path, new_path]
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    let result = if args.json {
-        let diff = crate::diff::nbdime::diff_in_place(&mut old, &mut new);
-        timer.stage("diff", err);
-        let differs = diff.as_array().is_some_and(|d| !d.is_empty());
-        render::json::render(&diff, out).map(|()| differs)
-    } else {
-        let opts = diff_options(args, err);
-        let diff = diff_notebooks(&old, &new, &opts);
-        timer.stage("diff", err);
-        let r = if args.stat {
-            render::stat::render(&diff, out)
-        } else {
-            let topts = render::terminal::TerminalOptions {
-                color,
-                context: args.context,
-                outputs: args.outputs,
-                old_name: old_path.display().to_string(),
-                new_name: new_path.display().to_string(),
-            };
-            render::terminal::render(&diff, &topts, out)
-        };
-        r.map(|()| !diff.is_empty())
-    };
+    let req = request(args, color, err);
+    let (old_label, new_label) = (
+        old_path.display().to_string(),
+        new_path.display().to_string(),
+    );
+    let result = compare(
+        Some(Side {
+            label: &old_label,
+            notebook: &mut old,
+        }),
+        Some(Side {
+            label: &new_label,
+            notebook: &mut new,
+        }),
+        &req,
+        out,
+        &mut |stage| timer.stage(stage, err),
+    );
+    // Equal modulo ignored data, but not the same file: say so.
+    let result =
+        result.and_then(
+            |differs| match differs || req.render.format == render::Format::Json {
+                true => Ok(differs),
+                false => crate::git::ignored::note_for_files(
+                    (old_path, &old),
+                    (new_path, &new),
+                    &req.diff,
+                    out,
+                )
+                .map(|()| false),
+            },
+        );
     let result = result.and_then(|d| out.flush().map(|()| d));
     timer.stage("render", err);
     free_later((old, new), input_bytes);
@@ -176,6 +164,101 @@ fn run_diff(
         _ => Exit::Ok,
     };
     crate::exit::after_write(result.map(|_| ()), code, err)
+}
+
+/// True when the default command's arguments may name revisions rather than
+/// files: anything but two existing paths or git's 7 external-diff arguments
+/// (or whenever `--cached` is given).
+fn wants_revisions(paths: &[PathBuf], cached: bool) -> bool {
+    let files = |ps: &[&PathBuf]| {
+        ps.iter()
+            .all(|p| p.exists() || p.as_os_str() == "/dev/null")
+    };
+    cached
+        || match paths {
+            [a, b] => !files(&[a, b]),
+            [_, a, _, _, b, _, _] => !files(&[a, b]),
+            _ => true,
+        }
+}
+
+/// True when the current directory is inside a git repository (or
+/// `GIT_DIR` names one).
+fn inside_repository() -> bool {
+    gix::discover_with_environment_overrides(".").is_ok()
+}
+
+/// Runs the revision form of the default command with the diff's options;
+/// `color` was decided by the caller. `None` when the arguments are not
+/// revisions after all (outside a repository, or a missing `*.ipynb` that is
+/// neither a revision nor a path): the caller then treats them as files,
+/// whose errors name the file.
+fn run_revisions(
+    args: &DiffArgs,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Option<Exit> {
+    if args.json {
+        let _ = writeln!(err, "nbdiff: --json compares two files (nbdiff --json OLD NEW); it is not available for revisions");
+        return Some(Exit::Error);
+    }
+    let opts = Request {
+        one_of_many: true,
+        ..request(args, color, err)
+    };
+    let revs: Vec<OsString> = args
+        .paths
+        .iter()
+        .map(|p| p.as_os_str().to_owned())
+        .collect();
+    let cwd = match std::env::current_dir() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "nbdiff: cannot read the current directory: {e}");
+            return Some(Exit::Error);
+        }
+    };
+    Some(
+        match crate::git::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out, err) {
+            Ok(true) if args.exit_code => Exit::Differences,
+            Ok(_) => Exit::Ok,
+            // Two or more arguments outside a repository: files, whose errors name them.
+            Err(RevError::NotARepository { .. }) if !args.cached && args.paths.len() >= 2 => {
+                return None
+            }
+            Err(RevError::NotARepository { .. }) if !args.cached => {
+                let what = match args.paths.first() {
+                    None => {
+                        "not in a git repository, so there is no working tree to diff".to_string()
+                    }
+                    Some(p) => format!(
+                        "{}: not in a git repository, so there is nothing to compare it with",
+                        crate::render::sanitize::visible_name(&p.display().to_string())
+                    ),
+                };
+                let _ = writeln!(
+                    err,
+                    "nbdiff: {what}; to diff two notebooks: nbdiff OLD.ipynb NEW.ipynb"
+                );
+                Exit::Error
+            }
+            // A file outside the repository among two arguments: files.
+            Err(RevError::OutsideRepository { .. }) if !args.cached && args.paths.len() >= 2 => {
+                return None
+            }
+            // A missing `x.ipynb` among two arguments is a file the user meant.
+            Err(RevError::Ambiguous { arg })
+                if !args.cached && args.paths.len() >= 2 && arg.ends_with(".ipynb") =>
+            {
+                return None
+            }
+            Err(e) => {
+                let _ = writeln!(err, "nbdiff: {e}");
+                Exit::Error
+            }
+        },
+    )
 }
 
 /// `--parse-only FILE...`: reads and parses the files as a diff (2 files) or a

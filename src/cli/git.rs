@@ -1,11 +1,11 @@
 //! Arguments and entry points of the git commands: `config-git`,
-//! `diff-driver`, `show`, and the revision form of the default diff.
+//! `diff-driver` and `show`.
 
+use crate::compare::Request;
 use crate::exit::Exit;
 use crate::git::config::{self, AttributesTarget, Git, Plan, Scope};
-use crate::git::revs::RevError;
-use crate::git::seam::DiffOptions;
 use crate::render::color::{use_color, ColorChoice, ColorEnv};
+use crate::render::RenderOptions;
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,6 +37,11 @@ pub struct ConfigGitArgs {
     /// Print the commands that would run, change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// With --enable: also clean notebooks as git stages them (`nbdiff clean`
+    /// as the `filter.nbdiff` clean filter, one long-running process) and add
+    /// `filter=nbdiff` to the attribute line. --disable always removes it.
+    #[arg(long)]
+    pub filter: bool,
 }
 
 /// Arguments of `nbdiff diff-driver` (git's external diff, `diff.nbdiff.command`).
@@ -55,6 +60,10 @@ pub struct DiffDriverArgs {
 pub struct ShowArgs {
     /// The notebook to render as text.
     pub notebook: PathBuf,
+    /// The text format git's config asks for (`config-git` writes it, so
+    /// that git's textconv cache is keyed on it); a mismatch is reported.
+    #[arg(long, hide = true)]
+    pub format_version: Option<u32>,
 }
 
 /// Runs `nbdiff config-git`.
@@ -72,6 +81,11 @@ pub fn run_config_git(args: ConfigGitArgs, out: &mut dyn Write, err: &mut dyn Wr
         };
         let exe = config::exe_reference()?;
         let plan = Plan::new(&git, scope, args.attributes, &exe)?;
+        let plan = if args.filter || args.disable {
+            plan.with_filter(&exe)
+        } else {
+            plan
+        };
         if args.enable {
             config::enable(&git, &plan, args.dry_run, out)
         } else {
@@ -88,15 +102,35 @@ pub fn run_config_git(args: ConfigGitArgs, out: &mut dyn Write, err: &mut dyn Wr
 }
 
 /// Runs `nbdiff diff-driver`: always [`Exit::Ok`], as git requires.
+/// Under `git difftool`, hands over to difftool's helper instead
+/// ([`crate::git::difftool`]) and exits as it does.
 pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let external = std::env::var_os("GIT_EXTERNAL_DIFF");
+    if let Some(helper) = crate::git::difftool::helper_from_env(external.as_deref()) {
+        let _ = out.flush();
+        match crate::git::difftool::run_helper(&helper, &args.args) {
+            Ok(0) => return Exit::Ok,
+            Ok(_) => return Exit::Error,
+            Err(e) => {
+                let _ = writeln!(
+                    err,
+                    "nbdiff diff-driver: cannot run {} for git difftool: {e}; showing nbdiff's diff",
+                    crate::render::sanitize::visible_name(&helper.to_string_lossy())
+                );
+            }
+        }
+    }
     let env = ColorEnv::from_process();
-    let opts = DiffOptions {
-        color: use_color(args.color, &env, Some(&crate::git::color::git_colorbool)),
+    let opts = Request {
         diff: crate::diff::DiffOptions {
             policy: std::sync::Arc::new(crate::policy::load(Path::new("."), err)),
             ..crate::diff::DiffOptions::default()
         },
-        ..DiffOptions::default()
+        render: RenderOptions {
+            color: use_color(args.color, &env, Some(&crate::git::settings::git_colorbool)),
+            ..RenderOptions::default()
+        },
+        one_of_many: true,
     };
     let written = crate::git::driver::run(&args.args, &opts, out, err).and_then(|()| out.flush());
     crate::exit::after_write(written, Exit::Ok, err)
@@ -117,82 +151,20 @@ pub fn run_show(args: ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exi
             return Exit::Error;
         }
     };
+    if let Some(v) = args
+        .format_version
+        .filter(|&v| v != crate::git::show::FORMAT_VERSION)
+    {
+        let _ = writeln!(
+            err,
+            "nbdiff show: git's textconv asks for text format {v}, this nbdiff writes format {}; \
+             run `nbdiff config-git --enable` again so that git's textconv cache is refreshed",
+            crate::git::show::FORMAT_VERSION
+        );
+    }
     let name = args.notebook.display().to_string();
     let written = out
         .write_all(crate::git::show::render_bytes(&bytes, &name).as_bytes())
         .and_then(|()| out.flush());
     crate::exit::after_write(written, Exit::Ok, err)
-}
-
-/// True when the default command's arguments may name revisions rather than
-/// files: anything but two existing paths or git's 7 external-diff arguments
-/// (or whenever `--cached` is given).
-pub fn wants_revisions(paths: &[PathBuf], cached: bool) -> bool {
-    let files = |ps: &[&PathBuf]| {
-        ps.iter()
-            .all(|p| p.exists() || p.as_os_str() == "/dev/null")
-    };
-    cached
-        || match paths {
-            [a, b] => !files(&[a, b]),
-            [_, a, _, _, b, _, _] => !files(&[a, b]),
-            _ => true,
-        }
-}
-
-/// True when the current directory is inside a git repository (or
-/// `GIT_DIR` names one).
-pub fn inside_repository() -> bool {
-    gix::discover_with_environment_overrides(".").is_ok()
-}
-
-/// Runs the revision form of the default command with the diff's options;
-/// `color` was decided by the caller. `None` when the arguments are not
-/// revisions after all (outside a repository, or a missing `*.ipynb` that is
-/// neither a revision nor a path): the caller then treats them as files,
-/// whose errors name the file.
-pub fn run_revisions(
-    args: &crate::cli::DiffArgs,
-    color: bool,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Option<Exit> {
-    if args.json {
-        let _ = writeln!(err, "nbdiff: --json compares two files (nbdiff --json OLD NEW); it is not available for revisions");
-        return Some(Exit::Error);
-    }
-    let opts = DiffOptions {
-        color,
-        diff: super::diff::diff_options(args, err),
-        context: args.context,
-        outputs: args.outputs,
-        stat: args.stat,
-    };
-    let revs: Vec<OsString> = args
-        .paths
-        .iter()
-        .map(|p| p.as_os_str().to_owned())
-        .collect();
-    let cwd = match std::env::current_dir() {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = writeln!(err, "nbdiff: cannot read the current directory: {e}");
-            return Some(Exit::Error);
-        }
-    };
-    Some(
-        match crate::git::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out) {
-            Ok(true) if args.exit_code => Exit::Differences,
-            Ok(_) => Exit::Ok,
-            Err(RevError::NotARepository { .. }) if !args.cached => return None,
-            // A missing `x.ipynb` is a file the user meant, not a revision.
-            Err(RevError::Ambiguous { arg }) if !args.cached && arg.ends_with(".ipynb") => {
-                return None
-            }
-            Err(e) => {
-                let _ = writeln!(err, "nbdiff: {e}");
-                Exit::Error
-            }
-        },
-    )
 }

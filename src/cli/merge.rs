@@ -3,7 +3,9 @@
 //! expects (0 clean, 1 conflicts, 2 error).
 
 use crate::exit::Exit;
-use crate::merge::options::{resolve_policies, ConflictPolicy, Labels, Options, OutputsPolicy};
+use crate::merge::options::{
+    resolve_settings, ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy, Settings,
+};
 use crate::merge::{merge_bytes, Inputs, Outcome};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,9 +22,17 @@ pub struct PolicyArgs {
     /// driver] [default: mark].
     #[arg(long, value_enum)]
     pub conflicts: Option<ConflictPolicy>,
-    /// Write base lines in conflicts too (git's diff3 conflict style).
-    #[arg(long)]
+    /// How conflicts are written, as git's merge.conflictStyle [merge-driver:
+    /// git config merge.conflictStyle] [default: merge].
+    #[arg(long, value_enum, value_name = "STYLE")]
+    pub conflict_style: Option<ConflictStyle>,
+    /// Same as --conflict-style diff3.
+    #[arg(long, conflicts_with = "conflict_style")]
     pub diff3: bool,
+    /// List every rule-based resolution on stderr, not a summary per kind
+    /// [env: NBDIFF_VERBOSE=1].
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Label after `<<<<<<<`.
     #[arg(long, value_name = "LABEL")]
     pub label_local: Option<String>,
@@ -105,27 +115,35 @@ pub enum CommandError {
 /// Runs `nbdiff merge`.
 pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = (|| -> Result<Exit, CommandError> {
-        let (outputs, conflicts) =
-            resolve_policies(args.policy.outputs, args.policy.conflicts, false)?;
+        let settings = settings(&args.policy, false)?;
         let names = [&args.base, &args.local, &args.remote].map(|p| p.display().to_string());
         let opts = options(
             &args.policy,
-            outputs,
-            conflicts,
+            settings,
             usize::from(args.marker_size),
             [&names[0], &names[1], &names[2]],
             err,
         );
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
-        report(&outcome, &names[1], err);
-        match &args.output {
-            Some(path) => write_atomic(path, &outcome.bytes)?,
+        // The user's file is the output (under `git mergetool`, LOCAL is a
+        // temporary file deleted afterwards). Written first: when it cannot
+        // be written, that error is the only message.
+        let shown = match &args.output {
+            Some(path) => {
+                write_atomic(path, &outcome.bytes)?;
+                path.display().to_string()
+            }
             None => {
                 let written = out.write_all(&outcome.bytes).and_then(|()| out.flush());
-                return Ok(crate::exit::after_write(written, exit_of(&outcome), err));
+                let code = crate::exit::after_write(written, exit_of(&outcome), err);
+                if code != Exit::Error {
+                    report(&outcome, &names[1], verbose(&args.policy), err);
+                }
+                return Ok(code);
             }
-        }
+        };
+        report(&outcome, &shown, verbose(&args.policy), err);
         Ok(exit_of(&outcome))
     })();
     finish(result, err)
@@ -134,8 +152,7 @@ pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
 /// Runs `nbdiff merge-driver`: writes the result into `%A`.
 pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
     let result = (|| -> Result<Exit, CommandError> {
-        let (outputs, conflicts) =
-            resolve_policies(args.policy.outputs, args.policy.conflicts, true)?;
+        let settings = settings(&args.policy, true)?;
         let shown = args
             .path
             .clone()
@@ -148,15 +165,13 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
         let size = driver_marker_size(args.marker_size.as_deref());
         let opts = options(
             &args.policy,
-            outputs,
-            conflicts,
+            settings,
             size,
             ["base", "ours", "theirs"],
             err,
         );
         let files = read_three(&args.base, &args.local, &args.remote)?;
         let outcome = merge_bytes(inputs(&files, &names), &opts);
-        report(&outcome, &shown, err);
         if outcome.bytes != files[1] {
             // %A is git's own temporary file, read back as soon as we exit:
             // replaced atomically, but not fsynced (git does not fsync the
@@ -164,30 +179,50 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
             // quarter of a small merge).
             write_via_temp(&args.local, &outcome.bytes, false)?;
         }
+        report(&outcome, &shown, verbose(&args.policy), err);
         Ok(exit_of(&outcome))
     })();
     finish(result, err)
 }
 
+/// Policies and conflict style from the flags, then the environment and
+/// (for the driver) git config.
+fn settings(p: &PolicyArgs, use_git_config: bool) -> Result<Settings, CommandError> {
+    let style = match (p.conflict_style, p.diff3) {
+        (Some(s), _) => Some(s),
+        (None, true) => Some(ConflictStyle::Diff3),
+        (None, false) => None,
+    };
+    Ok(resolve_settings(
+        p.outputs,
+        p.conflicts,
+        style,
+        use_git_config,
+    )?)
+}
+
+fn verbose(p: &PolicyArgs) -> bool {
+    p.verbose || crate::merge::report::verbose_from_env()
+}
+
 fn options(
     p: &PolicyArgs,
-    outputs: OutputsPolicy,
-    conflicts: ConflictPolicy,
+    settings: Settings,
     marker_size: usize,
     default_labels: [&str; 3],
     err: &mut dyn Write,
 ) -> Options {
     let policy = crate::policy::load(std::path::Path::new("."), err);
     Options {
-        outputs,
-        conflicts,
+        outputs: settings.outputs,
+        conflicts: settings.conflicts,
         marker_size: marker_size.clamp(1, crate::merge::MAX_MARKER_SIZE),
         labels: Labels {
             base: label(&p.label_base, default_labels[0]),
             local: label(&p.label_local, default_labels[1]),
             remote: label(&p.label_remote, default_labels[2]),
         },
-        diff3: p.diff3,
+        style: settings.style,
         policy: std::sync::Arc::new(policy),
     }
 }
@@ -245,23 +280,8 @@ fn inputs<'a>(files: &'a [Vec<u8>; 3], names: &'a [String; 3]) -> Inputs<'a> {
     }
 }
 
-fn report(outcome: &Outcome, shown: &str, err: &mut dyn Write) {
-    if let Some(reason) = &outcome.fallback {
-        let _ = writeln!(
-            err,
-            "nbdiff: {reason}; merged {shown} as plain text (line merge, like git merge-file)"
-        );
-    }
-    for note in &outcome.notes {
-        let _ = writeln!(err, "nbdiff: {note}");
-    }
-    if outcome.conflicts > 0 {
-        let _ = writeln!(
-            err,
-            "nbdiff: {shown}: {} conflict(s) left; search for <<<<<<< or the \"nbdiff\" metadata key",
-            outcome.conflicts
-        );
-    }
+fn report(outcome: &Outcome, shown: &str, verbose: bool, err: &mut dyn Write) {
+    crate::merge::report::write(outcome, shown, verbose, err);
 }
 
 fn exit_of(outcome: &Outcome) -> Exit {

@@ -1,15 +1,29 @@
-//! Command-line arguments (clap). Only parsing lives here; `app` runs them.
+//! The command layer: clap's argument types and the dispatch of each
+//! subcommand live here and only here. Library modules take plain option
+//! structs; `main` parses with [`Cli`] and calls [`run_stdio`].
+//!
+//! - [`diff`]: the default command (two files, or revisions);
+//! - [`merge`]: `merge` and `merge-driver`;
+//! - [`git`]: `config-git`, `diff-driver`, `show`;
+//! - the `check` command: [`check`];
+//! - [`values`]: the command line's names for library enums.
+//!
+//! A new command is a module here, a [`Command`] variant and its arm in [`run`].
 
+use crate::exit::Exit;
+use crate::render;
 use crate::render::color::ColorChoice;
 use crate::render::terminal::OutputMode;
 use clap::{Parser, Subcommand};
 
+pub mod check;
+pub mod clean;
 pub mod diff;
 pub mod git;
 pub mod merge;
 pub mod values;
 
-pub use diff::{run, run_stdio};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 /// Semantic diff and merge for Jupyter notebooks.
@@ -43,6 +57,16 @@ pub enum Command {
     DiffDriver(git::DiffDriverArgs),
     /// Print a notebook as stable text (git's textconv, diff.nbdiff.textconv).
     Show(git::ShowArgs),
+    /// Strip volatile data (timings, view state, kernel stamps, widget state,
+    /// execution counts; outputs with --outputs strip) from notebooks in
+    /// place, or stdin to stdout (git's clean filter).
+    Clean(clean::CleanArgs),
+    /// git's long-running filter process (filter.nbdiff.process): cleans
+    /// every notebook of a git command in one process.
+    FilterProcess(clean::FilterProcessArgs),
+    /// Check notebooks for execution-order dependencies, machine-bound paths,
+    /// secrets, heavy or error outputs and conflict leftovers.
+    Check(check::CheckArgs),
 }
 
 /// The text after the options in `nbdiff --help`: what is ignored by
@@ -72,11 +96,13 @@ pub struct DiffArgs {
     /// Paths after `--`, limiting a revision diff.
     #[arg(last = true, value_name = "PATH")]
     pub pathspec: Vec<PathBuf>,
-    /// Print the diff in nbdime's JSON diff format (complete: nothing ignored).
+    /// Print the diff in nbdime's JSON diff format (complete: nothing
+    /// ignored). Its cell and output indices are 0-based, as nbdime's; the
+    /// text output numbers cells and outputs from 1.
     #[arg(long)]
     pub json: bool,
-    /// Print a summary of changed cells and outputs.
-    #[arg(long)]
+    /// Print a summary of changed cells and outputs (not with --json).
+    #[arg(long, conflicts_with = "json")]
     pub stat: bool,
     /// Exit with 1 when the notebooks differ, 0 when equal.
     #[arg(long)]
@@ -113,4 +139,65 @@ pub struct DiffArgs {
     /// parse floor, for benchmarks. Hidden; `NBDIFF_TIMING=1` prints stage times.
     #[arg(long, hide = true)]
     pub parse_only: bool,
+}
+
+/// Runs the command line (no terminal: no pager, colour only if forced).
+/// Errors are written to `err`; the exit code is returned.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    // Messages name files and quote git's arguments: no byte of them
+    // reaches the terminal raw.
+    let err = &mut render::sanitize::LineSanitizer::new(err);
+    let env = |k: &str| std::env::var(k).ok();
+    match cli.command {
+        Some(Command::Merge(args)) => merge::run(args, out, err),
+        Some(Command::ConfigGit(args)) => git::run_config_git(args, out, err),
+        Some(Command::DiffDriver(args)) => git::run_diff_driver(args, out, err),
+        Some(Command::Show(args)) => git::run_show(args, out, err),
+        Some(Command::MergeDriver(args)) => merge::run_driver(args, err),
+        Some(Command::Clean(args)) => clean::run(args, out, err),
+        Some(Command::FilterProcess(args)) => clean::run_process(args, out, err),
+        Some(Command::Check(args)) => check::run(args, out, err),
+        None => diff::run_diff(&cli.diff, false, &env, out, err),
+    }
+}
+
+/// Runs the command line on the process's stdout and stderr: decides colour
+/// from the terminal and pages like git when stdout is a terminal.
+pub fn run_stdio(cli: Cli) -> Exit {
+    let stderr = io::stderr();
+    let mut err = render::sanitize::LineSanitizer::new(stderr.lock());
+    let stdout = io::stdout();
+    let tty = stdout.is_terminal();
+    let env = |k: &str| std::env::var(k).ok();
+    if cli.command.is_some() {
+        return run(cli, &mut stdout.lock(), &mut err);
+    }
+    let args = cli.diff;
+    let pager = if tty && !args.no_pager {
+        render::pager::pager_command(&env)
+    } else {
+        None
+    };
+    if let Some(cmd) = pager {
+        if let Ok(mut child) = render::pager::spawn(&cmd) {
+            let code = match child.stdin.take() {
+                Some(stdin) => {
+                    let mut w = io::BufWriter::with_capacity(1 << 16, stdin);
+                    let code = diff::run_diff(&args, true, &env, &mut w, &mut err);
+                    let _ = w.flush();
+                    code
+                }
+                None => Exit::Error,
+            };
+            let _ = child.wait();
+            return code;
+        }
+    }
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let code = diff::run_diff(&args, tty, &env, &mut out, &mut err);
+    let flushed = out.flush();
+    if code == Exit::Error {
+        return code;
+    }
+    crate::exit::after_write(flushed, code, &mut err)
 }

@@ -3,8 +3,9 @@
 //! names are the library's own (`name()`), shared with settings read from the
 //! environment and git config; the help lines are the command line's.
 
+use crate::clean::Keep;
 use crate::git::config::AttributesTarget;
-use crate::merge::options::{ConflictPolicy, OutputsPolicy};
+use crate::merge::options::{ConflictPolicy, ConflictStyle, OutputsPolicy};
 use crate::render::color::ColorChoice;
 use crate::render::terminal::OutputMode;
 use clap::builder::PossibleValue;
@@ -54,6 +55,12 @@ value_enum!(ConflictPolicy {
     Union: "Keep both versions (local's first) without markers",
 });
 
+value_enum!(ConflictStyle {
+    Merge: "Local's and remote's lines (git's default)",
+    Diff3: "Also the base lines, after |||||||",
+    Zdiff3: "The base lines too; lines both sides agree on moved out of the conflict",
+});
+
 value_enum!(AttributesTarget {
     Private: "`.git/info/attributes`: this clone only, never committed",
     Shared: "The repository's `.gitattributes`: shared with everyone (commit it)",
@@ -75,7 +82,15 @@ mod tests {
         for p in ConflictPolicy::value_variants() {
             assert_eq!(ConflictPolicy::from_name(p.name()), Some(*p));
         }
+        for s in ConflictStyle::value_variants() {
+            assert_eq!(ConflictStyle::from_name(s.name()), Some(*s));
+        }
         assert_eq!(OutputMode::value_variants().len(), 3);
         assert_eq!(AttributesTarget::value_variants().len(), 2);
     }
 }
+
+value_enum!(Keep {
+    Keep: "Keep them as they are",
+    Strip: "Strip them",
+});

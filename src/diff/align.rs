@@ -3,17 +3,18 @@
 //! Near-linear by construction; there is no N×M grid over cells:
 //! 1. cells with the same id on both sides (ids unique on each side) match;
 //! 2. the remaining cells are diffed as a sequence of content hashes
-//!    (histogram diff), so identical cells in the same order match;
+//!    ([`crate::text::diff`], git's Myers), so identical cells in the same
+//!    order match;
 //! 3. leftover cells with identical content match anywhere (a move);
 //! 4. leftover cells inside each gap between matched cells are paired by
-//!    similarity ([`crate::text::diff::similarity`]), looking only a few
+//!    similarity ([`super::similarity`]), looking only a few
 //!    positions ahead (edited in place);
 //! 5. leftover cells anywhere are paired by shared distinctive lines and then
 //!    similarity (moved and edited), with a cap on candidates per line.
 //!
 //! Matched pairs outside the longest in-order chain are moves.
 
-use crate::text::diff::similarity;
+use super::similarity::similarity;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 

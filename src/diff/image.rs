@@ -74,6 +74,20 @@ fn decoded_size_and_hash(value: &Value) -> (usize, String) {
     (bytes, finish(hasher))
 }
 
+/// True when two base64 values encode the same bytes: equal once line
+/// breaks, padding and anything else outside the base64 alphabet are
+/// dropped (re-wrapped base64, a trailing newline). Linear, no allocation.
+/// Only meaningful for binary MIME types, not for SVG text.
+pub fn same_payload(a: &Value, b: &Value) -> bool {
+    let stream = |v| parts(v).flat_map(str::bytes).filter(|&c| is_base64_char(c));
+    stream(a).eq(stream(b))
+}
+
+/// True when `mime` is base64-encoded binary data (not SVG text).
+pub fn is_base64_mime(mime: &str) -> bool {
+    is_binary_mime(mime) && !mime.starts_with("image/svg")
+}
+
 /// True for MIME types summarized rather than diffed as text.
 pub fn is_binary_mime(mime: &str) -> bool {
     mime.starts_with("image/") || mime == "application/pdf" || mime.starts_with("video/")
@@ -87,35 +101,6 @@ fn parts(value: &Value) -> impl Iterator<Item = &str> {
         _ => (None, None),
     };
     single.into_iter().chain(list.into_iter().flatten())
-}
-
-/// A fast, non-cryptographic hash of bytes (Fx-style, 8 bytes at a time).
-pub fn fast_hash(mut h: u64, bytes: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
-    }
-    (h.rotate_left(5) ^ bytes.len() as u64).wrapping_mul(K)
-}
-
-/// A [`Hasher`](std::hash::Hasher) using [`fast_hash`], for hashing big
-/// JSON values (outputs) quickly; not for untrusted hash-map keys.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = fast_hash(self.0, bytes);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// Summarizes a binary MIME value (base64 text, or SVG text).

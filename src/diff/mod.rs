@@ -14,6 +14,7 @@ pub mod lines;
 pub mod nbdime;
 pub mod options;
 pub mod output;
+pub mod similarity;
 
 use crate::notebook::{same_map, same_opt, Cell, Notebook};
 use crate::policy::Scope;
@@ -384,7 +385,8 @@ fn diff_attachments(
         let (ba, bb) = (ba.unwrap_or(&empty), bb.unwrap_or(&empty));
         for mime in ba.keys().chain(bb.keys().filter(|k| !ba.contains_key(*k))) {
             let (va, vb) = (ba.get(mime), bb.get(mime));
-            if va != vb {
+            let reencoded = matches!((va, vb), (Some(x), Some(y)) if image::is_base64_mime(mime) && image::same_payload(x, y));
+            if va != vb && !reencoded {
                 out.push(AttachmentChange {
                     name: name.clone(),
                     mime: mime.clone(),

@@ -5,7 +5,8 @@
 //! `addrange`, `removerange`, `patch` (with `key` = index into the old list,
 //! `valuelist`, `length`, `diff`), sorted by key. Strings with more than one
 //! line are patched as lists of lines split like Python's
-//! `str.splitlines(True)`; single-line strings are replaced.
+//! `str.splitlines(True)`; single-line strings and base64 payloads (images,
+//! PDF: one operation per changed image, as nbdime) are replaced.
 //!
 //! The diff is relative to the notebook as `nbformat.read(…, NO_CONVERT)`
 //! holds it in memory: multi-line fields joined (`rejoin_lines`) and, for
@@ -216,6 +217,9 @@ fn change_op(key: Value, name: &str, a: &Value, b: &Value, depth: usize, cx: &Cx
             Some(diff_cells(x, y, cx))
         }
         (Value::Array(x), Value::Array(y)) => Some(diff_lists(x, y, depth + 1, cx)),
+        // A base64 payload (an image) is replaced whole, as nbdime does: one
+        // operation per changed image, not one per re-encoded line.
+        (Value::String(_), Value::String(_)) if is_base64_mime(name) => None,
         (Value::String(x), Value::String(y)) => {
             let (lx, ly) = (py_lines(x), py_lines(y));
             (lx.len() > 1 || ly.len() > 1).then(|| diff_lines(&lx, &ly))
@@ -228,9 +232,14 @@ fn change_op(key: Value, name: &str, a: &Value, b: &Value, depth: usize, cx: &Cx
     }
 }
 
+/// MIME types whose values are base64 text (SVG is XML text, diffed by lines).
+fn is_base64_mime(mime: &str) -> bool {
+    super::image::is_binary_mime(mime) && !mime.starts_with("image/svg")
+}
+
 fn hash_of(v: &Value) -> u64 {
-    let mut h = super::image::FastHasher::default();
-    super::output::hash_value(v, &mut h);
+    let mut h = crate::hash::FastHasher::default();
+    crate::hash::hash_value(v, &mut h);
     h.finish()
 }
 
@@ -364,7 +373,7 @@ fn cell_keys(k: &[OwnedKey]) -> Vec<CellKey<'_>> {
 
 fn diff_lines(a: &[&str], b: &[&str]) -> Vec<Value> {
     let hash = |s: &&str| {
-        let mut h = super::image::FastHasher::default();
+        let mut h = crate::hash::FastHasher::default();
         h.write(s.as_bytes());
         h.finish()
     };

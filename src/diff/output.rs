@@ -4,12 +4,13 @@
 //! of output hashes; then each changed pair is compared by kind: text-like
 //! content as a line diff, images and other binary data as summaries.
 
-use super::image::{is_binary_mime, summarize, ImageInfo};
+use super::image::{is_base64_mime, is_binary_mime, same_payload, summarize, ImageInfo};
 use super::json::{changes, JsonChange};
 use super::lines::TextDiff;
 use super::options::DiffOptions;
 use crate::notebook::{join_text, Output, OutputKind};
 use crate::policy::Scope;
+use crate::text::diff::OpKind;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::hash::Hasher;
@@ -100,45 +101,12 @@ pub fn outputs_equal(a: &Map<String, Value>, b: &Map<String, Value>, opts: &Diff
     n == keys_b
 }
 
-/// Hashes a JSON value (keys in order).
-pub fn hash_value(v: &Value, h: &mut impl Hasher) {
-    match v {
-        Value::Null => h.write_u8(0),
-        Value::Bool(b) => h.write_u8(1 + *b as u8),
-        Value::Number(n) => {
-            h.write_u8(3);
-            h.write(n.to_string().as_bytes());
-        }
-        Value::String(s) => {
-            h.write_u8(4);
-            h.write(s.as_bytes());
-            h.write_u8(0xff);
-        }
-        Value::Array(items) => {
-            h.write_u8(5);
-            h.write_usize(items.len());
-            for item in items {
-                hash_value(item, h);
-            }
-        }
-        Value::Object(map) => {
-            h.write_u8(6);
-            h.write_usize(map.len());
-            for (k, item) in map {
-                h.write(k.as_bytes());
-                h.write_u8(0xff);
-                hash_value(item, h);
-            }
-        }
-    }
-}
-
 fn output_hash(o: &Output<'_>, opts: &DiffOptions) -> u64 {
-    let mut h = super::image::FastHasher::default();
+    let mut h = crate::hash::FastHasher::default();
     for (k, v) in o.map {
         if !ignored_key(k, opts) {
             h.write(k.as_bytes());
-            hash_value(v, &mut h);
+            crate::hash::hash_value(v, &mut h);
         }
     }
     h.finish()
@@ -172,12 +140,13 @@ pub fn compare<'a>(
     }
     let hashes_a: Vec<u64> = old.iter().map(|o| output_hash(o, opts)).collect();
     let hashes_b: Vec<u64> = new.iter().map(|o| output_hash(o, opts)).collect();
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &hashes_a, &hashes_b);
-    for op in ops {
-        let (_, ra, rb) = op.as_tag_tuple();
-        if matches!(op, similar::DiffOp::Equal { .. }) {
+    // The same sequence diff (git's Myers) pairs outputs for `--json`
+    // (`nbdime::diff_lists`), so both formats pair them alike.
+    for op in crate::text::diff::diff_lines(&hashes_a, &hashes_b) {
+        if op.kind == OpKind::Equal {
             continue;
         }
+        let (ra, rb) = (op.old, op.new);
         let (mut i, mut j) = (ra.start, rb.start);
         while i < ra.end || j < rb.end {
             let same_type =
@@ -335,6 +304,12 @@ fn describe<'a>(
             for m in mimes {
                 let (va, vb) = (get(&da, m), get(&db, m));
                 if va == vb {
+                    continue;
+                }
+                // Re-wrapped base64 of the same bytes is not a change; with
+                // --show-all it shows as "same image, re-encoded".
+                let reencoded = matches!((va, vb), (Some(x), Some(y)) if is_base64_mime(m) && same_payload(x, y));
+                if reencoded && !opts.show_all {
                     continue;
                 }
                 if is_binary_mime(m) {

@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! diff.nbdiff.command         = NBDIFF diff-driver --
-//! diff.nbdiff.textconv        = NBDIFF show --
+//! diff.nbdiff.textconv        = NBDIFF show --format-version=N --
+//! diff.nbdiff.cachetextconv   = true
 //! diff.nbdiff.xfuncname       = ^=== .*
 //! merge.nbdiff.name           = nbdiff notebook merge
 //! merge.nbdiff.driver         = NBDIFF merge-driver --label-base=%S --label-local=%X --label-remote=%Y -- %O %A %B %L %P
@@ -16,13 +17,32 @@
 //!
 //! and appends `*.ipynb diff=nbdiff merge=nbdiff` ([`ATTRIBUTE_LINE`]) to the
 //! scope's attributes file ([`attributes_path`]). `NBDIFF` is
-//! [`exe_reference`]: an absolute path, quoted for the shell.
+//! [`exe_reference`]: an absolute path, quoted for the shell, so git runs this
+//! nbdiff even where another `nbdiff` (nbdime's) comes first on `PATH`.
+//!
+//! `--filter` ([`Plan::with_filter`]) also sets the clean filter
+//! ([`filter_entries`]) and writes [`FILTER_ATTRIBUTE_LINE`] instead:
+//!
+//! ```text
+//! filter.nbdiff.process = NBDIFF filter-process        # one process for all files (git ≥ 2.11)
+//! filter.nbdiff.clean   = NBDIFF clean --stdin-path %f # one-shot form, for tools without `process`
+//! ```
+//!
+//! `filter.nbdiff.required` is left unset (false): if nbdiff is missing or
+//! fails, git stages the file as it is rather than refusing to add it.
+//!
+//! The textconv cache (`git log -p` runs the textconv once per blob, then
+//! reads git's notes under [`TEXTCONV_NOTES_REF`]) is keyed by git on the
+//! textconv command, which holds the text format version, so a new format
+//! after `--enable` starts a new cache.
 //!
 //! Enabling twice changes nothing. Disabling removes exactly those keys and
 //! that line: a section is removed only when nothing else is left in it, other
 //! lines of the attributes file stay byte-identical, and an attributes file
-//! left empty is deleted. `--dry-run` prints the commands without running them.
+//! left empty is deleted. It also deletes the textconv cache of the current
+//! repository (`refs/notes/textconv/nbdiff`), if there is one. `--dry-run` prints the commands without running them.
 
+mod created_dir;
 use super::attributes;
 use std::borrow::Cow;
 use std::io::Write;
@@ -32,12 +52,19 @@ use std::process::{Command, Stdio};
 /// The line added to the attributes file.
 pub const ATTRIBUTE_LINE: &str = "*.ipynb diff=nbdiff merge=nbdiff";
 
+/// Where git keeps the textconv cache of the `nbdiff` diff driver.
+pub const TEXTCONV_NOTES_REF: &str = "refs/notes/textconv/nbdiff";
+
+/// The line added to the attributes file with `--filter`.
+pub const FILTER_ATTRIBUTE_LINE: &str = "*.ipynb diff=nbdiff merge=nbdiff filter=nbdiff";
+
 /// The config subsections nbdiff owns.
 pub const SECTIONS: &[&str] = &[
     "diff.nbdiff",
     "merge.nbdiff",
     "difftool.nbdiff",
     "mergetool.nbdiff",
+    "filter.nbdiff",
 ];
 
 /// Which git configuration to change.
@@ -142,7 +169,14 @@ pub fn entries(exe: &str) -> Vec<Entry> {
     let e = |key, value: String| Entry { key, value };
     vec![
         e("diff.nbdiff.command", format!("{exe} diff-driver --")),
-        e("diff.nbdiff.textconv", format!("{exe} show --")),
+        e(
+            "diff.nbdiff.textconv",
+            format!(
+                "{exe} show --format-version={} --",
+                super::show::FORMAT_VERSION
+            ),
+        ),
+        e("diff.nbdiff.cachetextconv", "true".into()),
         e("diff.nbdiff.xfuncname", "^=== .*".into()),
         e("merge.nbdiff.name", "nbdiff notebook merge".into()),
         e(
@@ -158,6 +192,20 @@ pub fn entries(exe: &str) -> Vec<Entry> {
             format!("{exe} merge --output=\"$MERGED\" -- \"$BASE\" \"$LOCAL\" \"$REMOTE\""),
         ),
         e("mergetool.nbdiff.trustExitCode", "true".into()),
+    ]
+}
+
+/// The clean filter's config entries (`--filter`).
+pub fn filter_entries(exe: &str) -> Vec<Entry> {
+    vec![
+        Entry {
+            key: "filter.nbdiff.process",
+            value: format!("{exe} filter-process"),
+        },
+        Entry {
+            key: "filter.nbdiff.clean",
+            value: format!("{exe} clean --stdin-path %f"),
+        },
     ]
 }
 
@@ -320,6 +368,9 @@ pub struct Plan {
     pub attributes_file: PathBuf,
     /// The config entries.
     pub entries: Vec<Entry>,
+    /// The attribute line `--enable` writes ([`ATTRIBUTE_LINE`], or
+    /// [`FILTER_ATTRIBUTE_LINE`] with the filter). `--disable` removes either.
+    pub attribute_line: &'static str,
 }
 
 impl Plan {
@@ -337,7 +388,17 @@ impl Plan {
             scope,
             attributes_file: attributes_path(git, scope, target)?,
             entries: entries(exe),
+            attribute_line: ATTRIBUTE_LINE,
         })
+    }
+
+    /// The plan with the clean filter too: its entries and the attribute
+    /// line with `filter=nbdiff`. `--disable` always uses it, so that it
+    /// removes the filter whether or not it was enabled.
+    pub fn with_filter(mut self, exe: &str) -> Plan {
+        self.entries.extend(filter_entries(exe));
+        self.attribute_line = FILTER_ATTRIBUTE_LINE;
+        self
     }
 }
 
@@ -385,19 +446,40 @@ pub fn enable(
         }
     }
     let path = &plan.attributes_file;
-    let text = read_attributes(path)?;
-    match attributes::add_line(&text, ATTRIBUTE_LINE) {
-        None => writeln!(out, "# {} already has `{ATTRIBUTE_LINE}`", path.display())?,
+    let mut text = read_attributes(path)?;
+    let line = plan.attribute_line;
+    let already = attributes::has_line(&text, line)
+        || (line == ATTRIBUTE_LINE && attributes::has_line(&text, FILTER_ATTRIBUTE_LINE));
+    if line == FILTER_ATTRIBUTE_LINE {
+        // Enabling the filter over a plain enable: the new line replaces the old.
+        if let Some(without) = attributes::remove_line(&text, ATTRIBUTE_LINE) {
+            writeln!(
+                out,
+                "# remove the line `{ATTRIBUTE_LINE}` from {}",
+                shell_quote(&path.display().to_string())
+            )?;
+            text = without;
+            if !dry_run {
+                std::fs::write(path, &text).map_err(attr_err(path))?;
+            }
+        }
+    }
+    match attributes::add_line(&text, line).filter(|_| !already) {
+        None => writeln!(out, "# {} already has `{line}`", path.display())?,
         Some(new) => {
             writeln!(
                 out,
                 "echo {} >> {}",
-                shell_quote(ATTRIBUTE_LINE),
+                shell_quote(line),
                 shell_quote(&path.display().to_string())
             )?;
             if !dry_run {
                 if let Some(dir) = path.parent() {
+                    let created = created_dir::missing_top(dir);
                     std::fs::create_dir_all(dir).map_err(attr_err(path))?;
+                    if let Some(top) = created {
+                        created_dir::record(git, flag, &top)?;
+                    }
                 }
                 std::fs::write(path, new).map_err(attr_err(path))?;
             }
@@ -455,19 +537,39 @@ pub fn disable(
             }
         }
     }
+    // The textconv cache `cachetextconv` made, in this repository.
+    let cache = git.query(&["rev-parse", "--verify", "--quiet", TEXTCONV_NOTES_REF]);
+    if let Ok(Some(id)) = cache.as_ref().map(|o| o.as_ref().filter(|s| !s.is_empty())) {
+        writeln!(
+            out,
+            "git update-ref -d {TEXTCONV_NOTES_REF}   # git's textconv cache"
+        )?;
+        if !dry_run {
+            git.run(&["update-ref", "-d", TEXTCONV_NOTES_REF, id])?;
+        }
+    }
     let path = &plan.attributes_file;
-    let text = read_attributes(path)?;
-    if let Some(new) = attributes::remove_line(&text, ATTRIBUTE_LINE) {
+    let mut text = read_attributes(path)?;
+    let mut removed = Vec::new();
+    for line in [ATTRIBUTE_LINE, FILTER_ATTRIBUTE_LINE] {
+        if let Some(new) = attributes::remove_line(&text, line) {
+            text = new;
+            removed.push(line);
+        }
+    }
+    if !removed.is_empty() {
         let shown = shell_quote(&path.display().to_string()).into_owned();
-        if new.is_empty() {
-            writeln!(out, "rm {shown}   # held only `{ATTRIBUTE_LINE}`")?;
+        let lines = removed.join("`, `");
+        if text.is_empty() {
+            writeln!(out, "rm {shown}   # held only `{lines}`")?;
             if !dry_run {
                 std::fs::remove_file(path).map_err(attr_err(path))?;
             }
+            created_dir::remove(git, flag, path.parent(), dry_run, out)?;
         } else {
-            writeln!(out, "# remove the line `{ATTRIBUTE_LINE}` from {shown}")?;
+            writeln!(out, "# remove the line `{lines}` from {shown}")?;
             if !dry_run {
-                std::fs::write(path, new).map_err(attr_err(path))?;
+                std::fs::write(path, text).map_err(attr_err(path))?;
             }
         }
     }

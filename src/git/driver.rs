@@ -16,11 +16,11 @@
 //! revision) get a plain unified line diff, introduced by one line saying why.
 //! Binary content gets git's `Binary files … differ`.
 
-use super::seam::{self, DiffOptions, Side};
+use super::header::FileHeader;
+use crate::compare::{compare_with_header, Request, Side};
 use crate::notebook::Notebook;
 use crate::render::sanitize::visible_name;
 use std::ffi::OsString;
-use std::fmt::Display;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -59,52 +59,68 @@ pub enum DriverError {
 /// output could be written.
 pub fn run(
     args: &[OsString],
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
-    match run_inner(args, opts, out) {
+    let written = match run_inner(args, opts, out) {
         Ok(written) => written,
         Err(e) => {
             let _ = writeln!(err, "{e}");
             Ok(())
         }
+    };
+    if let [path, _, _, _, new, _, mode, rest @ ..] = args {
+        if mode != "." && new != "/dev/null" {
+            let name = rest.first().unwrap_or(path).to_string_lossy();
+            if let Ok(bytes) = std::fs::read(new) {
+                crate::merge::leftover::warn_bytes(&name, &bytes, err);
+            }
+        }
     }
+    written
 }
 
 fn run_inner(
     args: &[OsString],
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> Result<io::Result<()>, DriverError> {
     // Paths come from the repository: shown with every control made visible.
     let lossy = |a: &OsString| visible_name(&a.to_string_lossy()).into_owned();
     match args.len() {
-        1 => Ok(writeln!(out, "* Unmerged path {}", lossy(&args[0]))),
+        1 => Ok(super::unmerged::write(&lossy(&args[0]), out)),
         7 | 9 => {
             let path = lossy(&args[0]);
-            let new_path = if args.len() == 9 {
-                lossy(&args[7])
+            let mut header = if args.len() == 9 {
+                // git's header text: lines, each sanitised when written.
+                FileHeader::from_git_info(&path, &lossy(&args[7]), &args[8].to_string_lossy())
             } else {
-                path.clone()
+                FileHeader::same(&path)
             };
             let old = read_side(&args[1], &args[3], "old")?;
             let new = read_side(&args[4], &args[6], "new")?;
-            Ok((|| {
-                if args.len() == 9 && new_path != path {
-                    writeln!(out, "nbdiff: renamed {path} → {new_path}")?;
+            let (old_mode, new_mode) = (lossy(&args[3]), lossy(&args[6]));
+            match (&old, &new) {
+                (None, Some(_)) => header.extended.push(format!("new file mode {new_mode}")),
+                (Some(_), None) => header
+                    .extended
+                    .push(format!("deleted file mode {old_mode}")),
+                _ if old_mode != new_mode => {
+                    header.extended.push(format!("old mode {old_mode}"));
+                    header.extended.push(format!("new mode {new_mode}"));
                 }
-                let (old_mode, new_mode) = (lossy(&args[3]), lossy(&args[6]));
-                if let (Some(a), Some(b)) = (&old, &new) {
-                    if a == b {
-                        if old_mode != new_mode {
-                            writeln!(out, "nbdiff: {path}: mode {old_mode} → {new_mode}")?;
-                        }
-                        return Ok(());
-                    }
+                _ => {}
+            }
+            if let (Some(a), Some(b)) = (&old, &new) {
+                if a == b {
+                    return Ok(match header.is_notable() {
+                        true => header.write(opts.render.color, out),
+                        false => Ok(()),
+                    });
                 }
-                diff_paths(&path, &new_path, old.as_deref(), new.as_deref(), opts, out).map(|_| ())
-            })())
+            }
+            Ok(diff_paths(&header, old.as_deref(), new.as_deref(), opts, out).map(|_| ()))
         }
         count => Err(DriverError::Arguments { count }),
     }
@@ -128,19 +144,18 @@ fn read_side(
 }
 
 /// Diffs the contents of a path on two sides (`None`: the side does not
-/// exist), labelled `a/OLD_PATH` and `b/NEW_PATH` as git does. Returns whether
-/// the sides differ.
+/// exist), labelled `a/OLD_PATH` and `b/NEW_PATH` under git's `diff --git`
+/// header. Returns whether the sides differ.
 pub fn diff_paths(
-    old_path: &dyn Display,
-    new_path: &dyn Display,
+    header: &FileHeader,
     old: Option<&[u8]>,
     new: Option<&[u8]>,
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> io::Result<bool> {
     // The one place paths become labels: every later line shows them safely.
-    let old_label = visible_name(&format!("a/{old_path}")).into_owned();
-    let new_label = visible_name(&format!("b/{new_path}")).into_owned();
+    let old_label = header.old_label();
+    let new_label = header.new_label();
     diff_pair(
         old.map(|bytes| Input {
             label: &old_label,
@@ -150,6 +165,7 @@ pub fn diff_paths(
             label: &new_label,
             bytes,
         }),
+        Some(header),
         opts,
         out,
     )
@@ -157,20 +173,24 @@ pub fn diff_paths(
 
 /// Diffs two sides: a notebook diff when every present side is a notebook,
 /// otherwise a line diff (or `Binary files … differ`) after a one-line note.
-/// Returns whether the sides differ.
+/// A notebook whose bytes changed but whose diff is empty gets one line
+/// saying what nbdiff hid ([`super::ignored`]). Returns whether the sides
+/// differ as shown (a rename counts; only ignored changes do not).
 pub fn diff_pair(
     old: Option<Input<'_>>,
     new: Option<Input<'_>>,
-    opts: &DiffOptions,
+    header: Option<&FileHeader>,
+    opts: &Request,
     out: &mut dyn Write,
 ) -> io::Result<bool> {
     let parse = |side: Option<Input<'_>>| side.map(|s| Notebook::parse(s.bytes, s.label));
-    let (old_nb, new_nb) = (parse(old), parse(new));
-    match (&old_nb, &new_nb) {
+    let (mut old_nb, mut new_nb) = (parse(old), parse(new));
+    let notable = header.is_some_and(FileHeader::is_notable);
+    match (&mut old_nb, &mut new_nb) {
         (None | Some(Ok(_)), None | Some(Ok(_))) => {
-            let o = old.zip(old_nb.as_ref().and_then(|r| r.as_ref().ok()));
-            let n = new.zip(new_nb.as_ref().and_then(|r| r.as_ref().ok()));
-            seam::render_notebook_diff(
+            let o = old.zip(old_nb.as_mut().and_then(|r| r.as_mut().ok()));
+            let n = new.zip(new_nb.as_mut().and_then(|r| r.as_mut().ok()));
+            let differs = compare_with_header(
                 o.map(|(i, notebook)| Side {
                     label: i.label,
                     notebook,
@@ -179,9 +199,26 @@ pub fn diff_pair(
                     label: i.label,
                     notebook,
                 }),
+                header,
                 opts,
                 out,
-            )
+                &mut |_| {},
+            )?;
+            if let (false, Some(a), Some(b)) = (differs, old, new) {
+                let parsed = (
+                    old_nb.as_ref().and_then(|r| r.as_ref().ok()),
+                    new_nb.as_ref().and_then(|r| r.as_ref().ok()),
+                );
+                if let (true, (Some(x), Some(y))) = (a.bytes != b.bytes, parsed) {
+                    let path = match header {
+                        Some(h) => h.path().to_string(),
+                        None => b.label.to_string(),
+                    };
+                    let kinds = super::ignored::hidden_kinds(x, y, &opts.diff);
+                    super::ignored::write_note(&path, &kinds, out)?;
+                }
+            }
+            Ok(differs || notable)
         }
         _ => {
             let reason = [old_nb, new_nb]
@@ -191,8 +228,11 @@ pub fn diff_pair(
                 .map(|e| e.to_string())
                 .unwrap_or_default();
             let reason = crate::render::sanitize::visible(&reason).into_owned();
+            if let Some(h) = header {
+                h.write(opts.render.color, out)?;
+            }
             writeln!(out, "nbdiff: {reason}; showing a line diff")?;
-            line_diff(old, new, opts.color, out)?;
+            line_diff(old, new, opts.render.color, out)?;
             Ok(old.map(|s| s.bytes) != new.map(|s| s.bytes))
         }
     }
@@ -217,7 +257,9 @@ pub fn line_diff(
         }
     };
     match (text(old), text(new)) {
-        (Some(a), Some(b)) => seam::unified(&a, &b, old_label, new_label, color, out),
+        (Some(a), Some(b)) => {
+            crate::render::unified::render(&a, &b, old_label, new_label, color, out)
+        }
         _ => writeln!(out, "Binary files {old_label} and {new_label} differ"),
     }
 }
@@ -234,7 +276,7 @@ mod tests {
     fn run_str(args: &[&str]) -> (String, String) {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        run(&args, &DiffOptions::default(), &mut out, &mut err).expect("write to a Vec");
+        run(&args, &Request::default(), &mut out, &mut err).expect("write to a Vec");
         (
             String::from_utf8_lossy(&out).into(),
             String::from_utf8_lossy(&err).into(),
@@ -250,7 +292,9 @@ mod tests {
 
     #[test]
     fn unmerged_path() {
-        assert_eq!(run_str(&["x.ipynb"]).0, "* Unmerged path x.ipynb\n");
+        assert!(run_str(&["x.ipynb"])
+            .0
+            .starts_with("* Unmerged path x.ipynb\n"));
     }
 
     #[test]
@@ -266,7 +310,10 @@ mod tests {
         );
         let (out, err) = run_str(&["x.ipynb", &a, "1", "100644", &b, "2", "100644"]);
         assert!(err.is_empty(), "{err}");
-        assert!(out.starts_with("nbdiff: a/x.ipynb: line 1"), "{out}");
+        assert!(
+            out.starts_with("diff --git a/x.ipynb b/x.ipynb\nnbdiff: a/x.ipynb: line 1"),
+            "{out}"
+        );
         assert!(out.contains("-not json\n+still not json\n"), "{out}");
     }
 

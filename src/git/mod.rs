@@ -12,15 +12,23 @@
 //!   textconv (`git log -p`, `git show`, `git blame`).
 //! - [`revs`] — `nbdiff [--cached] [REV [REV]] [-- PATH…]`: changed notebooks
 //!   between revisions, the index and the working tree, read in-process with gix.
-//! - [`color`] — git's `color.diff` answer, fed to the shared decision in
-//!   [`crate::render::color`].
-//! - [`seam`] — the one call into the notebook diff renderer.
+//! - [`settings`] — every read of git configuration: `nbdiff.ignore`,
+//!   `nbdiff.merge.*`, and git's `color.diff` answer for the diff driver.
+//! - [`pathspec`], [`rename`], [`unmerged`], [`header`], [`ignored`] — git's
+//!   pathspecs, rename detection, unmerged paths, `diff --git` file headers,
+//!   and the line for a file whose only changes are hidden.
+//! - [`difftool`] — `git difftool` through the diff driver: hands git's
+//!   arguments to difftool's helper, which git would have run.
 
 pub mod attributes;
-pub mod color;
 pub mod config;
+pub mod difftool;
 pub mod driver;
+pub mod header;
+pub mod ignored;
+pub mod pathspec;
+pub mod rename;
 pub mod revs;
-pub mod seam;
 pub mod settings;
 pub mod show;
+pub mod unmerged;

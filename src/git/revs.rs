@@ -9,7 +9,7 @@
 //! | `REV1 REV2`, `REV1..REV2` | two commits (or trees) |
 //!
 //! Objects are read in-process with gix (one process, no `git` per file).
-//! Trees are walked in parallel and subtrees with equal ids are skipped, so
+//! The two trees are walked side by side and subtrees with equal ids are skipped, so
 //! the cost follows the size of the change, not of the repository. Only paths
 //! ending in `.ipynb` are diffed. Paths are repository-relative in the output,
 //! pathspecs are relative to the current directory (so it works from a
@@ -19,10 +19,12 @@
 //! clean filters (`filter=…`, `core.autocrlf`) are not applied.
 
 use super::driver;
-use super::seam::DiffOptions;
+use super::header::FileHeader;
+use super::pathspec::{looks_like_pathspec, Pathspec};
+use crate::compare::Request;
 use gix::bstr::{BStr, BString, ByteVec};
 use gix::ObjectId;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -44,6 +46,16 @@ pub enum RevError {
         /// The argument.
         arg: String,
     },
+    /// An argument after a revision that is neither an existing path nor a
+    /// revision (a typo in a file name, usually).
+    #[error("{arg}: no such path in the working tree, and not a revision (use `--` before paths that no longer exist)")]
+    MissingPath {
+        /// The argument.
+        arg: String,
+    },
+    /// A pathspec git would reject.
+    #[error(transparent)]
+    Pathspec(#[from] super::pathspec::PathspecError),
     /// More than two revisions.
     #[error("at most two revisions can be compared, got {count}")]
     TooManyRevisions {
@@ -111,6 +123,29 @@ pub struct Change {
     pub old: Option<Source>,
     /// Where the new side is; `None` when the file was deleted.
     pub new: Option<Source>,
+    /// For a rename: the old path and git's similarity score in percent.
+    pub renamed_from: Option<(BString, u32)>,
+    /// The path is unmerged (conflicted) in the index.
+    pub unmerged: bool,
+}
+
+impl Change {
+    fn unmerged(path: BString) -> Change {
+        Change {
+            unmerged: true,
+            ..Change::new(path, None, None)
+        }
+    }
+
+    fn new(path: BString, old: Option<Source>, new: Option<Source>) -> Change {
+        Change {
+            path,
+            old,
+            new,
+            renamed_from: None,
+            unmerged: false,
+        }
+    }
 }
 
 /// What to compare, decided from the arguments.
@@ -120,35 +155,6 @@ enum Mode {
     TreeToIndex(ObjectId),
     TreeToWorktree(ObjectId),
     TreeToTree(ObjectId, ObjectId),
-}
-
-/// Repository-relative pathspecs (prefixes: a file or a directory).
-#[derive(Debug, Clone, Default)]
-pub struct Pathspec(Vec<BString>);
-
-impl Pathspec {
-    /// True when `path` is selected.
-    pub fn matches(&self, path: &BStr) -> bool {
-        self.0.is_empty()
-            || self
-                .0
-                .iter()
-                .any(|p| p.is_empty() || is_under(path, p.as_ref()))
-    }
-
-    /// True when something under directory `dir` may be selected.
-    pub fn may_contain(&self, dir: &BStr) -> bool {
-        self.0.is_empty()
-            || self
-                .0
-                .iter()
-                .any(|p| p.is_empty() || is_under(dir, p.as_ref()) || is_under(p.as_ref(), dir))
-    }
-}
-
-/// `path` is `prefix` or inside it.
-fn is_under(path: &BStr, prefix: &BStr) -> bool {
-    path.starts_with(prefix) && (path.len() == prefix.len() || path[prefix.len()] == b'/')
 }
 
 fn is_notebook(path: &BStr) -> bool {
@@ -162,8 +168,9 @@ pub fn run(
     args: &[OsString],
     paths_after_dashdash: &[PathBuf],
     cached: bool,
-    opts: &DiffOptions,
+    opts: &Request,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<bool, RevError> {
     let repo =
         gix::discover_with_environment_overrides(cwd).map_err(|e| RevError::NotARepository {
@@ -178,7 +185,7 @@ pub fn run(
         .unwrap_or_default();
 
     let mut revs = Vec::new();
-    let mut paths = Vec::new();
+    let mut paths: Vec<OsString> = Vec::new();
     for arg in args {
         let as_str = arg.to_string_lossy();
         if paths.is_empty() {
@@ -187,19 +194,30 @@ pub fn run(
                 continue;
             }
         }
-        if cwd.join(arg).exists() {
-            paths.push(PathBuf::from(arg));
+        if cwd.join(arg).exists() || looks_like_pathspec(&as_str) {
+            paths.push(arg.clone());
+        } else if !revs.is_empty() {
+            return Err(RevError::MissingPath { arg: as_str.into() });
         } else {
             return Err(RevError::Ambiguous { arg: as_str.into() });
         }
     }
-    paths.extend(paths_after_dashdash.iter().cloned());
-    let pathspec = Pathspec(
-        paths
+    paths.extend(
+        paths_after_dashdash
             .iter()
-            .map(|p| to_repo_path(&prefix, p))
-            .collect::<Result<_, _>>()?,
+            .map(|p| p.as_os_str().to_owned()),
     );
+    for p in &paths {
+        // A plain path outside the working tree is an error, as in git.
+        if !looks_like_pathspec(&p.to_string_lossy()) {
+            to_repo_path(&prefix, Path::new(p))?;
+        }
+    }
+    let root = repo
+        .workdir()
+        .unwrap_or_else(|| repo.git_dir())
+        .to_path_buf();
+    let pathspec = Pathspec::new(&paths, &prefix, &root)?;
 
     let tree_of = |spec: &str, id: ObjectId| -> Result<ObjectId, RevError> {
         let bad = |e: &dyn std::fmt::Display| RevError::BadRevision {
@@ -244,19 +262,28 @@ pub fn run(
             git_dir: repo.git_dir().display().to_string(),
         });
     }
-    let changes = changes(&repo, &mode, &pathspec)?;
+    let mut changes = changes(&repo, &mode, &pathspec)?;
+    detect_renames(&repo, &mut changes)?;
     let mut differs = false;
     for change in &changes {
-        let old = load(&repo, change.path.as_ref(), change.old.as_ref())?;
+        let path = change.path.to_string();
+        if change.unmerged {
+            differs = true;
+            if super::unmerged::write(&path, out).is_err() {
+                return Ok(differs);
+            }
+            continue;
+        }
+        let (old_path, header) = match &change.renamed_from {
+            Some((from, score)) => (from, FileHeader::rename(&from.to_string(), &path, *score)),
+            None => (&change.path, FileHeader::same(&path)),
+        };
+        let old = load(&repo, old_path.as_ref(), change.old.as_ref())?;
         let new = load(&repo, change.path.as_ref(), change.new.as_ref())?;
-        let written = driver::diff_paths(
-            &change.path,
-            &change.path,
-            old.as_deref(),
-            new.as_deref(),
-            opts,
-            out,
-        );
+        if let Some(bytes) = &new {
+            crate::merge::leftover::warn_bytes(&path, bytes, err);
+        }
+        let written = driver::diff_paths(&header, old.as_deref(), new.as_deref(), opts, out);
         match written {
             Ok(d) => differs |= d,
             // The reader went away (a closed pager): stop quietly.
@@ -265,6 +292,63 @@ pub fn run(
         }
     }
     Ok(differs)
+}
+
+/// Pairs deleted with added notebooks as git does by default
+/// ([`super::rename`]), honouring `diff.renames` and `diff.renameLimit`.
+fn detect_renames(repo: &gix::Repository, changes: &mut Vec<Change>) -> Result<(), RevError> {
+    let config = repo.config_snapshot();
+    // `diff.renames` is a boolean or `copies`: only an explicit false disables.
+    let enabled = config.string("diff.renames").is_none_or(|v| {
+        !matches!(
+            v.to_string().to_ascii_lowercase().as_str(),
+            "false" | "no" | "off" | "0"
+        )
+    });
+    if !enabled {
+        return Ok(());
+    }
+    let limit = config
+        .integer("diff.renameLimit")
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(super::rename::DEFAULT_LIMIT);
+    let plain = |c: &Change| !c.unmerged && c.renamed_from.is_none();
+    let deleted: Vec<usize> = (0..changes.len())
+        .filter(|&k| plain(&changes[k]) && changes[k].new.is_none())
+        .collect();
+    let added: Vec<usize> = (0..changes.len())
+        .filter(|&k| plain(&changes[k]) && changes[k].old.is_none())
+        .collect();
+    if deleted.is_empty() || added.is_empty() {
+        return Ok(());
+    }
+    let read = |k: usize| -> Result<(BString, Vec<u8>), RevError> {
+        let c = &changes[k];
+        let side = c.old.as_ref().or(c.new.as_ref());
+        let bytes = load(repo, c.path.as_ref(), side)?.unwrap_or_default();
+        Ok((c.path.clone(), bytes))
+    };
+    let olds: Vec<(BString, Vec<u8>)> =
+        deleted.iter().map(|&k| read(k)).collect::<Result<_, _>>()?;
+    let news: Vec<(BString, Vec<u8>)> = added.iter().map(|&k| read(k)).collect::<Result<_, _>>()?;
+    let pairs = super::rename::detect(&as_files(&olds), &as_files(&news), limit);
+    let mut drop = vec![false; changes.len()];
+    for r in pairs {
+        let (d, a) = (deleted[r.old], added[r.new]);
+        let from = changes[d].path.clone();
+        let old = changes[d].old.clone();
+        let target = &mut changes[a];
+        target.old = old;
+        target.renamed_from = Some((from, r.score));
+        drop[d] = true;
+    }
+    let mut k = 0;
+    changes.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+    Ok(())
 }
 
 /// Turns a path relative to the current directory into a repository-relative one.
@@ -316,17 +400,24 @@ fn changes(repo: &gix::Repository, mode: &Mode, spec: &Pathspec) -> Result<Vec<C
         Mode::TreeToIndex(tree) => {
             let old = flatten(repo, tree, spec)?;
             let new = index_blobs(repo, spec)?;
+            let unmerged = unmerged_paths(repo, spec)?;
             for (path, (old_id, new_id)) in pair_up(old, new) {
-                if old_id != new_id {
-                    out.push(Change {
+                if old_id != new_id && !unmerged.contains(&path) {
+                    out.push(Change::new(
                         path,
-                        old: old_id.map(Source::Blob),
-                        new: new_id.map(Source::Blob),
-                    });
+                        old_id.map(Source::Blob),
+                        new_id.map(Source::Blob),
+                    ));
                 }
             }
+            out.extend(unmerged.into_iter().map(Change::unmerged));
         }
         Mode::IndexToWorktree => {
+            out.extend(
+                unmerged_paths(repo, spec)?
+                    .into_iter()
+                    .map(Change::unmerged),
+            );
             for (path, id) in index_blobs(repo, spec)? {
                 if let Some(c) = against_worktree(repo, path, Some(id))? {
                     out.push(c);
@@ -386,11 +477,7 @@ fn against_worktree(
     if old.is_none() && new.is_none() {
         return Ok(None);
     }
-    Ok(Some(Change {
-        path,
-        old: old.map(Source::Blob),
-        new,
-    }))
+    Ok(Some(Change::new(path, old.map(Source::Blob), new)))
 }
 
 /// The working-tree content at a repository-relative path (a symlink's
@@ -454,6 +541,30 @@ fn index_blobs(
         }
     }
     Ok(out)
+}
+
+fn as_files(v: &[(BString, Vec<u8>)]) -> Vec<super::rename::File<'_>> {
+    v.iter()
+        .map(|(p, b)| super::rename::File {
+            path: p.as_slice(),
+            bytes: b,
+        })
+        .collect()
+}
+
+/// The notebooks with conflict stages (1–3) in the index.
+fn unmerged_paths(repo: &gix::Repository, spec: &Pathspec) -> Result<BTreeSet<BString>, RevError> {
+    let index = repo
+        .index_or_empty()
+        .map_err(|e| read_err("the index", e))?;
+    Ok(index
+        .entries()
+        .iter()
+        .filter(|e| e.stage_raw() != 0)
+        .map(|e| e.path(&index))
+        .filter(|p| is_notebook(p) && spec.matches(p))
+        .map(|p| p.to_owned())
+        .collect())
 }
 
 /// The notebooks of a tree, path → blob id.
@@ -550,11 +661,11 @@ fn diff_trees(
             && is_notebook(prefix.as_ref())
             && spec.matches(prefix.as_ref())
         {
-            out.push(Change {
-                path: prefix.clone(),
-                old: ba.map(Source::Blob),
-                new: bb.map(Source::Blob),
-            });
+            out.push(Change::new(
+                prefix.clone(),
+                ba.map(Source::Blob),
+                bb.map(Source::Blob),
+            ));
         }
         prefix.truncate(len);
     }
@@ -577,15 +688,5 @@ mod tests {
         );
         assert_eq!(p("", ".").ok().as_deref(), Some(""));
         assert!(p("", "../x").is_err());
-    }
-
-    #[test]
-    fn pathspec_prefixes() {
-        let spec = Pathspec(vec!["dir/sub".into()]);
-        assert!(spec.matches("dir/sub/x.ipynb".into()));
-        assert!(!spec.matches("dir/subx.ipynb".into()));
-        assert!(spec.may_contain("dir".into()));
-        assert!(!spec.may_contain("other".into()));
-        assert!(Pathspec::default().matches("anything".into()));
     }
 }

@@ -8,9 +8,9 @@
 //!
 //! ```text
 //! notebook · nbformat 4.5 · kernel python3 · language python
-//! === markdown · id=intro
+//! === markdown · id=intro · # Title
 //! # Title
-//! === code · id=c2 · tags: parameters
+//! === code · id=c2 · tags: parameters · print("hi")
 //! print("hi")
 //! --- output 1 · stream stdout
 //!     hi
@@ -19,8 +19,9 @@
 //! ```
 //!
 //! Cell headers carry no cell number: inserting one cell must not change the
-//! header of every cell below it in `git log -p`. `config-git` sets
-//! `diff.nbdiff.xfuncname` so that git's hunk headers name the cell instead.
+//! header of every cell below it in `git log -p`. They end with the cell's
+//! first line, and `config-git` sets `diff.nbdiff.xfuncname` to match them,
+//! so git's hunk headers name the cell (`@@ -3,7 +3,7 @@ === code · def f(x):`).
 //!
 //! Sources are shown whole; outputs are summarized: text shows its first
 //! [`MAX_OUTPUT_LINES`] lines, anything else is one line with its type, size
@@ -32,9 +33,18 @@
 
 use crate::diff::image;
 use crate::notebook::{Cell, Notebook, Output, OutputKind};
-use crate::render::sanitize::{visible, visible_lines};
+use crate::render::sanitize::{first_line, visible, visible_lines};
 use serde_json::Value;
 use std::fmt::Write as _;
+
+/// The version of this text format. git caches textconv output keyed on the
+/// textconv command (`diff.nbdiff.cachetextconv`), and `config-git` puts
+/// this number in that command (`show --format-version=N`), so bump it
+/// whenever the rendering changes: re-running `nbdiff config-git --enable`
+/// then changes the key and git drops the stale cache.
+///
+/// 2: cell headers carry the cell's first line.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Text outputs show at most this many lines; the rest is counted.
 pub const MAX_OUTPUT_LINES: usize = 12;
@@ -55,6 +65,9 @@ pub fn render_bytes(bytes: &[u8], name: &str) -> String {
 pub fn render(nb: &Notebook) -> String {
     let mut s = String::new();
     header(nb, &mut s);
+    if let Some(record) = crate::merge::leftover::describe_record(nb.metadata()) {
+        let _ = writeln!(s, "--- nbdiff conflict record (notebook) · {record}");
+    }
     for cell in nb.cells().iter() {
         render_cell(cell, &mut s);
     }
@@ -95,8 +108,17 @@ fn render_cell(cell: &Cell<'_>, s: &mut String) {
             let _ = write!(s, " · tags: {}", tags.join(", "));
         }
     }
+    let source = cell.source();
+    if let Some(line) = first_line(&source) {
+        let _ = write!(s, " · {line}");
+    }
     s.push('\n');
-    push_text(s, "", &visible_lines(&cell.source()), usize::MAX);
+    if let Some(record) = crate::merge::leftover::describe_record(cell.metadata()) {
+        // Merge leftovers are metadata, which textconv hides otherwise: a
+        // record committed by mistake must show in `git log -p`.
+        let _ = writeln!(s, "--- nbdiff conflict record · {record}");
+    }
+    push_text(s, "", &visible_lines(&source), usize::MAX);
     if let Some(attachments) = cell.attachments() {
         for (name, bundle) in attachments {
             let _ = writeln!(s, "--- attachment {}", visible(name));
@@ -156,7 +178,9 @@ fn push_text(s: &mut String, indent: &str, text: &str, max: usize) {
         s.push('\n');
     }
     if lines.len() > max {
-        let _ = writeln!(s, "{indent}… {} more lines", lines.len() - max);
+        let more = lines.len() - max;
+        let noun = if more == 1 { "line" } else { "lines" };
+        let _ = writeln!(s, "{indent}… {more} more {noun}");
     }
 }
 
@@ -221,10 +245,10 @@ mod tests {
     fn renders_cells_outputs_and_omits_volatile_fields() {
         let text = render(&nb(NB));
         let expected = "notebook · nbformat 4.5 · kernel python3 · language python
-=== markdown · id=m1
+=== markdown · id=m1 · # Title
 # Title
 text
-=== code · id=c1 · tags: x
+=== code · id=c1 · tags: x · 1/0
 1/0
 --- output 1 · stream stdout
     hi

@@ -84,11 +84,7 @@ pub fn merge_cell(
             ConflictPolicy::Theirs => Favor::Theirs,
             ConflictPolicy::Union => Favor::Union,
         };
-        let options = MergeOptions {
-            favor,
-            refine: !opts.diff3,
-        };
-        let m = merge3::merge3_with(&bs, &ls, &rs, &options);
+        let m = opts.style.merge3(&bs, &ls, &rs, favor);
         if let Some(text) = m.clean_text() {
             if favor != Favor::Mark {
                 let plain = merge3::merge3_with(&bs, &ls, &rs, &MergeOptions::default());

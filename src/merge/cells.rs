@@ -15,7 +15,9 @@
 //! insert/insert conflict with both runs kept, local's first.
 
 use super::cell::{edited, merge_cell};
-use super::model::{CellConflict, Item, MergedCell, Side, SourceConflict, SourceRegion};
+use super::model::{
+    CellConflict, Item, MergedCell, Notice, Places, Resolution, Side, SourceConflict, SourceRegion,
+};
 use super::options::{ConflictPolicy, Options};
 use crate::diff::align::{align, content_hash, Alignment, CellKey};
 use crate::notebook::{same_map, Cell};
@@ -109,16 +111,17 @@ fn keys<'k>(cells: &[Cell<'k>], texts: &'k [Cow<'_, str>]) -> Vec<CellKey<'k>> {
         .collect()
 }
 
-/// Merges three cell lists into the result's items. Resolution notes are
-/// pushed as `(output cell number, message)`; notes about cells that are not
-/// in the output (deleted) have no number and name the base cell.
+/// Merges three cell lists into the result's items. Resolutions are pushed
+/// with their output cell number; those about cells that are not in the
+/// output (deleted) name the base cell instead. A conflict without markers in
+/// a source gets an [`Item::Notice`] before its cell.
 pub fn merge_cells(
     base: &[Cell<'_>],
     local: &[Cell<'_>],
     remote: &[Cell<'_>],
     v3: bool,
     opts: &Options,
-    notes: &mut Vec<(Option<usize>, String)>,
+    notes: &mut Vec<Resolution>,
 ) -> Vec<Item> {
     // Sources joined once (alignment and the floats' identity borrow them);
     // a single-string source is borrowed, not copied.
@@ -163,7 +166,7 @@ pub fn merge_cells(
     let mut items = Vec::with_capacity(plans.len());
     let mut cell_notes: Vec<String> = Vec::new();
     for plan in plans {
-        let number = items.len() + 1;
+        let mut moved = None;
         let item = match plan {
             Plan::Start => Item::InsertStart,
             Plan::Middle => Item::InsertMiddle,
@@ -186,6 +189,11 @@ pub fn merge_cells(
                     &mut cell_notes,
                 );
                 m.cell_conflict = Some(CellConflict::Moved);
+                moved = Some(Places {
+                    base: place(base, b),
+                    local: place(local, l),
+                    remote: place(remote, r),
+                });
                 Item::Cell(m)
             }
             Plan::NewBoth { l, r } => Item::Cell(merge_cell(
@@ -226,13 +234,49 @@ pub fn merge_cells(
                 Item::Cell(m)
             }
         };
-        for n in cell_notes.drain(..) {
-            notes.push((Some(number), n));
+        if let Item::Cell(c) = &item {
+            let fields: Vec<_> = c
+                .field_conflicts
+                .iter()
+                .filter(|f| f.path != "outputs") // marked in the outputs themselves
+                .cloned()
+                .collect();
+            if moved.is_some() || !fields.is_empty() {
+                items.push(Item::Notice(Notice::Cell { moved, fields }));
+            }
         }
+        let number = items.len() + 1;
+        notes.extend(cell_notes.drain(..).map(|message| Resolution {
+            cell: Some(number),
+            base_cell: None,
+            message,
+        }));
         items.push(item);
     }
-    notes.extend(pending.into_iter().map(|n| (None, n)));
+    notes.extend(pending.into_iter().map(|(base_cell, message)| Resolution {
+        cell: None,
+        base_cell,
+        message,
+    }));
     items
+}
+
+/// Where cell `idx` of `cells` is, for a person: the first line of the cell
+/// before it (`None`: it is the first cell).
+fn place(cells: &[Cell<'_>], idx: usize) -> Option<String> {
+    let prev = cells.get(idx.checked_sub(1)?)?;
+    let source = prev.source();
+    let line = source.lines().map(str::trim).find(|l| !l.is_empty());
+    Some(match line {
+        Some(l) => {
+            let mut short: String = l.chars().take(60).collect();
+            if short.len() < l.len() {
+                short.push('…');
+            }
+            format!("after the {} cell {short:?}", prev.cell_type())
+        }
+        None => format!("after an empty {} cell", prev.cell_type()),
+    })
 }
 
 /// For each slot (0: before the first base cell; `b + 1`: after base cell
@@ -261,7 +305,8 @@ struct Planner<'s, 'a, 'c> {
     sides: &'s Sides<'a, 'c>,
     opts: &'s Options,
     plans: Vec<Plan>,
-    notes: Vec<String>,
+    /// `(base cell number, message)`.
+    notes: Vec<(Option<usize>, String)>,
 }
 
 impl Planner<'_, '_, '_> {
@@ -273,10 +318,12 @@ impl Planner<'_, '_, '_> {
         let deleter = keeper.other().name();
         if !edited(base, kept, &opts.policy) {
             if !same_map(base.map, kept.map) {
-                self.notes.push(format!(
-                    "base cell {} deleted on {deleter}; {} changed only derived data (outputs, counts, timings, id); deleted",
-                    b + 1,
-                    keeper.name()
+                self.notes.push((
+                    Some(b + 1),
+                    format!(
+                        "deleted on {deleter}; {} changed only derived data (outputs, counts, timings, id); deleted",
+                        keeper.name()
+                    ),
                 ));
             }
             return;
@@ -294,16 +341,18 @@ impl Planner<'_, '_, '_> {
             ConflictPolicy::Ours => keeper == Side::Local,
             ConflictPolicy::Theirs => keeper == Side::Remote,
         };
-        self.notes.push(format!(
-            "base cell {} deleted on {deleter} and edited on {}; {} (--conflicts {})",
-            b + 1,
-            keeper.name(),
-            if keep {
-                "kept the edited cell"
-            } else {
-                "deleted"
-            },
-            opts.conflicts.name()
+        self.notes.push((
+            Some(b + 1),
+            format!(
+                "deleted on {deleter} and edited on {}; {} (--conflicts {})",
+                keeper.name(),
+                if keep {
+                    "kept the edited cell"
+                } else {
+                    "deleted"
+                },
+                opts.conflicts.name()
+            ),
         ));
         if keep {
             self.plans.push(Plan::Only { side: keeper, idx });
@@ -342,11 +391,13 @@ impl Planner<'_, '_, '_> {
                         self.plans.push(Plan::MovedBoth { b, l, r });
                         return;
                     }
-                    self.notes.push(format!(
-                        "base cell {} moved to different places on both sides; kept {}'s place (--conflicts {})",
-                        b + 1,
-                        winner.name(),
-                        opts.conflicts.name()
+                    self.notes.push((
+                        Some(b + 1),
+                        format!(
+                            "moved to different places on both sides; kept {}'s place (--conflicts {})",
+                            winner.name(),
+                            opts.conflicts.name()
+                        ),
                     ));
                 }
                 self.plans.push(Plan::Both { b, l, r });
@@ -412,14 +463,17 @@ impl Planner<'_, '_, '_> {
             ConflictPolicy::Ours => (true, false),
             ConflictPolicy::Theirs => (false, true),
         };
-        self.notes.push(format!(
-            "both sides inserted different cells here ({new_l} local, {new_r} remote); kept {} (--conflicts {})",
-            match (keep_l, keep_r) {
-                (true, true) => "both, local's first",
-                (true, false) => "local's",
-                _ => "remote's",
-            },
-            opts.conflicts.name()
+        self.notes.push((
+            None,
+            format!(
+                "both sides inserted different cells at one place ({new_l} local, {new_r} remote); kept {} (--conflicts {})",
+                match (keep_l, keep_r) {
+                    (true, true) => "both, local's first",
+                    (true, false) => "local's",
+                    _ => "remote's",
+                },
+                opts.conflicts.name()
+            ),
         ));
         for f in fl.iter().chain(fr) {
             let keep = f.base.is_some()

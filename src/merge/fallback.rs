@@ -3,7 +3,7 @@
 //! size, on the raw bytes.
 
 use super::options::{ConflictPolicy, Options};
-use crate::text::merge3::{merge3_with, Favor, MarkerStyle, MergeOptions};
+use crate::text::merge3::{Favor, MarkerStyle};
 
 /// The result of a line merge.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,21 +34,13 @@ pub fn line_merge(base: &[u8], local: &[u8], remote: &[u8], opts: &Options) -> L
         ConflictPolicy::Theirs => Favor::Theirs,
         ConflictPolicy::Union => Favor::Union,
     };
-    let m = merge3_with(
-        &b,
-        &l,
-        &r,
-        &MergeOptions {
-            favor,
-            refine: !opts.diff3,
-        },
-    );
+    let m = opts.style.merge3(&b, &l, &r, favor);
     let style = MarkerStyle {
         size: opts.marker_size,
         local_label: &opts.labels.local,
         base_label: Some(&opts.labels.base),
         remote_label: &opts.labels.remote,
-        diff3: opts.diff3,
+        diff3: opts.style.shows_base(),
     };
     let text = m.render(&style);
     let bytes = if all_utf8 {

@@ -34,6 +34,11 @@
 //! # Where conflicts are recorded
 //! - Markers (`<<<<<<<` …) in cell sources, length from `%L`, made longer
 //!   than any marker-like line in the cell; raw marker cells for insert/insert.
+//! - Every other conflict (a cell moved to different places on both sides, a
+//!   field changed differently) gets a raw *notice cell* before its cell (or
+//!   first, for the notebook's own fields): what conflicts, each side's value
+//!   between markers, how to resolve (`metadata.nbdiff.marker` = `conflict`);
+//!   so that every conflict shows where Jupyter shows the notebook.
 //! - `metadata.nbdiff.conflicts` of each conflicted cell: a list of
 //!   `{"kind": "source", "hunks": N}`, `{"kind": "deleted-edited",
 //!   "deleted_by": "local"|"remote"}`, `{"kind": "moved", "shown_at":
@@ -52,12 +57,14 @@ pub mod cell;
 pub mod cells;
 pub mod fallback;
 pub mod json;
+pub mod leftover;
 pub mod model;
 pub mod options;
 pub mod render;
+pub mod report;
 
 pub use model::{MergeResult, Resolution, Side};
-pub use options::{ConflictPolicy, Labels, Options, OutputsPolicy, MAX_MARKER_SIZE};
+pub use options::{ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy, MAX_MARKER_SIZE};
 
 use crate::notebook::{free_later, parse_many, Notebook};
 use crate::policy::Scope;
@@ -71,8 +78,15 @@ pub struct Outcome {
     pub bytes: Vec<u8>,
     /// Conflicts left for a person (0: clean).
     pub conflicts: usize,
-    /// Lines for stderr: auto-resolutions, one per line, without a prefix.
+    /// Lines for stderr, without a prefix: rule-based resolutions summarised
+    /// per kind (see [`report::summarize`]), then each conflict that has no
+    /// markers in a source, one by one.
     pub notes: Vec<String>,
+    /// The same, with every rule-based resolution on its own line (for
+    /// `--verbose`).
+    pub details: Vec<String>,
+    /// Number of rule-based resolutions.
+    pub resolved: usize,
     /// Why the notebook merge was not used, when the line merge ran instead.
     pub fallback: Option<String>,
 }
@@ -106,6 +120,8 @@ pub fn merge_bytes(inputs: Inputs<'_>, opts: &Options) -> Outcome {
         bytes: bytes.to_vec(),
         conflicts: 0,
         notes: Vec::new(),
+        details: Vec::new(),
+        resolved: 0,
         fallback: None,
     };
     if local == remote || base == remote {
@@ -133,28 +149,29 @@ pub fn merge_bytes(inputs: Inputs<'_>, opts: &Options) -> Outcome {
         bytes: m.bytes,
         conflicts: m.conflicts,
         notes: Vec::new(),
+        details: Vec::new(),
+        resolved: 0,
         fallback: Some(reason),
     }
 }
 
 fn merge_parsed(b: &Notebook, l: &Notebook, r: &Notebook, opts: &Options) -> Outcome {
     let result = merge_notebooks(b, l, r, opts);
-    let mut notes: Vec<String> = result
-        .resolutions
-        .iter()
-        .map(|r| match r.cell {
-            Some(n) => format!("cell {n}: {}", r.message),
-            None => r.message.clone(),
-        })
-        .collect();
-    notes.extend(unmarked_conflicts(&result));
+    let unmarked = unmarked_conflicts(&result);
+    let mut notes = report::summarize(&result.resolutions);
+    notes.extend(unmarked.iter().cloned());
+    let mut details: Vec<String> = result.resolutions.iter().map(Resolution::line).collect();
+    details.extend(unmarked);
     let conflicts = result.conflict_count();
+    let resolved = result.resolutions.len();
     // The result is consumed: its cells move into the notebook, uncopied.
     let nb = render::render(result, l, opts);
     Outcome {
         bytes: nb.to_bytes_reusing(&[l, r, b]),
         conflicts,
         notes,
+        details,
+        resolved,
         fallback: None,
     }
 }
@@ -229,10 +246,11 @@ pub fn merge_notebooks(
     }
     resolutions.extend(d.notes.into_iter().map(|message| Resolution {
         cell: None,
+        base_cell: None,
         message: format!("notebook {message}"),
     }));
     let mut notes = Vec::new();
-    let items = cells::merge_cells(
+    let mut items = cells::merge_cells(
         &base.cells(),
         &local.cells(),
         &remote.cells(),
@@ -240,11 +258,17 @@ pub fn merge_notebooks(
         opts,
         &mut notes,
     );
-    resolutions.extend(
-        notes
-            .into_iter()
-            .map(|(cell, message)| Resolution { cell, message }),
-    );
+    if !d.conflicts.is_empty() {
+        // The notebook's own conflicts are shown by a notice cell on top.
+        items.insert(
+            0,
+            model::Item::Notice(model::Notice::Notebook(d.conflicts.clone())),
+        );
+        for n in &mut notes {
+            n.cell = n.cell.map(|c| c + 1);
+        }
+    }
+    resolutions.extend(notes);
     MergeResult {
         root,
         root_conflicts: d.conflicts,

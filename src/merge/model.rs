@@ -116,11 +116,41 @@ impl MergedCell {
     }
 }
 
+/// A conflict that has no markers in a source, shown by a raw *notice cell*
+/// (so that every conflict is visible where Jupyter shows the notebook).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// The next cell's conflicts.
+    Cell {
+        /// It was moved to different places on both sides (and is shown at local's).
+        moved: Option<Places>,
+        /// Its fields both sides changed differently (local's values kept).
+        fields: Vec<FieldConflict>,
+    },
+    /// Notebook-level fields both sides changed differently (local's values kept).
+    Notebook(Vec<FieldConflict>),
+}
+
+/// Where each side has a cell, for a person: the first line of the cell
+/// before it on that side (`None`: it is the first cell).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Places {
+    /// In base.
+    pub base: Option<String>,
+    /// In local.
+    pub local: Option<String>,
+    /// In remote.
+    pub remote: Option<String>,
+}
+
 /// An item of the merged cell list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     /// A merged cell.
     Cell(MergedCell),
+    /// A notice cell making the conflict of the next cell (or of the notebook)
+    /// visible.
+    Notice(Notice),
     /// Both sides inserted different cells at the same place: the cells that
     /// follow up to [`Item::InsertEnd`] are local's, then remote's.
     InsertStart,
@@ -134,10 +164,25 @@ pub enum Item {
 /// resolved by a rule; reported on stderr, one line each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolution {
-    /// Base cell number (1-based) the resolution is about, `None` for notebook-level.
+    /// Merged cell number (1-based) the resolution is about.
     pub cell: Option<usize>,
-    /// What was decided and why.
+    /// Base cell number (1-based), for a cell that is not in the result
+    /// (deleted); `None` with `cell` also `None`: notebook-level.
+    pub base_cell: Option<usize>,
+    /// What was decided and why, without the cell.
     pub message: String,
+}
+
+impl Resolution {
+    /// The resolution as one line: `cell 4: …`, `base cell 2: …` or the
+    /// message alone.
+    pub fn line(&self) -> String {
+        match (self.cell, self.base_cell) {
+            (Some(n), _) => format!("cell {n}: {}", self.message),
+            (None, Some(b)) => format!("base cell {b}: {}", self.message),
+            (None, None) => self.message.clone(),
+        }
+    }
 }
 
 /// The result of merging three notebooks, before rendering.
@@ -166,7 +211,7 @@ impl MergeResult {
                     n += usize::from(c.cell_conflict.is_some());
                 }
                 Item::InsertStart => n += 1,
-                Item::InsertMiddle | Item::InsertEnd => {}
+                Item::InsertMiddle | Item::InsertEnd | Item::Notice(_) => {}
             }
         }
         n

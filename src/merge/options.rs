@@ -1,7 +1,7 @@
 //! Merge policies and labels, from flags, the environment and git config.
 
 use crate::policy::Policy;
-use crate::text::merge3::DEFAULT_MARKER_SIZE;
+use crate::text::merge3::{self, Favor, Merge3, MergeOptions, DEFAULT_MARKER_SIZE};
 use std::sync::Arc;
 
 /// The longest conflict marker a setting can ask for (`--marker-size`, git's
@@ -102,6 +102,75 @@ impl ConflictPolicy {
     }
 }
 
+/// How conflicts are written: git's `merge.conflictStyle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConflictStyle {
+    /// Local's and remote's lines only, conflicts narrowed to the lines the
+    /// sides disagree on (git's default, `merge`).
+    #[default]
+    Merge,
+    /// Also the base lines, after `|||||||`; conflicts are not narrowed
+    /// (`git merge-file --diff3`).
+    Diff3,
+    /// The base lines too, with lines both sides agree on at the start and
+    /// end of a conflict moved out of it (`git merge-file --zdiff3`).
+    Zdiff3,
+}
+
+impl ConflictStyle {
+    /// Every value, in the order the help lists them.
+    pub const ALL: [ConflictStyle; 3] = [
+        ConflictStyle::Merge,
+        ConflictStyle::Diff3,
+        ConflictStyle::Zdiff3,
+    ];
+
+    /// The name as git config and the command line spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConflictStyle::Merge => "merge",
+            ConflictStyle::Diff3 => "diff3",
+            ConflictStyle::Zdiff3 => "zdiff3",
+        }
+    }
+
+    /// The value named `name` (any case, surrounding spaces ignored).
+    pub fn from_name(name: &str) -> Option<ConflictStyle> {
+        let name = name.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether conflicts show a `|||||||` base section.
+    pub fn shows_base(self) -> bool {
+        self != ConflictStyle::Merge
+    }
+
+    /// The line merge of three texts in this style, exactly as `git
+    /// merge-file` (with `--diff3` or `--zdiff3`) merges them.
+    pub fn merge3<'a>(
+        self,
+        base: &'a str,
+        local: &'a str,
+        remote: &'a str,
+        favor: Favor,
+    ) -> Merge3<'a> {
+        match self {
+            ConflictStyle::Zdiff3 => merge3::merge3_zdiff3(base, local, remote, favor),
+            _ => merge3::merge3_with(
+                base,
+                local,
+                remote,
+                &MergeOptions {
+                    favor,
+                    refine: self == ConflictStyle::Merge,
+                },
+            ),
+        }
+    }
+}
+
 /// Labels written after conflict markers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Labels {
@@ -136,8 +205,8 @@ pub struct Options {
     pub marker_size: usize,
     /// Marker labels.
     pub labels: Labels,
-    /// Also write base lines in conflicts (git's `diff3` conflict style).
-    pub diff3: bool,
+    /// How conflicts are written (git's `merge.conflictStyle`).
+    pub style: ConflictStyle,
     /// Which fields are volatile (resolved to local's value).
     pub policy: Arc<Policy>,
 }
@@ -149,7 +218,7 @@ impl Default for Options {
             conflicts: ConflictPolicy::Mark,
             marker_size: DEFAULT_MARKER_SIZE,
             labels: Labels::default(),
-            diff3: false,
+            style: ConflictStyle::Merge,
             policy: Arc::new(Policy::defaults()),
         }
     }
@@ -175,6 +244,9 @@ pub const ENV_CONFLICTS: &str = "NBDIFF_MERGE_CONFLICTS";
 pub const GIT_OUTPUTS: &str = "nbdiff.merge.outputs";
 /// git config key for the conflict policy.
 pub const GIT_CONFLICTS: &str = "nbdiff.merge.conflicts";
+/// git's own conflict style setting, honoured by the merge driver as `git
+/// merge-file` honours it.
+pub const GIT_CONFLICT_STYLE: &str = "merge.conflictstyle";
 
 /// Parses an outputs policy name.
 pub fn parse_outputs(origin: &str, value: &str) -> Result<OutputsPolicy, SettingError> {
@@ -194,6 +266,71 @@ pub fn parse_conflicts(origin: &str, value: &str) -> Result<ConflictPolicy, Sett
     })
 }
 
+/// Parses a conflict style name (`merge`, `diff3`, `zdiff3`).
+pub fn parse_conflict_style(origin: &str, value: &str) -> Result<ConflictStyle, SettingError> {
+    ConflictStyle::from_name(value).ok_or_else(|| SettingError {
+        origin: origin.into(),
+        value: value.into(),
+        expected: "merge, diff3, zdiff3",
+    })
+}
+
+/// Everything [`resolve_settings`] decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Outputs policy.
+    pub outputs: OutputsPolicy,
+    /// Conflict policy.
+    pub conflicts: ConflictPolicy,
+    /// Conflict style.
+    pub style: ConflictStyle,
+}
+
+/// Fills the policies and the conflict style not given on the command line:
+/// policies from the environment, then git config (`nbdiff.merge.*`); the
+/// style from git's `merge.conflictStyle` (only with `use_git_config`). One
+/// `git config` run, only when needed. Flags win over the environment, which
+/// wins over git config.
+pub fn resolve_settings(
+    outputs_flag: Option<OutputsPolicy>,
+    conflicts_flag: Option<ConflictPolicy>,
+    style_flag: Option<ConflictStyle>,
+    use_git_config: bool,
+) -> Result<Settings, SettingError> {
+    let mut git = GitSettings::new(use_git_config);
+    let (outputs, conflicts) = policies(outputs_flag, conflicts_flag, &mut git)?;
+    let style = match style_flag {
+        Some(s) => s,
+        None => style_from(&mut git)?,
+    };
+    Ok(Settings {
+        outputs,
+        conflicts,
+        style,
+    })
+}
+
+/// The conflict style git would use for a merge here: `merge.conflictStyle`
+/// from git config (`git -c` included), `merge` when unset. The merge
+/// driver's and `nbdiff resolve`'s one source for it, so that both write the
+/// conflicts `git merge` and `git merge-file` would. `flag` (a command-line
+/// choice) wins when given.
+pub fn conflict_style_from_git(flag: Option<ConflictStyle>) -> Result<ConflictStyle, SettingError> {
+    match flag {
+        Some(s) => Ok(s),
+        None => style_from(&mut GitSettings::new(true)),
+    }
+}
+
+fn style_from(git: &mut GitSettings) -> Result<ConflictStyle, SettingError> {
+    match git.get(GIT_CONFLICT_STYLE) {
+        Some(v) if !v.trim().is_empty() => {
+            parse_conflict_style(&format!("git config {GIT_CONFLICT_STYLE}"), &v)
+        }
+        _ => Ok(ConflictStyle::Merge),
+    }
+}
+
 /// Fills policies not given on the command line from the environment, then
 /// git config (one `git config` run, only when needed). Flags win over the
 /// environment, which wins over git config.
@@ -202,17 +339,28 @@ pub fn resolve_policies(
     conflicts_flag: Option<ConflictPolicy>,
     use_git_config: bool,
 ) -> Result<(OutputsPolicy, ConflictPolicy), SettingError> {
-    let mut git = GitSettings::new(use_git_config);
+    policies(
+        outputs_flag,
+        conflicts_flag,
+        &mut GitSettings::new(use_git_config),
+    )
+}
+
+fn policies(
+    outputs_flag: Option<OutputsPolicy>,
+    conflicts_flag: Option<ConflictPolicy>,
+    git: &mut GitSettings,
+) -> Result<(OutputsPolicy, ConflictPolicy), SettingError> {
     let outputs = match outputs_flag {
         Some(p) => p,
-        None => match setting(ENV_OUTPUTS, GIT_OUTPUTS, &mut git) {
+        None => match setting(ENV_OUTPUTS, GIT_OUTPUTS, git) {
             Some((origin, v)) => parse_outputs(&origin, &v)?,
             None => OutputsPolicy::default(),
         },
     };
     let conflicts = match conflicts_flag {
         Some(p) => p,
-        None => match setting(ENV_CONFLICTS, GIT_CONFLICTS, &mut git) {
+        None => match setting(ENV_CONFLICTS, GIT_CONFLICTS, git) {
             Some((origin, v)) => parse_conflicts(&origin, &v)?,
             None => ConflictPolicy::default(),
         },
@@ -220,7 +368,7 @@ pub fn resolve_policies(
     Ok((outputs, conflicts))
 }
 
-/// The `nbdiff.merge.*` git settings, read with one `git config` process the
+/// The `nbdiff.merge.*` and `merge.conflictStyle` git settings, read with one `git config` process the
 /// first time one is needed (a process costs about 1.5 ms, half of a small
 /// merge driver run; this used to start one per setting).
 struct GitSettings {
@@ -242,36 +390,15 @@ impl GitSettings {
         if !self.enabled {
             return None;
         }
-        let values = self.values.get_or_insert_with(read_git_settings);
+        let values = self
+            .values
+            .get_or_insert_with(crate::git::settings::merge_settings);
         values
             .iter()
             .rev()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
     }
-}
-
-/// `git config --get-regexp ^nbdiff\.merge\.` as `(key, value)` pairs (git
-/// prints keys with the section and name in lower case).
-fn read_git_settings() -> Vec<(String, String)> {
-    let out = std::process::Command::new("git")
-        .args(["config", "--get-regexp", r"^nbdiff\.merge\."])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output();
-    let Ok(out) = out else {
-        return Vec::new();
-    };
-    if !out.status.success() {
-        return Vec::new();
-    }
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|line| match line.split_once(' ') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (line.to_string(), String::new()),
-        })
-        .collect()
 }
 
 fn setting(env: &str, git_key: &str, git: &mut GitSettings) -> Option<(String, String)> {

@@ -3,7 +3,9 @@
 //! conflict record in metadata (see the module docs of [`crate::merge`]).
 
 use super::cell::text_value;
-use super::model::{CellConflict, FieldConflict, Item, MergeResult, MergedCell, SourceRegion};
+use super::model::{
+    CellConflict, FieldConflict, Item, MergeResult, MergedCell, Notice, SourceRegion,
+};
 use super::options::Options;
 use crate::notebook::Notebook;
 use crate::text::lines::split_lines;
@@ -11,6 +13,7 @@ use crate::text::merge3::{marker_size_for, render_with_markers, Conflict, Marker
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 /// The key under which conflicts are recorded in cell and notebook metadata.
 pub const RECORD_KEY: &str = "nbdiff";
@@ -80,6 +83,7 @@ pub fn render(result: MergeResult, local: &Notebook, opts: &Options) -> Notebook
             }
             Item::InsertMiddle => marker_cell('=', "", "middle", marker_size, with_ids),
             Item::InsertEnd => marker_cell('>', &opts.labels.remote, "end", marker_size, with_ids),
+            Item::Notice(notice) => notice_cell(&notice, opts, with_ids),
         };
         cells.push(Value::Object(cell));
     }
@@ -164,6 +168,79 @@ fn marker_cell(ch: char, label: &str, role: &str, size: usize, id: bool) -> Map<
         text.push(' ');
         text.push_str(label);
     }
+    raw_cell(Value::String(text), role, id)
+}
+
+/// A raw cell that shows a conflict without markers in a source (see
+/// [`Notice`]): what conflicts, each side's version between git-style
+/// markers (with the base under `|||||||` in the diff3 styles), and how to
+/// resolve it. `metadata.nbdiff.marker` is `conflict`.
+fn notice_cell(notice: &Notice, opts: &Options, id: bool) -> Map<String, Value> {
+    let size = opts.marker_size.max(1);
+    let mut text = String::new();
+    let block = |text: &mut String, base: &str, local: &str, remote: &str| {
+        let marker = |text: &mut String, ch: char, label: &str| {
+            text.extend(std::iter::repeat_n(ch, size));
+            if !label.is_empty() {
+                text.push(' ');
+                text.push_str(label);
+            }
+            text.push('\n');
+        };
+        marker(text, '<', &opts.labels.local);
+        text.push_str(local);
+        text.push('\n');
+        if opts.style.shows_base() {
+            marker(text, '|', &opts.labels.base);
+            text.push_str(base);
+            text.push('\n');
+        }
+        marker(text, '=', "");
+        text.push_str(remote);
+        text.push('\n');
+        marker(text, '>', &opts.labels.remote);
+    };
+    let value = |v: &Option<Value>| match v {
+        Some(v) => v.to_string(),
+        None => "(absent)".to_string(),
+    };
+    let place = |p: &Option<String>| p.clone().unwrap_or_else(|| "first".to_string());
+    let (what, fields, how) = match notice {
+        Notice::Cell { moved, fields } => {
+            if let Some(p) = moved {
+                text.push_str("nbdiff conflict: the next cell was moved to different places on both sides; it is shown at local's place.\n");
+                block(&mut text, &place(&p.base), &place(&p.local), &place(&p.remote));
+            }
+            let how = if moved.is_some() && fields.is_empty() {
+                "move the next cell where it belongs, then delete this cell and the \"nbdiff\" key of the next cell's metadata"
+            } else if moved.is_some() {
+                "move the next cell where it belongs and set its values, then delete this cell and the \"nbdiff\" key of the next cell's metadata"
+            } else {
+                "set the value in the next cell, then delete this cell and the \"nbdiff\" key of the next cell's metadata"
+            };
+            ("the next cell", fields.as_slice(), how)
+        }
+        Notice::Notebook(fields) => ("the notebook", fields.as_slice(), "set the value in the notebook's metadata, then delete this cell and the \"nbdiff\" key of the notebook's metadata"),
+    };
+    for f in fields {
+        let _ = writeln!(
+            text,
+            "nbdiff conflict: {} of {what} changed differently on both sides; {what} keeps local's value.",
+            f.path
+        );
+        block(
+            &mut text,
+            &value(&f.base),
+            &value(&f.local),
+            &value(&f.remote),
+        );
+    }
+    let _ = write!(text, "To resolve: {how}.");
+    raw_cell(text_value(&text, None), "conflict", id)
+}
+
+/// A raw cell holding `text`, with `metadata.nbdiff.marker` = `role`.
+fn raw_cell(source: Value, role: &str, id: bool) -> Map<String, Value> {
     let mut meta = Map::new();
     let mut rec = Map::new();
     rec.insert("marker".into(), Value::String(role.into()));
@@ -175,7 +252,7 @@ fn marker_cell(ch: char, label: &str, role: &str, size: usize, id: bool) -> Map<
         cell.insert("id".into(), Value::String(String::new()));
     }
     cell.insert("metadata".into(), Value::Object(meta));
-    cell.insert("source".into(), Value::String(text));
+    cell.insert("source".into(), source);
     cell
 }
 
@@ -222,7 +299,7 @@ fn render_cell(c: MergedCell, opts: &Options) -> Map<String, Value> {
             local_label: &opts.labels.local,
             base_label: Some(&opts.labels.base),
             remote_label: &opts.labels.remote,
-            diff3: opts.diff3,
+            diff3: opts.style.shows_base(),
         };
         let mut text = render_with_markers(&regions, &style);
         // Markers end their lines, as git writes them; but a cell whose

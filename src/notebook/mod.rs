@@ -8,7 +8,7 @@
 mod cell;
 mod load;
 mod many;
-mod raw;
+pub(crate) mod raw;
 mod style;
 
 pub use cell::{Cell, Output, OutputKind};
@@ -133,6 +133,32 @@ impl Notebook {
             }
             None => style::Originals::default(),
         };
+        self.style.write_document_with(&self.root, &mut originals)
+    }
+
+    /// Serializes the notebook with its own [`Style`], copying every cell
+    /// for which `unchanged(index)` holds verbatim from the notebook's own
+    /// original bytes (kept by [`Notebook::parse_keeping_raw`]; index in
+    /// [`Notebook::cells`] order). For writers that edit some cells in place
+    /// (`nbdiff clean`): untouched cells keep their exact bytes. Without the
+    /// original bytes, or when their layout is unexpected, this is
+    /// [`Notebook::to_bytes`].
+    pub fn to_bytes_keeping_cells(&self, unchanged: impl Fn(usize) -> bool) -> Vec<u8> {
+        let Some(raw) = self.raw.as_deref() else {
+            return self.to_bytes();
+        };
+        let found = raw::scan(raw, self.is_v3());
+        let mut originals = style::Originals::with_numbers(spellings_map([found.numbers]), false);
+        let cells = self.cells();
+        if let Some(spans) = found.spans.filter(|s| s.len() == cells.len()) {
+            for (i, (cell, span)) in cells.iter().zip(spans).enumerate() {
+                if unchanged(i) {
+                    originals
+                        .splice
+                        .insert(cell.map as *const Map<String, Value>, &raw[span]);
+                }
+            }
+        }
         self.style.write_document_with(&self.root, &mut originals)
     }
 

@@ -25,7 +25,7 @@ pub(crate) fn scan(raw: &[u8], v3: bool) -> Scan {
     let mut s = Scanner {
         raw,
         pos: 0,
-        numbers: Some(Vec::new()),
+        numbers: Vec::new(),
     };
     s.ws();
     if raw.get(s.pos..s.pos + 3) == Some(b"\xef\xbb\xbf") {
@@ -64,15 +64,16 @@ pub(crate) fn scan(raw: &[u8], v3: bool) -> Scan {
     });
     Scan {
         spans: found.map(|()| spans),
-        numbers: s.numbers.unwrap_or_default(),
+        numbers: s.numbers,
     }
 }
 
 struct Scanner<'a> {
     raw: &'a [u8],
     pos: usize,
-    /// When set, exponent numbers are collected here (see [`Scan::numbers`]).
-    numbers: Option<Vec<(String, String)>>,
+    /// Exponent numbers whose spelling serde_json would change (see
+    /// [`Scan::numbers`]).
+    numbers: Vec<(String, String)>,
 }
 
 impl Scanner<'_> {
@@ -122,18 +123,17 @@ impl Scanner<'_> {
                     }
                     self.pos += 1;
                 }
-                if let Some(numbers) = self.numbers.as_mut() {
-                    let token = &self.raw[start..self.pos];
-                    if token.iter().any(|&b| b == b'e' || b == b'E') {
-                        if let Ok(n) = serde_json::from_slice::<serde_json::Number>(token) {
-                            let normalized = n.to_string();
-                            if normalized.as_bytes() != token {
-                                let original = String::from_utf8_lossy(token).into_owned();
-                                numbers.push((normalized, original));
-                            }
+                let token = &self.raw[start..self.pos];
+                if token.iter().any(|&b| b == b'e' || b == b'E') {
+                    if let Ok(n) = serde_json::from_slice::<serde_json::Number>(token) {
+                        let normalized = n.to_string();
+                        if normalized.as_bytes() != token {
+                            let original = String::from_utf8_lossy(token).into_owned();
+                            self.numbers.push((normalized, original));
                         }
                     }
                 }
+
                 (self.pos > start).then_some(())
             }
         }

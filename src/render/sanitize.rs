@@ -256,6 +256,23 @@ fn skip_csi(chars: &mut Peekable<Chars<'_>>) {
     }
 }
 
+/// Longest [`first_line`] shown, in characters (then `…`).
+pub const FIRST_LINE_CHARS: usize = 60;
+
+/// A cell's identity for headers: the first line of `source` with
+/// something on it, trimmed, made visible, cut to [`FIRST_LINE_CHARS`]
+/// characters; `None` for a blank source.
+pub fn first_line(source: &str) -> Option<String> {
+    let line = source.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let shown = visible(line);
+    if shown.chars().count() > FIRST_LINE_CHARS {
+        let cut: String = shown.chars().take(FIRST_LINE_CHARS - 1).collect();
+        Some(format!("{}…", cut.trim_end()))
+    } else {
+        Some(shown.into_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,5 +342,24 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "nbdiff: ␛]0;t␇x.ipynb: \u{fffd} bad\nnext ␛[2J"
         );
+    }
+
+    #[test]
+    fn first_line_is_trimmed_visible_and_cut() {
+        assert_eq!(
+            first_line("\n  import numpy as np  \nx").as_deref(),
+            Some("import numpy as np")
+        );
+        assert_eq!(first_line(" \n\t\n"), None);
+        assert_eq!(
+            first_line("a\u{1b}[31mb")
+                .as_deref()
+                .map(|s| s.contains('\u{1b}')),
+            Some(false)
+        );
+        let long = "x".repeat(100);
+        let cut = first_line(&long).expect("a line");
+        assert_eq!(cut.chars().count(), FIRST_LINE_CHARS);
+        assert!(cut.ends_with('…'));
     }
 }

@@ -3,6 +3,7 @@
 //! and metadata as JSON paths.
 
 use super::sanitize::{visible, visible_name};
+use super::style::{Style, RESET};
 use crate::diff::image::ImageInfo;
 use crate::diff::json::JsonChange;
 use crate::diff::lines::{DiffLine, LineTag, TextDiff};
@@ -51,31 +52,21 @@ pub struct TerminalOptions {
     pub new_name: String,
 }
 
-const RESET: &str = "\x1b[0m";
-const BOLD: &str = "\x1b[1m";
-const HEADER: &str = "\x1b[1;36m";
-const HUNK: &str = "\x1b[36m";
-const META: &str = "\x1b[33m";
-const DEL: &str = "\x1b[31m";
-const ADD: &str = "\x1b[32m";
-const DEL_WORD: &str = "\x1b[1;97;41m";
-const ADD_WORD: &str = "\x1b[1;97;42m";
-
 struct Painter<'o, W: Write + ?Sized> {
     out: &'o mut W,
     color: bool,
 }
 
 impl<W: Write + ?Sized> Painter<'_, W> {
-    fn paint(&mut self, style: &str, text: &str) -> io::Result<()> {
+    fn paint(&mut self, style: Style, text: &str) -> io::Result<()> {
         if self.color && !text.is_empty() {
-            write!(self.out, "{style}{text}{RESET}")
+            write!(self.out, "{}{text}{RESET}", style.on())
         } else {
             self.out.write_all(text.as_bytes())
         }
     }
 
-    fn line(&mut self, style: &str, text: &str) -> io::Result<()> {
+    fn line(&mut self, style: Style, text: &str) -> io::Result<()> {
         self.paint(style, text)?;
         self.out.write_all(b"\n")
     }
@@ -95,20 +86,44 @@ pub fn render<W: Write + ?Sized>(
         color: opts.color,
     };
     p.line(
-        BOLD,
+        Style::FileHeader,
         &format!(
             "nbdiff {} {}",
             visible_name(&opts.old_name),
             visible_name(&opts.new_name)
         ),
     )?;
-    p.line(BOLD, &format!("--- {}", visible_name(&opts.old_name)))?;
-    p.line(BOLD, &format!("+++ {}", visible_name(&opts.new_name)))?;
+    render_body(diff, opts, p.out)
+}
+
+/// Renders the diff without its first line (`nbdiff OLD NEW`), for callers
+/// that write their own file header (git's `diff --git a/… b/…`); writes
+/// nothing when it is empty.
+pub fn render_body<W: Write + ?Sized>(
+    diff: &NotebookDiff<'_>,
+    opts: &TerminalOptions,
+    out: &mut W,
+) -> io::Result<()> {
+    if diff.is_empty() {
+        return Ok(());
+    }
+    let mut p = Painter {
+        out,
+        color: opts.color,
+    };
+    p.line(
+        Style::FileHeader,
+        &format!("--- {}", visible_name(&opts.old_name)),
+    )?;
+    p.line(
+        Style::FileHeader,
+        &format!("+++ {}", visible_name(&opts.new_name)),
+    )?;
     if let Some(((a, b), (c, d))) = diff.format {
-        p.line(META, &format!("nbformat: {a}.{b} → {c}.{d}"))?;
+        p.line(Style::Meta, &format!("nbformat: {a}.{b} → {c}.{d}"))?;
     }
     for change in &diff.metadata {
-        p.line(META, &field_line(change))?;
+        p.line(Style::Meta, &field_line(change))?;
     }
     for cell in diff.cells.iter().filter(|c| c.is_interesting()) {
         render_cell(&mut p, cell, opts)?;
@@ -137,6 +152,12 @@ pub fn cell_header(cell: &CellDiff<'_>) -> String {
         if let Some(old) = cell.old_index {
             s.push_str(&format!(" (moved from {})", old + 1));
         }
+        // A moved cell is named by its first line (most cells have no id).
+        let source = cell.new.or(cell.old).map(|c| c.source());
+        if let Some(line) = source.as_deref().and_then(super::sanitize::first_line) {
+            s.push_str(" · ");
+            s.push_str(&line);
+        }
     }
     s.push_str(" ──");
     s
@@ -147,7 +168,7 @@ fn render_cell<W: Write + ?Sized>(
     cell: &CellDiff<'_>,
     opts: &TerminalOptions,
 ) -> io::Result<()> {
-    p.line(HEADER, &cell_header(cell))?;
+    p.line(Style::CellHeader, &cell_header(cell))?;
     if let Some(source) = &cell.source {
         match cell.status {
             CellStatus::Added | CellStatus::Deleted => {
@@ -159,7 +180,7 @@ fn render_cell<W: Write + ?Sized>(
         }
     }
     for change in &cell.fields {
-        p.line(META, &field_line(change))?;
+        p.line(Style::Meta, &field_line(change))?;
     }
     for a in &cell.attachments {
         let text = format!(
@@ -168,7 +189,7 @@ fn render_cell<W: Write + ?Sized>(
             a.mime,
             binary_summary(a.old.as_ref(), a.new.as_ref())
         );
-        p.line(META, &visible(&text))?;
+        p.line(Style::Meta, &visible(&text))?;
     }
     if opts.outputs != OutputMode::None {
         for o in &cell.outputs {
@@ -238,10 +259,10 @@ fn render_output<W: Write + ?Sized>(
             }
         }
         line.push_str(&bits.join("; "));
-        return p.line(META, &visible(&line));
+        return p.line(Style::Meta, &visible(&line));
     }
     p.line(
-        META,
+        Style::Meta,
         &format!(
             "{head}:{}",
             whole.map(|w| format!(" {w}")).unwrap_or_default()
@@ -250,8 +271,12 @@ fn render_output<W: Write + ?Sized>(
     for part in &o.parts {
         match part {
             OutputPart::Text { what, diff } => {
-                if o.parts.len() > 1 {
-                    p.line(META, &format!("  {}:", visible(what)))?;
+                // Name the part unless it is the output's only one and what
+                // the header names (an output labelled `text/plain` whose
+                // `text/markdown` changed says so).
+                let named = matches!(what.as_str(), "text" | "traceback") || *what == o.label;
+                if o.parts.len() > 1 || !named {
+                    p.line(Style::Meta, &format!("  {}:", visible(what)))?;
                 }
                 if whole.is_some() {
                     for line in &diff.lines {
@@ -263,9 +288,9 @@ fn render_output<W: Write + ?Sized>(
             }
             OutputPart::Binary { mime, old, new } => {
                 let s = format!("  {mime}: {}", binary_summary(old.as_ref(), new.as_ref()));
-                p.line(META, &visible(&s))?;
+                p.line(Style::Meta, &visible(&s))?;
             }
-            OutputPart::Field(c) => p.line(META, &format!("  {}", field_line(c)))?,
+            OutputPart::Field(c) => p.line(Style::Meta, &format!("  {}", field_line(c)))?,
         }
     }
     Ok(())
@@ -278,6 +303,11 @@ pub fn binary_summary(old: Option<&ImageInfo>, new: Option<&ImageInfo>) -> Strin
         None => super::human_size(i.bytes),
     };
     match (old, new) {
+        // Only the base64 text differs (re-wrapped), shown with --show-all.
+        (Some(a), Some(b)) if a == b && a.pixels.is_some() => {
+            format!("{} same image, re-encoded", one(a))
+        }
+        (Some(a), Some(b)) if a == b => format!("{} same data, re-encoded", one(a)),
         (Some(a), Some(b)) if one(a) == one(b) => {
             format!("{} (content {} → {})", one(a), a.hash, b.hash)
         }
@@ -325,9 +355,9 @@ fn diff_line<W: Write + ?Sized>(
 ) -> io::Result<()> {
     let text = d.text_of(line);
     let (sign, style, word) = match line.tag {
-        LineTag::Equal => (' ', "", ""),
-        LineTag::Delete => ('-', DEL, DEL_WORD),
-        LineTag::Insert => ('+', ADD, ADD_WORD),
+        LineTag::Equal => (' ', Style::Context, Style::Context),
+        LineTag::Delete => ('-', Style::Removed, Style::RemovedWord),
+        LineTag::Insert => ('+', Style::Added, Style::AddedWord),
     };
     p.out.write_all(indent.as_bytes())?;
     if line.tag == LineTag::Equal || line.highlights.is_empty() || !p.color {
@@ -384,7 +414,7 @@ fn hunks<W: Write + ?Sized>(
             range_text(old_start, old_count),
             range_text(new_start, new_count)
         );
-        p.line(HUNK, &header)?;
+        p.line(Style::HunkHeader, &header)?;
         for line in slice {
             diff_line(p, d, line, indent)?;
         }

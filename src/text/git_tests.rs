@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::merge3::{merge3_with, Favor, MarkerStyle, MergeOptions};
+use super::merge3::{merge3_with, merge3_zdiff3, Favor, MarkerStyle, MergeOptions};
 
 /// splitmix64: enough randomness for test cases, no dependency.
 struct Rng(u64);
@@ -31,23 +31,27 @@ impl Rng {
     }
 }
 
-/// Styles compared: (git arguments, our options, our marker style).
-fn styles() -> Vec<(&'static [&'static str], MergeOptions, bool)> {
+/// Styles compared: (git arguments, our options, our marker style, zdiff3).
+fn styles() -> Vec<(&'static [&'static str], MergeOptions, bool, bool)> {
     let opt = |favor, refine| MergeOptions { favor, refine };
     vec![
-        (&[], opt(Favor::Mark, true), false),
-        (&["--diff3"], opt(Favor::Mark, false), true),
-        (&["--ours"], opt(Favor::Ours, true), false),
-        (&["--theirs"], opt(Favor::Theirs, true), false),
-        (&["--union"], opt(Favor::Union, true), false),
+        (&[], opt(Favor::Mark, true), false, false),
+        (&["--diff3"], opt(Favor::Mark, false), true, false),
+        (&["--zdiff3"], opt(Favor::Mark, false), true, true),
+        (&["--ours"], opt(Favor::Ours, true), false, false),
+        (&["--theirs"], opt(Favor::Theirs, true), false, false),
+        (&["--union"], opt(Favor::Union, true), false, false),
     ]
 }
 
-fn git_available() -> bool {
-    Command::new("git")
+/// These tests compare with git itself: without git they fail (CI has git),
+/// rather than pass having checked nothing.
+fn require_git() {
+    let found = Command::new("git")
         .arg("--version")
         .output()
-        .is_ok_and(|o| o.status.success())
+        .is_ok_and(|o| o.status.success());
+    assert!(found, "git not found on PATH: these tests compare with git");
 }
 
 /// Writes the three versions where [`git_merge_file`] reads them.
@@ -97,9 +101,13 @@ fn compare(dir: &Path, base: &str, local: &str, remote: &str, which: &[usize]) -
     let mut bad = Vec::new();
     write_inputs(dir, base, local, remote);
     let all = styles();
-    for &(args, options, diff3) in which.iter().filter_map(|&i| all.get(i)) {
+    for &(args, options, diff3, zdiff3) in which.iter().filter_map(|&i| all.get(i)) {
         let (want, want_code) = git_merge_file(dir, args);
-        let m = merge3_with(base, local, remote, &options);
+        let m = if zdiff3 {
+            merge3_zdiff3(base, local, remote, options.favor)
+        } else {
+            merge3_with(base, local, remote, &options)
+        };
         let style = MarkerStyle {
             diff3,
             ..MarkerStyle::default()
@@ -143,10 +151,7 @@ fn join(lines: &[String], eol: &str, final_newline: bool) -> String {
 }
 
 fn run_random(seed: u64, cases: usize, vocab: &dyn Fn(&mut Rng) -> String) {
-    if !git_available() {
-        eprintln!("git not found: skipping the comparison with git merge-file");
-        return;
-    }
+    require_git();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut rng = Rng(seed);
     let mut failures = Vec::new();
@@ -162,9 +167,9 @@ fn run_random(seed: u64, cases: usize, vocab: &dyn Fn(&mut Rng) -> String) {
             join(&local, eol, nl()),
             join(&remote, eol, nl()),
         );
-        // Every case with markers and with diff3; the favour options in turn
-        // (spawning git dominates the test's run time).
-        let which = [0, 1, 2 + case % 3];
+        // Every case with markers, diff3 and zdiff3; the favour options in
+        // turn (spawning git dominates the test's run time).
+        let which = [0, 1, 2, 3 + case % 3];
         failures.extend(compare(dir.path(), &b, &l, &r, &which));
     }
     assert!(
@@ -192,10 +197,7 @@ fn random_merges_match_git_with_distinct_lines() {
 
 #[test]
 fn hand_written_cases_match_git() {
-    if !git_available() {
-        eprintln!("git not found: skipping the comparison with git merge-file");
-        return;
-    }
+    require_git();
     let dir = tempfile::tempdir().expect("temp dir");
     let cases: &[(&str, &str, &str)] = &[
         // Clean merges.
@@ -261,7 +263,7 @@ fn hand_written_cases_match_git() {
     ];
     let mut failures = Vec::new();
     for (b, l, r) in cases {
-        failures.extend(compare(dir.path(), b, l, r, &[0, 1, 2, 3, 4]));
+        failures.extend(compare(dir.path(), b, l, r, &[0, 1, 2, 3, 4, 5]));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -304,10 +306,7 @@ fn header(h: &super::diff::Hunk) -> String {
 
 #[test]
 fn random_diff_hunks_match_git_diff() {
-    if !git_available() {
-        eprintln!("git not found: skipping the comparison with git diff");
-        return;
-    }
+    require_git();
     const VOCAB: [&str; 6] = ["a", "b", "", "}", "x = 1", "b"];
     let vocab = |rng: &mut Rng| VOCAB[rng.below(VOCAB.len())].to_string();
     let dir = tempfile::tempdir().expect("temp dir");

@@ -4,7 +4,7 @@
 //! merge build on it, and renderers turn the values into output.
 //!
 //! - [`lines`]: split text into lines that keep their endings (zero-copy).
-//! - [`diff`]: line diff as a list of steps, hunks with context, text similarity.
+//! - [`diff`]: line diff as a list of steps, hunks with context.
 //! - [`words`]: which words of a changed line differ, for inline highlighting.
 //! - [`merge3`]: three-way line merge with git's (`git merge-file`) semantics,
 //!   and a renderer for conflict markers.

@@ -1,0 +1,1054 @@
+//! `use-before-define` and `undefined-name`: names read at the top level of
+//! a cell (code that runs when the cell runs) compared with the names the
+//! notebook's cells bind at module level, in order.
+//!
+//! Each code cell is parsed with `rustpython-parser` after [`magics`]
+//! blanks IPython syntax. Scopes: function and lambda bodies run later, so
+//! their reads are not checked (their `global` declarations do bind module
+//! names); class bodies and comprehensions have their own locals; a walrus
+//! in a comprehension binds in the enclosing scope. Reads are not checked
+//! inside a `try` whose handlers catch `NameError` (or everything), or in
+//! the branches of a test that looks at `globals()`/`locals()`/`dir()`/`vars()`.
+//! A cell that does not parse is skipped; its identifiers then count as
+//! possibly bound, so it cannot cause a finding elsewhere. Annotations are
+//! not read (they may be strings or postponed).
+//!
+//! A read counts as defined when an earlier cell or the same cell (in any
+//! order: loops) binds the name. `del` is ignored: precision over recall.
+
+use super::magics::{self, is_identifier};
+use super::{Hit, Options, Rule};
+use crate::notebook::Cell;
+use rustpython_parser::ast::{self, Expr, Stmt};
+use rustpython_parser::Parse;
+use std::collections::{HashMap, HashSet};
+
+/// What one parsed cell binds and reads at module level.
+#[derive(Debug, Default)]
+pub(crate) struct CellNames {
+    /// Module-level names bound anywhere in the cell.
+    pub binds: HashSet<String>,
+    /// Top-level reads not resolved in a local scope: (name, 1-based line).
+    pub reads: Vec<(String, usize)>,
+    /// `from m import *`.
+    pub star_import: bool,
+    /// `exec`, writes through `globals()`, or a dynamic magic.
+    pub dynamic: bool,
+    /// Literal paths given to readers at the top level (`pd.read_csv("a.csv")`):
+    /// (path, 1-based line), for `missing-data-file`.
+    pub data_paths: Vec<(String, usize)>,
+}
+
+/// Python's builtins (3.13, plus Python 2's, which old notebooks use), the
+/// module attributes, IPython's and common hosted kernels' predefined names.
+const BUILTINS: &[&str] = &[
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "BaseExceptionGroup",
+    "BlockingIOError",
+    "BrokenPipeError",
+    "BufferError",
+    "BytesWarning",
+    "ChildProcessError",
+    "ConnectionAbortedError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "DeprecationWarning",
+    "EOFError",
+    "Ellipsis",
+    "EncodingWarning",
+    "EnvironmentError",
+    "Exception",
+    "ExceptionGroup",
+    "False",
+    "FileExistsError",
+    "FileNotFoundError",
+    "FloatingPointError",
+    "FutureWarning",
+    "GeneratorExit",
+    "IOError",
+    "ImportError",
+    "ImportWarning",
+    "IndentationError",
+    "IndexError",
+    "InterruptedError",
+    "IsADirectoryError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NameError",
+    "None",
+    "NotADirectoryError",
+    "NotImplemented",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "PendingDeprecationWarning",
+    "PermissionError",
+    "ProcessLookupError",
+    "PythonFinalizationError",
+    "RecursionError",
+    "ReferenceError",
+    "ResourceWarning",
+    "RuntimeError",
+    "RuntimeWarning",
+    "StopAsyncIteration",
+    "StopIteration",
+    "SyntaxError",
+    "SyntaxWarning",
+    "SystemError",
+    "SystemExit",
+    "TabError",
+    "TimeoutError",
+    "True",
+    "TypeError",
+    "UnboundLocalError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "UnicodeError",
+    "UnicodeTranslateError",
+    "UnicodeWarning",
+    "UserWarning",
+    "ValueError",
+    "Warning",
+    "ZeroDivisionError",
+    "__build_class__",
+    "__debug__",
+    "__doc__",
+    "__import__",
+    "__loader__",
+    "__name__",
+    "__package__",
+    "__spec__",
+    "__builtins__",
+    "__builtin__",
+    "__file__",
+    "__annotations__",
+    "__dict__",
+    "abs",
+    "aiter",
+    "all",
+    "anext",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "breakpoint",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "compile",
+    "complex",
+    "copyright",
+    "credits",
+    "delattr",
+    "dict",
+    "dir",
+    "divmod",
+    "enumerate",
+    "eval",
+    "exec",
+    "exit",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "id",
+    "input",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "license",
+    "list",
+    "locals",
+    "map",
+    "max",
+    "memoryview",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "open",
+    "ord",
+    "pow",
+    "print",
+    "property",
+    "quit",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
+    // Python 2
+    "apply",
+    "basestring",
+    "buffer",
+    "cmp",
+    "coerce",
+    "execfile",
+    "file",
+    "intern",
+    "long",
+    "raw_input",
+    "reduce",
+    "reload",
+    "unichr",
+    "unicode",
+    "xrange",
+    "StandardError",
+    // IPython / Jupyter
+    "display",
+    "get_ipython",
+    "In",
+    "Out",
+    "_",
+    "__",
+    "___",
+    "_i",
+    "_ii",
+    "_iii",
+    "_ih",
+    "_oh",
+    "_dh",
+    "_exit_code",
+    "__session__",
+    "__vsc_ipynb_file__",
+    // Databricks / PySpark shells
+    "spark",
+    "sc",
+    "sqlContext",
+    "dbutils",
+    "displayHTML",
+];
+
+fn is_builtin(name: &str) -> bool {
+    if BUILTINS.contains(&name) {
+        return true;
+    }
+    // IPython's output and input history: `_5`, `_i5`.
+    let digits = name
+        .strip_prefix("_i")
+        .or_else(|| name.strip_prefix('_'))
+        .unwrap_or("");
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Parses one cell; `None` when it is not Python or does not parse.
+pub(crate) fn analyse(source: &str) -> Option<CellNames> {
+    let prepared = magics::prepare(source);
+    let python = prepared.python?;
+    let suite = ast::Suite::parse(&python, "<cell>").ok()?;
+    let mut w = Walker {
+        out: CellNames {
+            dynamic: prepared.dynamic,
+            ..CellNames::default()
+        },
+        scopes: Vec::new(),
+        quiet: 0,
+        line_starts: line_starts(&python),
+    };
+    w.out.binds.extend(prepared.binds);
+    w.stmts(&suite);
+    Some(w.out)
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
+}
+
+struct Walker {
+    out: CellNames,
+    /// Local scopes inside the module: class bodies and comprehensions.
+    scopes: Vec<Local>,
+    /// > 0 inside code whose reads are not checked.
+    quiet: usize,
+    line_starts: Vec<usize>,
+}
+
+struct Local {
+    names: HashSet<String>,
+    comprehension: bool,
+}
+
+impl Walker {
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset)
+    }
+
+    fn read(&mut self, name: &str, offset: usize) {
+        if self.quiet > 0 || self.scopes.iter().any(|s| s.names.contains(name)) {
+            return;
+        }
+        let line = self.line_of(offset);
+        self.out.reads.push((name.to_string(), line));
+    }
+
+    /// Binds in the innermost scope (comprehension scopes are skipped for
+    /// walrus targets, `skip_comprehensions`).
+    fn bind(&mut self, name: &str, skip_comprehensions: bool) {
+        let scope = self
+            .scopes
+            .iter_mut()
+            .rev()
+            .find(|s| !(skip_comprehensions && s.comprehension));
+        match scope {
+            Some(s) => {
+                s.names.insert(name.to_string());
+            }
+            None => {
+                self.out.binds.insert(name.to_string());
+            }
+        }
+    }
+
+    fn quietly(&mut self, f: impl FnOnce(&mut Self)) {
+        self.quiet += 1;
+        f(self);
+        self.quiet -= 1;
+    }
+
+    fn stmts(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            self.stmt(s);
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match s {
+            Stmt::FunctionDef(f) => {
+                self.function(&f.name, &f.args, &f.body, &f.decorator_list);
+            }
+            Stmt::AsyncFunctionDef(f) => {
+                self.function(&f.name, &f.args, &f.body, &f.decorator_list);
+            }
+            Stmt::ClassDef(c) => {
+                self.exprs(&c.decorator_list);
+                self.exprs(&c.bases);
+                for k in &c.keywords {
+                    self.expr(&k.value);
+                }
+                let mut names = HashSet::new();
+                shallow_binds(&c.body, &mut names);
+                self.scopes.push(Local {
+                    names,
+                    comprehension: false,
+                });
+                self.stmts(&c.body);
+                self.scopes.pop();
+                self.bind(c.name.as_str(), false);
+            }
+            Stmt::Return(r) => self.opt(r.value.as_deref()),
+            Stmt::Delete(_) | Stmt::Pass(_) | Stmt::Break(_) | Stmt::Continue(_) => {}
+            Stmt::Assign(a) => {
+                self.expr(&a.value);
+                for t in &a.targets {
+                    self.target(t);
+                }
+            }
+            Stmt::TypeAlias(t) => self.target(&t.name),
+            Stmt::AugAssign(a) => {
+                self.expr(&a.value);
+                self.expr_as_read(&a.target);
+                self.target(&a.target);
+            }
+            Stmt::AnnAssign(a) => {
+                self.opt(a.value.as_deref());
+                self.target(&a.target);
+            }
+            Stmt::For(f) => {
+                self.expr(&f.iter);
+                self.target(&f.target);
+                self.stmts(&f.body);
+                self.stmts(&f.orelse);
+            }
+            Stmt::AsyncFor(f) => {
+                self.expr(&f.iter);
+                self.target(&f.target);
+                self.stmts(&f.body);
+                self.stmts(&f.orelse);
+            }
+            Stmt::While(w) => {
+                self.expr(&w.test);
+                self.stmts(&w.body);
+                self.stmts(&w.orelse);
+            }
+            Stmt::If(i) => {
+                if looks_at_namespace(&i.test) {
+                    self.quietly(|w| {
+                        w.expr(&i.test);
+                        w.stmts(&i.body);
+                        w.stmts(&i.orelse);
+                    });
+                } else {
+                    self.expr(&i.test);
+                    self.stmts(&i.body);
+                    self.stmts(&i.orelse);
+                }
+            }
+            Stmt::With(w) => self.with(&w.items, &w.body),
+            Stmt::AsyncWith(w) => self.with(&w.items, &w.body),
+            Stmt::Match(m) => {
+                self.expr(&m.subject);
+                for case in &m.cases {
+                    self.pattern(&case.pattern);
+                    self.opt(case.guard.as_deref());
+                    self.stmts(&case.body);
+                }
+            }
+            Stmt::Raise(r) => {
+                self.opt(r.exc.as_deref());
+                self.opt(r.cause.as_deref());
+            }
+            Stmt::Try(t) => self.try_(&t.body, &t.handlers, &t.orelse, &t.finalbody),
+            Stmt::TryStar(t) => self.try_(&t.body, &t.handlers, &t.orelse, &t.finalbody),
+            Stmt::Assert(a) => {
+                self.expr(&a.test);
+                self.opt(a.msg.as_deref());
+            }
+            Stmt::Import(i) => {
+                for alias in &i.names {
+                    let bound = match &alias.asname {
+                        Some(a) => a.as_str(),
+                        None => alias.name.as_str().split('.').next().unwrap_or(""),
+                    };
+                    self.bind(bound, false);
+                }
+            }
+            Stmt::ImportFrom(i) => {
+                for alias in &i.names {
+                    if alias.name.as_str() == "*" {
+                        self.out.star_import = true;
+                    } else {
+                        let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+                        self.bind(bound.as_str(), false);
+                    }
+                }
+            }
+            Stmt::Global(_) | Stmt::Nonlocal(_) => {}
+            Stmt::Expr(e) => self.expr(&e.value),
+        }
+    }
+
+    fn function(
+        &mut self,
+        name: &ast::Identifier,
+        args: &ast::Arguments,
+        body: &[Stmt],
+        decorators: &[Expr],
+    ) {
+        self.exprs(decorators);
+        self.defaults(args);
+        // The body runs later; only its `global` declarations bind here.
+        let mut globals = Vec::new();
+        declared_globals(body, &mut globals);
+        for g in globals {
+            self.bind(&g, false);
+        }
+        self.bind(name.as_str(), false);
+    }
+
+    fn defaults(&mut self, args: &ast::Arguments) {
+        for a in args
+            .posonlyargs
+            .iter()
+            .chain(&args.args)
+            .chain(&args.kwonlyargs)
+        {
+            self.opt(a.default.as_deref());
+        }
+    }
+
+    fn with(&mut self, items: &[ast::WithItem], body: &[Stmt]) {
+        for item in items {
+            self.expr(&item.context_expr);
+            if let Some(v) = &item.optional_vars {
+                self.target(v);
+            }
+        }
+        self.stmts(body);
+    }
+
+    fn try_(
+        &mut self,
+        body: &[Stmt],
+        handlers: &[ast::ExceptHandler],
+        orelse: &[Stmt],
+        finalbody: &[Stmt],
+    ) {
+        let catches_name_error = handlers.iter().any(|h| {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            match h.type_.as_deref() {
+                None => true,
+                Some(t) => catches(t),
+            }
+        });
+        if catches_name_error {
+            self.quietly(|w| w.stmts(body));
+        } else {
+            self.stmts(body);
+        }
+        for h in handlers {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            self.opt(h.type_.as_deref());
+            if let Some(n) = &h.name {
+                self.bind(n.as_str(), false);
+            }
+            self.stmts(&h.body);
+        }
+        self.stmts(orelse);
+        self.stmts(finalbody);
+    }
+
+    fn pattern(&mut self, p: &ast::Pattern) {
+        use ast::Pattern as P;
+        match p {
+            P::MatchValue(v) => self.expr(&v.value),
+            P::MatchSingleton(_) => {}
+            P::MatchSequence(s) => s.patterns.iter().for_each(|p| self.pattern(p)),
+            P::MatchMapping(m) => {
+                self.exprs(&m.keys);
+                m.patterns.iter().for_each(|p| self.pattern(p));
+                if let Some(r) = &m.rest {
+                    self.bind(r.as_str(), false);
+                }
+            }
+            P::MatchClass(c) => {
+                self.expr(&c.cls);
+                c.patterns.iter().for_each(|p| self.pattern(p));
+                c.kwd_patterns.iter().for_each(|p| self.pattern(p));
+            }
+            P::MatchStar(s) => {
+                if let Some(n) = &s.name {
+                    self.bind(n.as_str(), false);
+                }
+            }
+            P::MatchAs(a) => {
+                if let Some(p) = &a.pattern {
+                    self.pattern(p);
+                }
+                if let Some(n) = &a.name {
+                    self.bind(n.as_str(), false);
+                }
+            }
+            P::MatchOr(o) => o.patterns.iter().for_each(|p| self.pattern(p)),
+        }
+    }
+
+    /// An assignment target: names are bound, the rest (`a.b`, `a[i]`) read.
+    fn target(&mut self, t: &Expr) {
+        match t {
+            Expr::Name(n) => self.bind(n.id.as_str(), false),
+            Expr::Tuple(t) => t.elts.iter().for_each(|e| self.target(e)),
+            Expr::List(l) => l.elts.iter().for_each(|e| self.target(e)),
+            Expr::Starred(s) => self.target(&s.value),
+            other => self.expr(other),
+        }
+    }
+
+    /// `x += 1` reads `x` first.
+    fn expr_as_read(&mut self, t: &Expr) {
+        if let Expr::Name(n) = t {
+            self.read(n.id.as_str(), n.range.start().to_usize());
+        }
+    }
+
+    fn opt(&mut self, e: Option<&Expr>) {
+        if let Some(e) = e {
+            self.expr(e);
+        }
+    }
+
+    fn exprs(&mut self, es: &[Expr]) {
+        for e in es {
+            self.expr(e);
+        }
+    }
+
+    fn comprehension(&mut self, generators: &[ast::Comprehension], parts: &[&Expr]) {
+        // The first iterable is evaluated in the enclosing scope.
+        let Some((first, rest)) = generators.split_first() else {
+            return;
+        };
+        self.expr(&first.iter);
+        let mut names = HashSet::new();
+        for g in generators {
+            target_names(&g.target, &mut names);
+        }
+        self.scopes.push(Local {
+            names,
+            comprehension: true,
+        });
+        self.exprs(&first.ifs);
+        for g in rest {
+            self.expr(&g.iter);
+            self.exprs(&g.ifs);
+        }
+        for p in parts {
+            self.expr(p);
+        }
+        self.scopes.pop();
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match e {
+            Expr::Name(n) => {
+                if matches!(n.ctx, ast::ExprContext::Load) {
+                    self.read(n.id.as_str(), n.range.start().to_usize());
+                } else if matches!(n.ctx, ast::ExprContext::Store) {
+                    self.bind(n.id.as_str(), false);
+                }
+            }
+            Expr::BoolOp(b) => self.exprs(&b.values),
+            Expr::NamedExpr(n) => {
+                self.expr(&n.value);
+                if let Expr::Name(t) = n.target.as_ref() {
+                    self.bind(t.id.as_str(), true);
+                }
+            }
+            Expr::BinOp(b) => {
+                self.expr(&b.left);
+                self.expr(&b.right);
+            }
+            Expr::UnaryOp(u) => self.expr(&u.operand),
+            Expr::Lambda(l) => self.defaults(&l.args),
+            Expr::IfExp(i) => {
+                if looks_at_namespace(&i.test) {
+                    self.quietly(|w| {
+                        w.expr(&i.test);
+                        w.expr(&i.body);
+                        w.expr(&i.orelse);
+                    });
+                } else {
+                    self.expr(&i.test);
+                    self.expr(&i.body);
+                    self.expr(&i.orelse);
+                }
+            }
+            Expr::Dict(d) => {
+                for k in d.keys.iter().flatten() {
+                    self.expr(k);
+                }
+                self.exprs(&d.values);
+            }
+            Expr::Set(s) => self.exprs(&s.elts),
+            Expr::ListComp(c) => self.comprehension(&c.generators, &[&c.elt]),
+            Expr::SetComp(c) => self.comprehension(&c.generators, &[&c.elt]),
+            Expr::GeneratorExp(c) => self.comprehension(&c.generators, &[&c.elt]),
+            Expr::DictComp(c) => self.comprehension(&c.generators, &[&c.key, &c.value]),
+            Expr::Await(a) => self.expr(&a.value),
+            Expr::Yield(y) => self.opt(y.value.as_deref()),
+            Expr::YieldFrom(y) => self.expr(&y.value),
+            Expr::Compare(c) => {
+                self.expr(&c.left);
+                self.exprs(&c.comparators);
+            }
+            Expr::Call(c) => {
+                if writes_namespace(c) {
+                    self.out.dynamic = true;
+                }
+                if let Some(p) = super::paths::data_path_arg(c) {
+                    let line = self.line_of(c.range.start().to_usize());
+                    self.out.data_paths.push((p.to_string(), line));
+                }
+                self.expr(&c.func);
+                self.exprs(&c.args);
+                for k in &c.keywords {
+                    self.expr(&k.value);
+                }
+            }
+            Expr::FormattedValue(f) => {
+                self.expr(&f.value);
+                self.opt(f.format_spec.as_deref());
+            }
+            Expr::JoinedStr(j) => self.exprs(&j.values),
+            Expr::Constant(_) => {}
+            Expr::Attribute(a) => self.expr(&a.value),
+            Expr::Subscript(s) => {
+                if matches!(s.ctx, ast::ExprContext::Store) && is_namespace_call(&s.value) {
+                    self.out.dynamic = true;
+                }
+                self.expr(&s.value);
+                self.expr(&s.slice);
+            }
+            Expr::Starred(s) => self.expr(&s.value),
+            Expr::List(l) => self.exprs(&l.elts),
+            Expr::Tuple(t) => self.exprs(&t.elts),
+            Expr::Slice(s) => {
+                self.opt(s.lower.as_deref());
+                self.opt(s.upper.as_deref());
+                self.opt(s.step.as_deref());
+            }
+        }
+    }
+}
+
+/// `except NameError`, `except (NameError, …)`, `except Exception`,
+/// `except BaseException`.
+fn catches(t: &Expr) -> bool {
+    match t {
+        Expr::Name(n) => matches!(
+            n.id.as_str(),
+            "NameError" | "Exception" | "BaseException" | "UnboundLocalError"
+        ),
+        Expr::Tuple(t) => t.elts.iter().any(catches),
+        _ => false,
+    }
+}
+
+/// `globals()`, `locals()`, `vars()`, `dir()` (no arguments).
+fn is_namespace_call(e: &Expr) -> bool {
+    match e {
+        Expr::Call(c) => {
+            c.args.is_empty()
+                && matches!(c.func.as_ref(), Expr::Name(n)
+                    if matches!(n.id.as_str(), "globals" | "locals" | "vars" | "dir"))
+        }
+        _ => false,
+    }
+}
+
+/// A test such as `'x' in globals()`: the branches may read names that exist
+/// only sometimes.
+fn looks_at_namespace(e: &Expr) -> bool {
+    match e {
+        _ if is_namespace_call(e) => true,
+        Expr::Compare(c) => {
+            looks_at_namespace(&c.left) || c.comparators.iter().any(looks_at_namespace)
+        }
+        Expr::BoolOp(b) => b.values.iter().any(looks_at_namespace),
+        Expr::UnaryOp(u) => looks_at_namespace(&u.operand),
+        Expr::Call(c) => {
+            matches!(c.func.as_ref(), Expr::Name(n) if n.id.as_str() == "hasattr")
+                || looks_at_namespace(&c.func)
+                || c.args.iter().any(looks_at_namespace)
+        }
+        Expr::Attribute(a) => looks_at_namespace(&a.value),
+        _ => false,
+    }
+}
+
+/// `exec(…)`, `globals().update(…)`, `globals().setdefault(…)`, `vars()…`.
+fn writes_namespace(c: &ast::ExprCall) -> bool {
+    match c.func.as_ref() {
+        Expr::Name(n) => matches!(n.id.as_str(), "exec" | "execfile"),
+        Expr::Attribute(a) => {
+            is_namespace_call(&a.value)
+                && matches!(a.attr.as_str(), "update" | "setdefault" | "__setitem__")
+        }
+        _ => false,
+    }
+}
+
+fn target_names(t: &Expr, out: &mut HashSet<String>) {
+    match t {
+        Expr::Name(n) => {
+            out.insert(n.id.to_string());
+        }
+        Expr::Tuple(t) => t.elts.iter().for_each(|e| target_names(e, out)),
+        Expr::List(l) => l.elts.iter().for_each(|e| target_names(e, out)),
+        Expr::Starred(s) => target_names(&s.value, out),
+        _ => {}
+    }
+}
+
+/// Names a class body binds directly (not in nested functions or classes).
+fn shallow_binds(body: &[Stmt], out: &mut HashSet<String>) {
+    for s in body {
+        match s {
+            Stmt::FunctionDef(f) => {
+                out.insert(f.name.to_string());
+            }
+            Stmt::AsyncFunctionDef(f) => {
+                out.insert(f.name.to_string());
+            }
+            Stmt::ClassDef(c) => {
+                out.insert(c.name.to_string());
+            }
+            Stmt::Assign(a) => a.targets.iter().for_each(|t| target_names(t, out)),
+            Stmt::AugAssign(a) => target_names(&a.target, out),
+            Stmt::AnnAssign(a) => target_names(&a.target, out),
+            Stmt::For(f) => {
+                target_names(&f.target, out);
+                shallow_binds(&f.body, out);
+                shallow_binds(&f.orelse, out);
+            }
+            Stmt::While(w) => {
+                shallow_binds(&w.body, out);
+                shallow_binds(&w.orelse, out);
+            }
+            Stmt::If(i) => {
+                shallow_binds(&i.body, out);
+                shallow_binds(&i.orelse, out);
+            }
+            Stmt::With(w) => {
+                for item in &w.items {
+                    if let Some(v) = &item.optional_vars {
+                        target_names(v, out);
+                    }
+                }
+                shallow_binds(&w.body, out);
+            }
+            Stmt::Try(t) => {
+                shallow_binds(&t.body, out);
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    if let Some(n) = &h.name {
+                        out.insert(n.to_string());
+                    }
+                    shallow_binds(&h.body, out);
+                }
+                shallow_binds(&t.orelse, out);
+                shallow_binds(&t.finalbody, out);
+            }
+            Stmt::Import(i) => {
+                for a in &i.names {
+                    let bound = match &a.asname {
+                        Some(n) => n.to_string(),
+                        None => a.name.split('.').next().unwrap_or("").to_string(),
+                    };
+                    out.insert(bound);
+                }
+            }
+            Stmt::ImportFrom(i) => {
+                for a in &i.names {
+                    out.insert(a.asname.as_ref().unwrap_or(&a.name).to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Names declared `global` anywhere inside a function body (nested
+/// functions and classes included): assigning them binds module names.
+fn declared_globals(body: &[Stmt], out: &mut Vec<String>) {
+    for s in body {
+        match s {
+            Stmt::Global(g) => out.extend(g.names.iter().map(|n| n.to_string())),
+            Stmt::FunctionDef(f) => declared_globals(&f.body, out),
+            Stmt::AsyncFunctionDef(f) => declared_globals(&f.body, out),
+            Stmt::ClassDef(c) => declared_globals(&c.body, out),
+            Stmt::For(f) => {
+                declared_globals(&f.body, out);
+                declared_globals(&f.orelse, out);
+            }
+            Stmt::AsyncFor(f) => {
+                declared_globals(&f.body, out);
+                declared_globals(&f.orelse, out);
+            }
+            Stmt::While(w) => {
+                declared_globals(&w.body, out);
+                declared_globals(&w.orelse, out);
+            }
+            Stmt::If(i) => {
+                declared_globals(&i.body, out);
+                declared_globals(&i.orelse, out);
+            }
+            Stmt::With(w) => declared_globals(&w.body, out),
+            Stmt::AsyncWith(w) => declared_globals(&w.body, out),
+            Stmt::Try(t) => {
+                declared_globals(&t.body, out);
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    declared_globals(&h.body, out);
+                }
+                declared_globals(&t.orelse, out);
+                declared_globals(&t.finalbody, out);
+            }
+            Stmt::Match(m) => m.cases.iter().for_each(|c| declared_globals(&c.body, out)),
+            _ => {}
+        }
+    }
+}
+
+/// Identifiers in a text, a cell we could not parse: what it might bind.
+fn identifiers(text: &str, out: &mut HashSet<String>) {
+    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+        if is_identifier(word) {
+            out.insert(word.to_string());
+        }
+    }
+}
+
+/// Every code cell parsed: (cell index, what it binds and reads, `None`
+/// when it is not Python or does not parse).
+pub(crate) fn analyse_cells(cells: &[Cell<'_>]) -> Vec<(usize, Option<CellNames>)> {
+    cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.cell_type() == "code")
+        .map(|(i, c)| (i, analyse(&c.source())))
+        .collect()
+}
+
+/// Runs both name rules over the parsed code cells.
+pub(crate) fn check(
+    cells: &[Cell<'_>],
+    analysed: &[(usize, Option<CellNames>)],
+    opts: &Options,
+    hits: &mut Vec<Hit>,
+) {
+    // Names an unparsed cell might bind, and where parsed cells first bind.
+    let mut maybe: HashSet<String> = HashSet::new();
+    let mut first_bind: HashMap<&str, usize> = HashMap::new();
+    let mut skip_undefined = false;
+    for (i, names) in analysed {
+        match names {
+            Some(n) => {
+                skip_undefined |= n.star_import || n.dynamic;
+                for b in &n.binds {
+                    first_bind.entry(b.as_str()).or_insert(*i);
+                }
+            }
+            None => identifiers(&cells[*i].source(), &mut maybe),
+        }
+    }
+    let mut defined: HashSet<&str> = HashSet::new();
+    let mut reported: HashSet<&str> = HashSet::new();
+    // After `from m import *` or `exec`, any name may already exist.
+    let mut anything_defined = false;
+    for (i, names) in analysed {
+        let Some(n) = names else {
+            continue;
+        };
+        anything_defined |= n.star_import || n.dynamic;
+        for (name, line) in &n.reads {
+            let name = name.as_str();
+            if defined.contains(name)
+                || n.binds.contains(name)
+                || is_builtin(name)
+                || reported.contains(name)
+            {
+                continue;
+            }
+            match first_bind.get(name) {
+                Some(&later) if later > *i => {
+                    if opts.on(Rule::UseBeforeDefine)
+                        && !anything_defined
+                        && !earlier_unparsed(analysed, *i, name, cells)
+                    {
+                        reported.insert(name);
+                        hits.push(Hit::cell(
+                            Rule::UseBeforeDefine,
+                            *i,
+                            Some(*line),
+                            format!(
+                                "`{name}` is used here but first defined in cell {}: \
+                                 run top to bottom, this cell fails",
+                                later + 1
+                            ),
+                        ));
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    if opts.on(Rule::UndefinedName) && !skip_undefined && !maybe.contains(name) {
+                        reported.insert(name);
+                        hits.push(Hit::cell(
+                            Rule::UndefinedName,
+                            *i,
+                            Some(*line),
+                            format!(
+                                "`{name}` is not defined anywhere in the notebook \
+                                 (a deleted cell?)"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        defined.extend(n.binds.iter().map(String::as_str));
+    }
+}
+
+/// True when a cell before `before` that did not parse mentions `name`.
+fn earlier_unparsed(
+    analysed: &[(usize, Option<CellNames>)],
+    before: usize,
+    name: &str,
+    cells: &[Cell<'_>],
+) -> bool {
+    analysed
+        .iter()
+        .take_while(|(i, _)| *i < before)
+        .filter(|(_, n)| n.is_none())
+        .any(|(i, _)| {
+            let mut ids = HashSet::new();
+            identifiers(&cells[*i].source(), &mut ids);
+            ids.contains(name)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reads(src: &str) -> Vec<String> {
+        let n = analyse(src).expect("parses");
+        n.reads.into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn scopes() {
+        assert_eq!(reads("def f(a=x):\n    return y\n"), ["x"]);
+        assert_eq!(reads("[i for i in it if i > k]"), ["it", "k"]);
+        assert_eq!(reads("class A:\n    z = 1\n    w = z + q\n"), ["q"]);
+        assert_eq!(reads("f = lambda a: a + later"), Vec::<String>::new());
+        assert_eq!(
+            reads("try:\n    x\nexcept NameError:\n    x = 1\n"),
+            ["NameError"]
+        );
+        assert_eq!(
+            reads("if 'x' in globals():\n    print(x)\nelse:\n    x = 1\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(reads("print(f'{a + b}')"), ["print", "a", "b"]);
+        assert_eq!(reads("x: Foo = 1"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn bindings() {
+        let n = analyse("import a.b\nfrom c import d as e\nfor i, (j, *k) in z: pass\nwith o as p: pass\n[y := 1 for _ in r]\ndef f():\n    global g\n    g = 1\n").unwrap();
+        for name in ["a", "e", "i", "j", "k", "p", "y", "f", "g"] {
+            assert!(n.binds.contains(name), "{name}");
+        }
+        assert!(!n.binds.contains("_"));
+    }
+
+    #[test]
+    fn dynamic_and_star() {
+        assert!(analyse("from m import *").unwrap().star_import);
+        assert!(analyse("exec('x = 1')").unwrap().dynamic);
+        assert!(analyse("globals()['x'] = 1").unwrap().dynamic);
+        assert!(analyse("globals().update(d)").unwrap().dynamic);
+        assert!(analyse("def (").is_none());
+    }
+}

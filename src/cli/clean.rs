@@ -1,0 +1,221 @@
+//! The `nbdiff clean` command: a git clean filter (stdin → stdout), an
+//! in-place cleaner (`nbdiff clean FILE…`, each file replaced atomically), and
+//! a check (`--check` exits 1 when a file would change); and `nbdiff
+//! filter-process`, git's long-running filter (`crate::clean::process`).
+//!
+//! Settings: `--outputs` and `--execution-counts` on the command line, else
+//! `[tool.nbdiff.clean]` in the project file (`outputs = "strip"`,
+//! `execution-counts = "keep"`), else outputs kept and counts stripped. What
+//! is stripped besides is the policy table's `clean` column plus the user's
+//! own paths (`crate::policy::load`).
+//!
+//! As a filter, input that is not a notebook (invalid JSON, conflict markers,
+//! not UTF-8) is passed through unchanged with a warning on stderr and exit 0:
+//! a clean filter must never lose what the user is adding.
+
+use crate::clean::process::{clean_or_pass, cleaner_for};
+use crate::clean::{Cleaner, Keep, Overrides};
+use crate::exit::Exit;
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `nbdiff clean`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CleanArgs {
+    /// Notebooks to clean in place. None: read a notebook on stdin and write
+    /// it cleaned to stdout (a git clean filter).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Change nothing; exit 1 when a notebook would change, naming it and
+    /// what would be stripped.
+    #[arg(long)]
+    pub check: bool,
+    /// Keep or strip outputs (default: keep, or `[tool.nbdiff.clean] outputs`).
+    #[arg(long, value_enum, value_name = "keep|strip")]
+    pub outputs: Option<Keep>,
+    /// Keep or strip execution counts (default: strip, or
+    /// `[tool.nbdiff.clean] execution-counts`).
+    #[arg(long, value_enum, value_name = "keep|strip")]
+    pub execution_counts: Option<Keep>,
+    /// With stdin: the notebook's path (git's `%f`), for messages and to find
+    /// the project configuration.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_path: Option<PathBuf>,
+}
+
+impl CleanArgs {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            outputs: self.outputs,
+            execution_counts: self.execution_counts,
+        }
+    }
+}
+
+/// Arguments of `nbdiff filter-process` (git's `filter.nbdiff.process`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct FilterProcessArgs {
+    /// Keep or strip outputs (default: keep, or `[tool.nbdiff.clean] outputs`).
+    #[arg(long, value_enum, value_name = "keep|strip")]
+    pub outputs: Option<Keep>,
+    /// Keep or strip execution counts (default: strip, or
+    /// `[tool.nbdiff.clean] execution-counts`).
+    #[arg(long, value_enum, value_name = "keep|strip")]
+    pub execution_counts: Option<Keep>,
+}
+
+/// The directory whose project file and policy apply to `path`.
+fn dir_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Runs `nbdiff clean`.
+pub fn run(args: CleanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    if args.files.is_empty() {
+        let mut input = Vec::new();
+        if let Err(e) = std::io::stdin().lock().read_to_end(&mut input) {
+            let _ = writeln!(err, "nbdiff clean: cannot read stdin: {e}");
+            return Exit::Error;
+        }
+        return run_filter(&args, &input, out, err);
+    }
+    run_files(&args, out, err)
+}
+
+/// Cleans `input` (a notebook read from stdin) onto `out`. Bad input is
+/// written back unchanged, with a warning; with `--check` it is an error.
+pub fn run_filter(
+    args: &CleanArgs,
+    input: &[u8],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
+    let path = args
+        .stdin_path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("<stdin>"));
+    let name = path.display().to_string();
+    let dir = match &args.stdin_path {
+        Some(p) => dir_of(p),
+        None => PathBuf::from("."),
+    };
+    let cleaner = match cleaner_for(&args.overrides(), &dir, err) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "nbdiff clean: {e}");
+            return Exit::Error;
+        }
+    };
+    if args.check {
+        return match cleaner.clean(input, &name) {
+            Ok(cleaned) if cleaned.plan.is_empty() => Exit::Ok,
+            Ok(cleaned) => {
+                let _ = writeln!(err, "{name}: would strip {}", cleaned.plan.summary());
+                Exit::Differences
+            }
+            Err(e) => {
+                let _ = writeln!(err, "nbdiff clean: {e}");
+                Exit::Error
+            }
+        };
+    }
+    let cleaned = clean_or_pass(&cleaner, input, &name, err);
+    let written = out
+        .write_all(cleaned.as_deref().unwrap_or(input))
+        .and_then(|()| out.flush());
+    crate::exit::after_write(written, Exit::Ok, err)
+}
+
+/// What happened to one file.
+enum Outcome {
+    Clean,
+    Cleaned(String),
+    WouldClean(String),
+    Failed(String),
+}
+
+fn clean_file(args: &CleanArgs, cleaner: &Result<Cleaner, String>, path: &Path) -> Outcome {
+    let name = path.display().to_string();
+    let cleaner = match cleaner {
+        Ok(c) => c,
+        Err(e) => return Outcome::Failed(e.clone()),
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Outcome::Failed(format!("{name}: cannot read: {e}")),
+    };
+    let cleaned = match cleaner.clean(&bytes, &name) {
+        Ok(c) => c,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    let Some(new) = cleaned.bytes else {
+        return Outcome::Clean;
+    };
+    let summary = cleaned.plan.summary();
+    if args.check {
+        return Outcome::WouldClean(summary);
+    }
+    match super::merge::write_atomic(path, &new) {
+        Ok(()) => Outcome::Cleaned(summary),
+        Err(e) => Outcome::Failed(e.to_string()),
+    }
+}
+
+fn run_files(args: &CleanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    // One policy and set of options per directory, found once.
+    let mut cleaners: HashMap<PathBuf, Result<Cleaner, String>> = HashMap::new();
+    for path in &args.files {
+        cleaners
+            .entry(dir_of(path))
+            .or_insert_with_key(|dir| cleaner_for(&args.overrides(), dir, err));
+    }
+    let outcomes = crate::par::map(args.files.len() > 1, &args.files, |p| {
+        let cleaner = &cleaners[&dir_of(p)];
+        clean_file(args, cleaner, p)
+    });
+    let mut code = Exit::Ok;
+    for (path, outcome) in args.files.iter().zip(outcomes) {
+        let name = path.display().to_string();
+        let name = crate::render::sanitize::visible_name(&name);
+        let written = match outcome {
+            Outcome::Clean => Ok(()),
+            Outcome::Cleaned(s) => writeln!(out, "cleaned {name}: stripped {s}"),
+            Outcome::WouldClean(s) => {
+                if code == Exit::Ok {
+                    code = Exit::Differences;
+                }
+                writeln!(out, "would clean {name}: {s}")
+            }
+            Outcome::Failed(e) => {
+                code = Exit::Error;
+                writeln!(err, "nbdiff clean: {e}")
+            }
+        };
+        if written.is_err() {
+            return crate::exit::after_write(written, code, err);
+        }
+    }
+    code
+}
+
+/// Runs `nbdiff filter-process` on stdin and `out` until git closes the pipe.
+pub fn run_process(args: FilterProcessArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let overrides = Overrides {
+        outputs: args.outputs,
+        execution_counts: args.execution_counts,
+    };
+    let stdin = std::io::stdin();
+    let mut input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
+    let mut output = std::io::BufWriter::with_capacity(1 << 16, out);
+    match crate::clean::process::serve(&overrides, &mut input, &mut output, err) {
+        Ok(()) => Exit::Ok,
+        Err(e) => {
+            let _ = writeln!(err, "nbdiff {e}");
+            Exit::Error
+        }
+    }
+}
