@@ -38,9 +38,14 @@ def main():
     ap.add_argument("--cells", type=int, default=10000)
     ap.add_argument("--remote", choices=["new-ids", "edited", "new-all", "shuffled"], default="new-ids")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-ids", action="store_true", help="nbformat 4.4: cells without ids (aligned by content)")
+    ap.add_argument("--distinct", type=int, default=0, help="only this many distinct sources (repeated content); 0: all distinct")
     a = ap.parse_args()
     rng = random.Random(a.seed)
-    base = [cell("c%d" % k, "x_%d = %d\nprint(x_%d)" % (k, rng.randrange(10**6), k)) for k in range(a.cells)]
+    def src(k):
+        j = k % a.distinct if a.distinct else k
+        return "x_%d = %d\nprint(x_%d)" % (j, j * 7919 % 10**6, j)
+    base = [cell("c%d" % k, src(k)) for k in range(a.cells)]
     local = base[:]
     rng.shuffle(local)
     if a.remote == "new-ids":
@@ -54,7 +59,11 @@ def main():
         rng.shuffle(remote)
     os.makedirs(a.out, exist_ok=True)
     for name, cells in (("base", base), ("local", local), ("remote", remote)):
-        write(os.path.join(a.out, name + ".ipynb"), nb(cells))
+        doc = nb(cells)
+        if a.no_ids:
+            doc["nbformat_minor"] = 4
+            doc["cells"] = [{k: v for k, v in c.items() if k != "id"} for c in cells]
+        write(os.path.join(a.out, name + ".ipynb"), doc)
 
 
 main()

@@ -243,10 +243,10 @@ fn show_renders_stably_and_sanitizes() {
 }
 
 #[test]
-fn show_prints_an_invalid_notebook_unchanged() {
+fn show_prints_an_invalid_notebook_as_sanitized_text() {
     let sb = Sandbox::new();
     let f = sb.path().join("bad.ipynb");
-    std::fs::write(&f, b"not a notebook \xff\n").expect("write");
+    std::fs::write(&f, b"not a notebook \xff\x1b[2J\n").expect("write");
     let out = sb.nbdiff(sb.path(), &["show", f.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0));
     // Unchanged but for bytes that are not UTF-8 (shown as U+FFFD: no raw

@@ -171,21 +171,15 @@ impl Notebook {
     pub fn to_bytes_reusing(&self, sources: &[&Notebook]) -> Vec<u8> {
         use std::collections::HashMap;
         type CellMap = Map<String, Value>;
-        // A bucket key only (candidates are compared in full below), so the
-        // source's parts are hashed as they are, without joining them.
+        // A bucket key: the hash of the whole cell (every key, in order, and
+        // every value), so that a bucket holds only equal cells (but for hash
+        // collisions, which the full comparison below settles). A key of the
+        // source alone made notebooks with many same-source cells (empty
+        // cells, repeated code) quadratic: every lookup scanned them all.
         let key = |c: &Cell<'_>| {
-            use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
-            (c.cell_type(), c.id()).hash(&mut h);
-            match field(c.map, c.source_key()) {
-                Some(Value::String(s)) => s.hash(&mut h),
-                Some(Value::Array(parts)) => parts
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .for_each(|part| part.hash(&mut h)),
-                _ => {}
-            }
-            h.finish()
+            hash_map_deep(c.map, &mut h);
+            std::hash::Hasher::finish(&h)
         };
         let mut index: HashMap<u64, Vec<(&CellMap, &[u8])>> = HashMap::new();
         let mut numbers = Vec::with_capacity(sources.len());
@@ -227,6 +221,49 @@ impl Notebook {
             }
         }
         self.style.write_document_with(&self.root, &mut originals)
+    }
+}
+
+/// Feeds a JSON object into `h`, keys in order, values recursively; equal
+/// objects with equal key order hash equally (numbers by their spelling, as
+/// they compare).
+fn hash_map_deep(map: &Map<String, Value>, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    map.len().hash(h);
+    for (k, v) in map {
+        k.hash(h);
+        hash_value_deep(v, h);
+    }
+}
+
+fn hash_value_deep(v: &Value, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    match v {
+        Value::Null => 0u8.hash(h),
+        Value::Bool(b) => (1u8, b).hash(h),
+        Value::Number(n) => {
+            2u8.hash(h);
+            // Hashes the spelling without allocating it.
+            struct Feed<'a, H>(&'a mut H);
+            impl<H: std::hash::Hasher> std::fmt::Write for Feed<'_, H> {
+                fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                    self.0.write(s.as_bytes());
+                    Ok(())
+                }
+            }
+            let _ = std::fmt::Write::write_fmt(&mut Feed(h), format_args!("{n}"));
+        }
+        Value::String(s) => (3u8, s).hash(h),
+        Value::Array(items) => {
+            (4u8, items.len()).hash(h);
+            for x in items {
+                hash_value_deep(x, h);
+            }
+        }
+        Value::Object(map) => {
+            5u8.hash(h);
+            hash_map_deep(map, h);
+        }
     }
 }
 
