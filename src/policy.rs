@@ -23,6 +23,7 @@
 //! syntax they already build: the diff with dots (`[...]` for unusual keys),
 //! the merge with slashes; matching allocates nothing.
 
+use crate::project::{ProjectConfig, ProjectError};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -582,6 +583,17 @@ impl Policy {
 /// cannot be read, is skipped with a warning on `warn`: a typo must not break
 /// `git diff` or a merge.
 pub fn load(cwd: &Path, warn: &mut dyn std::io::Write) -> Policy {
+    load_with(cwd, &ProjectConfig::discover(cwd), warn)
+}
+
+/// [`load`] with the project file already looked for from `cwd`
+/// ([`ProjectConfig::discover`]), for a caller that reads its other keys too
+/// and so finds and parses it once.
+pub fn load_with(
+    cwd: &Path,
+    project: &Result<Option<ProjectConfig>, ProjectError>,
+    warn: &mut dyn std::io::Write,
+) -> Policy {
     let mut policy = Policy::defaults();
     let mut add = |origin: &str, paths: Vec<String>, warn: &mut dyn std::io::Write| {
         for path in paths {
@@ -599,14 +611,19 @@ pub fn load(cwd: &Path, warn: &mut dyn std::io::Write) -> Policy {
         git,
         warn,
     );
-    let project = crate::project::ProjectConfig::discover(cwd).and_then(|found| {
-        found
-            .map(|cfg| {
-                let origin = format!("{} ({}ignore)", cfg.path.display(), cfg.key_prefix());
-                cfg.string_list("ignore").map(|paths| (origin, paths))
-            })
-            .transpose()
-    });
+    let project = project
+        .as_ref()
+        .map_err(ProjectError::to_string)
+        .and_then(|found| {
+            found
+                .as_ref()
+                .map(|cfg| {
+                    let origin = format!("{} ({}ignore)", cfg.path.display(), cfg.key_prefix());
+                    let paths = cfg.string_list("ignore").map_err(|e| e.to_string())?;
+                    Ok((origin, paths))
+                })
+                .transpose()
+        });
     match project {
         Ok(Some((origin, paths))) => add(&origin, paths, warn),
         Ok(None) => {}

@@ -28,7 +28,7 @@ use crate::policy::{Field, Kind, Policy, Scope};
 use crate::project::{ProjectConfig, ProjectError};
 use serde_json::{Map, Value};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Whether something (outputs, execution counts) is kept or stripped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
@@ -85,14 +85,22 @@ struct CleanSection {
     execution_counts: Option<Keep>,
 }
 
-/// The options for notebooks in `dir`: the command line's, else
-/// `[tool.nbdiff.clean]` of the project file found from `dir`, else the
-/// defaults. A bad value there is an error naming the file and key.
-pub fn options_for(overrides: &Overrides, dir: &Path) -> Result<CleanOptions, ProjectError> {
+/// The options for notebooks under `project` (the project file found for
+/// their directory, [`ProjectConfig::discover`]): the command line's, else
+/// its `[tool.nbdiff.clean]`, else the defaults. A project file that cannot
+/// be read, or a bad value in it, is an error naming the file (and key),
+/// unless the command line settles every option.
+pub fn options_for(
+    overrides: &Overrides,
+    project: &Result<Option<ProjectConfig>, ProjectError>,
+) -> Result<CleanOptions, String> {
     let mut opts = CleanOptions::default();
     if overrides.outputs.is_none() || overrides.execution_counts.is_none() {
-        if let Some(cfg) = ProjectConfig::discover(dir)? {
-            let section: CleanSection = cfg.section_as("clean")?.unwrap_or_default();
+        if let Some(cfg) = project.as_ref().map_err(|e| e.to_string())? {
+            let section: CleanSection = cfg
+                .section_as("clean")
+                .map_err(|e| e.to_string())?
+                .unwrap_or_default();
             opts.outputs = section.outputs.unwrap_or(opts.outputs);
             opts.execution_counts = section.execution_counts.unwrap_or(opts.execution_counts);
         }
@@ -100,6 +108,15 @@ pub fn options_for(overrides: &Overrides, dir: &Path) -> Result<CleanOptions, Pr
     opts.outputs = overrides.outputs.unwrap_or(opts.outputs);
     opts.execution_counts = overrides.execution_counts.unwrap_or(opts.execution_counts);
     Ok(opts)
+}
+
+/// The directory whose project file and policy apply to the notebook at
+/// `path` (`.` for a bare file name).
+pub fn dir_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// Cleans notebooks: the policy's rows to strip, chosen once.

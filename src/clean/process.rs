@@ -24,7 +24,7 @@
 //! git reports for that file alone; the process keeps serving. Only a broken
 //! conversation (EOF mid-request, a malformed packet) ends it.
 
-use super::{options_for, Cleaner, Overrides};
+use super::{dir_of, options_for, Cleaner, Overrides};
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -186,12 +186,8 @@ pub fn serve(
         let content = read_content(input)?;
         let answer = match command.as_str() {
             "clean" => {
-                let dir = match Path::new(&pathname).parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
                 let cleaner = cleaners
-                    .entry(dir)
+                    .entry(dir_of(Path::new(&pathname)))
                     .or_insert_with_key(|dir| cleaner_for(overrides, dir, err));
                 match cleaner {
                     Ok(cleaner) => Ok(clean_or_pass(cleaner, &content, &pathname, err)),
@@ -232,8 +228,9 @@ pub fn cleaner_for(
     dir: &Path,
     warn: &mut dyn Write,
 ) -> Result<Cleaner, String> {
-    let options = options_for(overrides, dir).map_err(|e| e.to_string())?;
-    let policy = crate::policy::load(dir, warn);
+    let project = crate::project::ProjectConfig::discover(dir);
+    let options = options_for(overrides, &project)?;
+    let policy = crate::policy::load_with(dir, &project, warn);
     Ok(Cleaner::new(&policy, options))
 }
 

@@ -14,7 +14,7 @@
 //! a clean filter must never lose what the user is adding.
 
 use crate::clean::process::{clean_or_pass, cleaner_for};
-use crate::clean::{Cleaner, Keep, Overrides};
+use crate::clean::{dir_of, Cleaner, Keep, Overrides};
 use crate::exit::Exit;
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -63,14 +63,6 @@ pub struct FilterProcessArgs {
     /// `[tool.nbdiff.clean] execution-counts`).
     #[arg(long, value_enum, value_name = "keep|strip")]
     pub execution_counts: Option<Keep>,
-}
-
-/// The directory whose project file and policy apply to `path`.
-fn dir_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
 }
 
 /// Runs `nbdiff clean`.
