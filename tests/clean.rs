@@ -17,29 +17,6 @@ fn clean(bytes: &[u8], name: &str, opts: &CleanOptions) -> Result<Cleaned, LoadE
     Cleaner::with_defaults(*opts).clean(bytes, name)
 }
 
-fn notebooks(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            if path.file_name().is_some_and(|n| n != "bad") {
-                notebooks(&path, out);
-            }
-        } else if path.extension().is_some_and(|e| e == "ipynb") {
-            out.push(path);
-        }
-    }
-}
-
-fn fixtures() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    notebooks(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-        &mut files,
-    );
-    assert!(files.len() > 20, "found {}", files.len());
-    files
-}
-
 const STRIP_OUTPUTS: CleanOptions = CleanOptions {
     outputs: Keep::Strip,
     execution_counts: Keep::Strip,
@@ -158,7 +135,7 @@ fn changed_lines_are_only_strips(before: &str, after: &str) -> Result<(), String
 fn clean_is_idempotent_and_keeps_every_other_byte_for_every_fixture() {
     let mut failed = Vec::new();
     let mut cleaned_some = 0;
-    for f in fixtures() {
+    for f in crate::round_trip::fixture_notebooks() {
         let name = f.display().to_string();
         let bytes = std::fs::read(&f).unwrap();
         for opts in [CleanOptions::default(), STRIP_OUTPUTS] {

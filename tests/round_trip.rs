@@ -27,14 +27,20 @@ fn is_hand_formatted(path: &Path) -> bool {
         .any(|c| HAND_FORMATTED.iter().any(|h| c.as_os_str() == *h))
 }
 
-#[test]
-fn parse_then_write_is_byte_identical_for_every_fixture() {
+/// Every fixture notebook but the deliberately broken ones (`bad/`).
+pub fn fixture_notebooks() -> Vec<PathBuf> {
     let mut files = Vec::new();
     notebooks(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
         &mut files,
     );
     assert!(files.len() > 20, "found {}", files.len());
+    files
+}
+
+#[test]
+fn parse_then_write_is_byte_identical_for_every_fixture() {
+    let files = fixture_notebooks();
     let mut failed = Vec::new();
     for f in &files {
         let bytes = std::fs::read(f).unwrap();

@@ -413,29 +413,21 @@ fn has_path(map: &Map<String, Value>, path: &str) -> bool {
 /// segment that the removal left empty (`metadata.jupyter` once its last
 /// key is gone; `metadata` itself stays).
 fn remove_path(map: &mut Map<String, Value>, path: &str) {
-    match path.split_once('.') {
-        None => {
-            map.shift_remove(path);
-        }
-        Some((head, rest)) => {
-            if let Some(Value::Object(inner)) = map.get_mut(head) {
-                remove_and_prune(inner, rest);
-            }
-        }
-    }
+    remove_and_prune(map, path, false);
 }
 
 /// Removes the dotted `path` from `map`, and each object on the way that it
-/// left empty (deepest first); `map` itself stays.
-fn remove_and_prune(map: &mut Map<String, Value>, path: &str) {
+/// left empty (deepest first); `map`'s own key on the way too when
+/// `prune_here`.
+fn remove_and_prune(map: &mut Map<String, Value>, path: &str, prune_here: bool) {
     match path.split_once('.') {
         None => {
             map.shift_remove(path);
         }
         Some((head, rest)) => {
             if let Some(Value::Object(inner)) = map.get_mut(head) {
-                remove_and_prune(inner, rest);
-                if inner.is_empty() {
+                remove_and_prune(inner, rest, true);
+                if prune_here && inner.is_empty() {
                     map.shift_remove(head);
                 }
             }
