@@ -34,7 +34,7 @@
 //! shown at all (the diff only carries changed outputs).
 
 use super::sanitize::visible;
-use super::terminal::{binary_summary, cell_header, field_line};
+use super::terminal::{binary_summary, cell_header, field_line, hunk_ranges};
 use crate::diff::image::ImageInfo;
 use crate::diff::lines::{DiffLine, LineTag, TextDiff};
 use crate::diff::output::{OutputChange, OutputPart};
@@ -936,25 +936,6 @@ fn words(b: &mut String, line_text: &str, line: &DiffLine) {
         at = end;
     }
     b.push_str(&text(&line_text[at..]));
-}
-
-/// `(start, end)` line ranges of the hunks with `context` lines around changes.
-fn hunk_ranges(lines: &[DiffLine], context: usize) -> Vec<(usize, usize)> {
-    let changed: Vec<usize> = (0..lines.len())
-        .filter(|&k| lines[k].tag != LineTag::Equal)
-        .collect();
-    let mut out = Vec::new();
-    let mut k = 0;
-    while k < changed.len() {
-        let start = changed[k].saturating_sub(context);
-        let mut end = changed[k];
-        while k < changed.len() && changed[k] <= end + 2 * context + 1 {
-            end = changed[k];
-            k += 1;
-        }
-        out.push((start, (end + context + 1).min(lines.len())));
-    }
-    out
 }
 
 fn hunk_header(b: &mut String, lines: &[DiffLine], start: usize, end: usize, cols: usize) {

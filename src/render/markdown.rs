@@ -19,7 +19,7 @@
 //! counted in a closing line.
 
 use super::sanitize::{visible, visible_lines};
-use super::terminal::{binary_summary, cell_header, field_line};
+use super::terminal::{binary_summary, cell_header, field_line, hunk_ranges};
 use crate::diff::lines::{LineTag, TextDiff};
 use crate::diff::output::OutputPart;
 use crate::diff::{CellDiff, CellStatus, DiffStats, NotebookDiff};
@@ -360,21 +360,7 @@ fn unified(d: &TextDiff<'_>, context: usize, whole: bool) -> String {
     let ranges: Vec<(usize, usize)> = if whole {
         vec![(0, lines.len())]
     } else {
-        let changed: Vec<usize> = (0..lines.len())
-            .filter(|&k| lines[k].tag != LineTag::Equal)
-            .collect();
-        let mut out = Vec::new();
-        let mut k = 0;
-        while k < changed.len() {
-            let start = changed[k].saturating_sub(context);
-            let mut end = changed[k];
-            while k < changed.len() && changed[k] <= end + 2 * context + 1 {
-                end = changed[k];
-                k += 1;
-            }
-            out.push((start, (end + context + 1).min(lines.len())));
-        }
-        out
+        hunk_ranges(lines, context)
     };
     for (start, end) in ranges {
         if !whole {

@@ -379,23 +379,20 @@ fn diff_line<W: Write + ?Sized>(
     p.out.write_all(b"\n")
 }
 
-/// Writes unified hunks with `context` lines around changes.
-fn hunks<W: Write + ?Sized>(
-    p: &mut Painter<'_, W>,
-    d: &TextDiff<'_>,
-    context: usize,
-    indent: &str,
-) -> io::Result<()> {
-    let lines = &d.lines;
+/// `(start, end)` index ranges of the hunks of a line diff: each change with
+/// `context` lines around it, hunks closer than that merged. The one hunk
+/// cutter of the terminal, HTML and Markdown renderers. `-U` comes from the
+/// user: the arithmetic saturates, so a huge value means "all".
+pub fn hunk_ranges(lines: &[DiffLine], context: usize) -> Vec<(usize, usize)> {
     let changed: Vec<usize> = (0..lines.len())
         .filter(|&k| lines[k].tag != LineTag::Equal)
         .collect();
+    let gap = context.saturating_mul(2).saturating_add(1);
+    let mut out = Vec::new();
     let mut k = 0;
     while k < changed.len() {
         let start = changed[k].saturating_sub(context);
         let mut end = changed[k];
-        // `-U` comes from the user: saturating, so a huge value is "all".
-        let gap = context.saturating_mul(2).saturating_add(1);
         while k < changed.len() && changed[k] <= end.saturating_add(gap) {
             end = changed[k];
             k += 1;
@@ -404,6 +401,20 @@ fn hunks<W: Write + ?Sized>(
             .saturating_add(context)
             .saturating_add(1)
             .min(lines.len());
+        out.push((start, end));
+    }
+    out
+}
+
+/// Writes unified hunks with `context` lines around changes.
+fn hunks<W: Write + ?Sized>(
+    p: &mut Painter<'_, W>,
+    d: &TextDiff<'_>,
+    context: usize,
+    indent: &str,
+) -> io::Result<()> {
+    let lines = &d.lines;
+    for (start, end) in hunk_ranges(lines, context) {
         let slice = &lines[start..end];
         let old_start = first_number(lines, start, |l| l.old);
         let new_start = first_number(lines, start, |l| l.new);
