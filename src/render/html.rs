@@ -34,7 +34,9 @@
 //! shown at all (the diff only carries changed outputs).
 
 use super::sanitize::visible;
-use super::terminal::{binary_summary, cell_header, field_line, hunk_ranges};
+use super::terminal::{
+    attachment_line, binary_summary, cell_header, field_line, hunk_ranges, output_number,
+};
 use crate::diff::image::ImageInfo;
 use crate::diff::lines::{DiffLine, LineTag, TextDiff};
 use crate::diff::output::{OutputChange, OutputPart};
@@ -283,13 +285,11 @@ impl HtmlReport {
             b.push_str("</ul>\n");
         }
         for a in &cell.attachments {
-            let line = format!(
-                "attachment {} ({}): {}",
-                a.name,
-                a.mime,
-                binary_summary(a.old.as_ref(), a.new.as_ref())
+            let _ = writeln!(
+                self.body,
+                "<p class=\"out-head\">{}</p>",
+                text(&attachment_line(a))
             );
-            let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&line));
             let (old, new) = (
                 attachment_value(cell.old, &a.name, &a.mime).zip(a.old.as_ref()),
                 attachment_value(cell.new, &a.name, &a.mime).zip(a.new.as_ref()),
@@ -303,16 +303,12 @@ impl HtmlReport {
     }
 
     fn output(&mut self, cell: &CellDiff<'_>, o: &OutputChange<'_>) {
-        let n = o.new_index.or(o.old_index).map_or(0, |n| n + 1);
-        let whole = match (o.old_index, o.new_index) {
-            (None, _) => " added",
-            (_, None) => " removed",
-            _ => "",
-        };
+        let (n, whole) = output_number(o);
         let _ = writeln!(
             self.body,
-            "<section class=\"output\">\n<h4>output {n} ({}){whole}</h4>",
-            text(&o.label)
+            "<section class=\"output\">\n<h4>output {n} ({}){}</h4>",
+            text(&o.label),
+            whole.map(|w| format!(" {w}")).unwrap_or_default()
         );
         for part in &o.parts {
             match part {
@@ -355,7 +351,7 @@ impl HtmlReport {
                             &mut self.body,
                             diff,
                             self.opts.context,
-                            !whole.is_empty(),
+                            whole.is_some(),
                             "output",
                         );
                         self.body.push_str("</details>\n");
@@ -371,7 +367,7 @@ impl HtmlReport {
                             &mut self.body,
                             diff,
                             self.opts.context,
-                            !whole.is_empty(),
+                            whole.is_some(),
                             "output",
                         );
                     }
