@@ -1,7 +1,7 @@
 //! GitHub-flavoured Markdown for a pull-request comment: a table of changed
 //! notebooks with their counts, then each changed cell in a `<details>`
 //! block holding a ```` ```diff ```` code block and one summary line per
-//! changed output (images as their summary line).
+//! changed output, the terminal's ([`output_summary`]).
 //!
 //! # Notebook text stays text
 //! - Inside code blocks the fence is longer than any backtick run in the
@@ -19,9 +19,8 @@
 //! counted in a closing line.
 
 use super::sanitize::{visible, visible_lines};
-use super::terminal::{binary_summary, cell_header, field_line, hunk_ranges};
+use super::terminal::{attachment_line, cell_header, field_line, hunk_ranges, output_summary};
 use crate::diff::lines::{LineTag, TextDiff};
-use crate::diff::output::OutputPart;
 use crate::diff::{CellDiff, CellStatus, DiffStats, NotebookDiff};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -209,40 +208,8 @@ impl MarkdownReport {
         for change in &cell.fields {
             lines.push(field_line(change));
         }
-        for a in &cell.attachments {
-            lines.push(format!(
-                "attachment {} ({}): {}",
-                a.name,
-                a.mime,
-                binary_summary(a.old.as_ref(), a.new.as_ref())
-            ));
-        }
-        for o in &cell.outputs {
-            let n = o.new_index.or(o.old_index).map_or(0, |n| n + 1);
-            let whole = match (o.old_index, o.new_index) {
-                (None, _) => " added",
-                (_, None) => " removed",
-                _ => "",
-            };
-            let bits: Vec<String> = o
-                .parts
-                .iter()
-                .map(|p| match p {
-                    OutputPart::Text { what, diff } => {
-                        format!("{what} +{} −{} lines", diff.added(), diff.removed())
-                    }
-                    OutputPart::Binary { mime, old, new } => {
-                        format!("{mime} {}", binary_summary(old.as_ref(), new.as_ref()))
-                    }
-                    OutputPart::Field(c) => format!("{} changed", c.path),
-                })
-                .collect();
-            lines.push(format!(
-                "output {n} ({}){whole}: {}",
-                o.label,
-                bits.join("; ")
-            ));
-        }
+        lines.extend(cell.attachments.iter().map(attachment_line));
+        lines.extend(cell.outputs.iter().map(output_summary));
         if !lines.is_empty() {
             let mut text = String::new();
             for l in lines {
