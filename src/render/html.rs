@@ -171,7 +171,7 @@ impl HtmlReport {
             path: path.to_string(),
             anchor: anchor.clone(),
             stats: diff.stats(),
-            notebook_changed: diff.format.is_some() || !diff.metadata.is_empty(),
+            notebook_changed: diff.notebook_changed(),
             cells: Vec::new(),
         };
         let b = &mut self.body;
@@ -182,7 +182,7 @@ impl HtmlReport {
             text(path),
             counts_text(&entry.stats, entry.notebook_changed)
         );
-        if diff.format.is_some() || !diff.metadata.is_empty() {
+        if entry.notebook_changed {
             b.push_str("<h3>Notebook</h3>\n<ul class=\"fields\">\n");
             if let Some(((a, x), (c, d))) = diff.format {
                 let _ = writeln!(b, "<li><code>nbformat: {a}.{x} → {c}.{d}</code></li>");
@@ -222,9 +222,9 @@ impl HtmlReport {
             flush_unchanged(&mut self.body, &mut unchanged);
             let id = cell_anchor(&anchor, cell);
             let header = cell_header(cell);
-            let header = header.trim_matches(|c| c == '─' || c == ' ').to_string();
-            entry.cells.push((id.clone(), header));
-            self.cell(&anchor, &id, cell);
+            let header = header.trim_matches(|c| c == '─' || c == ' ');
+            self.cell(&anchor, &id, header, cell);
+            entry.cells.push((id, header.to_string()));
         }
         flush_unchanged(&mut self.body, &mut unchanged);
         while next_moved < moved.len() {
@@ -236,10 +236,9 @@ impl HtmlReport {
         self.files.push(entry);
     }
 
-    fn cell(&mut self, nb: &str, id: &str, cell: &CellDiff<'_>) {
+    /// One changed cell's `<article>` under its (trimmed) header text.
+    fn cell(&mut self, nb: &str, id: &str, header: &str, cell: &CellDiff<'_>) {
         let b = &mut self.body;
-        let header = cell_header(cell);
-        let header = header.trim_matches(|c| c == '─' || c == ' ');
         let _ = write!(
             b,
             "<article class=\"cell {}\" id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h3 id=\"{id}-h\">",

@@ -172,7 +172,7 @@ impl MarkdownReport {
             return;
         }
         let mut blocks = Vec::new();
-        if diff.format.is_some() || !diff.metadata.is_empty() {
+        if diff.notebook_changed() {
             let mut lines = String::new();
             if let Some(((a, b), (c, d))) = diff.format {
                 let _ = writeln!(lines, "nbformat: {a}.{b} → {c}.{d}");
@@ -191,7 +191,7 @@ impl MarkdownReport {
         self.files.push(FileEntry {
             path: path.to_string(),
             stats: diff.stats(),
-            notebook_changed: diff.format.is_some() || !diff.metadata.is_empty(),
+            notebook_changed: diff.notebook_changed(),
             blocks,
         });
     }
