@@ -324,7 +324,10 @@ impl HtmlReport {
                         diff.removed()
                     );
                     let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&head));
-                    if what == "text/html" || what == "text/markdown" {
+                    // HTML and Markdown are rendered (sanitised), their
+                    // source diffed below; other text is only diffed.
+                    let rendered = what == "text/html" || what == "text/markdown";
+                    if rendered {
                         let render = |s: &str| {
                             if what == "text/html" {
                                 sanitize_html(s)
@@ -346,29 +349,22 @@ impl HtmlReport {
                         self.body.push_str(
                             "<details class=\"raw\"><summary>Source of the output</summary>\n",
                         );
-                        diff_views(
-                            &mut self.body,
-                            diff,
-                            self.opts.context,
-                            whole.is_some(),
-                            "output",
+                    } else if !is_inert_text(what) {
+                        let _ = writeln!(
+                            self.body,
+                            "<p class=\"note\">{} is not run or rendered here; its text:</p>",
+                            text(what)
                         );
+                    }
+                    diff_views(
+                        &mut self.body,
+                        diff,
+                        self.opts.context,
+                        whole.is_some(),
+                        "output",
+                    );
+                    if rendered {
                         self.body.push_str("</details>\n");
-                    } else {
-                        if !is_inert_text(what) {
-                            let _ = writeln!(
-                                self.body,
-                                "<p class=\"note\">{} is not run or rendered here; its text:</p>",
-                                text(what)
-                            );
-                        }
-                        diff_views(
-                            &mut self.body,
-                            diff,
-                            self.opts.context,
-                            whole.is_some(),
-                            "output",
-                        );
                     }
                 }
                 OutputPart::Binary { mime, old, new } => {

@@ -81,19 +81,17 @@ pub fn render<W: Write + ?Sized>(
     if diff.is_empty() {
         return Ok(());
     }
-    let mut p = Painter {
-        out,
+    let header = format!(
+        "nbdiff {} {}",
+        visible_name(&opts.old_name),
+        visible_name(&opts.new_name)
+    );
+    Painter {
+        out: &mut *out,
         color: opts.color,
-    };
-    p.line(
-        Style::FileHeader,
-        &format!(
-            "nbdiff {} {}",
-            visible_name(&opts.old_name),
-            visible_name(&opts.new_name)
-        ),
-    )?;
-    render_body(diff, opts, p.out)
+    }
+    .line(Style::FileHeader, &header)?;
+    render_body(diff, opts, out)
 }
 
 /// Renders the diff without its first line (`nbdiff OLD NEW`), for callers
