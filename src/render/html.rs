@@ -53,7 +53,7 @@ const CSS: &str = include_str!("html.css");
 
 /// The Content-Security-Policy of every report: nothing runs, nothing is
 /// fetched, images only from `data:`, styles only inline.
-pub const CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+const CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
 /// Options of the HTML report.
 #[derive(Debug, Clone)]
@@ -105,21 +105,8 @@ pub struct HtmlReport {
     image_count: usize,
 }
 
-/// Writes a report of the given notebooks in one call.
-pub fn render<W: Write + ?Sized>(
-    files: &[(&str, &NotebookDiff<'_>)],
-    opts: &HtmlOptions,
-    out: &mut W,
-) -> io::Result<()> {
-    let mut report = HtmlReport::new(opts.clone());
-    for (path, diff) in files {
-        report.add(path, diff);
-    }
-    report.finish(out)
-}
-
 /// HTML-escapes text for element content and quoted attribute values.
-pub fn escape(text: &str) -> Cow<'_, str> {
+fn escape(text: &str) -> Cow<'_, str> {
     if !text.contains(['&', '<', '>', '"', '\'']) {
         return Cow::Borrowed(text);
     }
@@ -948,6 +935,19 @@ fn hunk_header(b: &mut String, lines: &[DiffLine], start: usize, end: usize, col
 mod tests {
     use super::*;
     use crate::notebook::Notebook;
+
+    /// A report of the given notebooks in one call.
+    fn render<W: Write + ?Sized>(
+        files: &[(&str, &NotebookDiff<'_>)],
+        opts: &HtmlOptions,
+        out: &mut W,
+    ) -> io::Result<()> {
+        let mut report = HtmlReport::new(opts.clone());
+        for (path, diff) in files {
+            report.add(path, diff);
+        }
+        report.finish(out)
+    }
 
     fn nb(outputs: &[&str]) -> Notebook {
         let outs: Vec<String> = outputs

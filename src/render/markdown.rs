@@ -67,24 +67,11 @@ pub struct MarkdownReport {
     notes: Vec<String>,
 }
 
-/// Writes a summary of the given notebooks in one call.
-pub fn render<W: Write + ?Sized>(
-    files: &[(&str, &NotebookDiff<'_>)],
-    opts: &MarkdownOptions,
-    out: &mut W,
-) -> io::Result<()> {
-    let mut report = MarkdownReport::new(opts.clone());
-    for (path, diff) in files {
-        report.add(path, diff);
-    }
-    report.finish(out)
-}
-
 /// Zero-width space: breaks `@user` and `#123` so GitHub links neither.
 const ZWSP: char = '\u{200b}';
 
 /// Text for a Markdown context (a table cell, a paragraph).
-pub fn md_text(s: &str) -> String {
+fn md_text(s: &str) -> String {
     let s = visible(s);
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -110,7 +97,7 @@ pub fn md_text(s: &str) -> String {
 }
 
 /// Text inside an HTML block (`<summary>`), where Markdown is not parsed.
-pub fn html_text(s: &str) -> String {
+fn html_text(s: &str) -> String {
     let s = visible(s);
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -130,7 +117,7 @@ pub fn html_text(s: &str) -> String {
 }
 
 /// A fenced code block whose fence is longer than any backtick run inside.
-pub fn fenced(info: &str, content: &str) -> String {
+fn fenced(info: &str, content: &str) -> String {
     let mut longest = 0;
     let mut run = 0;
     for c in content.chars() {
