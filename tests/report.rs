@@ -228,6 +228,21 @@ fn markdown_is_capped_and_says_what_was_left_out() {
 }
 
 #[test]
+fn a_huge_context_shows_every_line_in_every_format() {
+    // `-U` is the user's number: the hunk cutter saturates instead of
+    // overflowing (the reports panicked on it).
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff/cell-moved-edited");
+    let huge = usize::MAX.to_string();
+    for format in [&[][..], &["--html"], &["--markdown"]] {
+        let mut args = format.to_vec();
+        args.extend(["-U", huge.as_str()]);
+        let o = report(&case, &args);
+        assert!(o.status.success(), "{format:?}: {}", stderr(&o));
+        assert!(!o.stdout.is_empty(), "{format:?}");
+    }
+}
+
+#[test]
 fn out_file_is_written_whole_and_an_error_leaves_it_alone() {
     let dir = tempfile::tempdir().expect("tempdir");
     let target = dir.path().join("review.html");

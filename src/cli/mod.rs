@@ -120,7 +120,7 @@ pub struct DiffArgs {
     pub out_file: Option<PathBuf>,
     /// With --markdown: the most bytes written (default 60000, under
     /// GitHub's 65,536-character comment limit); a closing line says what
-    /// was left out.
+    /// was left out (below 200, only that line is written).
     #[arg(long, value_name = "N", requires = "markdown")]
     pub max_bytes: Option<usize>,
     /// Exit with 1 when the notebooks differ, 0 when equal.

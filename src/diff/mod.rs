@@ -134,9 +134,12 @@ pub struct DiffStats {
 impl NotebookDiff<'_> {
     /// True when the notebooks are equal (modulo ignored data).
     pub fn is_empty(&self) -> bool {
-        self.format.is_none()
-            && self.metadata.is_empty()
-            && !self.cells.iter().any(CellDiff::is_interesting)
+        !self.notebook_changed() && !self.cells.iter().any(CellDiff::is_interesting)
+    }
+
+    /// True when the notebook itself changed: its format version or metadata.
+    pub fn notebook_changed(&self) -> bool {
+        self.format.is_some() || !self.metadata.is_empty()
     }
 
     /// Counts of added, deleted, modified and moved cells and changed outputs.

@@ -34,7 +34,9 @@
 //! shown at all (the diff only carries changed outputs).
 
 use super::sanitize::visible;
-use super::terminal::{binary_summary, cell_header, field_line};
+use super::terminal::{
+    attachment_line, binary_summary, cell_header, field_line, hunk_ranges, output_number,
+};
 use crate::diff::image::ImageInfo;
 use crate::diff::lines::{DiffLine, LineTag, TextDiff};
 use crate::diff::output::{OutputChange, OutputPart};
@@ -51,7 +53,7 @@ const CSS: &str = include_str!("html.css");
 
 /// The Content-Security-Policy of every report: nothing runs, nothing is
 /// fetched, images only from `data:`, styles only inline.
-pub const CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+const CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
 /// Options of the HTML report.
 #[derive(Debug, Clone)]
@@ -103,21 +105,8 @@ pub struct HtmlReport {
     image_count: usize,
 }
 
-/// Writes a report of the given notebooks in one call.
-pub fn render<W: Write + ?Sized>(
-    files: &[(&str, &NotebookDiff<'_>)],
-    opts: &HtmlOptions,
-    out: &mut W,
-) -> io::Result<()> {
-    let mut report = HtmlReport::new(opts.clone());
-    for (path, diff) in files {
-        report.add(path, diff);
-    }
-    report.finish(out)
-}
-
 /// HTML-escapes text for element content and quoted attribute values.
-pub fn escape(text: &str) -> Cow<'_, str> {
+fn escape(text: &str) -> Cow<'_, str> {
     if !text.contains(['&', '<', '>', '"', '\'']) {
         return Cow::Borrowed(text);
     }
@@ -169,7 +158,7 @@ impl HtmlReport {
             path: path.to_string(),
             anchor: anchor.clone(),
             stats: diff.stats(),
-            notebook_changed: diff.format.is_some() || !diff.metadata.is_empty(),
+            notebook_changed: diff.notebook_changed(),
             cells: Vec::new(),
         };
         let b = &mut self.body;
@@ -180,7 +169,7 @@ impl HtmlReport {
             text(path),
             counts_text(&entry.stats, entry.notebook_changed)
         );
-        if diff.format.is_some() || !diff.metadata.is_empty() {
+        if entry.notebook_changed {
             b.push_str("<h3>Notebook</h3>\n<ul class=\"fields\">\n");
             if let Some(((a, x), (c, d))) = diff.format {
                 let _ = writeln!(b, "<li><code>nbformat: {a}.{x} → {c}.{d}</code></li>");
@@ -220,9 +209,9 @@ impl HtmlReport {
             flush_unchanged(&mut self.body, &mut unchanged);
             let id = cell_anchor(&anchor, cell);
             let header = cell_header(cell);
-            let header = header.trim_matches(|c| c == '─' || c == ' ').to_string();
-            entry.cells.push((id.clone(), header));
-            self.cell(&anchor, &id, cell);
+            let header = header.trim_matches(|c| c == '─' || c == ' ');
+            self.cell(&anchor, &id, header, cell);
+            entry.cells.push((id, header.to_string()));
         }
         flush_unchanged(&mut self.body, &mut unchanged);
         while next_moved < moved.len() {
@@ -234,10 +223,9 @@ impl HtmlReport {
         self.files.push(entry);
     }
 
-    fn cell(&mut self, nb: &str, id: &str, cell: &CellDiff<'_>) {
+    /// One changed cell's `<article>` under its (trimmed) header text.
+    fn cell(&mut self, nb: &str, id: &str, header: &str, cell: &CellDiff<'_>) {
         let b = &mut self.body;
-        let header = cell_header(cell);
-        let header = header.trim_matches(|c| c == '─' || c == ' ');
         let _ = write!(
             b,
             "<article class=\"cell {}\" id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h3 id=\"{id}-h\">",
@@ -283,13 +271,11 @@ impl HtmlReport {
             b.push_str("</ul>\n");
         }
         for a in &cell.attachments {
-            let line = format!(
-                "attachment {} ({}): {}",
-                a.name,
-                a.mime,
-                binary_summary(a.old.as_ref(), a.new.as_ref())
+            let _ = writeln!(
+                self.body,
+                "<p class=\"out-head\">{}</p>",
+                text(&attachment_line(a))
             );
-            let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&line));
             let (old, new) = (
                 attachment_value(cell.old, &a.name, &a.mime).zip(a.old.as_ref()),
                 attachment_value(cell.new, &a.name, &a.mime).zip(a.new.as_ref()),
@@ -303,16 +289,12 @@ impl HtmlReport {
     }
 
     fn output(&mut self, cell: &CellDiff<'_>, o: &OutputChange<'_>) {
-        let n = o.new_index.or(o.old_index).map_or(0, |n| n + 1);
-        let whole = match (o.old_index, o.new_index) {
-            (None, _) => " added",
-            (_, None) => " removed",
-            _ => "",
-        };
+        let (n, whole) = output_number(o);
         let _ = writeln!(
             self.body,
-            "<section class=\"output\">\n<h4>output {n} ({}){whole}</h4>",
-            text(&o.label)
+            "<section class=\"output\">\n<h4>output {n} ({}){}</h4>",
+            text(&o.label),
+            whole.map(|w| format!(" {w}")).unwrap_or_default()
         );
         for part in &o.parts {
             match part {
@@ -329,7 +311,10 @@ impl HtmlReport {
                         diff.removed()
                     );
                     let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&head));
-                    if what == "text/html" || what == "text/markdown" {
+                    // HTML and Markdown are rendered (sanitised), their
+                    // source diffed below; other text is only diffed.
+                    let rendered = what == "text/html" || what == "text/markdown";
+                    if rendered {
                         let render = |s: &str| {
                             if what == "text/html" {
                                 sanitize_html(s)
@@ -351,29 +336,22 @@ impl HtmlReport {
                         self.body.push_str(
                             "<details class=\"raw\"><summary>Source of the output</summary>\n",
                         );
-                        diff_views(
-                            &mut self.body,
-                            diff,
-                            self.opts.context,
-                            !whole.is_empty(),
-                            "output",
+                    } else if !is_inert_text(what) {
+                        let _ = writeln!(
+                            self.body,
+                            "<p class=\"note\">{} is not run or rendered here; its text:</p>",
+                            text(what)
                         );
+                    }
+                    diff_views(
+                        &mut self.body,
+                        diff,
+                        self.opts.context,
+                        whole.is_some(),
+                        "output",
+                    );
+                    if rendered {
                         self.body.push_str("</details>\n");
-                    } else {
-                        if !is_inert_text(what) {
-                            let _ = writeln!(
-                                self.body,
-                                "<p class=\"note\">{} is not run or rendered here; its text:</p>",
-                                text(what)
-                            );
-                        }
-                        diff_views(
-                            &mut self.body,
-                            diff,
-                            self.opts.context,
-                            !whole.is_empty(),
-                            "output",
-                        );
                     }
                 }
                 OutputPart::Binary { mime, old, new } => {
@@ -938,25 +916,6 @@ fn words(b: &mut String, line_text: &str, line: &DiffLine) {
     b.push_str(&text(&line_text[at..]));
 }
 
-/// `(start, end)` line ranges of the hunks with `context` lines around changes.
-fn hunk_ranges(lines: &[DiffLine], context: usize) -> Vec<(usize, usize)> {
-    let changed: Vec<usize> = (0..lines.len())
-        .filter(|&k| lines[k].tag != LineTag::Equal)
-        .collect();
-    let mut out = Vec::new();
-    let mut k = 0;
-    while k < changed.len() {
-        let start = changed[k].saturating_sub(context);
-        let mut end = changed[k];
-        while k < changed.len() && changed[k] <= end + 2 * context + 1 {
-            end = changed[k];
-            k += 1;
-        }
-        out.push((start, (end + context + 1).min(lines.len())));
-    }
-    out
-}
-
 fn hunk_header(b: &mut String, lines: &[DiffLine], start: usize, end: usize, cols: usize) {
     let first = |side: fn(&DiffLine) -> Option<usize>| {
         lines[start..end]
@@ -976,6 +935,19 @@ fn hunk_header(b: &mut String, lines: &[DiffLine], start: usize, end: usize, col
 mod tests {
     use super::*;
     use crate::notebook::Notebook;
+
+    /// A report of the given notebooks in one call.
+    fn render<W: Write + ?Sized>(
+        files: &[(&str, &NotebookDiff<'_>)],
+        opts: &HtmlOptions,
+        out: &mut W,
+    ) -> io::Result<()> {
+        let mut report = HtmlReport::new(opts.clone());
+        for (path, diff) in files {
+            report.add(path, diff);
+        }
+        report.finish(out)
+    }
 
     fn nb(outputs: &[&str]) -> Notebook {
         let outs: Vec<String> = outputs

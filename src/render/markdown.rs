@@ -1,7 +1,7 @@
 //! GitHub-flavoured Markdown for a pull-request comment: a table of changed
 //! notebooks with their counts, then each changed cell in a `<details>`
 //! block holding a ```` ```diff ```` code block and one summary line per
-//! changed output (images as their summary line).
+//! changed output, the terminal's ([`output_summary`]).
 //!
 //! # Notebook text stays text
 //! - Inside code blocks the fence is longer than any backtick run in the
@@ -19,9 +19,8 @@
 //! counted in a closing line.
 
 use super::sanitize::{visible, visible_lines};
-use super::terminal::{binary_summary, cell_header, field_line};
+use super::terminal::{attachment_line, cell_header, field_line, hunk_ranges, output_summary};
 use crate::diff::lines::{LineTag, TextDiff};
-use crate::diff::output::OutputPart;
 use crate::diff::{CellDiff, CellStatus, DiffStats, NotebookDiff};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -68,24 +67,11 @@ pub struct MarkdownReport {
     notes: Vec<String>,
 }
 
-/// Writes a summary of the given notebooks in one call.
-pub fn render<W: Write + ?Sized>(
-    files: &[(&str, &NotebookDiff<'_>)],
-    opts: &MarkdownOptions,
-    out: &mut W,
-) -> io::Result<()> {
-    let mut report = MarkdownReport::new(opts.clone());
-    for (path, diff) in files {
-        report.add(path, diff);
-    }
-    report.finish(out)
-}
-
 /// Zero-width space: breaks `@user` and `#123` so GitHub links neither.
 const ZWSP: char = '\u{200b}';
 
 /// Text for a Markdown context (a table cell, a paragraph).
-pub fn md_text(s: &str) -> String {
+fn md_text(s: &str) -> String {
     let s = visible(s);
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -111,7 +97,7 @@ pub fn md_text(s: &str) -> String {
 }
 
 /// Text inside an HTML block (`<summary>`), where Markdown is not parsed.
-pub fn html_text(s: &str) -> String {
+fn html_text(s: &str) -> String {
     let s = visible(s);
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -131,7 +117,7 @@ pub fn html_text(s: &str) -> String {
 }
 
 /// A fenced code block whose fence is longer than any backtick run inside.
-pub fn fenced(info: &str, content: &str) -> String {
+fn fenced(info: &str, content: &str) -> String {
     let mut longest = 0;
     let mut run = 0;
     for c in content.chars() {
@@ -173,7 +159,7 @@ impl MarkdownReport {
             return;
         }
         let mut blocks = Vec::new();
-        if diff.format.is_some() || !diff.metadata.is_empty() {
+        if diff.notebook_changed() {
             let mut lines = String::new();
             if let Some(((a, b), (c, d))) = diff.format {
                 let _ = writeln!(lines, "nbformat: {a}.{b} → {c}.{d}");
@@ -192,7 +178,7 @@ impl MarkdownReport {
         self.files.push(FileEntry {
             path: path.to_string(),
             stats: diff.stats(),
-            notebook_changed: diff.format.is_some() || !diff.metadata.is_empty(),
+            notebook_changed: diff.notebook_changed(),
             blocks,
         });
     }
@@ -209,40 +195,8 @@ impl MarkdownReport {
         for change in &cell.fields {
             lines.push(field_line(change));
         }
-        for a in &cell.attachments {
-            lines.push(format!(
-                "attachment {} ({}): {}",
-                a.name,
-                a.mime,
-                binary_summary(a.old.as_ref(), a.new.as_ref())
-            ));
-        }
-        for o in &cell.outputs {
-            let n = o.new_index.or(o.old_index).map_or(0, |n| n + 1);
-            let whole = match (o.old_index, o.new_index) {
-                (None, _) => " added",
-                (_, None) => " removed",
-                _ => "",
-            };
-            let bits: Vec<String> = o
-                .parts
-                .iter()
-                .map(|p| match p {
-                    OutputPart::Text { what, diff } => {
-                        format!("{what} +{} −{} lines", diff.added(), diff.removed())
-                    }
-                    OutputPart::Binary { mime, old, new } => {
-                        format!("{mime} {}", binary_summary(old.as_ref(), new.as_ref()))
-                    }
-                    OutputPart::Field(c) => format!("{} changed", c.path),
-                })
-                .collect();
-            lines.push(format!(
-                "output {n} ({}){whole}: {}",
-                o.label,
-                bits.join("; ")
-            ));
-        }
+        lines.extend(cell.attachments.iter().map(attachment_line));
+        lines.extend(cell.outputs.iter().map(output_summary));
         if !lines.is_empty() {
             let mut text = String::new();
             for l in lines {
@@ -360,21 +314,7 @@ fn unified(d: &TextDiff<'_>, context: usize, whole: bool) -> String {
     let ranges: Vec<(usize, usize)> = if whole {
         vec![(0, lines.len())]
     } else {
-        let changed: Vec<usize> = (0..lines.len())
-            .filter(|&k| lines[k].tag != LineTag::Equal)
-            .collect();
-        let mut out = Vec::new();
-        let mut k = 0;
-        while k < changed.len() {
-            let start = changed[k].saturating_sub(context);
-            let mut end = changed[k];
-            while k < changed.len() && changed[k] <= end + 2 * context + 1 {
-                end = changed[k];
-                k += 1;
-            }
-            out.push((start, (end + context + 1).min(lines.len())));
-        }
-        out
+        hunk_ranges(lines, context)
     };
     for (start, end) in ranges {
         if !whole {

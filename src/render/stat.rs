@@ -35,7 +35,7 @@ pub fn render<W: Write + ?Sized>(diff: &NotebookDiff<'_>, out: &mut W) -> io::Re
         " cells: {} added, {} deleted, {} modified, {} moved; outputs: {} changed",
         s.added, s.deleted, s.modified, s.moved, s.outputs_changed
     );
-    if !diff.metadata.is_empty() || diff.format.is_some() {
+    if diff.notebook_changed() {
         summary.push_str("; notebook metadata changed");
     }
     writeln!(out, "{summary}")

@@ -8,7 +8,7 @@ use crate::diff::image::ImageInfo;
 use crate::diff::json::JsonChange;
 use crate::diff::lines::{DiffLine, LineTag, TextDiff};
 use crate::diff::output::{OutputChange, OutputPart};
-use crate::diff::{CellDiff, CellStatus, NotebookDiff};
+use crate::diff::{AttachmentChange, CellDiff, CellStatus, NotebookDiff};
 use std::io::{self, Write};
 
 /// How much of the outputs to show.
@@ -81,19 +81,17 @@ pub fn render<W: Write + ?Sized>(
     if diff.is_empty() {
         return Ok(());
     }
-    let mut p = Painter {
-        out,
+    let header = format!(
+        "nbdiff {} {}",
+        visible_name(&opts.old_name),
+        visible_name(&opts.new_name)
+    );
+    Painter {
+        out: &mut *out,
         color: opts.color,
-    };
-    p.line(
-        Style::FileHeader,
-        &format!(
-            "nbdiff {} {}",
-            visible_name(&opts.old_name),
-            visible_name(&opts.new_name)
-        ),
-    )?;
-    render_body(diff, opts, p.out)
+    }
+    .line(Style::FileHeader, &header)?;
+    render_body(diff, opts, out)
 }
 
 /// Renders the diff without its first line (`nbdiff OLD NEW`), for callers
@@ -183,13 +181,7 @@ fn render_cell<W: Write + ?Sized>(
         p.line(Style::Meta, &field_line(change))?;
     }
     for a in &cell.attachments {
-        let text = format!(
-            "attachment {} ({}): {}",
-            a.name,
-            a.mime,
-            binary_summary(a.old.as_ref(), a.new.as_ref())
-        );
-        p.line(Style::Meta, &visible(&text))?;
+        p.line(Style::Meta, &visible(&attachment_line(a)))?;
     }
     if opts.outputs != OutputMode::None {
         for o in &cell.outputs {
@@ -204,63 +196,11 @@ fn render_output<W: Write + ?Sized>(
     o: &OutputChange<'_>,
     opts: &TerminalOptions,
 ) -> io::Result<()> {
-    let n = o.new_index.or(o.old_index).map_or(0, |n| n + 1);
-    let head = format!("output {n} ({})", visible(&o.label));
-    let whole = match (o.old_index, o.new_index) {
-        (None, _) => Some("added"),
-        (_, None) => Some("removed"),
-        _ => None,
-    };
     if opts.outputs == OutputMode::Summary {
-        let mut bits: Vec<String> = Vec::new();
-        for part in &o.parts {
-            let bit = match part {
-                OutputPart::Text { what, diff } => {
-                    let n = match whole {
-                        Some(_) => lines_word(diff.added().max(diff.removed())),
-                        None => format!("+{} −{} lines", diff.added(), diff.removed()),
-                    };
-                    if matches!(what.as_str(), "text" | "traceback") || *what == o.label {
-                        n
-                    } else {
-                        format!("{what} {n}")
-                    }
-                }
-                OutputPart::Binary { mime, old, new } => {
-                    let s = binary_summary(old.as_ref(), new.as_ref());
-                    let s = match whole {
-                        Some(w) => s.trim_start_matches(w).trim_start().to_string(),
-                        None => s,
-                    };
-                    if o.label == *mime {
-                        s
-                    } else {
-                        format!("{mime} {s}")
-                    }
-                }
-                OutputPart::Field(c) => format!("{} changed", c.path),
-            };
-            bits.push(bit);
-        }
-        // The output's main part first.
-        if let Some(k) = o.parts.iter().position(|p| match p {
-            OutputPart::Binary { mime, .. } => *mime == o.label,
-            OutputPart::Text { what, .. } => *what == o.label,
-            OutputPart::Field(_) => false,
-        }) {
-            let main = bits.remove(k);
-            bits.insert(0, main);
-        }
-        let mut line = format!("{head}: ");
-        if let Some(w) = whole {
-            line.push_str(w);
-            if !bits.is_empty() {
-                line.push(' ');
-            }
-        }
-        line.push_str(&bits.join("; "));
-        return p.line(Style::Meta, &visible(&line));
+        return p.line(Style::Meta, &visible(&output_summary(o)));
     }
+    let (n, whole) = output_number(o);
+    let head = format!("output {n} ({})", visible(&o.label));
     p.line(
         Style::Meta,
         &format!(
@@ -294,6 +234,85 @@ fn render_output<W: Write + ?Sized>(
         }
     }
     Ok(())
+}
+
+/// The output's 1-based number (new side first) and `added`/`removed` when
+/// it is only on one side.
+pub fn output_number(o: &OutputChange<'_>) -> (usize, Option<&'static str>) {
+    let n = o.new_index.or(o.old_index).map_or(0, |n| n + 1);
+    let whole = match (o.old_index, o.new_index) {
+        (None, _) => Some("added"),
+        (_, None) => Some("removed"),
+        _ => None,
+    };
+    (n, whole)
+}
+
+/// The one-line summary of a changed output, e.g. `output 1 (image/png):
+/// 83×64 1.8 KB → 114×64 1.9 KB; text/plain +1 −1 lines` (not yet made
+/// [`visible`]): the terminal's `--outputs summary` line and the Markdown
+/// report's.
+pub fn output_summary(o: &OutputChange<'_>) -> String {
+    let (n, whole) = output_number(o);
+    let mut bits: Vec<String> = Vec::new();
+    for part in &o.parts {
+        let bit = match part {
+            OutputPart::Text { what, diff } => {
+                let n = match whole {
+                    Some(_) => lines_word(diff.added().max(diff.removed())),
+                    None => format!("+{} −{} lines", diff.added(), diff.removed()),
+                };
+                if matches!(what.as_str(), "text" | "traceback") || *what == o.label {
+                    n
+                } else {
+                    format!("{what} {n}")
+                }
+            }
+            OutputPart::Binary { mime, old, new } => {
+                let s = binary_summary(old.as_ref(), new.as_ref());
+                let s = match whole {
+                    Some(w) => s.trim_start_matches(w).trim_start().to_string(),
+                    None => s,
+                };
+                if o.label == *mime {
+                    s
+                } else {
+                    format!("{mime} {s}")
+                }
+            }
+            OutputPart::Field(c) => format!("{} changed", c.path),
+        };
+        bits.push(bit);
+    }
+    // The output's main part first.
+    if let Some(k) = o.parts.iter().position(|p| match p {
+        OutputPart::Binary { mime, .. } => *mime == o.label,
+        OutputPart::Text { what, .. } => *what == o.label,
+        OutputPart::Field(_) => false,
+    }) {
+        let main = bits.remove(k);
+        bits.insert(0, main);
+    }
+    let mut line = format!("output {n} ({}): ", o.label);
+    if let Some(w) = whole {
+        line.push_str(w);
+        if !bits.is_empty() {
+            line.push(' ');
+        }
+    }
+    line.push_str(&bits.join("; "));
+    line
+}
+
+/// `attachment image.png (image/png): 8×8 120 B → 16×16 300 B` (not yet
+/// made [`visible`]).
+pub fn attachment_line(a: &AttachmentChange) -> String {
+    format!(
+        "attachment {} ({}): {}",
+        a.name,
+        a.mime,
+        binary_summary(a.old.as_ref(), a.new.as_ref())
+    )
 }
 
 /// `640×480 12.3 KB → 800×600 15.1 KB`, `added 3.0 KB`, …
@@ -379,23 +398,20 @@ fn diff_line<W: Write + ?Sized>(
     p.out.write_all(b"\n")
 }
 
-/// Writes unified hunks with `context` lines around changes.
-fn hunks<W: Write + ?Sized>(
-    p: &mut Painter<'_, W>,
-    d: &TextDiff<'_>,
-    context: usize,
-    indent: &str,
-) -> io::Result<()> {
-    let lines = &d.lines;
+/// `(start, end)` index ranges of the hunks of a line diff: each change with
+/// `context` lines around it, hunks closer than that merged. The one hunk
+/// cutter of the terminal, HTML and Markdown renderers. `-U` comes from the
+/// user: the arithmetic saturates, so a huge value means "all".
+pub fn hunk_ranges(lines: &[DiffLine], context: usize) -> Vec<(usize, usize)> {
     let changed: Vec<usize> = (0..lines.len())
         .filter(|&k| lines[k].tag != LineTag::Equal)
         .collect();
+    let gap = context.saturating_mul(2).saturating_add(1);
+    let mut out = Vec::new();
     let mut k = 0;
     while k < changed.len() {
         let start = changed[k].saturating_sub(context);
         let mut end = changed[k];
-        // `-U` comes from the user: saturating, so a huge value is "all".
-        let gap = context.saturating_mul(2).saturating_add(1);
         while k < changed.len() && changed[k] <= end.saturating_add(gap) {
             end = changed[k];
             k += 1;
@@ -404,6 +420,20 @@ fn hunks<W: Write + ?Sized>(
             .saturating_add(context)
             .saturating_add(1)
             .min(lines.len());
+        out.push((start, end));
+    }
+    out
+}
+
+/// Writes unified hunks with `context` lines around changes.
+fn hunks<W: Write + ?Sized>(
+    p: &mut Painter<'_, W>,
+    d: &TextDiff<'_>,
+    context: usize,
+    indent: &str,
+) -> io::Result<()> {
+    let lines = &d.lines;
+    for (start, end) in hunk_ranges(lines, context) {
         let slice = &lines[start..end];
         let old_start = first_number(lines, start, |l| l.old);
         let new_start = first_number(lines, start, |l| l.new);
