@@ -93,10 +93,7 @@ fn parse_rules(list: &[String], whence: &str) -> Result<Vec<Rule>, String> {
 fn selection(cfg: &CheckConfig, args: &CheckArgs, cfg_name: &str) -> Result<Vec<Rule>, String> {
     let mut rules: Vec<Rule> = match &cfg.select {
         Some(list) => parse_rules(list, cfg_name)?,
-        None => Rule::ALL
-            .into_iter()
-            .filter(|r| r.default_enabled())
-            .collect(),
+        None => Options::default().rules,
     };
     rules.extend(parse_rules(&cfg.extend_select, cfg_name)?);
     for r in parse_rules(&cfg.ignore, cfg_name)? {
