@@ -217,3 +217,20 @@ fn check_bad_usage_is_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nbdiff.toml"));
 }
+
+#[test]
+fn check_staged_outside_a_repository_says_so_in_one_line() {
+    let sb = Sandbox::new();
+    let dir = sb.path().join("plain");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = sb
+        .cmd(nbdiff_exe(), &dir)
+        .env("GIT_CEILING_DIRECTORIES", sb.path())
+        .args(["check", "--staged"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not in a git work tree"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

@@ -28,6 +28,10 @@ pub(crate) enum FilesError {
     },
     #[error("git {args}: {message}")]
     Git { args: String, message: String },
+    #[error("cannot run git ({0}); --staged needs it")]
+    NoGit(std::io::Error),
+    #[error("--staged reads git's index, but {} is not in a git work tree", .0.display())]
+    NotARepo(PathBuf),
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, FilesError> {
@@ -37,10 +41,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, FilesError> {
         .args(args)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| FilesError::Git {
-            args: args.join(" "),
-            message: e.to_string(),
-        })?;
+        .map_err(FilesError::NoGit)?;
     if !out.status.success() {
         return Err(FilesError::Git {
             args: args.join(" "),
@@ -48,6 +49,11 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, FilesError> {
         });
     }
     Ok(out.stdout)
+}
+
+/// Whether `dir` is inside a git work tree (false when git cannot run).
+fn inside_work_tree(dir: &Path) -> bool {
+    git(dir, &["rev-parse", "--is-inside-work-tree"]).is_ok_and(|o| o.starts_with(b"true"))
 }
 
 fn nul_list(bytes: &[u8]) -> impl Iterator<Item = String> + '_ {
@@ -73,10 +79,7 @@ pub(crate) fn under(dir: &Path, tracked_only: bool) -> Result<Vec<Input>, FilesE
         args.extend(["--others", "--exclude-standard"]);
     }
     args.extend(["--", "*.ipynb"]);
-    let inside = git(dir, &["rev-parse", "--is-inside-work-tree"])
-        .map(|o| o.starts_with(b"true"))
-        .unwrap_or(false);
-    if inside {
+    if inside_work_tree(dir) {
         let listed = git(dir, &args)?;
         let mut names: Vec<String> = nul_list(&listed).collect();
         names.sort();
@@ -145,7 +148,16 @@ pub(crate) fn staged(paths: &[PathBuf]) -> Result<Vec<Input>, FilesError> {
     ];
     let specs: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     args.extend(specs.iter().map(String::as_str));
-    let listed = git(Path::new("."), &args)?;
+    let here = Path::new(".");
+    if !inside_work_tree(here) {
+        // Say why in one line rather than pass on git's usage text
+        // (`git diff` outside a repository is `git diff --no-index`).
+        return Err(match git(here, &["--version"]) {
+            Err(e) => e,
+            Ok(_) => FilesError::NotARepo(std::env::current_dir().unwrap_or_else(|_| here.into())),
+        });
+    }
+    let listed = git(here, &args)?;
     let names: Vec<String> = nul_list(&listed)
         .filter(|n| super::is_notebook_path(Path::new(n)))
         .collect();
@@ -176,7 +188,7 @@ fn cat_index(names: &[String]) -> Result<Vec<Vec<u8>>, FilesError> {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(|e| err(e.to_string()))?;
+        .map_err(FilesError::NoGit)?;
     let mut stdin = child.stdin.take().ok_or_else(|| err("no stdin".into()))?;
     let request: Vec<u8> = names
         .iter()

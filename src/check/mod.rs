@@ -326,7 +326,7 @@ fn is_python(nb: &Notebook) -> bool {
         .or_else(|| meta.get("language_info").and_then(|l| l.get("name")))
         .and_then(Value::as_str);
     match lang {
-        Some(l) => l.eq_ignore_ascii_case("python") || l.to_ascii_lowercase().starts_with("python"),
+        Some(l) => l.to_ascii_lowercase().starts_with("python"),
         None => true,
     }
 }

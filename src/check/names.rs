@@ -329,10 +329,12 @@ impl Walker {
         }
     }
 
-    fn quietly(&mut self, f: impl FnOnce(&mut Self)) {
-        self.quiet += 1;
+    /// Runs `f` with reads unchecked when `quiet`.
+    fn quietly_if(&mut self, quiet: bool, f: impl FnOnce(&mut Self)) {
+        let q = usize::from(quiet);
+        self.quiet += q;
         f(self);
-        self.quiet -= 1;
+        self.quiet -= q;
     }
 
     fn stmts(&mut self, stmts: &[Stmt]) {
@@ -400,19 +402,11 @@ impl Walker {
                 self.stmts(&w.body);
                 self.stmts(&w.orelse);
             }
-            Stmt::If(i) => {
-                if looks_at_namespace(&i.test) {
-                    self.quietly(|w| {
-                        w.expr(&i.test);
-                        w.stmts(&i.body);
-                        w.stmts(&i.orelse);
-                    });
-                } else {
-                    self.expr(&i.test);
-                    self.stmts(&i.body);
-                    self.stmts(&i.orelse);
-                }
-            }
+            Stmt::If(i) => self.quietly_if(looks_at_namespace(&i.test), |w| {
+                w.expr(&i.test);
+                w.stmts(&i.body);
+                w.stmts(&i.orelse);
+            }),
             Stmt::With(w) => self.with(&w.items, &w.body),
             Stmt::AsyncWith(w) => self.with(&w.items, &w.body),
             Stmt::Match(m) => {
@@ -510,11 +504,7 @@ impl Walker {
                 Some(t) => catches(t),
             }
         });
-        if catches_name_error {
-            self.quietly(|w| w.stmts(body));
-        } else {
-            self.stmts(body);
-        }
+        self.quietly_if(catches_name_error, |w| w.stmts(body));
         for h in handlers {
             let ast::ExceptHandler::ExceptHandler(h) = h;
             self.opt(h.type_.as_deref());
@@ -639,19 +629,11 @@ impl Walker {
             }
             Expr::UnaryOp(u) => self.expr(&u.operand),
             Expr::Lambda(l) => self.defaults(&l.args),
-            Expr::IfExp(i) => {
-                if looks_at_namespace(&i.test) {
-                    self.quietly(|w| {
-                        w.expr(&i.test);
-                        w.expr(&i.body);
-                        w.expr(&i.orelse);
-                    });
-                } else {
-                    self.expr(&i.test);
-                    self.expr(&i.body);
-                    self.expr(&i.orelse);
-                }
-            }
+            Expr::IfExp(i) => self.quietly_if(looks_at_namespace(&i.test), |w| {
+                w.expr(&i.test);
+                w.expr(&i.body);
+                w.expr(&i.orelse);
+            }),
             Expr::Dict(d) => {
                 for k in d.keys.iter().flatten() {
                     self.expr(k);

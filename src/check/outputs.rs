@@ -2,6 +2,7 @@
 //! what the outputs weigh and say, and what a merge left behind.
 
 use super::{source_lines, Hit, Options, Rule};
+use crate::merge::render::RECORD_KEY;
 use crate::notebook::{Cell, Notebook, OutputKind};
 use serde_json::Value;
 
@@ -122,7 +123,7 @@ fn human(n: usize) -> String {
 
 fn conflicts_in_cell(cell: &Cell<'_>, i: usize, hits: &mut Vec<Hit>) {
     let meta = cell.metadata();
-    let nbdiff = meta.and_then(|m| m.get("nbdiff"));
+    let nbdiff = meta.and_then(|m| m.get(RECORD_KEY));
     if let Some(marker) = nbdiff.and_then(|n| n.get("marker")).and_then(Value::as_str) {
         if marker == "start" {
             hits.push(Hit::cell(
@@ -172,7 +173,7 @@ fn is_marker(line: &str, c: char) -> bool {
 
 /// The kinds listed in `nbdiff.conflicts`, when the list is not empty.
 fn conflict_record(meta: Option<&serde_json::Map<String, Value>>) -> Option<String> {
-    let list = meta?.get("nbdiff")?.get("conflicts")?.as_array()?;
+    let list = meta?.get(RECORD_KEY)?.get("conflicts")?.as_array()?;
     if list.is_empty() {
         return None;
     }

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use std::io::{self, Write};
 
 /// An output format of `nbdiff check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `path:cell N:line L: CODE name: message`, one per line.
     Text,
@@ -20,6 +20,18 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0.
     Sarif,
+}
+
+impl Format {
+    /// The format's name on the command line (`--format sarif`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Github => "github",
+            Format::Sarif => "sarif",
+        }
+    }
 }
 
 /// Writes `findings` in `format`. `checked` is the number of notebooks read

@@ -35,8 +35,9 @@ pub(crate) fn redact(secret: &str) -> String {
 pub(crate) fn check(cells: &[Cell<'_>], hits: &mut Vec<Hit>) {
     for (i, cell) in cells.iter().enumerate() {
         let src = cell.source();
-        if let Some(f) = private_key(&src) {
-            let at = src.find("-----BEGIN ").unwrap_or(0);
+        let key = private_key_at(&src);
+        if let Some((at, f)) = &key {
+            let at = *at;
             hits.push(Hit::cell(
                 Rule::Secret,
                 i,
@@ -48,7 +49,9 @@ pub(crate) fn check(cells: &[Cell<'_>], hits: &mut Vec<Hit>) {
             ));
         }
         for (n, line) in source_lines(&src).enumerate() {
-            if let Some(f) = scan_line(line) {
+            // A key on one line is already reported, once, above.
+            let f = scan_line(line).filter(|f| key.is_none() || f.kind != "a private key");
+            if let Some(f) = f {
                 hits.push(Hit::cell(
                     Rule::Secret,
                     i,
@@ -284,20 +287,36 @@ fn jwt(line: &str) -> Option<Found> {
     None
 }
 
-/// `-----BEGIN … PRIVATE KEY-----` followed by key material and an END line.
+/// `-----BEGIN … PRIVATE KEY-----` followed by key material and an END line:
+/// the first such block in `text` and the offset of its BEGIN. The header
+/// closes at the first `-----` after `-----BEGIN `, so a key written on one
+/// line (a string literal with `\n` escapes) is found too.
+fn private_key_at(text: &str) -> Option<(usize, Found)> {
+    let mut from = 0;
+    while let Some(rel) = text[from..].find("-----BEGIN ") {
+        let at = from + rel;
+        from = at + "-----BEGIN ".len();
+        if let Some(found) = private_key_block(&text[at..]) {
+            return Some((at, found));
+        }
+    }
+    None
+}
+
 fn private_key(text: &str) -> Option<Found> {
-    let at = text.find("-----BEGIN ")?;
-    let head_end = at
-        + text[at..]
-            .find("-----\n")
-            .or_else(|| text[at..].find("-----"))?;
-    let header = &text[at..head_end];
+    private_key_at(text).map(|(_, found)| found)
+}
+
+/// The private key whose block `block` starts with (at `-----BEGIN `).
+fn private_key_block(block: &str) -> Option<Found> {
+    let head_end = "-----BEGIN ".len() + block["-----BEGIN ".len()..].find("-----")?;
+    let header = &block[..head_end];
     if !header.ends_with("PRIVATE KEY") && !header.ends_with("PRIVATE KEY BLOCK") {
         return None;
     }
     let body_start = head_end + 5;
-    let end = text[body_start..].find("-----END")?;
-    let body = &text[body_start..body_start + end];
+    let end = block[body_start..].find("-----END")?;
+    let body = &block[body_start..body_start + end];
     let material = body
         .bytes()
         .filter(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
@@ -596,6 +615,37 @@ mod tests {
         for s in ["pässword = 'ö'", "ghp_é", "postgres://ü:ö@x", "eyJé.eyJ"] {
             let _ = scan_line(s);
         }
+    }
+
+    #[test]
+    fn a_key_on_one_line_is_found_and_reported_once() {
+        let key = format!(
+            "k = '-----BEGIN RSA PRIVATE KEY-----\\n{}\\n-----END RSA PRIVATE KEY-----'",
+            "Ab3dEf5h".repeat(10)
+        );
+        let f = scan_text(&key).unwrap();
+        assert_eq!(f.kind, "a private key");
+        assert_eq!(f.redacted, "-----BEGIN RSA PRIVATE KEY-----…(82 chars)");
+        // After a certificate, too.
+        let both = format!("-----BEGIN CERTIFICATE-----\nxyz\n-----END CERTIFICATE-----\n{key}");
+        assert_eq!(scan_text(&both).unwrap().kind, "a private key");
+
+        let nb = serde_json::json!({
+            "cells": [{"cell_type": "code", "execution_count": null, "id": "a",
+                       "metadata": {}, "outputs": [], "source": both}],
+            "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+        })
+        .to_string();
+        let parsed = crate::notebook::Notebook::parse(nb.as_bytes(), "k.ipynb").unwrap();
+        let found = crate::check::check_notebook(
+            &parsed,
+            nb.as_bytes(),
+            "k.ipynb",
+            &crate::check::Options::default(),
+        );
+        let secrets: Vec<_> = found.iter().filter(|f| f.rule == Rule::Secret).collect();
+        assert_eq!(secrets.len(), 1, "{found:?}");
+        assert_eq!(secrets[0].location.line, Some(4));
     }
 
     #[test]

@@ -93,10 +93,7 @@ fn parse_rules(list: &[String], whence: &str) -> Result<Vec<Rule>, String> {
 fn selection(cfg: &CheckConfig, args: &CheckArgs, cfg_name: &str) -> Result<Vec<Rule>, String> {
     let mut rules: Vec<Rule> = match &cfg.select {
         Some(list) => parse_rules(list, cfg_name)?,
-        None => Rule::ALL
-            .into_iter()
-            .filter(|r| r.default_enabled())
-            .collect(),
+        None => Options::default().rules,
     };
     rules.extend(parse_rules(&cfg.extend_select, cfg_name)?);
     for r in parse_rules(&cfg.ignore, cfg_name)? {
@@ -236,47 +233,42 @@ fn list_inputs(
     Ok(out)
 }
 
-/// Reads, parses and checks every input, in parallel over the machine's
-/// cores (each thread takes the next file), results in input order.
 /// One notebook's findings, or why it could not be read.
 type Outcome = Result<Vec<Finding>, String>;
 
+/// Reads, parses and checks every input, in parallel over the machine's
+/// cores (each thread takes the next file), results in input order.
 fn run_all(inputs: &[Input], opts: &Options) -> Vec<Outcome> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
-    let one = |input: &Input| check_input(input, opts);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(inputs.len());
     if threads <= 1 {
-        return inputs.iter().map(one).collect();
+        return inputs.iter().map(|i| check_input(i, opts)).collect();
     }
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Outcome>>> = inputs.iter().map(|_| Mutex::new(None)).collect();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(input) = inputs.get(i) else { break };
-                let r = one(input);
-                if let Ok(mut slot) = slots[i].lock() {
-                    *slot = Some(r);
-                }
-            });
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(input) = inputs.get(i) else {
+                return done;
+            };
+            done.push((i, check_input(input, opts)));
         }
+    };
+    let mut done: Vec<(usize, Outcome)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads).map(|_| s.spawn(worker)).collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     });
-    slots
-        .into_iter()
-        .map(|m| {
-            m.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| Err("internal error: not checked".into()))
-        })
-        .collect()
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
-fn check_input(input: &Input, opts: &Options) -> Result<Vec<Finding>, String> {
+fn check_input(input: &Input, opts: &Options) -> Outcome {
     let owned;
     let bytes: &[u8] = match &input.staged {
         Some(b) => b,

@@ -3,6 +3,7 @@
 //! names are the library's own (`name()`), shared with settings read from the
 //! environment and git config; the help lines are the command line's.
 
+use crate::check::render::Format;
 use crate::clean::Keep;
 use crate::git::config::AttributesTarget;
 use crate::merge::options::{ConflictPolicy, ConflictStyle, OutputsPolicy};
@@ -61,6 +62,13 @@ value_enum!(ConflictStyle {
     Zdiff3: "The base lines too; lines both sides agree on moved out of the conflict",
 });
 
+value_enum!(Format {
+    Text: "`path:cell N:line L: CODE name: message`, one per line",
+    Json: "A JSON array of findings",
+    Github: "GitHub Actions workflow commands (`::error file=…,line=…::…`)",
+    Sarif: "SARIF 2.1.0",
+});
+
 value_enum!(AttributesTarget {
     Private: "`.git/info/attributes`: this clone only, never committed",
     Shared: "The repository's `.gitattributes`: shared with everyone (commit it)",
@@ -87,6 +95,9 @@ mod tests {
         }
         assert_eq!(OutputMode::value_variants().len(), 3);
         assert_eq!(AttributesTarget::value_variants().len(), 2);
+        for f in Format::value_variants() {
+            assert_eq!(Format::from_str(f.name(), false).ok(), Some(*f));
+        }
     }
 }
 

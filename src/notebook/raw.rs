@@ -25,6 +25,7 @@ pub(crate) fn scan(raw: &[u8], v3: bool) -> Scan {
     let mut s = Scanner {
         raw,
         pos: 0,
+        key_at: 0,
         numbers: Vec::new(),
     };
     s.ws();
@@ -68,15 +69,79 @@ pub(crate) fn scan(raw: &[u8], v3: bool) -> Scan {
     }
 }
 
+/// Where the parts of one cell object sit, as byte offsets into the
+/// document (for `nbdiff check`'s `.ipynb` line numbers).
+#[derive(Debug, Default)]
+pub(crate) struct CellParts<'a> {
+    /// The cell's opening brace.
+    pub open: usize,
+    /// Each string of `source` (`input` in v3): its offset (the opening
+    /// quote) and raw, still escaped, contents.
+    pub source: Vec<(usize, &'a [u8])>,
+    /// The offset of each output.
+    pub outputs: Vec<usize>,
+    /// The offset of the `execution_count` (v3 `prompt_number`) key.
+    pub execution_count: Option<usize>,
+}
+
+/// The parts of the cell at `span` (one of [`Scan::spans`]); what is found
+/// before anything unexpected. Linear in the span.
+pub(crate) fn cell_parts(raw: &[u8], span: Range<usize>) -> CellParts<'_> {
+    let mut s = Scanner {
+        raw: &raw[..span.end.min(raw.len())],
+        pos: span.start,
+        key_at: span.start,
+        numbers: Vec::new(),
+    };
+    let mut parts = CellParts::default();
+    s.ws();
+    parts.open = s.pos;
+    fn source_string<'a>(s: &mut Scanner<'a>, parts: &mut CellParts<'a>) -> Option<()> {
+        s.ws();
+        let at = s.pos;
+        parts.source.push((at, s.string()?));
+        Some(())
+    }
+    let _ = s.object(|s, key| match key {
+        b"source" | b"input" => {
+            s.ws();
+            if s.peek()? == b'[' {
+                s.array_items(|s, _| source_string(s, &mut parts))
+            } else {
+                source_string(s, &mut parts)
+            }
+        }
+        b"outputs" => {
+            s.ws();
+            if s.peek()? != b'[' {
+                return s.value();
+            }
+            s.array_items(|s, _| {
+                s.ws();
+                parts.outputs.push(s.pos);
+                s.value()
+            })
+        }
+        b"execution_count" | b"prompt_number" => {
+            parts.execution_count = Some(s.key_at);
+            s.value()
+        }
+        _ => s.value(),
+    });
+    parts
+}
+
 struct Scanner<'a> {
     raw: &'a [u8],
     pos: usize,
+    /// Where the key of the member [`Scanner::object`] is on starts.
+    key_at: usize,
     /// Exponent numbers whose spelling serde_json would change (see
     /// [`Scan::numbers`]).
     numbers: Vec<(String, String)>,
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
     fn peek(&self) -> Option<u8> {
         self.raw.get(self.pos).copied()
     }
@@ -94,7 +159,7 @@ impl Scanner<'_> {
 
     /// Skips a string starting at `pos` (the opening quote); returns its
     /// raw contents.
-    fn string(&mut self) -> Option<&[u8]> {
+    fn string(&mut self) -> Option<&'a [u8]> {
         self.expect(b'"')?;
         let start = self.pos;
         loop {
@@ -149,9 +214,11 @@ impl Scanner<'_> {
             return Some(());
         }
         loop {
-            let key = self.string()?.to_vec();
+            self.ws();
+            self.key_at = self.pos;
+            let key = self.string()?;
             self.expect(b':')?;
-            member(self, &key)?;
+            member(self, key)?;
             self.ws();
             match self.peek()? {
                 b',' => self.pos += 1,
