@@ -148,15 +148,7 @@ fn run_inner(
                 };
                 let mut opts = policy.clone();
                 opts.marker_size = sizes.get(&u.path).copied().unwrap_or(opts.marker_size);
-                for (slot, found) in [
-                    (&mut opts.labels.local, &labels[0]),
-                    (&mut opts.labels.base, &labels[1]),
-                    (&mut opts.labels.remote, &labels[2]),
-                ] {
-                    if !found.is_empty() {
-                        *slot = found.clone();
-                    }
-                }
+                opts.labels.take_found(&labels);
                 let r = resolve_unmerged(repo, workdir, &u, &opts, args);
                 let add = clean_written(&r).then(|| u.path.clone());
                 (r, add)
@@ -312,9 +304,11 @@ fn resolve_unmerged(
         };
         merge_markers(bytes, &shown, opts).map(|m| (From::Markers, m))
     } else {
+        // The labels git wrote into the file's markers (they are the ones
+        // git passes a merge driver), over those of the repository state.
         let mut opts = opts.clone();
         if let Some(s) = &split {
-            opts = with_file_labels(&opts, s);
+            opts.labels.take_found(&s.labels);
         }
         let read = |id| stages::blob(repo, id, u.path.as_bstr());
         let blobs = (|| -> Result<_, stages::GitError> {
@@ -327,22 +321,6 @@ fn resolve_unmerged(
         merge_stages(base.as_deref(), &ours, &theirs, &shown, &opts).map(|m| (From::Index, m))
     };
     finish(&file, merged, report)
-}
-
-/// The labels git wrote into the file's markers (they are the ones git
-/// passes a merge driver), over those derived from the repository state.
-fn with_file_labels(opts: &Options, split: &markers::Split) -> Options {
-    let mut o = opts.clone();
-    for (slot, found) in [
-        (&mut o.labels.local, &split.labels[0]),
-        (&mut o.labels.base, &split.labels[1]),
-        (&mut o.labels.remote, &split.labels[2]),
-    ] {
-        if !found.is_empty() {
-            *slot = found.clone();
-        }
-    }
-    o
 }
 
 /// Rebuilds a named file that is not unmerged from its conflict markers.

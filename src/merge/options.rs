@@ -182,6 +182,21 @@ pub struct Labels {
     pub remote: String,
 }
 
+impl Labels {
+    /// Puts each non-empty label of `found` (local, base, remote: as read
+    /// from conflict markers or the repository state) in place of this one.
+    pub fn take_found(&mut self, found: &[String; 3]) {
+        for (slot, found) in [&mut self.local, &mut self.base, &mut self.remote]
+            .into_iter()
+            .zip(found)
+        {
+            if !found.is_empty() {
+                slot.clone_from(found);
+            }
+        }
+    }
+}
+
 impl Default for Labels {
     fn default() -> Self {
         Labels {

@@ -128,16 +128,7 @@ pub enum ResolveError {
 /// fields; its conflict style when the blocks show a base).
 pub fn options_from_split(split: &Split, policy: &Options) -> Options {
     let mut opts = policy.clone();
-    let pick = |found: &str, default: &str| {
-        if found.is_empty() {
-            default.to_string()
-        } else {
-            found.to_string()
-        }
-    };
-    opts.labels.local = pick(&split.labels[0], &policy.labels.local);
-    opts.labels.base = pick(&split.labels[1], &policy.labels.base);
-    opts.labels.remote = pick(&split.labels[2], &policy.labels.remote);
+    opts.labels.take_found(&split.labels);
     opts.marker_size = split.blocks.first().map_or(opts.marker_size, |b| b.size);
     // Blocks with a base section were written in diff3 or zdiff3 style (the
     // blocks cannot tell which: `policy`'s style decides when it shows a base).
