@@ -334,9 +334,9 @@ fn resolve_named(file: &Path, policy: &Options, args: &ResolveArgs) -> FileRepor
         Ok(b) => b,
         Err(e) => return report(Outcome::Failed(format!("{shown}: cannot read: {e}"))),
     };
-    let marker_line = std::str::from_utf8(&bytes)
-        .ok()
-        .and_then(markers::first_marker_line);
+    // Lossy: a file that is not UTF-8 but holds markers goes on to
+    // `merge_markers`, which says where the bad bytes are.
+    let marker_line = markers::first_marker_line(&String::from_utf8_lossy(&bytes));
     let Some(line) = marker_line else {
         let why = match Notebook::parse(&bytes, &shown) {
             Ok(_) => format!("{shown}: not unmerged, and no conflict markers: nothing to resolve"),

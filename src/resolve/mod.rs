@@ -209,16 +209,20 @@ fn parse_stage(bytes: &[u8], name: &str) -> Result<Notebook, ResolveError> {
 /// at cell level. `policy` gives the outputs and conflict policies; labels,
 /// marker size and style come from the file's blocks.
 pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged, ResolveError> {
-    // Not UTF-8: the versions cannot be notebooks; say where.
+    // Not UTF-8: the versions cannot be notebooks; say where, and in which.
     let text = std::str::from_utf8(text).map_err(|e| {
         let line = text[..e.valid_up_to()]
             .iter()
             .filter(|&&b| b == b'\n')
             .count()
             + 1;
+        let split = markers::parse(&String::from_utf8_lossy(text)).ok();
+        let only_remote = split
+            .as_ref()
+            .is_some_and(|s| !s.local.origin.contains(&line) && s.remote.origin.contains(&line));
         ResolveError::Version {
             path: path.to_string(),
-            side: "local",
+            side: if only_remote { "remote" } else { "local" },
             line,
             why: "not valid UTF-8".into(),
             block: String::new(),
@@ -468,6 +472,16 @@ mod tests {
         assert!(
             text.contains("local version") && text.contains("conflict block at lines 38-"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused_with_their_line_and_side() {
+        let text = b"[\n<<<<<<< a\n1\n=======\n\"\xff\"\n>>>>>>> b\n]\n";
+        let e = merge_markers(text, "nb.ipynb", &Options::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "nb.ipynb: line 5: the remote version rebuilt from the conflict blocks is not a notebook (not valid UTF-8)"
         );
     }
 
