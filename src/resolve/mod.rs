@@ -189,8 +189,11 @@ pub fn merge_stages(
             why,
         });
     }
+    let places = Notebook::parse(&outcome.bytes, path)
+        .map(|nb| places(&nb))
+        .unwrap_or_default();
     Ok(Merged {
-        places: places(&outcome.bytes),
+        places,
         bytes: outcome.bytes,
         conflicts: outcome.conflicts,
         notes: outcome.notes,
@@ -298,7 +301,7 @@ pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged
         let mut notes = outcome.notes;
         notes.extend(fallback_note);
         return Ok(Merged {
-            places: places(&outcome.bytes),
+            places: places(&result),
             bytes: outcome.bytes,
             conflicts: outcome.conflicts,
             notes,
@@ -385,10 +388,7 @@ pub fn lost_lines(local: &Notebook, remote: &Notebook, result: &Notebook) -> usi
 
 /// The conflicts recorded in a merged notebook (`metadata.nbdiff` of cells
 /// and of the notebook), in order.
-pub fn places(bytes: &[u8]) -> Vec<Place> {
-    let Ok(nb) = Notebook::parse(bytes, "") else {
-        return Vec::new();
-    };
+pub fn places(nb: &Notebook) -> Vec<Place> {
     let key = crate::merge::render::RECORD_KEY;
     let kinds = |record: Option<&Value>| -> Vec<String> {
         let list = record
