@@ -3,7 +3,7 @@
 //! [`crate::resolve::merge_markers`]), writes the results atomically, stages clean
 //! ones with `--add`, and reports.
 
-use super::merge::write_atomic;
+use super::merge::{merge_options, write_atomic};
 use crate::exit::Exit;
 use crate::merge::options::{resolve_settings, ConflictPolicy, Labels, Options, OutputsPolicy};
 use crate::notebook::Notebook;
@@ -95,21 +95,20 @@ fn run_inner(
         .as_ref()
         .and_then(|r| r.workdir())
         .map(Path::to_path_buf);
-    // The volatile-field table, from the working tree's top as git runs the
-    // driver there.
-    let volatile = crate::policy::load(workdir.as_deref().unwrap_or(&cwd), err);
-    let policy = Options {
-        outputs: settings.outputs,
-        conflicts: settings.conflicts,
-        style: settings.style,
-        labels: Labels {
-            local: "ours".into(),
-            base: "base".into(),
-            remote: "theirs".into(),
-        },
-        policy: std::sync::Arc::new(volatile),
-        ..Options::default()
+    // As the merge driver's: the volatile-field table from the working
+    // tree's top (git runs the driver there), its default labels.
+    let labels = Labels {
+        local: "ours".into(),
+        base: "base".into(),
+        remote: "theirs".into(),
     };
+    let policy = merge_options(
+        settings,
+        crate::text::merge3::DEFAULT_MARKER_SIZE,
+        labels,
+        workdir.as_deref().unwrap_or(&cwd),
+        err,
+    );
     let unmerged = match &repo {
         Some(r) => stages::unmerged(r)?,
         None => Vec::new(),
