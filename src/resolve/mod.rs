@@ -159,13 +159,7 @@ pub fn merge_stages(
         None => {
             let l = parse_stage(ours, &names[1])?;
             let r = parse_stage(theirs, &names[2])?;
-            if l.major != r.major {
-                return Err(ResolveError::Versions {
-                    path: path.to_string(),
-                    local: l.major,
-                    remote: r.major,
-                });
-            }
+            same_major(path, &l, &r)?;
             (base::common_base(&l, &r).to_bytes(), BaseKind::Common)
         }
     };
@@ -198,6 +192,18 @@ pub fn merge_stages(
         conflicts: outcome.conflicts,
         notes: outcome.notes,
         base: kind,
+    })
+}
+
+/// Refuses two versions of different nbformat major versions.
+fn same_major(path: &str, local: &Notebook, remote: &Notebook) -> Result<(), ResolveError> {
+    if local.major == remote.major {
+        return Ok(());
+    }
+    Err(ResolveError::Versions {
+        path: path.to_string(),
+        local: local.major,
+        remote: remote.major,
     })
 }
 
@@ -243,13 +249,7 @@ pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged
     };
     let local = version("local", &split.local)?;
     let remote = version("remote", &split.remote)?;
-    if local.major != remote.major {
-        return Err(ResolveError::Versions {
-            path: path.to_string(),
-            local: local.major,
-            remote: remote.major,
-        });
-    }
+    same_major(path, &local, &remote)?;
     let (lb, rb) = (split.local.text.as_bytes(), split.remote.text.as_bytes());
     let diff3_base = split.base.as_ref().and_then(|b| {
         Notebook::parse(b.text.as_bytes(), path)
@@ -482,6 +482,29 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "nb.ipynb: line 5: the remote version rebuilt from the conflict blocks is not a notebook (not valid UTF-8)"
+        );
+    }
+
+    #[test]
+    fn versions_of_different_nbformat_majors_are_refused() {
+        let text = "{\n \"metadata\": {},\n<<<<<<< a\n \"cells\": [],\n \"nbformat\": 4,\n=======\n \"worksheets\": [{\"cells\": []}],\n \"nbformat\": 3,\n>>>>>>> b\n \"nbformat_minor\": 0\n}\n";
+        let e = merge_markers(text.as_bytes(), "nb.ipynb", &Options::default()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ResolveError::Versions {
+                    local: 4,
+                    remote: 3,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(
+            e.to_string().starts_with(
+                "nb.ipynb: the two versions have different nbformat versions (4 and 3)"
+            ),
+            "{e}"
         );
     }
 
