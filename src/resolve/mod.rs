@@ -268,6 +268,8 @@ pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged
     ));
     let mut lost = 0;
     let mut fallback_note = None;
+    // Why the last try gave no notebook, if one did not.
+    let mut failure = None;
     for (base_bytes, kind) in tries {
         let mut opts = opts.clone();
         if kind != BaseKind::Diff3 {
@@ -281,11 +283,16 @@ pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged
             },
             &opts,
         );
-        if outcome.fallback.is_some() {
+        if let Some(why) = outcome.fallback {
+            failure = Some(why);
             continue;
         }
-        let Ok(result) = Notebook::parse(&outcome.bytes, path) else {
-            continue;
+        let result = match Notebook::parse(&outcome.bytes, path) {
+            Ok(nb) => nb,
+            Err(e) => {
+                failure = Some(e.to_string());
+                continue;
+            }
         };
         lost = if keep_all {
             lost_lines(&local, &remote, &result)
@@ -308,9 +315,17 @@ pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged
             base: kind,
         });
     }
-    Err(ResolveError::Lost {
-        path: path.to_string(),
-        count: lost.max(1),
+    // No try lost lines: they failed to give a notebook; say why rather
+    // than claim a lost line.
+    Err(match failure.filter(|_| lost == 0) {
+        Some(why) => ResolveError::NotNotebooks {
+            path: path.to_string(),
+            why,
+        },
+        None => ResolveError::Lost {
+            path: path.to_string(),
+            count: lost,
+        },
     })
 }
 
