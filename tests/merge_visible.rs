@@ -166,27 +166,30 @@ fn nbdiff_warns_about_conflict_markers_left_in_sources() {
     assert_eq!(stderr(&out), "");
 }
 
+/// `nbdiff merge base.ipynb local.ipynb remote.ipynb -o OUTPUT` in the
+/// sandbox, on copies of the sides of `fixtures/merge/CASE`.
+fn merge_copies(sb: &Sandbox, case: &str, output: &str) -> std::process::Output {
+    let dir = sb.path();
+    for side in ["base", "local", "remote"] {
+        std::fs::copy(fixture(case, side), dir.join(format!("{side}.ipynb"))).expect("copy");
+    }
+    let args = [
+        "merge",
+        "base.ipynb",
+        "local.ipynb",
+        "remote.ipynb",
+        "-o",
+        output,
+    ];
+    sb.nbdiff(dir, &args)
+}
+
 /// Item 12: `nbdiff merge … -o OUT` names OUT (under `git mergetool`, LOCAL
 /// is a temporary file deleted afterwards).
 #[test]
 fn merge_messages_name_the_output_file() {
     let sb = Sandbox::new();
-    let dir = sb.path();
-    let case = "rule-same-lines-conflict";
-    for side in ["base", "local", "remote"] {
-        std::fs::copy(fixture(case, side), dir.join(format!("{side}.ipynb"))).expect("copy");
-    }
-    let out = sb.nbdiff(
-        dir,
-        &[
-            "merge",
-            "base.ipynb",
-            "local.ipynb",
-            "remote.ipynb",
-            "-o",
-            "out.ipynb",
-        ],
-    );
+    let out = merge_copies(&sb, "rule-same-lines-conflict", "out.ipynb");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("out.ipynb: 1 conflict(s) left"), "{err}");
@@ -197,21 +200,10 @@ fn merge_messages_name_the_output_file() {
 #[test]
 fn unwritable_output_is_the_only_message() {
     let sb = Sandbox::new();
-    let dir = sb.path();
-    let case = "rule-outputs-both-reran-same-source";
-    for side in ["base", "local", "remote"] {
-        std::fs::copy(fixture(case, side), dir.join(format!("{side}.ipynb"))).expect("copy");
-    }
-    let out = sb.nbdiff(
-        dir,
-        &[
-            "merge",
-            "base.ipynb",
-            "local.ipynb",
-            "remote.ipynb",
-            "-o",
-            "no/such/dir/out.ipynb",
-        ],
+    let out = merge_copies(
+        &sb,
+        "rule-outputs-both-reran-same-source",
+        "no/such/dir/out.ipynb",
     );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);

@@ -169,3 +169,18 @@ fn without_paths_outside_a_repository_says_what_to_do() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("not inside a git repository"), "{err}");
 }
+
+#[test]
+fn a_file_with_markers_that_is_not_utf8_is_refused_with_its_line_and_left_untouched() {
+    let input = b"[\n<<<<<<< a\n1\n=======\n\"\xff\"\n>>>>>>> b\n]\n".to_vec();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("nb.ipynb"), &input).unwrap();
+    let out = resolve(tmp.path(), &["--force", "nb.ipynb"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("nb.ipynb: line 5: the remote version") && err.contains("not valid UTF-8"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(tmp.path().join("nb.ipynb")).unwrap(), input);
+}

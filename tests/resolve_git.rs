@@ -34,6 +34,46 @@ fn diverged(sb: &Sandbox, base: &[u8], local: &[u8], remote: &[u8]) -> PathBuf {
     repo
 }
 
+/// [`diverged`] with the three sides of `fixtures/merge/CASE`.
+fn diverged_case(sb: &Sandbox, case: &str) -> PathBuf {
+    diverged(
+        sb,
+        &fixture(case, "base"),
+        &fixture(case, "local"),
+        &fixture(case, "remote"),
+    )
+}
+
+/// Runs `git ARGS`, which must stop on a conflict.
+fn git_conflicts(sb: &Sandbox, repo: &Path, args: &[&str]) {
+    let out = sb.git_output(repo, args);
+    assert!(
+        !out.status.success(),
+        "git's line merge conflicts: git {args:?}: {}",
+        stdout(&out)
+    );
+}
+
+/// `git OP --continue` (merge, rebase, cherry-pick, revert) without an editor.
+fn git_continue(sb: &Sandbox, repo: &Path, op: &str) -> Output {
+    sb.cmd("git", repo)
+        .args([op, "--continue"])
+        .env("GIT_EDITOR", "true")
+        .output()
+        .unwrap()
+}
+
+/// Writes `nb.ipynb` in `repo`: one code cell per source, run as `count`.
+fn write_nb(repo: &Path, sources: &[&str], count: u32) {
+    std::fs::write(repo.join("nb.ipynb"), notebook(sources, count)).unwrap();
+}
+
+/// The cell sources of `nb.ipynb` in `repo`.
+fn sources(repo: &Path) -> Vec<String> {
+    let nb = Notebook::read(&repo.join("nb.ipynb")).unwrap();
+    nb.cells().iter().map(|c| c.source().into_owned()).collect()
+}
+
 fn unmerged_paths(sb: &Sandbox, repo: &Path) -> String {
     sb.git(repo, &["diff", "--name-only", "--diff-filter=U"])
 }
@@ -125,14 +165,8 @@ fn resolve_matches_merge(
 fn merge_conflict_is_resolved_like_nbdiff_merge_and_add_lets_merge_continue() {
     let sb = Sandbox::new();
     let c = "both-reexecuted";
-    let repo = diverged(
-        &sb,
-        &fixture(c, "base"),
-        &fixture(c, "local"),
-        &fixture(c, "remote"),
-    );
-    let m = sb.git_output(&repo, &["merge", "feature"]);
-    assert!(!m.status.success(), "git's line merge conflicts");
+    let repo = diverged_case(&sb, c);
+    git_conflicts(&sb, &repo, &["merge", "feature"]);
     let out = resolve_matches_merge(&sb, &repo, "nb.ipynb", &["--add"], &[]);
     let report = stdout(&out);
     assert!(
@@ -141,12 +175,7 @@ fn merge_conflict_is_resolved_like_nbdiff_merge_and_add_lets_merge_continue() {
     );
     assert_eq!(unmerged_paths(&sb, &repo), "");
     let resolved = std::fs::read(repo.join("nb.ipynb")).unwrap();
-    let cont = sb
-        .cmd("git", &repo)
-        .args(["merge", "--continue"])
-        .env("GIT_EDITOR", "true")
-        .output()
-        .unwrap();
+    let cont = git_continue(&sb, &repo, "merge");
     assert!(cont.status.success(), "{}", stderr(&cont));
     let parents = sb.git(&repo, &["rev-list", "--parents", "-n", "1", "HEAD"]);
     assert_eq!(parents.split_whitespace().count(), 3, "a merge commit");
@@ -160,13 +189,8 @@ fn merge_conflict_is_resolved_like_nbdiff_merge_and_add_lets_merge_continue() {
 fn conflicts_left_are_reported_by_cell_and_not_staged() {
     let sb = Sandbox::new();
     let c = "same-lines-conflict";
-    let repo = diverged(
-        &sb,
-        &fixture(c, "base"),
-        &fixture(c, "local"),
-        &fixture(c, "remote"),
-    );
-    assert!(!sb.git_output(&repo, &["merge", "feature"]).status.success());
+    let repo = diverged_case(&sb, c);
+    git_conflicts(&sb, &repo, &["merge", "feature"]);
     let out = resolve_matches_merge(&sb, &repo, "nb.ipynb", &["--add"], &[]);
     let report = stdout(&out);
     assert!(
@@ -180,19 +204,14 @@ fn conflicts_left_are_reported_by_cell_and_not_staged() {
 fn diff3_style_and_conflict_marker_size_follow_git() {
     let sb = Sandbox::new();
     let c = "same-lines-conflict";
-    let repo = diverged(
-        &sb,
-        &fixture(c, "base"),
-        &fixture(c, "local"),
-        &fixture(c, "remote"),
-    );
+    let repo = diverged_case(&sb, c);
     sb.git(&repo, &["config", "merge.conflictStyle", "zdiff3"]);
     std::fs::write(
         repo.join(".git/info/attributes"),
         "*.ipynb conflict-marker-size=10\n",
     )
     .unwrap();
-    assert!(!sb.git_output(&repo, &["merge", "feature"]).status.success());
+    git_conflicts(&sb, &repo, &["merge", "feature"]);
     let text = std::fs::read_to_string(repo.join("nb.ipynb")).unwrap();
     assert!(
         text.contains("\n<<<<<<<<<< HEAD") && text.contains("\n||||||||||"),
@@ -216,18 +235,15 @@ fn diff3_style_and_conflict_marker_size_follow_git() {
 fn multi_commit_rebase_is_resolved_at_each_stop() {
     let sb = Sandbox::new();
     let repo = sb.repo("r");
-    let write = |src: &[&str], count: u32| {
-        std::fs::write(repo.join("nb.ipynb"), notebook(src, count)).unwrap();
-    };
-    write(&["a = 1", "b = 2", "c = 3"], 1);
+    write_nb(&repo, &["a = 1", "b = 2", "c = 3"], 1);
     sb.commit_all(&repo, "base");
     sb.git(&repo, &["checkout", "-q", "-b", "feature"]);
-    write(&["a = 1", "b = 20", "c = 3"], 3);
+    write_nb(&repo, &["a = 1", "b = 20", "c = 3"], 3);
     sb.commit_all(&repo, "feature one");
-    write(&["a = 1", "b = 20", "c = 30"], 4);
+    write_nb(&repo, &["a = 1", "b = 20", "c = 30"], 4);
     sb.commit_all(&repo, "feature two");
     sb.git(&repo, &["checkout", "-q", "main"]);
-    write(&["a = 10", "b = 2", "c = 3"], 2);
+    write_nb(&repo, &["a = 10", "b = 2", "c = 3"], 2);
     sb.commit_all(&repo, "main edit");
     sb.git(&repo, &["checkout", "-q", "feature"]);
     let mut rebase = sb.git_output(&repo, &["rebase", "main"]);
@@ -242,17 +258,10 @@ fn multi_commit_rebase_is_resolved_at_each_stop() {
             stderr(&rebase)
         );
         resolve_matches_merge(&sb, &repo, "nb.ipynb", &["--add"], &[]);
-        rebase = sb
-            .cmd("git", &repo)
-            .args(["rebase", "--continue"])
-            .env("GIT_EDITOR", "true")
-            .output()
-            .unwrap();
+        rebase = git_continue(&sb, &repo, "rebase");
     }
     assert_eq!(stops, 2, "both feature commits conflicted");
-    let nb = Notebook::read(&repo.join("nb.ipynb")).unwrap();
-    let sources: Vec<String> = nb.cells().iter().map(|c| c.source().into_owned()).collect();
-    assert_eq!(sources, ["a = 10", "b = 20", "c = 30"]);
+    assert_eq!(sources(&repo), ["a = 10", "b = 20", "c = 30"]);
     assert_eq!(sb.git(&repo, &["rev-list", "--count", "HEAD"]).trim(), "4");
 }
 
@@ -260,58 +269,34 @@ fn multi_commit_rebase_is_resolved_at_each_stop() {
 fn cherry_pick_and_revert_conflicts_are_resolved() {
     let sb = Sandbox::new();
     let c = "edit-vs-reexecute";
-    let repo = diverged(
-        &sb,
-        &fixture(c, "base"),
-        &fixture(c, "local"),
-        &fixture(c, "remote"),
-    );
-    assert!(!sb
-        .git_output(&repo, &["cherry-pick", "feature"])
-        .status
-        .success());
+    let repo = diverged_case(&sb, c);
+    git_conflicts(&sb, &repo, &["cherry-pick", "feature"]);
     let conflicted = std::fs::read_to_string(repo.join("nb.ipynb")).unwrap();
     assert!(labels_in(&conflicted)[2]
         .as_deref()
         .is_some_and(|l| l.contains("(remote edit)")));
     resolve_matches_merge(&sb, &repo, "nb.ipynb", &["--add"], &[]);
-    let cont = sb
-        .cmd("git", &repo)
-        .args(["cherry-pick", "--continue"])
-        .env("GIT_EDITOR", "true")
-        .output()
-        .unwrap();
+    let cont = git_continue(&sb, &repo, "cherry-pick");
     assert!(cont.status.success(), "{}", stderr(&cont));
 
     // Revert an edit that a later commit re-ran (every cell's line changed).
     let sb = Sandbox::new();
     let repo = sb.repo("r");
-    let write = |src: &[&str], count: u32| {
-        std::fs::write(repo.join("nb.ipynb"), notebook(src, count)).unwrap();
-    };
-    write(&["a = 1", "b = 2"], 1);
+    write_nb(&repo, &["a = 1", "b = 2"], 1);
     sb.commit_all(&repo, "base");
-    write(&["a = 1", "b = 20"], 1);
+    write_nb(&repo, &["a = 1", "b = 20"], 1);
     sb.commit_all(&repo, "edit");
-    write(&["a = 1", "b = 20"], 2);
+    write_nb(&repo, &["a = 1", "b = 20"], 2);
     sb.commit_all(&repo, "re-run");
-    let revert = sb.git_output(&repo, &["revert", "--no-edit", "HEAD~1"]);
-    assert!(!revert.status.success(), "git's line merge conflicts");
+    git_conflicts(&sb, &repo, &["revert", "--no-edit", "HEAD~1"]);
     let conflicted = std::fs::read_to_string(repo.join("nb.ipynb")).unwrap();
     assert!(labels_in(&conflicted)[2]
         .as_deref()
         .is_some_and(|l| l.starts_with("parent of")));
     resolve_matches_merge(&sb, &repo, "nb.ipynb", &["--add"], &[]);
-    let cont = sb
-        .cmd("git", &repo)
-        .args(["revert", "--continue"])
-        .env("GIT_EDITOR", "true")
-        .output()
-        .unwrap();
+    let cont = git_continue(&sb, &repo, "revert");
     assert!(cont.status.success(), "{}", stderr(&cont));
-    let nb = Notebook::read(&repo.join("nb.ipynb")).unwrap();
-    let sources: Vec<String> = nb.cells().iter().map(|c| c.source().into_owned()).collect();
-    assert_eq!(sources, ["a = 1", "b = 2"]);
+    assert_eq!(sources(&repo), ["a = 1", "b = 2"]);
 }
 
 #[test]
@@ -325,8 +310,7 @@ fn stash_pop_conflict_is_resolved() {
     sb.git(&repo, &["stash", "-q"]);
     std::fs::write(repo.join("nb.ipynb"), fixture(c, "local")).unwrap();
     sb.commit_all(&repo, "upstream edit");
-    let pop = sb.git_output(&repo, &["stash", "pop"]);
-    assert!(!pop.status.success(), "stash pop conflicts");
+    git_conflicts(&sb, &repo, &["stash", "pop"]);
     let conflicted = std::fs::read_to_string(repo.join("nb.ipynb")).unwrap();
     assert_eq!(
         labels_in(&conflicted)[0].as_deref(),
@@ -343,20 +327,12 @@ fn added_on_both_sides_merges_against_their_common_cells() {
     std::fs::write(repo.join("README"), "x\n").unwrap();
     sb.commit_all(&repo, "start");
     sb.git(&repo, &["checkout", "-q", "-b", "feature"]);
-    std::fs::write(
-        repo.join("nb.ipynb"),
-        notebook(&["a = 1", "shared = 0", "c = 3"], 1),
-    )
-    .unwrap();
+    write_nb(&repo, &["a = 1", "shared = 0", "c = 3"], 1);
     sb.commit_all(&repo, "feature adds");
     sb.git(&repo, &["checkout", "-q", "main"]);
-    std::fs::write(
-        repo.join("nb.ipynb"),
-        notebook(&["a = 2", "shared = 0", "d = 4"], 1),
-    )
-    .unwrap();
+    write_nb(&repo, &["a = 2", "shared = 0", "d = 4"], 1);
     sb.commit_all(&repo, "main adds");
-    assert!(!sb.git_output(&repo, &["merge", "feature"]).status.success());
+    git_conflicts(&sb, &repo, &["merge", "feature"]);
     let local = Notebook::parse(
         notebook(&["a = 2", "shared = 0", "d = 4"], 1).as_bytes(),
         "l",
@@ -394,12 +370,7 @@ fn added_on_both_sides_merges_against_their_common_cells() {
 fn files_not_to_touch_are_left_alone() {
     let sb = Sandbox::new();
     let c = "same-lines-conflict";
-    let repo = diverged(
-        &sb,
-        &fixture(c, "base"),
-        &fixture(c, "local"),
-        &fixture(c, "remote"),
-    );
+    let repo = diverged_case(&sb, c);
     // An unmerged text file beside the notebook, and a clean notebook.
     std::fs::write(repo.join("other.ipynb"), fixture(c, "base")).unwrap();
     std::fs::write(repo.join("notes.txt"), "base\n").unwrap();
@@ -408,7 +379,7 @@ fn files_not_to_touch_are_left_alone() {
     std::fs::write(repo.join("notes.txt"), "theirs\n").unwrap();
     sb.commit_all(&repo, "theirs");
     sb.git(&repo, &["checkout", "-q", "main"]);
-    assert!(!sb.git_output(&repo, &["merge", "feature"]).status.success());
+    git_conflicts(&sb, &repo, &["merge", "feature"]);
     let notes = std::fs::read(repo.join("notes.txt")).unwrap();
     let other = std::fs::read(repo.join("other.ipynb")).unwrap();
     // A notebook already fixed by hand (a valid notebook) is not overwritten.
@@ -447,17 +418,12 @@ fn files_not_to_touch_are_left_alone() {
 fn modify_delete_is_reported_not_touched() {
     let sb = Sandbox::new();
     let c = "same-lines-conflict";
-    let repo = diverged(
-        &sb,
-        &fixture(c, "base"),
-        &fixture(c, "local"),
-        &fixture(c, "remote"),
-    );
+    let repo = diverged_case(&sb, c);
     sb.git(&repo, &["checkout", "-q", "feature"]);
     sb.git(&repo, &["rm", "-q", "nb.ipynb"]);
     sb.git(&repo, &["commit", "-q", "-m", "delete"]);
     sb.git(&repo, &["checkout", "-q", "main"]);
-    assert!(!sb.git_output(&repo, &["merge", "feature"]).status.success());
+    git_conflicts(&sb, &repo, &["merge", "feature"]);
     let before = std::fs::read(repo.join("nb.ipynb")).unwrap();
     let out = sb.nbdiff(&repo, &["resolve"]);
     assert_eq!(out.status.code(), Some(1));
@@ -469,14 +435,9 @@ fn modify_delete_is_reported_not_touched() {
 fn from_markers_rebuilds_the_file_git_wrote() {
     let sb = Sandbox::new();
     let c = "both-reexecuted";
-    let repo = diverged(
-        &sb,
-        &fixture(c, "base"),
-        &fixture(c, "local"),
-        &fixture(c, "remote"),
-    );
+    let repo = diverged_case(&sb, c);
     sb.git(&repo, &["config", "merge.conflictStyle", "diff3"]);
-    assert!(!sb.git_output(&repo, &["merge", "feature"]).status.success());
+    git_conflicts(&sb, &repo, &["merge", "feature"]);
     let out = sb.nbdiff(&repo, &["resolve", "--from-markers", "nb.ipynb"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
@@ -491,7 +452,7 @@ fn from_markers_rebuilds_the_file_git_wrote() {
 fn nothing_unmerged_is_nothing_to_do() {
     let sb = Sandbox::new();
     let repo = sb.repo("r");
-    std::fs::write(repo.join("nb.ipynb"), notebook(&["a"], 1)).unwrap();
+    write_nb(&repo, &["a"], 1);
     sb.commit_all(&repo, "one");
     let out = sb.nbdiff(&repo, &["resolve"]);
     assert_eq!(out.status.code(), Some(0));
@@ -502,13 +463,8 @@ fn nothing_unmerged_is_nothing_to_do() {
 fn diff_in_a_conflicted_repository_points_at_resolve() {
     let sb = Sandbox::new();
     let c = "same-lines-conflict";
-    let repo = diverged(
-        &sb,
-        &fixture(c, "base"),
-        &fixture(c, "local"),
-        &fixture(c, "remote"),
-    );
-    assert!(!sb.git_output(&repo, &["merge", "feature"]).status.success());
+    let repo = diverged_case(&sb, c);
+    git_conflicts(&sb, &repo, &["merge", "feature"]);
     // Revision mode: the unmerged notebook is named with the way out.
     let out = sb.nbdiff(&repo, &["--no-pager"]);
     assert!(

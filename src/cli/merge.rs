@@ -212,18 +212,32 @@ fn options(
     default_labels: [&str; 3],
     err: &mut dyn Write,
 ) -> Options {
-    let policy = crate::policy::load(std::path::Path::new("."), err);
+    let labels = Labels {
+        base: label(&p.label_base, default_labels[0]),
+        local: label(&p.label_local, default_labels[1]),
+        remote: label(&p.label_remote, default_labels[2]),
+    };
+    merge_options(settings, marker_size, labels, Path::new("."), err)
+}
+
+/// The options of a merge by the merge commands and `nbdiff resolve`:
+/// `settings` ([`resolve_settings`]), the volatile-field table found from
+/// `dir` (git runs the driver at the top of the working tree), marker size
+/// and labels.
+pub(super) fn merge_options(
+    settings: Settings,
+    marker_size: usize,
+    labels: Labels,
+    dir: &Path,
+    err: &mut dyn Write,
+) -> Options {
     Options {
         outputs: settings.outputs,
         conflicts: settings.conflicts,
         marker_size: marker_size.clamp(1, crate::merge::MAX_MARKER_SIZE),
-        labels: Labels {
-            base: label(&p.label_base, default_labels[0]),
-            local: label(&p.label_local, default_labels[1]),
-            remote: label(&p.label_remote, default_labels[2]),
-        },
+        labels,
         style: settings.style,
-        policy: std::sync::Arc::new(policy),
+        policy: std::sync::Arc::new(crate::policy::load(dir, err)),
     }
 }
 

@@ -3,7 +3,7 @@
 //! [`crate::resolve::merge_markers`]), writes the results atomically, stages clean
 //! ones with `--add`, and reports.
 
-use super::merge::write_atomic;
+use super::merge::{merge_options, write_atomic};
 use crate::exit::Exit;
 use crate::merge::options::{resolve_settings, ConflictPolicy, Labels, Options, OutputsPolicy};
 use crate::notebook::Notebook;
@@ -95,21 +95,20 @@ fn run_inner(
         .as_ref()
         .and_then(|r| r.workdir())
         .map(Path::to_path_buf);
-    // The volatile-field table, from the working tree's top as git runs the
-    // driver there.
-    let volatile = crate::policy::load(workdir.as_deref().unwrap_or(&cwd), err);
-    let policy = Options {
-        outputs: settings.outputs,
-        conflicts: settings.conflicts,
-        style: settings.style,
-        labels: Labels {
-            local: "ours".into(),
-            base: "base".into(),
-            remote: "theirs".into(),
-        },
-        policy: std::sync::Arc::new(volatile),
-        ..Options::default()
+    // As the merge driver's: the volatile-field table from the working
+    // tree's top (git runs the driver there), its default labels.
+    let labels = Labels {
+        local: "ours".into(),
+        base: "base".into(),
+        remote: "theirs".into(),
     };
+    let policy = merge_options(
+        settings,
+        crate::text::merge3::DEFAULT_MARKER_SIZE,
+        labels,
+        workdir.as_deref().unwrap_or(&cwd),
+        err,
+    );
     let unmerged = match &repo {
         Some(r) => stages::unmerged(r)?,
         None => Vec::new(),
@@ -148,15 +147,7 @@ fn run_inner(
                 };
                 let mut opts = policy.clone();
                 opts.marker_size = sizes.get(&u.path).copied().unwrap_or(opts.marker_size);
-                for (slot, found) in [
-                    (&mut opts.labels.local, &labels[0]),
-                    (&mut opts.labels.base, &labels[1]),
-                    (&mut opts.labels.remote, &labels[2]),
-                ] {
-                    if !found.is_empty() {
-                        *slot = found.clone();
-                    }
-                }
+                opts.labels.take_found(&labels);
                 let r = resolve_unmerged(repo, workdir, &u, &opts, args);
                 let add = clean_written(&r).then(|| u.path.clone());
                 (r, add)
@@ -312,9 +303,11 @@ fn resolve_unmerged(
         };
         merge_markers(bytes, &shown, opts).map(|m| (From::Markers, m))
     } else {
+        // The labels git wrote into the file's markers (they are the ones
+        // git passes a merge driver), over those of the repository state.
         let mut opts = opts.clone();
         if let Some(s) = &split {
-            opts = with_file_labels(&opts, s);
+            opts.labels.take_found(&s.labels);
         }
         let read = |id| stages::blob(repo, id, u.path.as_bstr());
         let blobs = (|| -> Result<_, stages::GitError> {
@@ -329,22 +322,6 @@ fn resolve_unmerged(
     finish(&file, merged, report)
 }
 
-/// The labels git wrote into the file's markers (they are the ones git
-/// passes a merge driver), over those derived from the repository state.
-fn with_file_labels(opts: &Options, split: &markers::Split) -> Options {
-    let mut o = opts.clone();
-    for (slot, found) in [
-        (&mut o.labels.local, &split.labels[0]),
-        (&mut o.labels.base, &split.labels[1]),
-        (&mut o.labels.remote, &split.labels[2]),
-    ] {
-        if !found.is_empty() {
-            *slot = found.clone();
-        }
-    }
-    o
-}
-
 /// Rebuilds a named file that is not unmerged from its conflict markers.
 fn resolve_named(file: &Path, policy: &Options, args: &ResolveArgs) -> FileReport {
     let shown = file.display().to_string();
@@ -356,9 +333,9 @@ fn resolve_named(file: &Path, policy: &Options, args: &ResolveArgs) -> FileRepor
         Ok(b) => b,
         Err(e) => return report(Outcome::Failed(format!("{shown}: cannot read: {e}"))),
     };
-    let marker_line = std::str::from_utf8(&bytes)
-        .ok()
-        .and_then(markers::first_marker_line);
+    // Lossy: a file that is not UTF-8 but holds markers goes on to
+    // `merge_markers`, which says where the bad bytes are.
+    let marker_line = markers::first_marker_line(&String::from_utf8_lossy(&bytes));
     let Some(line) = marker_line else {
         let why = match Notebook::parse(&bytes, &shown) {
             Ok(_) => format!("{shown}: not unmerged, and no conflict markers: nothing to resolve"),

@@ -99,7 +99,8 @@ impl<'c, 'a> Sides<'c, 'a> {
     }
 }
 
-fn keys<'k>(cells: &[Cell<'k>], texts: &'k [Cow<'_, str>]) -> Vec<CellKey<'k>> {
+/// The alignment keys of `cells`, whose joined sources are `texts`.
+pub(crate) fn keys<'k>(cells: &[Cell<'k>], texts: &'k [Cow<'_, str>]) -> Vec<CellKey<'k>> {
     cells
         .iter()
         .zip(texts)

@@ -44,6 +44,18 @@ pub enum ConflictPolicy {
     Union,
 }
 
+/// The value of `all` whose `name` is `given` (any case, surrounding spaces
+/// ignored).
+fn named<T: Copy, const N: usize>(
+    all: [T; N],
+    name: fn(T) -> &'static str,
+    given: &str,
+) -> Option<T> {
+    let given = given.trim();
+    all.into_iter()
+        .find(|&v| name(v).eq_ignore_ascii_case(given))
+}
+
 impl OutputsPolicy {
     /// Every value, in the order the help lists them.
     pub const ALL: [OutputsPolicy; 5] = [
@@ -67,10 +79,7 @@ impl OutputsPolicy {
 
     /// The value named `name` (any case, surrounding spaces ignored).
     pub fn from_name(name: &str) -> Option<OutputsPolicy> {
-        let name = name.trim();
-        Self::ALL
-            .into_iter()
-            .find(|v| v.name().eq_ignore_ascii_case(name))
+        named(Self::ALL, Self::name, name)
     }
 }
 
@@ -95,10 +104,7 @@ impl ConflictPolicy {
 
     /// The value named `name` (any case, surrounding spaces ignored).
     pub fn from_name(name: &str) -> Option<ConflictPolicy> {
-        let name = name.trim();
-        Self::ALL
-            .into_iter()
-            .find(|v| v.name().eq_ignore_ascii_case(name))
+        named(Self::ALL, Self::name, name)
     }
 }
 
@@ -136,10 +142,7 @@ impl ConflictStyle {
 
     /// The value named `name` (any case, surrounding spaces ignored).
     pub fn from_name(name: &str) -> Option<ConflictStyle> {
-        let name = name.trim();
-        Self::ALL
-            .into_iter()
-            .find(|v| v.name().eq_ignore_ascii_case(name))
+        named(Self::ALL, Self::name, name)
     }
 
     /// Whether conflicts show a `|||||||` base section.
@@ -180,6 +183,21 @@ pub struct Labels {
     pub base: String,
     /// After `>>>>>>>`.
     pub remote: String,
+}
+
+impl Labels {
+    /// Puts each non-empty label of `found` (local, base, remote: as read
+    /// from conflict markers or the repository state) in place of this one.
+    pub fn take_found(&mut self, found: &[String; 3]) {
+        for (slot, found) in [&mut self.local, &mut self.base, &mut self.remote]
+            .into_iter()
+            .zip(found)
+        {
+            if !found.is_empty() {
+                slot.clone_from(found);
+            }
+        }
+    }
 }
 
 impl Default for Labels {
@@ -310,18 +328,6 @@ pub fn resolve_settings(
     })
 }
 
-/// The conflict style git would use for a merge here: `merge.conflictStyle`
-/// from git config (`git -c` included), `merge` when unset. The merge
-/// driver's and `nbdiff resolve`'s one source for it, so that both write the
-/// conflicts `git merge` and `git merge-file` would. `flag` (a command-line
-/// choice) wins when given.
-pub fn conflict_style_from_git(flag: Option<ConflictStyle>) -> Result<ConflictStyle, SettingError> {
-    match flag {
-        Some(s) => Ok(s),
-        None => style_from(&mut GitSettings::new(true)),
-    }
-}
-
 fn style_from(git: &mut GitSettings) -> Result<ConflictStyle, SettingError> {
     match git.get(GIT_CONFLICT_STYLE) {
         Some(v) if !v.trim().is_empty() => {
@@ -329,21 +335,6 @@ fn style_from(git: &mut GitSettings) -> Result<ConflictStyle, SettingError> {
         }
         _ => Ok(ConflictStyle::Merge),
     }
-}
-
-/// Fills policies not given on the command line from the environment, then
-/// git config (one `git config` run, only when needed). Flags win over the
-/// environment, which wins over git config.
-pub fn resolve_policies(
-    outputs_flag: Option<OutputsPolicy>,
-    conflicts_flag: Option<ConflictPolicy>,
-    use_git_config: bool,
-) -> Result<(OutputsPolicy, ConflictPolicy), SettingError> {
-    policies(
-        outputs_flag,
-        conflicts_flag,
-        &mut GitSettings::new(use_git_config),
-    )
 }
 
 fn policies(

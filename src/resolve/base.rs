@@ -23,8 +23,9 @@
 //! differ fall to the merge's usual rules (volatile metadata resolves to
 //! local's, outputs follow the source, other values conflict).
 
-use crate::diff::align::{align, CellKey};
+use crate::diff::align::align;
 use crate::merge::cell::text_value;
+use crate::merge::cells::keys;
 use crate::notebook::{same_value, Cell, Notebook};
 use crate::text::diff::equal_pairs;
 use crate::text::lines::split_lines;
@@ -68,18 +69,6 @@ fn common_cells(local: &Notebook, remote: &Notebook) -> Vec<Value> {
         out.push(Value::Object(common_cell(l, r, &ls[i], &rs[j])));
     }
     out
-}
-
-fn keys<'a>(cells: &[Cell<'a>], sources: &'a [std::borrow::Cow<'_, str>]) -> Vec<CellKey<'a>> {
-    cells
-        .iter()
-        .zip(sources)
-        .map(|(c, s)| CellKey {
-            id: c.id(),
-            cell_type: c.cell_type(),
-            source: s,
-        })
-        .collect()
 }
 
 /// What two versions of one cell agree on.

@@ -368,6 +368,10 @@ mod tests {
         assert!(err("<<<<<<< a\nx\n>>>>>>> b\n").contains("before its `=======`"));
         assert!(err("<<<<<<< a\nx\n=======\n").contains("never closed"));
         assert!(err("<<<<<<< a\n=======\n=======\n>>>>>>> b\n").contains("twice"));
+        let base_after_separator = "<<<<<<< a\n=======\n||||||| o\n>>>>>>> b\n";
+        assert!(err(base_after_separator).contains("line 3: `|||||||` repeats or misplaces"));
+        let reopened = "<<<<<<< a\n=======\nx\n<<<<<<< c\n";
+        assert!(err(reopened).contains("line 4: `<<<<<<<` opens a conflict block while the one opened at line 1 is never closed"));
     }
 
     #[test]

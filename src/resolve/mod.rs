@@ -128,16 +128,7 @@ pub enum ResolveError {
 /// fields; its conflict style when the blocks show a base).
 pub fn options_from_split(split: &Split, policy: &Options) -> Options {
     let mut opts = policy.clone();
-    let pick = |found: &str, default: &str| {
-        if found.is_empty() {
-            default.to_string()
-        } else {
-            found.to_string()
-        }
-    };
-    opts.labels.local = pick(&split.labels[0], &policy.labels.local);
-    opts.labels.base = pick(&split.labels[1], &policy.labels.base);
-    opts.labels.remote = pick(&split.labels[2], &policy.labels.remote);
+    opts.labels.take_found(&split.labels);
     opts.marker_size = split.blocks.first().map_or(opts.marker_size, |b| b.size);
     // Blocks with a base section were written in diff3 or zdiff3 style (the
     // blocks cannot tell which: `policy`'s style decides when it shows a base).
@@ -168,13 +159,7 @@ pub fn merge_stages(
         None => {
             let l = parse_stage(ours, &names[1])?;
             let r = parse_stage(theirs, &names[2])?;
-            if l.major != r.major {
-                return Err(ResolveError::Versions {
-                    path: path.to_string(),
-                    local: l.major,
-                    remote: r.major,
-                });
-            }
+            same_major(path, &l, &r)?;
             (base::common_base(&l, &r).to_bytes(), BaseKind::Common)
         }
     };
@@ -198,12 +183,27 @@ pub fn merge_stages(
             why,
         });
     }
+    let places = Notebook::parse(&outcome.bytes, path)
+        .map(|nb| places(&nb))
+        .unwrap_or_default();
     Ok(Merged {
-        places: places(&outcome.bytes),
+        places,
         bytes: outcome.bytes,
         conflicts: outcome.conflicts,
         notes: outcome.notes,
         base: kind,
+    })
+}
+
+/// Refuses two versions of different nbformat major versions.
+fn same_major(path: &str, local: &Notebook, remote: &Notebook) -> Result<(), ResolveError> {
+    if local.major == remote.major {
+        return Ok(());
+    }
+    Err(ResolveError::Versions {
+        path: path.to_string(),
+        local: local.major,
+        remote: remote.major,
     })
 }
 
@@ -218,16 +218,20 @@ fn parse_stage(bytes: &[u8], name: &str) -> Result<Notebook, ResolveError> {
 /// at cell level. `policy` gives the outputs and conflict policies; labels,
 /// marker size and style come from the file's blocks.
 pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged, ResolveError> {
-    // Not UTF-8: the versions cannot be notebooks; say where.
+    // Not UTF-8: the versions cannot be notebooks; say where, and in which.
     let text = std::str::from_utf8(text).map_err(|e| {
         let line = text[..e.valid_up_to()]
             .iter()
             .filter(|&&b| b == b'\n')
             .count()
             + 1;
+        let split = markers::parse(&String::from_utf8_lossy(text)).ok();
+        let only_remote = split
+            .as_ref()
+            .is_some_and(|s| !s.local.origin.contains(&line) && s.remote.origin.contains(&line));
         ResolveError::Version {
             path: path.to_string(),
-            side: "local",
+            side: if only_remote { "remote" } else { "local" },
             line,
             why: "not valid UTF-8".into(),
             block: String::new(),
@@ -245,13 +249,7 @@ pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged
     };
     let local = version("local", &split.local)?;
     let remote = version("remote", &split.remote)?;
-    if local.major != remote.major {
-        return Err(ResolveError::Versions {
-            path: path.to_string(),
-            local: local.major,
-            remote: remote.major,
-        });
-    }
+    same_major(path, &local, &remote)?;
     let (lb, rb) = (split.local.text.as_bytes(), split.remote.text.as_bytes());
     let diff3_base = split.base.as_ref().and_then(|b| {
         Notebook::parse(b.text.as_bytes(), path)
@@ -270,6 +268,8 @@ pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged
     ));
     let mut lost = 0;
     let mut fallback_note = None;
+    // Why the last try gave no notebook, if one did not.
+    let mut failure = None;
     for (base_bytes, kind) in tries {
         let mut opts = opts.clone();
         if kind != BaseKind::Diff3 {
@@ -283,11 +283,16 @@ pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged
             },
             &opts,
         );
-        if outcome.fallback.is_some() {
+        if let Some(why) = outcome.fallback {
+            failure = Some(why);
             continue;
         }
-        let Ok(result) = Notebook::parse(&outcome.bytes, path) else {
-            continue;
+        let result = match Notebook::parse(&outcome.bytes, path) {
+            Ok(nb) => nb,
+            Err(e) => {
+                failure = Some(e.to_string());
+                continue;
+            }
         };
         lost = if keep_all {
             lost_lines(&local, &remote, &result)
@@ -303,16 +308,24 @@ pub fn merge_markers(text: &[u8], path: &str, policy: &Options) -> Result<Merged
         let mut notes = outcome.notes;
         notes.extend(fallback_note);
         return Ok(Merged {
-            places: places(&outcome.bytes),
+            places: places(&result),
             bytes: outcome.bytes,
             conflicts: outcome.conflicts,
             notes,
             base: kind,
         });
     }
-    Err(ResolveError::Lost {
-        path: path.to_string(),
-        count: lost.max(1),
+    // No try lost lines: they failed to give a notebook; say why rather
+    // than claim a lost line.
+    Err(match failure.filter(|_| lost == 0) {
+        Some(why) => ResolveError::NotNotebooks {
+            path: path.to_string(),
+            why,
+        },
+        None => ResolveError::Lost {
+            path: path.to_string(),
+            count: lost,
+        },
     })
 }
 
@@ -390,10 +403,7 @@ pub fn lost_lines(local: &Notebook, remote: &Notebook, result: &Notebook) -> usi
 
 /// The conflicts recorded in a merged notebook (`metadata.nbdiff` of cells
 /// and of the notebook), in order.
-pub fn places(bytes: &[u8]) -> Vec<Place> {
-    let Ok(nb) = Notebook::parse(bytes, "") else {
-        return Vec::new();
-    };
+pub fn places(nb: &Notebook) -> Vec<Place> {
     let key = crate::merge::render::RECORD_KEY;
     let kinds = |record: Option<&Value>| -> Vec<String> {
         let list = record
@@ -477,6 +487,39 @@ mod tests {
         assert!(
             text.contains("local version") && text.contains("conflict block at lines 38-"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused_with_their_line_and_side() {
+        let text = b"[\n<<<<<<< a\n1\n=======\n\"\xff\"\n>>>>>>> b\n]\n";
+        let e = merge_markers(text, "nb.ipynb", &Options::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "nb.ipynb: line 5: the remote version rebuilt from the conflict blocks is not a notebook (not valid UTF-8)"
+        );
+    }
+
+    #[test]
+    fn versions_of_different_nbformat_majors_are_refused() {
+        let text = "{\n \"metadata\": {},\n<<<<<<< a\n \"cells\": [],\n \"nbformat\": 4,\n=======\n \"worksheets\": [{\"cells\": []}],\n \"nbformat\": 3,\n>>>>>>> b\n \"nbformat_minor\": 0\n}\n";
+        let e = merge_markers(text.as_bytes(), "nb.ipynb", &Options::default()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ResolveError::Versions {
+                    local: 4,
+                    remote: 3,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(
+            e.to_string().starts_with(
+                "nb.ipynb: the two versions have different nbformat versions (4 and 3)"
+            ),
+            "{e}"
         );
     }
 
