@@ -19,7 +19,6 @@
 use super::header::FileHeader;
 use crate::compare::{compare_with_header, Request, Side};
 use crate::notebook::Notebook;
-use crate::render::sanitize::visible_name;
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::Path;
@@ -78,8 +77,9 @@ fn run_inner(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<io::Result<()>, DriverError> {
-    // Paths come from the repository: shown with every control made visible.
-    let lossy = |a: &OsString| visible_name(&a.to_string_lossy()).into_owned();
+    // Paths come from the repository; every writer of a path or header line
+    // (FileHeader, unmerged, ignored, leftover) makes its controls visible.
+    let lossy = |a: &OsString| a.to_string_lossy().into_owned();
     match args.len() {
         1 => Ok(super::unmerged::write(&lossy(&args[0]), out)),
         7 | 9 => {
@@ -336,6 +336,14 @@ mod tests {
         assert!(err.contains("warning: y.ipynb still holds"), "{err}");
         let (_, err) = run_str(&["x.ipynb", &b, "1", "100644", "/dev/null", ".", "."]);
         assert!(err.is_empty(), "the old side is not warned about: {err}");
+        // A path with an escape sequence: shown, never sent, in every line.
+        let (out, err) = run_str(&["\x1b[2Jx.ipynb", &a, "1", "100644", &b, "2", "100644"]);
+        assert!(
+            out.starts_with("diff --git a/␛[2Jx.ipynb b/␛[2Jx.ipynb\n"),
+            "{out}"
+        );
+        assert!(err.contains("warning: ␛[2Jx.ipynb still holds"), "{err}");
+        assert!(!out.contains('\x1b') && !err.contains('\x1b'), "{out}{err}");
     }
 
     #[test]
