@@ -6,16 +6,7 @@ use std::process::{Command, Output, Stdio};
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_nbdiff"));
     // A clean environment: no user pager or colour settings leak in.
-    for k in [
-        "NO_COLOR",
-        "TERM",
-        "GIT_PAGER_IN_USE",
-        "PAGER",
-        "GIT_PAGER",
-        "NBDIFF_PAGER",
-    ] {
-        c.env_remove(k);
-    }
+    crate::git_util::without_terminal_env(&mut c);
     c
 }
 

@@ -258,20 +258,13 @@ fn show_prints_an_invalid_notebook_as_sanitized_text() {
 fn git_merge_uses_the_notebook_merge_driver() {
     let sb = Sandbox::new();
     let repo = setup(&sb);
-    sb.git(&repo, &["checkout", "-q", "-b", "other"]);
-    std::fs::write(
-        repo.join("nb.ipynb"),
-        notebook(&["x = 1", "print(x, 'theirs')"], 7),
-    )
-    .expect("write");
-    sb.commit_all(&repo, "theirs");
-    sb.git(&repo, &["checkout", "-q", "main"]);
-    std::fs::write(
-        repo.join("nb.ipynb"),
-        notebook(&["x = 'ours'", "print(x)"], 3),
-    )
-    .expect("write");
-    sb.commit_all(&repo, "ours");
+    sb.diverge(
+        &repo,
+        "other",
+        "nb.ipynb",
+        &notebook(&["x = 1", "print(x, 'theirs')"], 7),
+        &notebook(&["x = 'ours'", "print(x)"], 3),
+    );
     // A line merge conflicts here (adjacent lines and both execution counts);
     // the notebook merge takes each side's cell.
     let out = sb.git_output(&repo, &["merge", "-q", "--no-edit", "other"]);

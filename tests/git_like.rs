@@ -108,16 +108,13 @@ fn conflicted(sb: &Sandbox) -> PathBuf {
     let repo = sb.repo("r");
     std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 1", "y = 1"], 1)).expect("write");
     sb.commit_all(&repo, "base");
-    sb.git(&repo, &["checkout", "-q", "-b", "other"]);
-    std::fs::write(
-        repo.join("nb.ipynb"),
-        notebook(&["x = 'theirs'", "y = 1"], 2),
-    )
-    .expect("write");
-    sb.commit_all(&repo, "theirs");
-    sb.git(&repo, &["checkout", "-q", "main"]);
-    std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 'ours'", "y = 1"], 3)).expect("write");
-    sb.commit_all(&repo, "ours");
+    sb.diverge(
+        &repo,
+        "other",
+        "nb.ipynb",
+        &notebook(&["x = 'theirs'", "y = 1"], 2),
+        &notebook(&["x = 'ours'", "y = 1"], 3),
+    );
     let merge = sb.git_output(&repo, &["merge", "-q", "other"]);
     assert!(!merge.status.success(), "the merge must conflict");
     repo

@@ -96,6 +96,18 @@ impl Sandbox {
         self.git(repo, &["commit", "-q", "-m", message]);
     }
 
+    /// Two lines of history for a merge: on a new `branch` from the current
+    /// commit, `file` written as `theirs` and committed ("theirs"); then,
+    /// back on `main`, written as `ours` and committed ("ours").
+    pub fn diverge(&self, repo: &Path, branch: &str, file: &str, theirs: &str, ours: &str) {
+        self.git(repo, &["checkout", "-q", "-b", branch]);
+        std::fs::write(repo.join(file), theirs).expect("write theirs");
+        self.commit_all(repo, "theirs");
+        self.git(repo, &["checkout", "-q", "main"]);
+        std::fs::write(repo.join(file), ours).expect("write ours");
+        self.commit_all(repo, "ours");
+    }
+
     /// `nbdiff config-git --enable` in `repo` (local scope).
     pub fn enable(&self, repo: &Path) {
         let out = self.nbdiff(repo, &["config-git", "--enable"]);
@@ -133,4 +145,20 @@ pub fn stdout(out: &Output) -> String {
 
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Removes what a user's terminal and pager settings could bring into a
+/// test of the binary (colour, pagers).
+pub fn without_terminal_env(c: &mut Command) -> &mut Command {
+    for k in [
+        "NO_COLOR",
+        "TERM",
+        "GIT_PAGER_IN_USE",
+        "PAGER",
+        "GIT_PAGER",
+        "NBDIFF_PAGER",
+    ] {
+        c.env_remove(k);
+    }
+    c
 }

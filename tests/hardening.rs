@@ -21,16 +21,7 @@ fn exe() -> std::ffi::OsString {
 
 fn bin() -> Command {
     let mut c = Command::new(exe());
-    for k in [
-        "NO_COLOR",
-        "TERM",
-        "GIT_PAGER_IN_USE",
-        "PAGER",
-        "GIT_PAGER",
-        "NBDIFF_PAGER",
-    ] {
-        c.env_remove(k);
-    }
+    crate::git_util::without_terminal_env(&mut c);
     c
 }
 
@@ -386,12 +377,13 @@ fn files_named_like_flags_diff_and_merge_through_real_git() {
     sb.git(&repo, &["checkout", "--", "."]);
     // merge: both sides edit different cells of `-x.ipynb`: clean.
     let name = "-x.ipynb";
-    sb.git(&repo, &["checkout", "-q", "-b", "theirs"]);
-    std::fs::write(repo.join(name), notebook(&["a = 1", "b = 2", "c = 30"], 1)).expect("write");
-    sb.commit_all(&repo, "theirs");
-    sb.git(&repo, &["checkout", "-q", "main"]);
-    std::fs::write(repo.join(name), notebook(&["a = 10", "b = 2", "c = 3"], 1)).expect("write");
-    sb.commit_all(&repo, "ours");
+    sb.diverge(
+        &repo,
+        "theirs",
+        name,
+        &notebook(&["a = 1", "b = 2", "c = 30"], 1),
+        &notebook(&["a = 10", "b = 2", "c = 3"], 1),
+    );
     let out = sb.git_output(&repo, &["merge", "-q", "--no-edit", "theirs"]);
     assert!(
         out.status.success(),

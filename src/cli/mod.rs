@@ -54,7 +54,7 @@ pub enum Command {
     MergeDriver(merge::DriverArgs),
     /// Set up (--enable) or remove (--disable) nbdiff as git's driver for *.ipynb.
     ConfigGit(git::ConfigGitArgs),
-    /// git's external diff entry point (diff.nbdiff.command); always exits 0.
+    /// git's external diff entry point (diff.nbdiff.command); exits 0 on any input (2 only when its output cannot be written).
     DiffDriver(git::DiffDriverArgs),
     /// Print a notebook as stable text (git's textconv, diff.nbdiff.textconv).
     Show(git::ShowArgs),

@@ -19,7 +19,6 @@
 use super::header::FileHeader;
 use crate::compare::{compare_with_header, Request, Side};
 use crate::notebook::Notebook;
-use crate::render::sanitize::visible_name;
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::Path;
@@ -63,31 +62,24 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
-    let written = match run_inner(args, opts, out) {
+    match run_inner(args, opts, out, err) {
         Ok(written) => written,
         Err(e) => {
             let _ = writeln!(err, "{e}");
             Ok(())
         }
-    };
-    if let [path, _, _, _, new, _, mode, rest @ ..] = args {
-        if mode != "." && new != "/dev/null" {
-            let name = rest.first().unwrap_or(path).to_string_lossy();
-            if let Ok(bytes) = std::fs::read(new) {
-                crate::merge::leftover::warn_bytes(&name, &bytes, err);
-            }
-        }
     }
-    written
 }
 
 fn run_inner(
     args: &[OsString],
     opts: &Request,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<io::Result<()>, DriverError> {
-    // Paths come from the repository: shown with every control made visible.
-    let lossy = |a: &OsString| visible_name(&a.to_string_lossy()).into_owned();
+    // Paths come from the repository; every writer of a path or header line
+    // (FileHeader, unmerged, ignored, leftover) makes its controls visible.
+    let lossy = |a: &OsString| a.to_string_lossy().into_owned();
     match args.len() {
         1 => Ok(super::unmerged::write(&lossy(&args[0]), out)),
         7 | 9 => {
@@ -100,6 +92,9 @@ fn run_inner(
             };
             let old = read_side(&args[1], &args[3], "old")?;
             let new = read_side(&args[4], &args[6], "new")?;
+            if let Some(bytes) = &new {
+                crate::merge::leftover::warn_bytes(header.path(), bytes, err);
+            }
             let (old_mode, new_mode) = (lossy(&args[3]), lossy(&args[6]));
             match (&old, &new) {
                 (None, Some(_)) => header.extended.push(format!("new file mode {new_mode}")),
@@ -315,6 +310,40 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("-not json\n+still not json\n"), "{out}");
+    }
+
+    #[test]
+    fn new_side_with_a_conflict_record_is_warned_about_by_its_new_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let nb = |meta: &str| {
+            format!(
+                r#"{{"cells": [], "metadata": {{{meta}}}, "nbformat": 4, "nbformat_minor": 5}}"#
+            )
+        };
+        std::fs::write(&a, nb("")).expect("write");
+        std::fs::write(&b, nb(r#""nbdiff": {"conflicts": 1}"#)).expect("write");
+        let (a, b) = (
+            a.to_string_lossy().into_owned(),
+            b.to_string_lossy().into_owned(),
+        );
+        let (_, err) = run_str(&["x.ipynb", &a, "1", "100644", &b, "2", "100644"]);
+        assert!(err.contains("warning: x.ipynb still holds"), "{err}");
+        let info = "similarity index 90%\nrename from x.ipynb\nrename to y.ipynb\n";
+        let (_, err) = run_str(&[
+            "x.ipynb", &a, "1", "100644", &b, "2", "100644", "y.ipynb", info,
+        ]);
+        assert!(err.contains("warning: y.ipynb still holds"), "{err}");
+        let (_, err) = run_str(&["x.ipynb", &b, "1", "100644", "/dev/null", ".", "."]);
+        assert!(err.is_empty(), "the old side is not warned about: {err}");
+        // A path with an escape sequence: shown, never sent, in every line.
+        let (out, err) = run_str(&["\x1b[2Jx.ipynb", &a, "1", "100644", &b, "2", "100644"]);
+        assert!(
+            out.starts_with("diff --git a/␛[2Jx.ipynb b/␛[2Jx.ipynb\n"),
+            "{out}"
+        );
+        assert!(err.contains("warning: ␛[2Jx.ipynb still holds"), "{err}");
+        assert!(!out.contains('\x1b') && !err.contains('\x1b'), "{out}{err}");
     }
 
     #[test]

@@ -112,6 +112,8 @@ pub enum Source {
     Blob(ObjectId),
     /// A file in the working tree (repository-relative path).
     Worktree,
+    /// Content already read (for rename detection), so that it is read once.
+    Read(Vec<u8>),
 }
 
 /// A changed notebook: its repository-relative path and both sides.
@@ -265,7 +267,7 @@ pub fn run(
     let mut changes = changes(&repo, &mode, &pathspec)?;
     detect_renames(&repo, &mut changes)?;
     let mut differs = false;
-    for change in &changes {
+    for change in changes {
         let path = change.path.to_string();
         if change.unmerged {
             differs = true;
@@ -278,8 +280,8 @@ pub fn run(
             Some((from, score)) => (from, FileHeader::rename(&from.to_string(), &path, *score)),
             None => (&change.path, FileHeader::same(&path)),
         };
-        let old = load(&repo, old_path.as_ref(), change.old.as_ref())?;
-        let new = load(&repo, change.path.as_ref(), change.new.as_ref())?;
+        let old = load(&repo, old_path.as_ref(), change.old)?;
+        let new = load(&repo, change.path.as_ref(), change.new)?;
         if let Some(bytes) = &new {
             crate::merge::leftover::warn_bytes(&path, bytes, err);
         }
@@ -323,21 +325,38 @@ fn detect_renames(repo: &gix::Repository, changes: &mut Vec<Change>) -> Result<(
     if deleted.is_empty() || added.is_empty() {
         return Ok(());
     }
-    let read = |k: usize| -> Result<(BString, Vec<u8>), RevError> {
-        let c = &changes[k];
-        let side = c.old.as_ref().or(c.new.as_ref());
-        let bytes = load(repo, c.path.as_ref(), side)?.unwrap_or_default();
-        Ok((c.path.clone(), bytes))
+    // Each candidate's content is read here and kept in its change, so that
+    // the diff does not read it again.
+    for &k in deleted.iter().chain(&added) {
+        let c = &mut changes[k];
+        let side = if c.old.is_some() {
+            &mut c.old
+        } else {
+            &mut c.new
+        };
+        let bytes = load(repo, c.path.as_ref(), side.take())?.unwrap_or_default();
+        *side = Some(Source::Read(bytes));
+    }
+    let files = |ks: &[usize]| -> Vec<super::rename::File<'_>> {
+        ks.iter()
+            .map(|&k| {
+                let c = &changes[k];
+                match c.old.as_ref().or(c.new.as_ref()) {
+                    Some(Source::Read(bytes)) => super::rename::File {
+                        path: c.path.as_slice(),
+                        bytes,
+                    },
+                    _ => unreachable!("read above"),
+                }
+            })
+            .collect()
     };
-    let olds: Vec<(BString, Vec<u8>)> =
-        deleted.iter().map(|&k| read(k)).collect::<Result<_, _>>()?;
-    let news: Vec<(BString, Vec<u8>)> = added.iter().map(|&k| read(k)).collect::<Result<_, _>>()?;
-    let pairs = super::rename::detect(&as_files(&olds), &as_files(&news), limit);
+    let pairs = super::rename::detect(&files(&deleted), &files(&added), limit);
     let mut drop = vec![false; changes.len()];
     for r in pairs {
         let (d, a) = (deleted[r.old], added[r.new]);
         let from = changes[d].path.clone();
-        let old = changes[d].old.clone();
+        let old = changes[d].old.take();
         let target = &mut changes[a];
         target.old = old;
         target.renamed_from = Some((from, r.score));
@@ -507,13 +526,14 @@ fn read_worktree(repo: &gix::Repository, path: &BStr) -> Result<Option<Vec<u8>>,
 fn load(
     repo: &gix::Repository,
     path: &BStr,
-    source: Option<&Source>,
+    source: Option<Source>,
 ) -> Result<Option<Vec<u8>>, RevError> {
     match source {
         None => Ok(None),
+        Some(Source::Read(bytes)) => Ok(Some(bytes)),
         Some(Source::Blob(id)) => {
             let blob = repo
-                .find_blob(*id)
+                .find_blob(id)
                 .map_err(|e| read_err(format!("{path} ({id})"), e))?;
             Ok(Some(blob.detach().data))
         }
@@ -541,15 +561,6 @@ fn index_blobs(
         }
     }
     Ok(out)
-}
-
-fn as_files(v: &[(BString, Vec<u8>)]) -> Vec<super::rename::File<'_>> {
-    v.iter()
-        .map(|(p, b)| super::rename::File {
-            path: p.as_slice(),
-            bytes: b,
-        })
-        .collect()
 }
 
 /// The notebooks with conflict stages (1–3) in the index.

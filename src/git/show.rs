@@ -1,7 +1,8 @@
 //! `nbdiff show NB`: a notebook as stable, readable text (git's textconv).
 //!
 //! git runs the textconv command on each side of a diff in `git log -p`,
-//! `git show`, `git blame` and `git diff --stat`, then line-diffs the text. So
+//! `git show` and `git blame`, then line-diffs the text (`git diff --stat` and
+//! `--numstat` do not use it: they count raw JSON lines). So
 //! the rendering must be *stable* (the same notebook always gives the same
 //! text) and must leave out what changes on every run (execution counts,
 //! timings, widget state), so that a diff shows what a person changed:

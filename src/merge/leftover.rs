@@ -140,7 +140,7 @@ pub fn warning(name: &str, left: &Leftovers) -> Option<String> {
     }
     Some(format!(
         "nbdiff: warning: {} still holds {} from a merge; resolve the conflicts and delete the \"nbdiff\" metadata keys and marker cells before committing",
-        crate::render::sanitize::visible(name),
+        crate::render::sanitize::visible_name(name),
         what.join(" and ")
     ))
 }
