@@ -3,7 +3,7 @@
 //! | code | meaning |
 //! |------|---------|
 //! | 0 | success: no differences (with `--exit-code`), differences shown, or a clean merge |
-//! | 1 | differences found (only with `--exit-code`), a merge left conflicts, or `clean --check` found a notebook that would change |
+//! | 1 | differences found (only with `--exit-code`), a merge or `resolve` left conflicts, `check` found problems, or `clean --check` found a notebook that would change |
 //! | 2 | error: bad input (unreadable, not a notebook), bad usage, or I/O failure |
 //!
 //! The git diff driver exits 0 on any input, as git requires (2 only when its
@@ -13,8 +13,8 @@
 /// The exit codes as `--help` states them.
 pub const EXIT_HELP: &str =
     "Exit status: 0 success (no differences with --exit-code, or a clean merge); \
-1 differences found with --exit-code, a merge left conflicts, or clean --check found a notebook \
-that would change; 2 error (unreadable file, not a \
+1 differences found with --exit-code, a merge or resolve left conflicts, check found problems, \
+or clean --check found a notebook that would change; 2 error (unreadable file, not a \
 notebook, bad usage, output that cannot be written). diff-driver exits 0 on any input, as git \
 requires; show exits 0 on any readable file and 2 when it cannot read it.";
 

@@ -68,7 +68,7 @@ pub(crate) fn check(nb: &Notebook, cells: &[Cell<'_>], opts: &Options, hits: &mu
                 None,
                 format!(
                     "{} code cell(s) have outputs; this project commits notebooks without them \
-                     (`nbdiff clean` or `jupyter nbconvert --clear-output`)",
+                     (`nbdiff clean --outputs strip` or `jupyter nbconvert --clear-output`)",
                     with_outputs.len()
                 ),
             ));

@@ -43,7 +43,7 @@ pub struct CheckArgs {
     /// Rules to skip (codes or names, comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
-    /// large-output threshold in bytes (default 1000000).
+    /// The large-output (NB401) threshold in bytes (default 1000000).
     #[arg(long, value_name = "BYTES")]
     pub max_output_bytes: Option<usize>,
     /// Do not read pyproject.toml / nbdiff.toml.

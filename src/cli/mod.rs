@@ -141,7 +141,8 @@ pub struct DiffArgs {
     /// Ignore whitespace when comparing lines.
     #[arg(short = 'w', long)]
     pub ignore_whitespace: bool,
-    /// Show everything ignored by default (execution counts, timing, view state).
+    /// Show everything hidden by default (execution counts, timings, view
+    /// state, kernel and editor stamps, widget state: listed below).
     #[arg(short = 'a', long)]
     pub show_all: bool,
     /// How to show changed outputs.

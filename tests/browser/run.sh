@@ -3,8 +3,8 @@
 # in headless Chromium and asserts from the dumped DOM that no script ran
 # (every script in the hostile fixture sets data-pwned on <body>), and from a
 # local HTTP listener on 127.0.0.1:47613 (where every URL of the hostile
-# fixture points) that nothing was fetched. Two control pages without the
-# report's protections show that both checks can fail. Screenshots of two
+# fixture points) that nothing was fetched. A control page without the
+# report's protections shows that both checks can fail. Screenshots of three
 # reports land in target/ (target/review.png, target/review-hostile.png,
 # target/review-dark.png).
 #
@@ -69,7 +69,7 @@ requests() { grep -c '"GET\|"POST\|"HEAD' "$out/listener.log" || true; }
 failures=0
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
 
-# Control 1: a page without CSP or sanitising runs its script and fetches.
+# The control: a page without CSP or sanitising runs its script and fetches.
 cat >"$work/control.html" <<HTML
 <!DOCTYPE html><html><head><title>control</title></head><body>
 <img src="http://127.0.0.1:$port/control.png">
