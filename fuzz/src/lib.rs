@@ -148,14 +148,26 @@ pub fn diff_render(data: &[u8]) {
     }
     for color in [false, true] {
         let mut out = Vec::new();
-        let opts = nbdiff::git::seam::DiffOptions {
-            color,
-            stat: knob & 1 != 0,
+        let opts = nbdiff::compare::Request {
+            render: nbdiff::render::RenderOptions {
+                color,
+                format: if knob & 1 != 0 {
+                    nbdiff::render::Format::Stat
+                } else {
+                    nbdiff::render::Format::Terminal
+                },
+                ..Default::default()
+            },
+            one_of_many: true,
             ..Default::default()
         };
+        let header = nbdiff::git::header::FileHeader {
+            old_path: "x\x1b]0;t\x07.ipynb".into(),
+            new_path: "y\u{202e}.ipynb".into(),
+            extended: Vec::new(),
+        };
         let _ = nbdiff::git::driver::diff_paths(
-            &"x\x1b]0;t\x07.ipynb",
-            &"y\u{202e}.ipynb",
+            &header,
             Some(a_bytes),
             Some(b_bytes),
             &opts,
@@ -228,7 +240,11 @@ fn options(knob: u8) -> Options {
             ConflictPolicy::Ours,
             ConflictPolicy::Theirs,
         ][usize::from((knob / 5) % 4)],
-        diff3: knob & 0x80 != 0,
+        style: [
+            nbdiff::merge::ConflictStyle::Merge,
+            nbdiff::merge::ConflictStyle::Diff3,
+            nbdiff::merge::ConflictStyle::Zdiff3,
+        ][usize::from((knob >> 6) % 3)],
         marker_size: 7 + usize::from((knob / 20) % 3),
         ..Options::default()
     }
