@@ -1,6 +1,7 @@
 //! The properties the fuzz targets assert, one function per target, so that
-//! a crash input can be replayed outside libFuzzer (`cargo run --bin replay`)
-//! and every target shares one input format.
+//! a crash input can be replayed outside libFuzzer (`tests/hardening.rs`
+//! reads the inputs kept in `tests/fuzz_crashes/`) and every target shares
+//! one input format.
 //!
 //! Input format: the files of a case separated by NUL bytes (a NUL never
 //! occurs in a notebook's JSON text): `OLD\0NEW` for a diff, `BASE\0LOCAL\0REMOTE`
@@ -17,7 +18,10 @@ use std::collections::HashMap;
 pub fn split(data: &[u8], n: usize) -> (Vec<&[u8]>, u8) {
     let mut parts: Vec<&[u8]> = data.splitn(n + 1, |&b| b == 0).collect();
     let knob = if parts.len() > n {
-        parts.pop().and_then(|rest| rest.first().copied()).unwrap_or(0)
+        parts
+            .pop()
+            .and_then(|rest| rest.first().copied())
+            .unwrap_or(0)
     } else {
         0
     };
@@ -144,14 +148,26 @@ pub fn diff_render(data: &[u8]) {
     }
     for color in [false, true] {
         let mut out = Vec::new();
-        let opts = nbdiff::git::seam::DiffOptions {
-            color,
-            stat: knob & 1 != 0,
+        let opts = nbdiff::compare::Request {
+            render: nbdiff::render::RenderOptions {
+                color,
+                format: if knob & 1 != 0 {
+                    nbdiff::render::Format::Stat
+                } else {
+                    nbdiff::render::Format::Terminal
+                },
+                ..Default::default()
+            },
+            one_of_many: true,
             ..Default::default()
         };
+        let header = nbdiff::git::header::FileHeader {
+            old_path: "x\x1b]0;t\x07.ipynb".into(),
+            new_path: "y\u{202e}.ipynb".into(),
+            extended: Vec::new(),
+        };
         let _ = nbdiff::git::driver::diff_paths(
-            &"x\x1b]0;t\x07.ipynb",
-            &"y\u{202e}.ipynb",
+            &header,
             Some(a_bytes),
             Some(b_bytes),
             &opts,
@@ -224,7 +240,11 @@ fn options(knob: u8) -> Options {
             ConflictPolicy::Ours,
             ConflictPolicy::Theirs,
         ][usize::from((knob / 5) % 4)],
-        diff3: knob & 0x80 != 0,
+        style: [
+            nbdiff::merge::ConflictStyle::Merge,
+            nbdiff::merge::ConflictStyle::Diff3,
+            nbdiff::merge::ConflictStyle::Zdiff3,
+        ][usize::from((knob >> 6) % 3)],
         marker_size: 7 + usize::from((knob / 20) % 3),
         ..Options::default()
     }
@@ -314,8 +334,7 @@ pub fn merge3(data: &[u8]) {
             let missing: Vec<_> = missing
                 .into_iter()
                 .filter(|m| {
-                    m.last() == Some(&b'\n')
-                        || !out.bytes.windows(m.len()).any(|w| w == *m)
+                    m.last() == Some(&b'\n') || !out.bytes.windows(m.len()).any(|w| w == *m)
                 })
                 .collect();
             assert!(
@@ -361,7 +380,10 @@ pub fn merge3(data: &[u8]) {
     // tests/hardening.rs, fuzz_merge3_a_side_with_a_missing_id….)
     let ids_valid = |n: &Notebook| {
         let mut seen = std::collections::HashSet::new();
-        (n.major, n.minor) < (4, 5) || n.cells().iter().all(|c| c.id().is_some_and(|id| seen.insert(id.to_string())))
+        (n.major, n.minor) < (4, 5)
+            || n.cells()
+                .iter()
+                .all(|c| c.id().is_some_and(|id| seen.insert(id.to_string())))
     };
     for (x, nx) in [(l, &nl), (r, &nr)] {
         if nx.to_bytes_reusing(&[nx]) != x || !ids_valid(nx) || !ids_valid(&nb) {
@@ -400,11 +422,20 @@ pub fn line_merge(data: &[u8]) {
     };
     let lm = |b: &[u8], l: &[u8], r: &[u8]| nbdiff::merge::fallback::line_merge(b, l, r, &opts);
     let same = lm(b, l, b);
-    assert!(same.bytes == l && same.conflicts == 0, "line merge(B, L, B) != L");
+    assert!(
+        same.bytes == l && same.conflicts == 0,
+        "line merge(B, L, B) != L"
+    );
     let same = lm(b, b, r);
-    assert!(same.bytes == r && same.conflicts == 0, "line merge(B, B, R) != R");
+    assert!(
+        same.bytes == r && same.conflicts == 0,
+        "line merge(B, B, R) != R"
+    );
     let same = lm(b, r, r);
-    assert!(same.bytes == r && same.conflicts == 0, "line merge(B, X, X) != X");
+    assert!(
+        same.bytes == r && same.conflicts == 0,
+        "line merge(B, X, X) != X"
+    );
     let out = lm(b, l, r);
     let missing = lost(
         &text_lines(b),
@@ -437,7 +468,11 @@ pub fn line_merge(data: &[u8]) {
     }
     if std::env::var_os("NBDIFF_FUZZ_GIT").is_some() && opts.conflicts == ConflictPolicy::Mark {
         if let Some((git_bytes, git_conflicts)) = git_merge_file(b, l, r) {
-            assert_eq!(out.conflicts.min(127), git_conflicts, "conflict count differs from git");
+            assert_eq!(
+                out.conflicts.min(127),
+                git_conflicts,
+                "conflict count differs from git"
+            );
             assert!(
                 out.bytes == git_bytes,
                 "line merge differs from git merge-file:\nours: {:?}\ngit:  {:?}",
@@ -460,7 +495,19 @@ fn git_merge_file(b: &[u8], l: &[u8], r: &[u8]) -> Option<(Vec<u8>, usize)> {
     }
     let out = std::process::Command::new("git")
         .current_dir(&dir)
-        .args(["merge-file", "-p", "-L", "local", "-L", "base", "-L", "remote", "l", "b", "r"])
+        .args([
+            "merge-file",
+            "-p",
+            "-L",
+            "local",
+            "-L",
+            "base",
+            "-L",
+            "remote",
+            "l",
+            "b",
+            "r",
+        ])
         .env_clear()
         .env("PATH", std::env::var_os("PATH")?)
         .output()
