@@ -93,11 +93,17 @@ impl Style {
     pub fn detect(bytes: &[u8]) -> Style {
         let mut style = Style::default();
         let text = trim_bom(bytes);
-        let first_nl = text.iter().position(|&b| b == b'\n');
+        let open = text.iter().position(|&b| b == b'{');
+        // The first line end after the opening brace (blank lines may come
+        // before it: JSON allows leading whitespace).
+        let from = open.unwrap_or(0);
+        let first_nl = text[from..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|i| from + i);
         let crlf = first_nl.is_some_and(|i| i > 0 && text[i - 1] == b'\r');
         style.newline = if crlf { "\r\n" } else { "\n" };
-        // Indentation: the whitespace that starts the second line.
-        let open = text.iter().position(|&b| b == b'{');
+        // Indentation: the whitespace that starts the line after the brace.
         let pretty = match (open, first_nl) {
             (Some(o), Some(nl)) => text[o + 1..nl].iter().all(|b| b.is_ascii_whitespace()),
             _ => false,
