@@ -34,96 +34,9 @@ fn text(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("utf-8 output")
 }
 
-/// Every real tag of a page (text is escaped, so each `<` starts a tag):
-/// `(name, [(attribute, value)])`.
-fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find('<') {
-        let after = &rest[at + 1..];
-        let end = after.find('>').expect("a closed tag");
-        let inner = &after[..end];
-        rest = &after[end + 1..];
-        if inner.starts_with('!') || inner.starts_with('/') {
-            continue;
-        }
-        let inner = inner.trim_end_matches('/');
-        let (name, mut attrs_text) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
-        let mut attrs = Vec::new();
-        loop {
-            attrs_text = attrs_text.trim_start();
-            if attrs_text.is_empty() {
-                break;
-            }
-            let key_end = attrs_text
-                .find(|c: char| c == '=' || c.is_whitespace())
-                .unwrap_or(attrs_text.len());
-            let key = attrs_text[..key_end].to_ascii_lowercase();
-            attrs_text = &attrs_text[key_end..];
-            let mut value = String::new();
-            if let Some(v) = attrs_text.strip_prefix('=') {
-                let quote = v.chars().next().expect("a value");
-                assert!(quote == '"', "attribute values are double-quoted: {inner}");
-                let close = v[1..].find('"').expect("closing quote");
-                value = v[1..1 + close].to_string();
-                attrs_text = &v[close + 2..];
-            }
-            attrs.push((key, value));
-        }
-        out.push((name.to_ascii_lowercase(), attrs));
-    }
-    out
-}
-
-/// What a report may contain: our own tags, sanitised notebook tags, no
-/// handlers, no URL but `data:image/…` and in-page `#anchors`.
-fn assert_inert(html: &str, what: &str) {
-    let head = html.find("<head>").expect("a head") + "<head>".len();
-    assert!(
-        html[head..].trim_start().starts_with(
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
-        ),
-        "{what}: the CSP is the first element of <head>"
-    );
-    assert_eq!(html.matches("<style>").count(), 1, "{what}: only our style");
-    for (name, attrs) in tags(html) {
-        for bad in [
-            "script", "iframe", "object", "embed", "form", "input", "button", "link", "base",
-            "svg", "video", "audio", "frame", "applet",
-        ] {
-            // Our two radio buttons are the only inputs.
-            if name == "input"
-                && attrs
-                    .iter()
-                    .any(|(k, v)| k == "class" && v == "view-switch")
-            {
-                continue;
-            }
-            assert_ne!(name, bad, "{what}: <{name} {attrs:?}>");
-        }
-        if name == "meta" {
-            assert!(
-                !attrs
-                    .iter()
-                    .any(|(k, v)| k == "http-equiv" && v == "refresh"),
-                "{what}: meta refresh"
-            );
-        }
-        for (k, v) in &attrs {
-            assert!(!k.starts_with("on"), "{what}: handler {k}={v} on <{name}>");
-            assert!(k != "style", "{what}: style attribute on <{name}>");
-            if matches!(
-                k.as_str(),
-                "src" | "href" | "srcset" | "action" | "data" | "poster"
-            ) {
-                let ok = v.starts_with('#')
-                    || (k == "src" && name == "img" && v.starts_with("data:image/"));
-                assert!(ok, "{what}: <{name} {k}=\"{}\">", &v[..v.len().min(60)]);
-            }
-        }
-    }
-    assert!(!html.contains("javascript:") || !html.contains("href=\"javascript"));
-}
+#[path = "support/inert.rs"]
+mod inert;
+use inert::assert_html_inert as assert_inert;
 
 #[test]
 fn every_report_is_inert_and_the_hostile_fixture_is_shown_as_text() {
@@ -200,6 +113,56 @@ fn markdown_keeps_notebook_text_in_its_code_blocks() {
         md.contains("@everyone"),
         "inside the code block, text is kept as is"
     );
+}
+
+#[test]
+fn every_markdown_report_renders_to_only_its_own_tags() {
+    for case in cases() {
+        let md = text(&report(&case, &["--markdown"]));
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&md));
+        if let Err(e) = inert::check_markdown_report(&html) {
+            panic!("{}: {e}\n{html}", case.display());
+        }
+    }
+}
+
+#[test]
+fn the_inertness_checks_catch_what_they_look_for() {
+    let page = |body: &str| {
+        format!(
+            "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\"><style>a > b {{}}</style></head><body>{body}</body></html>"
+        )
+    };
+    assert_eq!(
+        inert::check_html_report(&page("<p title=\"a>b\">x</p>")),
+        Ok(())
+    );
+    for bad in [
+        "<script>x</script>",
+        "<img src=\"x\" onerror=\"y\">",
+        "<p title=\"a>b\" onclick=\"y\">",
+        "<a href=\"javascript:x\">",
+        "<img src=\"http://e/p.gif\">",
+        "<meta http-equiv=\"refresh\" content=\"0\">",
+        "<svg></svg>",
+        "<p style=\"x\">",
+        "<p>1 < 2</p>",
+    ] {
+        assert!(inert::check_html_report(&page(bad)).is_err(), "{bad}");
+    }
+    assert!(inert::check_html_report("<html><head><style></style></head></html>").is_err());
+    assert_eq!(
+        inert::check_markdown_report("<details open=\"\"><summary><b>x</b></summary><pre><code class=\"language-python\">1</code></pre></details>"),
+        Ok(())
+    );
+    for bad in [
+        "<img src=\"x\">",
+        "<a href=\"http://e\">x</a>",
+        "<details onclick=\"x\">",
+    ] {
+        assert!(inert::check_markdown_report(bad).is_err(), "{bad}");
+    }
 }
 
 #[test]
