@@ -166,13 +166,8 @@ pub fn diff_render(data: &[u8]) {
             new_path: "y\u{202e}.ipynb".into(),
             extended: Vec::new(),
         };
-        let _ = nbdiff::git::driver::diff_paths(
-            &header,
-            Some(a_bytes),
-            Some(b_bytes),
-            &opts,
-            &mut out,
-        );
+        let _ =
+            nbdiff::git::driver::diff_paths(&header, Some(a_bytes), Some(b_bytes), &opts, &mut out);
         assert_terminal_safe("diff-driver", &out, color);
     }
     let (Ok(a), Ok(b)) = (
@@ -213,6 +208,7 @@ pub fn diff_render(data: &[u8]) {
         let mut out = Vec::new();
         nbdiff::render::stat::render(&d, &mut out).expect("write to a Vec");
         assert_terminal_safe("--stat", &out, false);
+        report_render(&d, knob);
         if a.root == b.root {
             assert!(d.is_empty(), "diff of equal notebooks is not empty");
         }
@@ -221,6 +217,43 @@ pub fn diff_render(data: &[u8]) {
     let mut out = Vec::new();
     nbdiff::render::json::render(&j, &mut out).expect("write to a Vec");
     assert_json_safe(&out);
+}
+
+#[path = "../../tests/support/inert.rs"]
+mod inert;
+
+/// `--html` and `--markdown`: the HTML report passes the same inertness
+/// check as `tests/report.rs` (no element, handler or URL that runs or
+/// fetches anything); the Markdown report, rendered as CommonMark, has no
+/// tag but its own, and no raw control or bidi character (the zero-width
+/// space it puts after `@` and `#` on purpose aside).
+fn report_render(d: &nbdiff::diff::NotebookDiff<'_>, knob: u8) {
+    use nbdiff::render::report::{Report, ReportFormat};
+    let context = usize::from(knob >> 4);
+    let mut html = Report::new(ReportFormat::Html, context, knob & 2 != 0, None);
+    html.add("a\u{202e}<b>.ipynb", d);
+    html.note("note <script>x</script> \x1b]0;t\x07");
+    let mut out = Vec::new();
+    html.finish(&mut out).expect("write to a Vec");
+    let page = std::str::from_utf8(&out).expect("the HTML report is UTF-8");
+    inert::assert_html_inert(page, "--html");
+    let max_bytes = if knob & 4 != 0 { Some(2000) } else { None };
+    let mut md = Report::new(ReportFormat::Markdown, context, knob & 2 != 0, max_bytes);
+    md.add("a\u{202e}<b>.ipynb", d);
+    let mut out = Vec::new();
+    md.finish(&mut out).expect("write to a Vec");
+    let text = std::str::from_utf8(&out).expect("the Markdown report is UTF-8");
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|&(_, c)| c != '\u{200b}' && unsafe_char(c))
+    {
+        panic!("--markdown: raw U+{:04X} at byte {at}", c as u32);
+    }
+    let mut rendered = String::new();
+    pulldown_cmark::html::push_html(&mut rendered, pulldown_cmark::Parser::new(text));
+    if let Err(e) = inert::check_markdown_report(&rendered) {
+        panic!("--markdown renders to {e}");
+    }
 }
 
 // ------------------------------------------------------------ (c) merge
@@ -376,14 +409,22 @@ pub fn merge3(data: &[u8]) {
     // with an unchanged side gives that side's bytes back wherever the
     // writer's round trip is byte-identical.
     // (Only for sides with valid ids: the notebook merge adds the ids
-    // nbformat 4.5 requires and makes duplicates unique; see
-    // tests/hardening.rs, fuzz_merge3_a_side_with_a_missing_id….)
+    // nbformat 4.5 requires, replaces ids nbformat rejects and makes
+    // duplicates unique; see tests/hardening.rs, fuzz_merge3_a_side_with_a_missing_id…
+    // and fuzz_merge3_an_invalid_cell_id….)
     let ids_valid = |n: &Notebook| {
         let mut seen = std::collections::HashSet::new();
         (n.major, n.minor) < (4, 5)
-            || n.cells()
-                .iter()
-                .all(|c| c.id().is_some_and(|id| seen.insert(id.to_string())))
+            || n.cells().iter().all(|c| {
+                c.id().is_some_and(|id| {
+                    !id.is_empty()
+                        && id.len() <= 64
+                        && id
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                        && seen.insert(id.to_string())
+                })
+            })
     };
     for (x, nx) in [(l, &nl), (r, &nr)] {
         if nx.to_bytes_reusing(&[nx]) != x || !ids_valid(nx) || !ids_valid(&nb) {
@@ -517,4 +558,133 @@ fn git_merge_file(b: &[u8], l: &[u8], r: &[u8]) -> Option<(Vec<u8>, usize)> {
         return None;
     }
     Some((out.stdout, code as usize))
+}
+
+// ------------------------------------------------------ (e) resolve's marker parser
+
+/// True when some line of `text` starts with seven of one marker character:
+/// such a line is content the marker parser would take for a marker (the
+/// parser relies on JSON never starting a line that way).
+fn has_marker_like_line(text: &str) -> bool {
+    text.split('\n').any(|line| {
+        ['<', '|', '=', '>']
+            .iter()
+            .any(|&c| line.chars().take(7).filter(|&x| x == c).count() == 7)
+    })
+}
+
+/// `rebuilt` is `text`, or `text` with a line end added at the end: git's
+/// markers each sit on their own line, so a conflict side that ended the
+/// file without a newline gets one.
+fn same_but_added_eol(rebuilt: &str, text: &str) -> bool {
+    rebuilt == text
+        || (!text.ends_with('\n')
+            && rebuilt
+                .strip_prefix(text)
+                .is_some_and(|end| end == "\n" || end == "\r\n"))
+}
+
+/// `nbdiff resolve`'s marker parser and rebuild:
+/// - on any text: parsing never panics; a split's versions keep, for each
+///   line, a file line that is in the file and increasing; the cell-level
+///   merge of the versions never panics and, when it succeeds, writes a
+///   notebook nbdiff reads back;
+/// - on a file the line merge wrote with markers (`BASE\0LOCAL\0REMOTE[\0K]`,
+///   any marker size and conflict style): the parser finds exactly the
+///   conflicts the merge reported, of the marker size and style written, and
+///   rebuilds local's and remote's versions as the merge resolved with
+///   `--ours` and `--theirs`.
+pub fn resolve_markers(data: &[u8]) {
+    use nbdiff::resolve::markers;
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Ok(split) = markers::parse(text) {
+            let file_lines = nbdiff::text::lines::split_lines(text).len();
+            assert!(!split.blocks.is_empty(), "a split without blocks");
+            for v in [Some(&split.local), Some(&split.remote), split.base.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                assert_eq!(
+                    v.origin.len(),
+                    nbdiff::text::lines::split_lines(&v.text).len(),
+                    "one origin per rebuilt line"
+                );
+                assert!(v.origin.windows(2).all(|w| w[0] < w[1]), "origins increase");
+                assert!(
+                    v.origin.iter().all(|&o| o >= 1 && o <= file_lines),
+                    "origins are lines of the file"
+                );
+            }
+        }
+        if let Ok(merged) = nbdiff::resolve::merge_markers(data, "fuzz.ipynb", &Options::default())
+        {
+            if let Err(e) = Notebook::parse(&merged.bytes, "resolved.ipynb") {
+                panic!("resolve wrote a notebook nbdiff cannot read: {e}");
+            }
+        }
+    }
+
+    let (parts, knob) = split(data, 3);
+    let (Ok(b), Ok(l), Ok(r)) = (
+        std::str::from_utf8(parts[0]),
+        std::str::from_utf8(parts[1]),
+        std::str::from_utf8(parts[2]),
+    ) else {
+        return;
+    };
+    if [b, l, r].iter().any(|t| has_marker_like_line(t)) {
+        return;
+    }
+    let style = [
+        nbdiff::merge::ConflictStyle::Merge,
+        nbdiff::merge::ConflictStyle::Diff3,
+        nbdiff::merge::ConflictStyle::Zdiff3,
+    ][usize::from(knob % 3)];
+    let size = markers::MIN_MARKER + usize::from((knob / 3) % 4);
+    let with = |conflicts| Options {
+        conflicts,
+        style,
+        marker_size: size,
+        ..Options::default()
+    };
+    let line_merge = |conflicts| {
+        nbdiff::merge::fallback::line_merge(
+            b.as_bytes(),
+            l.as_bytes(),
+            r.as_bytes(),
+            &with(conflicts),
+        )
+    };
+    let marked = line_merge(ConflictPolicy::Mark);
+    let text = String::from_utf8(marked.bytes).expect("a merge of UTF-8 texts is UTF-8");
+    match markers::parse(&text) {
+        Err(markers::MarkerError::NoMarkers) if marked.conflicts == 0 => {}
+        Err(e) => panic!(
+            "the parser rejects what the line merge wrote ({} conflicts): {e}",
+            marked.conflicts
+        ),
+        Ok(split) => {
+            assert_eq!(
+                split.blocks.len(),
+                marked.conflicts,
+                "the parser finds a different number of conflicts than the merge wrote"
+            );
+            for block in &split.blocks {
+                assert_eq!(block.size, size, "marker size");
+                assert_eq!(block.has_base, style.shows_base(), "base section");
+            }
+            let ours = String::from_utf8(line_merge(ConflictPolicy::Ours).bytes).unwrap();
+            let theirs = String::from_utf8(line_merge(ConflictPolicy::Theirs).bytes).unwrap();
+            assert!(
+                same_but_added_eol(&split.local.text, &ours),
+                "local's version is not the merge resolved --ours:\n{:?}\n{ours:?}",
+                split.local.text
+            );
+            assert!(
+                same_but_added_eol(&split.remote.text, &theirs),
+                "remote's version is not the merge resolved --theirs:\n{:?}\n{theirs:?}",
+                split.remote.text
+            );
+        }
+    }
 }
