@@ -191,9 +191,6 @@ impl Style {
                 }
                 out.push(b'[');
                 for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.item_separator(out);
-                    }
                     let raw = match item {
                         Value::Object(map) if !originals.splice.is_empty() => originals
                             .splice
@@ -202,8 +199,22 @@ impl Style {
                         _ => None,
                     };
                     if let Some(raw) = raw {
+                        // A copied cell brings the whitespace that stood
+                        // before it; then only the comma is ours (else a
+                        // one-line style's ", " would add a space each time
+                        // the file is written again).
+                        if i > 0 {
+                            if raw.first().is_some_and(u8::is_ascii_whitespace) {
+                                out.push(b',');
+                            } else {
+                                self.item_separator(out);
+                            }
+                        }
                         out.extend_from_slice(raw);
                         continue;
+                    }
+                    if i > 0 {
+                        self.item_separator(out);
                     }
                     self.line_break(out, depth + 1);
                     self.write_value_with(out, item, depth + 1, originals);
