@@ -426,8 +426,30 @@ pub fn merge3(data: &[u8]) {
                 })
             })
     };
+    // And only for sides that have the one cell list nbformat requires: the
+    // notebook merge writes one (`"cells": []` where a side had none; a v3
+    // notebook's cells in its one worksheet; see tests/hardening.rs,
+    // fuzz_merge3_a_side_without_a_cell_list….)
+    let one_cell_list = |n: &Notebook| {
+        let has_cells = |m: &serde_json::Map<String, serde_json::Value>| {
+            m.get("cells").is_some_and(serde_json::Value::is_array)
+        };
+        if n.is_v3() {
+            n.root
+                .get("worksheets")
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|ws| ws.len() == 1 && ws[0].as_object().is_some_and(|w| has_cells(w)))
+        } else {
+            has_cells(&n.root)
+        }
+    };
     for (x, nx) in [(l, &nl), (r, &nr)] {
-        if nx.to_bytes_reusing(&[nx]) != x || !ids_valid(nx) || !ids_valid(&nb) {
+        if nx.to_bytes_reusing(&[nx]) != x
+            || !ids_valid(nx)
+            || !ids_valid(&nb)
+            || !one_cell_list(nx)
+            || !one_cell_list(&nb)
+        {
             continue;
         }
         let result = nbdiff::merge::merge_notebooks(&nb, nx, &nb, &opts);
