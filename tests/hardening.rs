@@ -1008,3 +1008,47 @@ fn fuzz_merge3_a_side_without_a_cell_list_merges_back_unchanged_or_repaired() {
         "every other key of local's worksheet is kept"
     );
 }
+
+/// `fuzz/artifacts/merge3/crash-6b03…`: remote is an nbformat 4.0 notebook
+/// whose two cells carry the same id (4.0 does not require ids, but the
+/// ones present must be unique). The merge gives each side back byte for
+/// byte when the other is unchanged; the notebook merge itself makes the
+/// duplicate unique in every version, by design.
+#[test]
+fn fuzz_merge3_duplicate_ids_before_4_5_merge_back_unchanged_or_made_unique() {
+    let data = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fuzz_crashes/merge3-duplicate-ids-v4.0.bin"),
+    )
+    .expect("crash input");
+    let parts: Vec<&[u8]> = data.splitn(4, |&b| b == 0).collect();
+    let [b, l, r] = [parts[0], parts[1], parts[2]];
+    let opts = nbdiff::merge::Options::default();
+    for x in [l, r] {
+        let inputs = nbdiff::merge::Inputs {
+            base: (b, "base"),
+            local: (x, "local"),
+            remote: (b, "remote"),
+        };
+        assert!(nbdiff::merge::merge_bytes(inputs, &opts).bytes == x);
+    }
+    let parsed = nbdiff::notebook::parse_many([(b, "b"), (l, "l"), (r, "r")], true);
+    let [Ok(nb), Ok(_), Ok(nr)] = parsed else {
+        panic!("the crash input parses");
+    };
+    let ids = |n: &Notebook| -> Vec<String> {
+        n.cells()
+            .iter()
+            .filter_map(|c| c.id().map(str::to_string))
+            .collect()
+    };
+    assert_eq!((nr.major, nr.minor), (4, 0));
+    assert_eq!(ids(&nr), ["c0", "c0"], "the input repeats an id");
+    let result = nbdiff::merge::merge_notebooks(&nb, &nr, &nb, &opts);
+    let written = nbdiff::merge::render::render(result, &nr, &opts).to_bytes_reusing(&[&nr, &nb]);
+    let merged = Notebook::parse(&written, "merged").expect("reads back");
+    let got = ids(&merged);
+    assert_eq!(got.len(), 2, "both cells keep an id");
+    assert_ne!(got[0], got[1], "made unique: {got:?}");
+    assert_eq!(got[0], "c0", "the first keeps its id");
+}

@@ -412,19 +412,22 @@ pub fn merge3(data: &[u8]) {
     // nbformat 4.5 requires, replaces ids nbformat rejects and makes
     // duplicates unique; see tests/hardening.rs, fuzz_merge3_a_side_with_a_missing_id…
     // and fuzz_merge3_an_invalid_cell_id….)
+    // Ids are checked in every version: the merge makes any ids present
+    // unique and valid, also where nbformat does not require them (< 4.5).
     let ids_valid = |n: &Notebook| {
         let mut seen = std::collections::HashSet::new();
-        (n.major, n.minor) < (4, 5)
-            || n.cells().iter().all(|c| {
-                c.id().is_some_and(|id| {
-                    !id.is_empty()
-                        && id.len() <= 64
-                        && id
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                        && seen.insert(id.to_string())
-                })
-            })
+        let required = (n.major, n.minor) >= (4, 5);
+        n.cells().iter().all(|c| match c.id() {
+            None => !required,
+            Some(id) => {
+                !id.is_empty()
+                    && id.len() <= 64
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                    && seen.insert(id.to_string())
+            }
+        })
     };
     // And only for sides that have the one cell list nbformat requires: the
     // notebook merge writes one (`"cells": []` where a side had none; a v3
