@@ -44,6 +44,26 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ("show-new.txt", &["show", "new.ipynb"]),
 ];
 
+/// The HTML report's stylesheet, embedded whole in every report: pinned by
+/// its own file, so each `report.html` holds this one line in its place
+/// (and the test checks that the report embeds the stylesheet exactly once).
+const STYLESHEET: &str = include_str!("../src/render/html.css");
+const STYLESHEET_LINE: &str = "/* src/render/html.css, embedded whole */\n";
+
+/// What is pinned of one column's output.
+fn pinned(name: &str, file: &str, out: Vec<u8>) -> Vec<u8> {
+    if file != "report.html" {
+        return out;
+    }
+    let text = String::from_utf8(out).expect("the report is UTF-8");
+    assert_eq!(
+        text.matches(STYLESHEET).count(),
+        1,
+        "{name}: the report embeds src/render/html.css once"
+    );
+    text.replacen(STYLESHEET, STYLESHEET_LINE, 1).into_bytes()
+}
+
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
@@ -78,12 +98,13 @@ fn every_diff_fixture_renders_as_pinned() {
                 "{name} {file}: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
+            let got = pinned(&name, file, out.stdout);
             let path = case.join("expected").join(file);
             match std::fs::read(&path) {
-                Ok(want) if want == out.stdout => {}
+                Ok(want) if want == got => {}
                 _ if bless => {
                     std::fs::create_dir_all(case.join("expected")).expect("mkdir expected");
-                    std::fs::write(&path, &out.stdout).expect("write expected");
+                    std::fs::write(&path, &got).expect("write expected");
                 }
                 Ok(_) => stale.push(format!("{name}/expected/{file} differs")),
                 Err(_) => stale.push(format!("{name}/expected/{file} is missing")),
