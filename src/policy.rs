@@ -568,6 +568,23 @@ impl Policy {
             .is_some_and(|f| f.diff == DiffRule::Hidden)
     }
 
+    /// True when `value`, found at `path` (dot syntax) of an object in
+    /// `scope`, holds a path strictly below `path` that the diff hides by
+    /// default: `{"outputs_hidden": false}` at a cell's `metadata.jupyter`.
+    /// The diff then compares `value` key by key, so that a hidden key never
+    /// shows through its parent (see `diff::json::changes`).
+    pub fn holds_hidden(&self, scope: Scope, path: &str, value: &serde_json::Value) -> bool {
+        self.fields.iter().any(|f| {
+            f.scope == scope
+                && f.diff == DiffRule::Hidden
+                && f.path
+                    .strip_prefix(path)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .is_some_and(|rest| holds_keys(value, rest))
+                && self.diff_hides(scope, &f.path)
+        })
+    }
+
     /// True when the merge resolves `path` (slash syntax) to local's value
     /// when both sides changed it differently.
     pub fn merge_takes_local(&self, scope: Scope, path: &str) -> bool {
@@ -632,6 +649,18 @@ pub fn load_with(
         }
     }
     policy
+}
+
+/// True when `value` holds the dotted chain of object keys `keys`.
+fn holds_keys(value: &serde_json::Value, keys: &str) -> bool {
+    let mut at = value;
+    for key in keys.split('.') {
+        match at.get(key) {
+            Some(inner) if at.is_object() => at = inner,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// True when `prefix` (dot syntax) is `path` or an ancestor of it, `path`

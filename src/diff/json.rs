@@ -32,16 +32,47 @@ pub fn push_key(path: &mut String, key: &str) {
     }
 }
 
+/// What [`changes`] leaves out: the paths the policy hides.
+pub trait Hide {
+    /// True when `path` (and everything below it) is not compared.
+    fn prunes(&self, path: &str) -> bool;
+    /// True when `value`, found at `path`, holds a path the policy hides
+    /// (strictly below `path`), whether or not it is pruned now: such a
+    /// value is compared key by key even where the other side has nothing
+    /// there, so that hidden keys never show through their parent.
+    fn holds_hidden(&self, path: &str, value: &Value) -> bool;
+}
+
+/// A plain predicate prunes paths; no value holds hidden ones.
+impl<F: Fn(&str) -> bool> Hide for F {
+    fn prunes(&self, path: &str) -> bool {
+        self(path)
+    }
+    fn holds_hidden(&self, _: &str, _: &Value) -> bool {
+        false
+    }
+}
+
 /// Collects the changes between `old` and `new` under `path`, descending into
-/// objects (and arrays of equal length); `ignored(path)` prunes paths.
+/// objects (and arrays of equal length); `hide` prunes paths.
+///
+/// An object holding a hidden path ([`Hide::holds_hidden`]) is compared key
+/// by key even when the other side is missing or not an object: cell
+/// metadata going from `{}` to `{"jupyter": {"outputs_hidden": false}}` is
+/// then no change at all (the hidden key is pruned and nothing else is
+/// there), and with nothing pruned (`--show-all`) the change is named by the
+/// hidden path itself (`metadata.jupyter.outputs_hidden`), as the policy
+/// table does. An object the pruning leaves with nothing is no change: that
+/// is what `clean` does when it removes the object its last stripped key
+/// emptied.
 pub fn changes<'a>(
     path: &mut String,
     old: Option<&'a Value>,
     new: Option<&'a Value>,
-    ignored: &dyn Fn(&str) -> bool,
+    hide: &dyn Hide,
     out: &mut Vec<JsonChange<'a>>,
 ) {
-    if old == new || ignored(path) {
+    if old == new || hide.prunes(path) {
         return;
     }
     let len = path.len();
@@ -49,13 +80,13 @@ pub fn changes<'a>(
         (Some(Value::Object(a)), Some(Value::Object(b))) => {
             for (k, va) in a {
                 push_key(path, k);
-                changes(path, Some(va), b.get(k), ignored, out);
+                changes(path, Some(va), b.get(k), hide, out);
                 path.truncate(len);
             }
             for (k, vb) in b {
                 if !a.contains_key(k) {
                     push_key(path, k);
-                    changes(path, None, Some(vb), ignored, out);
+                    changes(path, None, Some(vb), hide, out);
                     path.truncate(len);
                 }
             }
@@ -63,15 +94,57 @@ pub fn changes<'a>(
         (Some(Value::Array(a)), Some(Value::Array(b))) if a.len() == b.len() => {
             for (k, (va, vb)) in a.iter().zip(b).enumerate() {
                 path.push_str(&format!("[{k}]"));
-                changes(path, Some(va), Some(vb), ignored, out);
+                changes(path, Some(va), Some(vb), hide, out);
                 path.truncate(len);
             }
         }
-        _ => out.push(JsonChange {
-            path: path.clone(),
-            old,
-            new,
-        }),
+        _ => {
+            let split = |v: Option<&'a Value>| match v {
+                Some(v @ Value::Object(m)) if hide.holds_hidden(path, v) => Some(m),
+                _ => None,
+            };
+            let (split_old, split_new) = (split(old), split(new));
+            if split_old.is_none() && split_new.is_none() {
+                out.push(JsonChange {
+                    path: path.clone(),
+                    old,
+                    new,
+                });
+                return;
+            }
+            // Each side that holds a hidden path goes key by key against
+            // nothing; the other side, if any, is one change of its own.
+            match split_old {
+                Some(a) => {
+                    for (k, va) in a {
+                        push_key(path, k);
+                        changes(path, Some(va), None, hide, out);
+                        path.truncate(len);
+                    }
+                }
+                None if old.is_some() => out.push(JsonChange {
+                    path: path.clone(),
+                    old,
+                    new: None,
+                }),
+                None => {}
+            }
+            match split_new {
+                Some(b) => {
+                    for (k, vb) in b {
+                        push_key(path, k);
+                        changes(path, None, Some(vb), hide, out);
+                        path.truncate(len);
+                    }
+                }
+                None if new.is_some() => out.push(JsonChange {
+                    path: path.clone(),
+                    old: None,
+                    new,
+                }),
+                None => {}
+            }
+        }
     }
 }
 
@@ -90,7 +163,7 @@ mod tests {
             &mut "metadata".to_string(),
             Some(&a),
             Some(&b),
-            &|_| false,
+            &|_: &str| false,
             &mut out,
         );
         let paths: Vec<&str> = out.iter().map(|c| c.path.as_str()).collect();

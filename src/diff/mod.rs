@@ -175,7 +175,7 @@ pub fn diff_notebooks<'a>(
             &mut "metadata".to_string(),
             old.root.get("metadata"),
             new.root.get("metadata"),
-            &|p| opts.hides(Scope::Notebook, p),
+            &opts.hide_in(Scope::Notebook),
             &mut metadata,
         );
     }
@@ -331,7 +331,7 @@ fn diff_pair<'a>(
             &mut "metadata".to_string(),
             a.map.get("metadata"),
             b.map.get("metadata"),
-            &|p| opts.hides(Scope::Cell, p),
+            &opts.hide_in(Scope::Cell),
             &mut d.fields,
         );
     }
@@ -340,7 +340,7 @@ fn diff_pair<'a>(
             &mut key.to_string(),
             a.map.get(key),
             b.map.get(key),
-            &|p| opts.hides(Scope::Cell, p),
+            &opts.hide_in(Scope::Cell),
             &mut d.fields,
         );
     };
