@@ -3,6 +3,7 @@
 mod bad_input;
 mod check_cli;
 mod clean;
+mod clean_invisible;
 mod diff_cli;
 mod git_config;
 mod git_driver;
