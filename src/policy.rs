@@ -468,11 +468,20 @@ impl Policy {
         Policy::default()
     }
 
-    /// Adds the user's paths, written as `metadata.x` (notebook),
-    /// `cell.metadata.x` or `output.metadata.x`: each is hidden by the diff,
-    /// resolved to local's by the merge and stripped by `clean`. A user path
-    /// equal to a built-in one overrides it. `origin` names where the paths
-    /// came from, for errors and for the reason column.
+    /// Adds the user's paths, written as `metadata.KEY…` (a key of the
+    /// notebook's metadata) or `cell.metadata.KEY…` (a key of a cell's
+    /// metadata): each is hidden by the diff, resolved to local's by the
+    /// merge and stripped by `clean`. A user path equal to a built-in one
+    /// overrides it. `origin` names where the paths came from, for errors
+    /// and for the reason column.
+    ///
+    /// Refused, so that no configuration can hide content from a review or
+    /// make `clean` write a notebook nbformat rejects ([`refusal`]): whole
+    /// metadata objects, anything outside metadata (sources, outputs,
+    /// attachments, ids, the notebook's structure), anything inside an
+    /// output, the fields nbformat requires inside metadata
+    /// (`metadata.kernelspec.name`…), and keys the diff cannot name (other
+    /// characters than letters, digits, `_`, `-`, `/`).
     pub fn with_user_paths<'p>(
         mut self,
         origin: &str,
@@ -492,25 +501,8 @@ impl Policy {
             } else {
                 (Scope::Notebook, written)
             };
-            if path.is_empty() || path.split('.').any(str::is_empty) {
-                return Err(err(
-                    "expected keys separated by dots, e.g. cell.metadata.tags",
-                ));
-            }
-            if matches!(
-                (scope, path.split('.').next()),
-                (
-                    Scope::Notebook,
-                    Some("cells" | "worksheets" | "nbformat" | "nbformat_minor")
-                ) | (
-                    Scope::Cell,
-                    Some("cell_type" | "source" | "input" | "id" | "outputs")
-                )
-            ) {
-                return Err(err(
-                    "the notebook's structure, cell sources and outputs cannot be ignored \
-                     (--ignore-outputs hides outputs)",
-                ));
+            if let Some(why) = refusal(scope, path) {
+                return Err(err(why));
             }
             self.fields.push(Field {
                 scope,
@@ -593,12 +585,91 @@ impl Policy {
     }
 }
 
+/// Why the user path `path` (relative to `scope`, prefix removed) cannot be
+/// ignored, or `None` when it can. Only keys inside the metadata of the
+/// notebook or of a cell can: the rest is content a review must show, or
+/// a field nbformat requires, which `clean` would then remove.
+pub fn refusal(scope: Scope, path: &str) -> Option<&'static str> {
+    let keys: Vec<&str> = path.split('.').collect();
+    if keys.iter().any(|k| k.is_empty()) {
+        return Some("expected keys separated by dots, e.g. cell.metadata.tags");
+    }
+    if scope == Scope::Output {
+        return Some(
+            "outputs are content: nothing inside an output can be ignored \
+             (--ignore-outputs hides outputs from the diff; `clean --outputs strip` strips them)",
+        );
+    }
+    match (scope, keys.as_slice()) {
+        (_, ["metadata"]) => {
+            return Some(
+                "a whole metadata object cannot be ignored: it is required; \
+                 name a key in it (metadata.KEY, cell.metadata.KEY)",
+            )
+        }
+        (Scope::Cell, ["source" | "input", ..]) => {
+            return Some("cell sources are content and cannot be ignored")
+        }
+        (Scope::Cell, ["outputs", ..]) => {
+            return Some(
+                "outputs are content: --ignore-outputs hides them from the diff; \
+                 `clean --outputs strip` strips them",
+            )
+        }
+        (Scope::Cell, ["attachments", ..]) => {
+            return Some(
+                "attachments are content (the images a markdown cell shows) and cannot be ignored",
+            )
+        }
+        (Scope::Cell, [first, ..]) if *first != "metadata" => {
+            return Some(
+                "only keys of a cell's metadata can be ignored (cell.metadata.KEY); \
+                 the cell's other fields are its content or required by nbformat",
+            )
+        }
+        (Scope::Notebook, [first, ..]) if *first != "metadata" => {
+            return Some(
+                "only keys of the notebook's metadata can be ignored (metadata.KEY, or \
+                 cell.metadata.KEY for cells); the rest is the notebook's structure",
+            )
+        }
+        (
+            Scope::Notebook,
+            ["metadata", "kernelspec", "name" | "display_name"]
+            | ["metadata", "language_info", "name"],
+        ) => {
+            return Some(
+                "nbformat requires this field while its object is there; \
+                 ignore the whole object (metadata.kernelspec, metadata.language_info) instead",
+            )
+        }
+        _ => {}
+    }
+    if !keys.iter().all(|k| plain_key(k)) {
+        return Some(
+            "keys are letters, digits, `_`, `-` or `/`: a key holding other characters, \
+             or a list index, cannot be named",
+        );
+    }
+    None
+}
+
+/// A key the diff writes as itself in a path (`diff::json::push_key`;
+/// others are written `["…"]`), so that a path the user writes is the path
+/// the diff builds.
+pub fn plain_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '/')
+}
+
 /// The policy for work in `cwd`: the built-in table, then the paths of git
 /// config `nbdiff.ignore`, then the project file's `ignore = [...]`
 /// (`[tool.nbdiff]` in `pyproject.toml`, or `nbdiff.toml`; see
 /// [`crate::project`]). A path that cannot be ignored, or a project file that
 /// cannot be read, is skipped with a warning on `warn`: a typo must not break
-/// `git diff` or a merge.
+/// `git diff` or a merge. (`clean` refuses instead: [`load_checked`].)
 pub fn load(cwd: &Path, warn: &mut dyn std::io::Write) -> Policy {
     load_with(cwd, &ProjectConfig::discover(cwd), warn)
 }
@@ -611,14 +682,68 @@ pub fn load_with(
     project: &Result<Option<ProjectConfig>, ProjectError>,
     warn: &mut dyn std::io::Write,
 ) -> Policy {
+    let (policy, problems) = load_reporting(cwd, project);
+    for problem in problems {
+        let _ = writeln!(warn, "nbdiff: warning: {}", problem.warning());
+    }
+    policy
+}
+
+/// The policy as [`load_with`] builds it, or every problem met: for `clean`,
+/// which must not strip less (or other) than the user asked. Each problem
+/// names the file (or `git config nbdiff.ignore`) and the entry.
+pub fn load_checked(
+    cwd: &Path,
+    project: &Result<Option<ProjectConfig>, ProjectError>,
+) -> Result<Policy, Vec<Problem>> {
+    let (policy, problems) = load_reporting(cwd, project);
+    if problems.is_empty() {
+        Ok(policy)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Something wrong with the user's paths, met while loading the policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// One entry cannot be ignored.
+    Path(PathError),
+    /// The project file (or its `ignore` key) cannot be read.
+    Project(String),
+}
+
+impl Problem {
+    /// The line [`load`] warns with: the problem and what was skipped.
+    pub fn warning(&self) -> String {
+        match self {
+            Problem::Path(e) => format!("{e}; skipped"),
+            Problem::Project(e) => format!("{e}; its ignore list was skipped"),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Path(e) => e.fmt(f),
+            Problem::Project(e) => f.write_str(e),
+        }
+    }
+}
+
+/// The policy with every path that can be ignored, and the problems met.
+fn load_reporting(
+    cwd: &Path,
+    project: &Result<Option<ProjectConfig>, ProjectError>,
+) -> (Policy, Vec<Problem>) {
     let mut policy = Policy::defaults();
-    let mut add = |origin: &str, paths: Vec<String>, warn: &mut dyn std::io::Write| {
+    let mut problems = Vec::new();
+    let mut add = |origin: &str, paths: Vec<String>, problems: &mut Vec<Problem>| {
         for path in paths {
             match policy.clone().with_user_paths(origin, [path.as_str()]) {
                 Ok(p) => policy = p,
-                Err(e) => {
-                    let _ = writeln!(warn, "nbdiff: warning: {e}; skipped");
-                }
+                Err(e) => problems.push(Problem::Path(e)),
             }
         }
     };
@@ -626,7 +751,7 @@ pub fn load_with(
     add(
         &format!("git config {}", crate::git::settings::IGNORE_KEY),
         git,
-        warn,
+        &mut problems,
     );
     let project = project
         .as_ref()
@@ -642,13 +767,11 @@ pub fn load_with(
                 .transpose()
         });
     match project {
-        Ok(Some((origin, paths))) => add(&origin, paths, warn),
+        Ok(Some((origin, paths))) => add(&origin, paths, &mut problems),
         Ok(None) => {}
-        Err(e) => {
-            let _ = writeln!(warn, "nbdiff: warning: {e}; its ignore list was skipped");
-        }
+        Err(e) => problems.push(Problem::Project(e)),
     }
-    policy
+    (policy, problems)
 }
 
 /// True when `value` holds the dotted chain of object keys `keys`.
@@ -814,12 +937,67 @@ mod tests {
 
     #[test]
     fn bad_user_paths_are_refused_with_their_origin() {
-        for bad in ["", "cell.", "metadata..x", "cells", "cell.source"] {
+        // Each class the issue names, and why.
+        for (bad, why) in [
+            ("", "keys separated by dots"),
+            ("cell.", "keys separated by dots"),
+            ("metadata..x", "keys separated by dots"),
+            ("output.text", "outputs are content"),
+            ("output.data", "outputs are content"),
+            ("output.output_type", "outputs are content"),
+            ("output.metadata", "outputs are content"),
+            ("output.metadata.isolated", "outputs are content"),
+            ("cell.outputs", "outputs are content"),
+            ("cell.attachments", "attachments are content"),
+            ("cell.attachments.a.png", "attachments are content"),
+            ("metadata", "whole metadata object"),
+            ("cell.metadata", "whole metadata object"),
+            ("cell.source", "sources are content"),
+            ("cell.input", "sources are content"),
+            ("cell.cell_type", "only keys of a cell's metadata"),
+            ("cell.id", "only keys of a cell's metadata"),
+            ("cell.execution_count", "only keys of a cell's metadata"),
+            ("cells", "only keys of the notebook's metadata"),
+            ("nbformat", "only keys of the notebook's metadata"),
+            ("worksheets", "only keys of the notebook's metadata"),
+            ("authors", "only keys of the notebook's metadata"),
+            ("metadata.kernelspec.name", "nbformat requires"),
+            ("metadata.kernelspec.display_name", "nbformat requires"),
+            ("metadata.language_info.name", "nbformat requires"),
+            ("cell.metadata.tags[0]", "cannot be named"),
+            ("cell.metadata.my key", "cannot be named"),
+        ] {
             let e = Policy::defaults()
-                .with_user_paths("pyproject.toml", [bad])
+                .with_user_paths("pyproject.toml (tool.nbdiff.ignore)", [bad])
                 .expect_err(bad);
-            assert!(e.to_string().starts_with("pyproject.toml: "), "{e}");
+            let text = e.to_string();
+            assert!(
+                text.starts_with(&format!(
+                    "pyproject.toml (tool.nbdiff.ignore): cannot ignore {bad:?}: "
+                )),
+                "{text}"
+            );
+            assert!(text.contains(why), "{bad}: {text}");
         }
+    }
+
+    #[test]
+    fn keys_inside_metadata_can_be_ignored() {
+        let allowed = [
+            "cell.metadata.tags",
+            "cell.metadata.jupyter",
+            "cell.metadata.slideshow.slide_type",
+            "cell.metadata.my-tool/state",
+            "metadata.kernelspec",
+            "metadata.language_info",
+            "metadata.authors",
+            "metadata.kernelspec.language",
+        ];
+        let p = Policy::defaults()
+            .with_user_paths("nbdiff.toml", allowed)
+            .expect("allowed");
+        assert!(p.diff_hides(Scope::Cell, "metadata.tags"));
+        assert!(p.diff_hides(Scope::Notebook, "metadata.kernelspec.name"));
     }
 
     #[test]

@@ -150,7 +150,9 @@ impl Cleaner {
         if plan.is_empty() {
             return Ok(Cleaned { plan, bytes: None });
         }
+        let required = Required::before(&nb, &plan);
         apply(&mut nb, &plan);
+        required.still_there(&nb, name)?;
         let touched: std::collections::HashSet<usize> = plan
             .strips
             .iter()
@@ -306,6 +308,123 @@ pub struct Cleaned {
     pub plan: Plan,
     /// The cleaned bytes; `None` when nothing was stripped (the input is the output).
     pub bytes: Option<Vec<u8>>,
+}
+
+/// Fields nbformat (3 or 4) requires of the notebook, dotted; a nested one
+/// only while its parent object is there.
+const NOTEBOOK_REQUIRED: &[&str] = &[
+    "metadata",
+    "nbformat",
+    "nbformat_minor",
+    "cells",
+    "worksheets",
+    "metadata.kernelspec.name",
+    "metadata.kernelspec.display_name",
+    "metadata.language_info.name",
+];
+/// Fields a cell requires (by its type and format version).
+const CELL_REQUIRED: &[&str] = &[
+    "cell_type",
+    "metadata",
+    "source",
+    "input",
+    "outputs",
+    "id",
+    "execution_count",
+];
+/// Fields an output requires (by its type and format version).
+const OUTPUT_REQUIRED: &[&str] = &[
+    "output_type",
+    "name",
+    "text",
+    "data",
+    "metadata",
+    "ename",
+    "evalue",
+    "traceback",
+    "execution_count",
+];
+
+/// The required fields present, before cleaning, in every place a plan
+/// touches: [`Required::still_there`] checks the cleaned notebook still has
+/// each, so that no configuration can make `clean` write a notebook
+/// nbformat rejects (the policy refuses such paths up front:
+/// [`crate::policy::refusal`]; this is the check on the result).
+struct Required {
+    /// (place, dotted field) pairs.
+    fields: Vec<(Place, &'static str)>,
+}
+
+impl Required {
+    fn before(nb: &Notebook, plan: &Plan) -> Required {
+        let cells = nb.cells();
+        let mut fields = Vec::new();
+        let mut places: Vec<Place> = plan.strips.iter().map(|s| s.place).collect();
+        places.dedup();
+        for place in places {
+            if let Some((map, list)) = place_map(nb, &cells, place) {
+                fields.extend(
+                    list.iter()
+                        .filter(|f| has_path(map, f))
+                        .map(|f| (place, *f)),
+                );
+            }
+        }
+        Required { fields }
+    }
+
+    /// An error naming the place and the field when the cleaned notebook
+    /// lost a required field it had (a nested one may go with its parent).
+    fn still_there(&self, nb: &Notebook, name: &str) -> Result<(), LoadError> {
+        let cells = nb.cells();
+        for (place, field) in &self.fields {
+            let Some((map, _)) = place_map(nb, &cells, *place) else {
+                continue;
+            };
+            let parent_gone = field
+                .rsplit_once('.')
+                .is_some_and(|(parent, _)| !has_path(map, parent));
+            if has_path(map, field) || parent_gone {
+                continue;
+            }
+            let reason = format!(
+                "cleaning would remove the required field {field}{}; refused, the notebook \
+                 is left as it is",
+                match place {
+                    Place::Output { output, .. } => format!(" of output {}", output + 1),
+                    _ => String::new(),
+                }
+            );
+            return Err(match place {
+                Place::Notebook => LoadError::NotNotebook {
+                    path: name.to_string(),
+                    reason,
+                },
+                Place::Cell(c) | Place::Output { cell: c, .. } => LoadError::BadCell {
+                    path: name.to_string(),
+                    cell: c + 1,
+                    reason,
+                },
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The object at `place` and the fields it requires.
+fn place_map<'n>(
+    nb: &'n Notebook,
+    cells: &[crate::notebook::Cell<'n>],
+    place: Place,
+) -> Option<(&'n Map<String, Value>, &'static [&'static str])> {
+    match place {
+        Place::Notebook => Some((&nb.root, NOTEBOOK_REQUIRED)),
+        Place::Cell(c) => cells.get(c).map(|cell| (cell.map, CELL_REQUIRED)),
+        Place::Output { cell, output } => {
+            let out = cells.get(cell)?.map.get("outputs")?.get(output)?;
+            out.as_object().map(|o| (o, OUTPUT_REQUIRED))
+        }
+    }
 }
 
 /// The change that strips the row `path` from a cell or output object, if
@@ -543,5 +662,101 @@ mod tests {
         assert_eq!(cleaned.plan.strips.len(), 2);
         let out = String::from_utf8(cleaned.bytes.unwrap()).unwrap();
         assert!(!out.contains("prompt_number"), "{out}");
+    }
+
+    /// A cleaner with rows the policy would refuse (built here directly):
+    /// the result check still stops it writing an invalid notebook.
+    fn forced(scope: Scope, path: &'static str) -> Cleaner {
+        use crate::policy::{DiffRule, MergeRule};
+        Cleaner {
+            rows: vec![Field {
+                scope,
+                path: std::borrow::Cow::Borrowed(path),
+                kind: Kind::User,
+                diff: DiffRule::Hidden,
+                merge: MergeRule::TakeLocal,
+                clean: CleanRule::Strip,
+                reason: std::borrow::Cow::Borrowed("test"),
+            }],
+        }
+    }
+
+    #[test]
+    fn clean_refuses_to_remove_a_required_field_whatever_its_rows_say() {
+        let text = r#"{"cells": [{"attachments": {"a.png": {"image/png": "iVBO"}},
+            "cell_type": "markdown", "id": "m", "metadata": {"tags": []}, "source": "![](attachment:a.png)"},
+            {"cell_type": "code", "execution_count": 1, "id": "c", "metadata": {},
+            "outputs": [{"name": "stdout", "output_type": "stream", "text": "x"},
+            {"data": {"text/plain": "1"}, "execution_count": 1, "metadata": {}, "output_type": "execute_result"}],
+            "source": "1"}],
+            "metadata": {"kernelspec": {"display_name": "P", "name": "p"}, "language_info": {"name": "python", "version": "3"}},
+            "nbformat": 4, "nbformat_minor": 5}"#;
+        for (scope, path, names) in [
+            (
+                Scope::Output,
+                "text",
+                "cell 2: cleaning would remove the required field text of output 1",
+            ),
+            (
+                Scope::Output,
+                "output_type",
+                "field output_type of output 1",
+            ),
+            (Scope::Output, "data", "field data of output 2"),
+            (Scope::Output, "metadata", "field metadata of output 2"),
+            (
+                Scope::Cell,
+                "source",
+                "cell 1: cleaning would remove the required field source",
+            ),
+            (
+                Scope::Cell,
+                "metadata",
+                "cell 1: cleaning would remove the required field metadata",
+            ),
+            (Scope::Cell, "id", "required field id"),
+            (Scope::Notebook, "metadata", "required field metadata"),
+            (
+                Scope::Notebook,
+                "nbformat_minor",
+                "required field nbformat_minor",
+            ),
+            (
+                Scope::Notebook,
+                "metadata.kernelspec.name",
+                "required field metadata.kernelspec.name",
+            ),
+            (
+                Scope::Notebook,
+                "metadata.language_info.name",
+                "metadata.language_info.name",
+            ),
+        ] {
+            let e = forced(scope, path)
+                .clean(text.as_bytes(), "t.ipynb")
+                .expect_err(path)
+                .to_string();
+            assert!(e.starts_with("t.ipynb: "), "{e}");
+            assert!(e.contains(names), "{path}: {e}");
+        }
+        // Optional fields may go: attachments (the policy refuses them as
+        // content, not as shape), a metadata key, an object emptied whole.
+        for (scope, path) in [
+            (Scope::Cell, "attachments"),
+            (Scope::Cell, "metadata.tags"),
+            (Scope::Notebook, "metadata.kernelspec"),
+        ] {
+            let cleaned = forced(scope, path).clean(text.as_bytes(), "t.ipynb");
+            assert!(cleaned.is_ok_and(|c| c.bytes.is_some()), "{path}");
+        }
+        // A required field inside an object the strip removes whole goes
+        // with it: language_info holding only its name.
+        let lone = r#"{"cells": [], "metadata": {"language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}"#;
+        let out = forced(Scope::Notebook, "metadata.language_info.name")
+            .clean(lone.as_bytes(), "t.ipynb")
+            .expect("the emptied object goes whole");
+        assert!(!String::from_utf8(out.bytes.unwrap())
+            .unwrap()
+            .contains("language_info"));
     }
 }

@@ -174,6 +174,8 @@ pub fn serve(
     output.flush()?;
 
     let mut cleaners: HashMap<PathBuf, Result<Cleaner, String>> = HashMap::new();
+    // Configuration errors already explained in full (one per project).
+    let mut explained: std::collections::HashSet<String> = std::collections::HashSet::new();
     while let Some(header) = read_list(input)? {
         let value = |key: &str| {
             header
@@ -191,11 +193,22 @@ pub fn serve(
                     .or_insert_with_key(|dir| cleaner_for(overrides, dir, err));
                 match cleaner {
                     Ok(cleaner) => Ok(clean_or_pass(cleaner, &content, &pathname, err)),
-                    Err(e) => Err(e.clone()),
+                    Err(e) if explained.contains(e.as_str()) => Err(format!(
+                        "nbdiff: {}: NOT cleaned (the configuration error above)",
+                        crate::render::sanitize::visible(&pathname)
+                    )),
+                    Err(e) => {
+                        explained.insert(e.clone());
+                        Err(not_cleaned(&pathname, e))
+                    }
                 }
             }
             "smudge" => Ok(None),
-            other => Err(format!("unknown command {other:?}")),
+            other => Err(format!(
+                "nbdiff filter-process: {}: unknown command {:?}",
+                crate::render::sanitize::visible(&pathname),
+                crate::render::sanitize::visible(other)
+            )),
         };
         match answer {
             Ok(cleaned) => {
@@ -205,13 +218,8 @@ pub fn serve(
                 write_flush(output)?;
                 write_flush(output)?;
             }
-            Err(e) => {
-                let _ = writeln!(
-                    err,
-                    "nbdiff filter-process: {}: {}",
-                    crate::render::sanitize::visible(&pathname),
-                    crate::render::sanitize::visible(&e)
-                );
+            Err(message) => {
+                let _ = writeln!(err, "{message}");
                 write_text(output, "status=error")?;
                 write_flush(output)?;
             }
@@ -222,16 +230,37 @@ pub fn serve(
 }
 
 /// The cleaner for notebooks in `dir`: the policy (with the user's paths)
-/// and the options found from there.
+/// and the options found from there. A configuration that cannot be read
+/// whole is an error naming the file and the entry (`clean` never strips
+/// less, or other, than the user asked): a project file that is not valid
+/// TOML, a bad `[tool.nbdiff.clean]` value, an `ignore` entry that cannot be
+/// ignored (here or in git config `nbdiff.ignore`).
 pub fn cleaner_for(
     overrides: &Overrides,
     dir: &Path,
-    warn: &mut dyn Write,
+    _warn: &mut dyn Write,
 ) -> Result<Cleaner, String> {
     let project = crate::project::ProjectConfig::discover(dir);
     let options = options_for(overrides, &project)?;
-    let policy = crate::policy::load_with(dir, &project, warn);
+    let policy = crate::policy::load_checked(dir, &project).map_err(|problems| {
+        let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        all.join("; ")
+    })?;
     Ok(Cleaner::new(&policy, options))
+}
+
+/// What the filter says when it could not clean `pathname` because of
+/// `error` (the configuration): that the notebook was NOT cleaned, what git
+/// does with it, and how to recover. One line per sentence, every byte
+/// from the user's files made visible.
+pub fn not_cleaned(pathname: &str, error: &str) -> String {
+    let path = crate::render::sanitize::visible(pathname);
+    format!(
+        "nbdiff: {path}: NOT cleaned: {}\n\
+         nbdiff: git stages {path} uncleaned, as it is (or, with filter.nbdiff.required set, refuses it); \
+         fix the configuration, then run `git add --renormalize {path}`",
+        crate::render::sanitize::visible(error)
+    )
 }
 
 /// The cleaned bytes, or `None` to send the content back unchanged (nothing

@@ -13,7 +13,7 @@
 //! not UTF-8) is passed through unchanged with a warning on stderr and exit 0:
 //! a clean filter must never lose what the user is adding.
 
-use crate::clean::process::{clean_or_pass, cleaner_for};
+use crate::clean::process::{clean_or_pass, cleaner_for, not_cleaned};
 use crate::clean::{dir_of, Cleaner, Keep, Overrides};
 use crate::exit::Exit;
 use std::collections::HashMap;
@@ -97,8 +97,16 @@ pub fn run_filter(
     };
     let cleaner = match cleaner_for(&args.overrides(), &dir, err) {
         Ok(c) => c,
+        Err(e) if args.check => {
+            let shown = format!("{name}: not checked: {e}");
+            let shown = crate::render::sanitize::visible(&shown);
+            let _ = writeln!(err, "nbdiff clean: {shown}");
+            return Exit::Error;
+        }
         Err(e) => {
-            let _ = writeln!(err, "nbdiff clean: {e}");
+            // As git's filter: git stages the input as it is (unless
+            // filter.nbdiff.required), so say so.
+            let _ = writeln!(err, "{}", not_cleaned(&name, &e));
             return Exit::Error;
         }
     };
@@ -134,7 +142,7 @@ fn clean_file(args: &CleanArgs, cleaner: &Result<Cleaner, String>, path: &Path) 
     let name = path.display().to_string();
     let cleaner = match cleaner {
         Ok(c) => c,
-        Err(e) => return Outcome::Failed(e.clone()),
+        Err(e) => return Outcome::Failed(format!("{name}: not cleaned: {e}")),
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,

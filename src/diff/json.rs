@@ -16,11 +16,7 @@ pub struct JsonChange<'a> {
 
 /// Appends `.key`, or `["key"]` when the key is not a plain identifier.
 pub fn push_key(path: &mut String, key: &str) {
-    let plain = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '/');
-    if plain {
+    if crate::policy::plain_key(key) {
         if !path.is_empty() {
             path.push('.');
         }
