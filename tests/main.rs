@@ -5,6 +5,7 @@ mod check_cli;
 mod clean;
 mod clean_invisible;
 mod diff_cli;
+mod filter_config;
 mod git_config;
 mod git_driver;
 mod git_like;

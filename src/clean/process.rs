@@ -19,10 +19,17 @@
 //!
 //! Each file is independent: a notebook that does not parse goes back
 //! unchanged with a warning on stderr (as the one-shot `nbdiff clean` filter
-//! does), and a file that cannot be handled at all (its project
-//! configuration is broken, an unknown command) gets `status=error`, which
-//! git reports for that file alone; the process keeps serving. Only a broken
-//! conversation (EOF mid-request, a malformed packet) ends it.
+//! does), and a file that cannot be handled at all gets `status=error` for
+//! that file alone; the process keeps serving. Only a broken conversation
+//! (EOF mid-request, a malformed packet) ends it.
+//!
+//! A configuration that cannot be read whole (a project file that is not
+//! TOML, a bad `[tool.nbdiff.clean]` value, an `ignore` entry that cannot be
+//! ignored) is such a file: cleaning with part of it would stage something
+//! the user did not ask for, so the filter refuses and says on stderr that
+//! the notebook was NOT cleaned ([`not_cleaned`]). Git itself says nothing:
+//! with `filter.nbdiff.required` unset it stages the file as it is, set it
+//! fails `git add` and keeps the index.
 
 use super::{dir_of, options_for, Cleaner, Overrides};
 use std::collections::HashMap;

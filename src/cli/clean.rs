@@ -11,7 +11,11 @@
 //!
 //! As a filter, input that is not a notebook (invalid JSON, conflict markers,
 //! not UTF-8) is passed through unchanged with a warning on stderr and exit 0:
-//! a clean filter must never lose what the user is adding.
+//! a clean filter must never lose what the user is adding. A configuration
+//! that cannot be read whole (see `crate::clean::process::cleaner_for`) is
+//! refused: exit 2, saying the notebook was NOT cleaned (git then stages it
+//! as it is, or with `filter.nbdiff.required` refuses it); in place, the
+//! file is left alone.
 
 use crate::clean::process::{clean_or_pass, cleaner_for, not_cleaned};
 use crate::clean::{dir_of, Cleaner, Keep, Overrides};
