@@ -161,3 +161,94 @@ fn the_project_file_adds_paths_too() {
         stderr(&out)
     );
 }
+
+/// A one-cell notebook whose cell printed `printed`, with a cell tag and an
+/// attachment.
+fn printed(printed: &str, tag: &str) -> String {
+    format!(
+        "{{\"cells\": [{{\"cell_type\": \"code\", \"execution_count\": 1, \"id\": \"c1\", \"metadata\": {{\"tags\": [\"{tag}\"]}}, \"outputs\": [{{\"name\": \"stdout\", \"output_type\": \"stream\", \"text\": [\"{printed}\\n\"]}}, {{\"data\": {{\"text/plain\": [\"'{printed}'\"]}}, \"execution_count\": 1, \"metadata\": {{}}, \"output_type\": \"execute_result\"}}], \"source\": [\"show()\"]}}, {{\"attachments\": {{\"a.png\": {{\"image/png\": \"iVBORw0KGgo=\"}}}}, \"cell_type\": \"markdown\", \"id\": \"m1\", \"metadata\": {{}}, \"source\": [\"![](attachment:a.png)\"]}}], \"metadata\": {{\"kernelspec\": {{\"display_name\": \"Python 3\", \"name\": \"python3\"}}}}, \"nbformat\": 4, \"nbformat_minor\": 5}}\n"
+    )
+}
+
+/// Issue 18, item 7: a pull request adding an ignore list that names
+/// outputs, attachments, whole metadata objects or required fields cannot
+/// hide an output change from the review, and cannot make `clean` write an
+/// invalid notebook: each entry is refused, named with its file.
+#[test]
+fn an_ignore_list_cannot_hide_outputs_attachments_or_required_fields() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    std::fs::write(repo.join("a.ipynb"), printed("hello", "x")).expect("write");
+    std::fs::write(repo.join("b.ipynb"), printed("s3cr3t-key", "x")).expect("write");
+    let refused = [
+        "output.text",
+        "output.data",
+        "output.output_type",
+        "output.metadata",
+        "cell.outputs",
+        "cell.attachments",
+        "cell.metadata",
+        "metadata",
+        "cell.source",
+        "metadata.kernelspec.name",
+    ];
+    let list: Vec<String> = refused.iter().map(|p| format!("\"{p}\"")).collect();
+    std::fs::write(
+        repo.join("pyproject.toml"),
+        format!("[tool.nbdiff]\nignore = [{}]\n", list.join(", ")),
+    )
+    .expect("write");
+    let md = sb.nbdiff(&repo, &["--markdown", "--exit-code", "a.ipynb", "b.ipynb"]);
+    assert_eq!(md.status.code(), Some(1), "{}", stdout(&md));
+    assert!(
+        stdout(&md).contains("output 1 (stream stdout)")
+            && stdout(&md).contains("output 2 (text/plain)"),
+        "the output change is in the review: {}",
+        stdout(&md)
+    );
+    let warned = stderr(&md);
+    for p in refused {
+        assert!(
+            warned.contains(&format!(
+                "pyproject.toml (tool.nbdiff.ignore): cannot ignore \"{p}\""
+            )),
+            "{p}: {warned}"
+        );
+    }
+    // clean refuses the whole configuration: the file is left as it is.
+    let before = std::fs::read(repo.join("b.ipynb")).expect("read");
+    let clean = sb.nbdiff(&repo, &["clean", "b.ipynb"]);
+    assert_eq!(clean.status.code(), Some(2), "{}", stderr(&clean));
+    assert!(
+        stderr(&clean).contains("b.ipynb: not cleaned: ")
+            && stderr(&clean).contains("cannot ignore \"output.text\""),
+        "{}",
+        stderr(&clean)
+    );
+    assert_eq!(std::fs::read(repo.join("b.ipynb")).expect("read"), before);
+}
+
+/// What stays allowed: keys inside metadata, such as cell tags. The diff
+/// hides them, clean strips them, and the two agree.
+#[test]
+fn ignored_cell_tags_are_hidden_and_stripped_alike() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    std::fs::write(
+        repo.join("pyproject.toml"),
+        "[tool.nbdiff]\nignore = [\"cell.metadata.tags\"]\n",
+    )
+    .expect("write");
+    std::fs::write(repo.join("a.ipynb"), printed("hello", "x")).expect("write");
+    std::fs::write(repo.join("b.ipynb"), printed("hello", "y")).expect("write");
+    let out = sb.nbdiff(&repo, &["--no-pager", "--exit-code", "a.ipynb", "b.ipynb"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stderr(&out), "");
+    let clean = sb.nbdiff(&repo, &["clean", "a.ipynb"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    let cleaned = std::fs::read_to_string(repo.join("a.ipynb")).expect("read");
+    assert!(!cleaned.contains("tags"), "{cleaned}");
+    assert!(cleaned.contains("attachment"), "{cleaned}");
+    let out = sb.nbdiff(&repo, &["--no-pager", "--exit-code", "a.ipynb", "b.ipynb"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
