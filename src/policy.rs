@@ -825,7 +825,9 @@ pub fn diff_help(policy: &Policy) -> String {
         let _ = write!(text, "{sep}{} ({})", kind.name(), paths.join(", "));
     }
     text.push_str(
-        ". Add your own with `git config --add nbdiff.ignore cell.metadata.KEY` or \
+        ". A hidden key never shows through its parent (an object holding only hidden \
+         keys is no change), and whatever `clean` strips is hidden. Add your own keys inside \
+         metadata with `git config --add nbdiff.ignore cell.metadata.KEY` or \
          `ignore = [...]` in [tool.nbdiff] (docs/volatile.md).",
     );
     text
