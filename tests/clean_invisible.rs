@@ -305,3 +305,70 @@ fn clean_strips_by_default_only_what_the_diff_hides() {
         assert_eq!(f.diff, DiffRule::Hidden, "{}", f.qualified_path());
     }
 }
+
+/// The issue's sequence through git: a collaborator's JupyterLab adds
+/// `jupyter.outputs_hidden` to many cells beside one real output change.
+/// `git diff` (the driver), `nbdiff`, `--stat` and the reports show the one
+/// change; with only view state left, none shows a cell; with the filter
+/// on, `git add` stores the notebook without it and nothing is staged.
+#[test]
+fn view_state_added_by_jupyterlab_is_no_change_for_git_diff_nbdiff_and_the_filter() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    sb.enable(&repo);
+    let plain = notebook("{}", &["{}", "{}", "{}"]);
+    std::fs::write(repo.join("a.ipynb"), &plain).expect("write");
+    sb.commit_all(&repo, "a");
+
+    let viewed = notebook(
+        "{}",
+        &[
+            r#"{"jupyter": {"outputs_hidden": false}}"#,
+            r#"{"jupyter": {"outputs_hidden": true, "source_hidden": true}}"#,
+            r#"{"jupyter": {"outputs_hidden": false}}"#,
+        ],
+    );
+    // One real change too: the third cell printed something else.
+    let changed = viewed.replacen("[\"2\\n\"]", "[\"two\\n\"]", 1);
+    assert_ne!(changed, viewed);
+    std::fs::write(repo.join("a.ipynb"), &changed).expect("write");
+    let git_diff = sb.git(&repo, &["diff"]);
+    assert_eq!(git_diff.matches("── cell").count(), 1, "{git_diff}");
+    assert!(git_diff.contains("── cell 3"), "{git_diff}");
+    assert!(!git_diff.contains("metadata.jupyter"), "{git_diff}");
+    let stat = sb.nbdiff(&repo, &["--no-pager", "--stat"]);
+    assert!(
+        stdout(&stat).contains("0 added, 0 deleted, 1 modified"),
+        "{}",
+        stdout(&stat)
+    );
+    let md = sb.nbdiff(&repo, &["--markdown"]);
+    assert!(stdout(&md).contains("| 0 | 0 | 1 | 0 |"), "{}", stdout(&md));
+
+    // Only the view state left: nothing to see anywhere, exit code 0.
+    std::fs::write(repo.join("a.ipynb"), &viewed).expect("write");
+    for args in [
+        &["--no-pager", "--exit-code"][..],
+        &["--no-pager", "--exit-code", "--stat"],
+        &["--exit-code", "--markdown"],
+        &["--exit-code", "--html"],
+    ] {
+        let out = sb.nbdiff(&repo, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stdout(&out));
+        assert!(!stdout(&out).contains("── cell"), "{}", stdout(&out));
+    }
+    let git_diff = sb.git(&repo, &["diff"]);
+    assert!(!git_diff.contains("── cell"), "{git_diff}");
+
+    // The filter stores the notebook without the view state (and counts):
+    // what is staged differs from HEAD only in hidden data.
+    let on = sb.nbdiff(&repo, &["config-git", "--enable", "--filter"]);
+    assert!(on.status.success(), "{}", stderr(&on));
+    sb.git(&repo, &["add", "a.ipynb"]);
+    let staged = sb.git(&repo, &["show", ":a.ipynb"]);
+    assert!(!staged.contains("jupyter"), "{staged}");
+    let cached = sb.nbdiff(&repo, &["--no-pager", "--exit-code", "--cached"]);
+    assert_eq!(cached.status.code(), Some(0), "{}", stdout(&cached));
+    let git_cached = sb.git(&repo, &["diff", "--cached"]);
+    assert!(!git_cached.contains("── cell"), "{git_cached}");
+}
