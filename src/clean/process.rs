@@ -27,9 +27,9 @@
 //! TOML, a bad `[tool.nbdiff.clean]` value, an `ignore` entry that cannot be
 //! ignored) is such a file: cleaning with part of it would stage something
 //! the user did not ask for, so the filter refuses and says on stderr that
-//! the notebook was NOT cleaned ([`not_cleaned`]). Git itself says nothing:
-//! with `filter.nbdiff.required` unset it stages the file as it is, set it
-//! fails `git add` and keeps the index.
+//! the notebook was NOT cleaned ([`not_cleaned`]). Git itself says nothing
+//! of a process filter's failure: with `filter.nbdiff.required` unset it
+//! stages the file as it is; set, it fails `git add` and keeps the index.
 
 use super::{dir_of, options_for, Cleaner, Overrides};
 use std::collections::HashMap;
