@@ -159,11 +159,35 @@ pub fn run_config_git(args: ConfigGitArgs, out: &mut dyn Write, err: &mut dyn Wr
         } else {
             plan
         };
-        if args.enable {
-            config::enable(&git, &plan, args.dry_run, out)
-        } else {
-            config::disable(&git, &plan, args.dry_run, out)
+        let action = if args.enable { "--enable" } else { "--disable" };
+        if args.dry_run {
+            writeln!(out, "# dry run, nothing changed: {action} would run")?;
         }
+        if args.enable {
+            config::enable(&git, &plan, args.dry_run, out)?;
+        } else {
+            config::disable(&git, &plan, args.dry_run, out)?;
+        }
+        if !args.dry_run {
+            let what = match (args.enable, args.filter) {
+                (true, true) => "git uses nbdiff for *.ipynb (diff, merge, textconv, clean filter)",
+                (true, false) => "git uses nbdiff for *.ipynb (diff, merge, textconv)",
+                (false, _) => "nbdiff's git settings are removed",
+            };
+            let scope = match scope {
+                Scope::Local => "in this repository",
+                Scope::Global => "for this user",
+                Scope::System => "on this machine",
+            };
+            writeln!(out, "# done: {what} {scope}")?;
+        }
+        if args.enable && args.filter {
+            // Notebooks committed before the filter: git now lists them as
+            // modified; say how to commit them cleaned.
+            let pending = crate::git::renormalize::pending(&git.cwd, args.dry_run, err);
+            crate::git::renormalize::write_steps(&pending.unwrap_or_default(), !args.dry_run, out)?;
+        }
+        Ok(())
     })();
     match result {
         Ok(()) => Exit::Ok,

@@ -90,8 +90,20 @@ fn run_inner(
             } else {
                 FileHeader::same(&path)
             };
-            let old = read_side(&args[1], &args[3], "old")?;
-            let new = read_side(&args[4], &args[6], "new")?;
+            let mut repo = RepoOnce::default();
+            let new_path = if args.len() == 9 { &args[7] } else { &args[0] };
+            let old = read_side(
+                [&args[0], &args[1], &args[2], &args[3]],
+                "old",
+                &mut repo,
+                err,
+            )?;
+            let new = read_side(
+                [new_path, &args[4], &args[5], &args[6]],
+                "new",
+                &mut repo,
+                err,
+            )?;
             if let Some(bytes) = &new {
                 crate::merge::leftover::warn_bytes(header.path(), bytes, err);
             }
@@ -121,21 +133,84 @@ fn run_inner(
     }
 }
 
+/// The repository the driver runs in, opened the first time it is needed.
+#[derive(Default)]
+struct RepoOnce {
+    repo: Option<Option<gix::Repository>>,
+}
+
+impl RepoOnce {
+    fn get(&mut self) -> Option<&gix::Repository> {
+        self.repo
+            .get_or_insert_with(|| gix::discover_with_environment_overrides(".").ok())
+            .as_ref()
+    }
+}
+
+/// One side's content as git names it: `[path, file, hex, mode]`.
+///
+/// git may hand over a file in the working tree for a side it names by a
+/// blob's hash (`git diff --cached` does when the file is up to date in the
+/// index), but with a clean filter the file is not that blob: the file is
+/// checked against the hash and the blob read when they differ. A side with
+/// the null hash *is* the working tree: under the `filter=nbdiff` attribute it
+/// is cleaned as git compares it ([`super::worktree`]).
 fn read_side(
-    file: &OsString,
-    mode: &OsString,
+    [path, file, hex, mode]: [&OsString; 4],
     side: &'static str,
+    repo: &mut RepoOnce,
+    err: &mut dyn Write,
 ) -> Result<Option<Vec<u8>>, DriverError> {
     if mode == "." || file == "/dev/null" {
         return Ok(None);
     }
-    std::fs::read(Path::new(file))
-        .map(Some)
-        .map_err(|source| DriverError::Read {
-            path: file.to_string_lossy().into_owned(),
-            side,
-            source,
-        })
+    let bytes = std::fs::read(Path::new(file)).map_err(|source| DriverError::Read {
+        path: file.to_string_lossy().into_owned(),
+        side,
+        source,
+    })?;
+    let hex = hex.to_string_lossy();
+    let path = gix::path::os_str_into_bstr(path).ok();
+    if hex.bytes().all(|b| b == b'0') {
+        // The working tree.
+        let (Some(path), Some(repo)) = (path, repo.get()) else {
+            return Ok(Some(bytes));
+        };
+        let Some(root) = repo.workdir() else {
+            return Ok(Some(bytes));
+        };
+        if !super::worktree::filter_configured(repo)
+            || super::worktree::filtered_paths(root, &[path]).is_empty()
+        {
+            return Ok(Some(bytes));
+        }
+        let mut clean = super::worktree::GitClean::new(root);
+        return Ok(Some(clean.clean(path, bytes, err)));
+    }
+    let Ok(id) = gix::ObjectId::from_hex(hex.as_bytes()) else {
+        return Ok(Some(bytes));
+    };
+    let hashed = gix::objs::compute_hash(id.kind(), gix::objs::Kind::Blob, &bytes).ok();
+    if hashed == Some(id) {
+        return Ok(Some(bytes));
+    }
+    let blob = repo.get().map(|r| r.find_blob(id).map(|b| b.detach().data));
+    match blob {
+        Some(Ok(data)) => Ok(Some(data)),
+        failed => {
+            let why = match failed {
+                Some(Err(e)) => e.to_string(),
+                _ => "not inside its repository".to_string(),
+            };
+            let _ = writeln!(
+                err,
+                "nbdiff diff-driver: {}: the file git passed is not blob {hex} and the blob cannot be read ({}); showing the file",
+                crate::render::sanitize::visible_name(&file.to_string_lossy()),
+                crate::render::sanitize::visible(&why)
+            );
+            Ok(Some(bytes))
+        }
+    }
 }
 
 /// Diffs the contents of a path on two sides (`None`: the side does not

@@ -15,8 +15,11 @@
 //! pathspecs are relative to the current directory (so it works from a
 //! subdirectory), and a bare repository accepts two revisions.
 //!
-//! Known limit: working-tree files are compared as they are on disk; git's
-//! clean filters (`filter=…`, `core.autocrlf`) are not applied.
+//! The working tree is compared as git compares it: where the `filter=nbdiff`
+//! attribute applies and the filter is configured, a notebook is cleaned by
+//! the filter's own code first ([`super::worktree`]), so that a notebook
+//! `git status` calls unchanged is unchanged here too. Other clean filters
+//! (`filter=…` of other tools, `core.autocrlf`) are not applied.
 
 use super::driver;
 use super::header::FileHeader;
@@ -264,7 +267,7 @@ pub fn run(
             git_dir: repo.git_dir().display().to_string(),
         });
     }
-    let mut changes = changes(&repo, &mode, &pathspec)?;
+    let mut changes = changes(&repo, &mode, &pathspec, err)?;
     detect_renames(&repo, &mut changes)?;
     let mut differs = false;
     for change in changes {
@@ -403,7 +406,12 @@ pub(crate) fn to_repo_path(prefix: &Path, path: &Path) -> Result<BString, RevErr
 }
 
 /// Lists the changed notebooks for `mode`, sorted by path.
-fn changes(repo: &gix::Repository, mode: &Mode, spec: &Pathspec) -> Result<Vec<Change>, RevError> {
+fn changes(
+    repo: &gix::Repository,
+    mode: &Mode,
+    spec: &Pathspec,
+    err: &mut dyn Write,
+) -> Result<Vec<Change>, RevError> {
     let mut out = Vec::new();
     match *mode {
         Mode::TreeToTree(a, b) => {
@@ -437,8 +445,10 @@ fn changes(repo: &gix::Repository, mode: &Mode, spec: &Pathspec) -> Result<Vec<C
                     .into_iter()
                     .map(Change::unmerged),
             );
-            for (path, id) in index_blobs(repo, spec)? {
-                if let Some(c) = against_worktree(repo, path, Some(id))? {
+            let tracked = index_blobs(repo, spec)?;
+            let mut wt = Worktree::new(repo, tracked.keys(), err);
+            for (path, id) in tracked {
+                if let Some(c) = against_worktree(repo, path, Some(id), &mut wt)? {
                     out.push(c);
                 }
             }
@@ -446,11 +456,12 @@ fn changes(repo: &gix::Repository, mode: &Mode, spec: &Pathspec) -> Result<Vec<C
         Mode::TreeToWorktree(tree) => {
             let old = flatten(repo, tree, spec)?;
             let tracked = index_blobs(repo, spec)?;
+            let mut wt = Worktree::new(repo, tracked.keys(), err);
             for (path, (old_id, in_index)) in pair_up(old, tracked) {
                 if old_id.is_none() && in_index.is_none() {
                     continue;
                 }
-                if let Some(c) = against_worktree(repo, path, old_id)? {
+                if let Some(c) = against_worktree(repo, path, old_id, &mut wt)? {
                     out.push(c);
                 }
             }
@@ -475,22 +486,73 @@ fn pair_up(
     out
 }
 
-/// Compares a blob (or nothing) with the working-tree file at `path`.
+/// Reads working-tree notebooks as git compares them with the index:
+/// cleaned where the `filter=nbdiff` attribute applies ([`super::worktree`]).
+struct Worktree<'w> {
+    filtered: std::collections::HashSet<BString>,
+    clean: Option<super::worktree::GitClean>,
+    err: &'w mut dyn Write,
+}
+
+impl<'w> Worktree<'w> {
+    fn new<'p>(
+        repo: &gix::Repository,
+        tracked: impl Iterator<Item = &'p BString>,
+        err: &'w mut dyn Write,
+    ) -> Worktree<'w> {
+        let root = repo
+            .workdir()
+            .filter(|_| super::worktree::filter_configured(repo));
+        let (filtered, clean) = match root {
+            Some(root) => {
+                let paths: Vec<&BStr> = tracked.map(|p| p.as_ref()).collect();
+                (
+                    super::worktree::filtered_paths(root, &paths),
+                    Some(super::worktree::GitClean::new(root)),
+                )
+            }
+            None => Default::default(),
+        };
+        Worktree {
+            filtered,
+            clean,
+            err,
+        }
+    }
+
+    /// The content git would hash for the file at `path`.
+    fn as_git_sees(&mut self, path: &BStr, bytes: Vec<u8>) -> Vec<u8> {
+        match &mut self.clean {
+            Some(clean) if self.filtered.contains(path) => clean.clean(path, bytes, self.err),
+            _ => bytes,
+        }
+    }
+}
+
+/// Compares a blob (or nothing) with the working-tree file at `path`, as
+/// git does: the file's content (cleaned where the filter applies) hashed
+/// as a blob.
 fn against_worktree(
     repo: &gix::Repository,
     path: BString,
     old: Option<ObjectId>,
+    wt: &mut Worktree<'_>,
 ) -> Result<Option<Change>, RevError> {
+    let hash = |bytes: &[u8]| {
+        gix::objs::compute_hash(repo.object_hash(), gix::objs::Kind::Blob, bytes)
+            .map_err(|e| read_err(&path, e))
+    };
     let current = read_worktree(repo, path.as_ref())?;
-    let new = match &current {
+    let new = match current {
         None => None,
         Some(bytes) => {
-            let id = gix::objs::compute_hash(repo.object_hash(), gix::objs::Kind::Blob, bytes)
-                .map_err(|e| read_err(&path, e))?;
-            if Some(id) == old {
+            // Under the filter, even a file equal to its blob may not be
+            // what git sees (a notebook committed before the filter).
+            let bytes = wt.as_git_sees(path.as_ref(), bytes);
+            if Some(hash(&bytes)?) == old {
                 return Ok(None);
             }
-            Some(Source::Worktree)
+            Some(Source::Read(bytes))
         }
     };
     if old.is_none() && new.is_none() {
