@@ -19,6 +19,7 @@
 use super::header::FileHeader;
 use crate::compare::{compare_with_header, Request, Side};
 use crate::notebook::Notebook;
+use crate::render::Format;
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::Path;
@@ -285,7 +286,16 @@ pub fn diff_pair(
                         None => b.label.to_string(),
                     };
                     let kinds = super::ignored::hidden_kinds(x, y, &opts.diff);
-                    super::ignored::write_note(&path, &kinds, out)?;
+                    match &opts.report {
+                        // Notable headers were added to the report already.
+                        Some(report) if !notable => report.borrow_mut().add_other(
+                            &crate::render::report::display_name(a.label, b.label),
+                            &super::ignored::verdict(&kinds),
+                            None,
+                        ),
+                        Some(_) => {}
+                        None => super::ignored::write_note(&path, &kinds, out)?,
+                    }
                 }
             }
             Ok(differs || notable)
@@ -298,14 +308,55 @@ pub fn diff_pair(
                 .map(|e| e.to_string())
                 .unwrap_or_default();
             let reason = crate::render::sanitize::visible(&reason).into_owned();
+            let differs = old.map(|s| s.bytes) != new.map(|s| s.bytes);
+            if opts.report.is_some() || opts.render.format == Format::Stat {
+                // One verdict line (and, in a report, the lines themselves):
+                // the notebook is listed like every other.
+                let mut lines = Vec::new();
+                line_diff(old, new, false, &mut lines)?;
+                let lines = String::from_utf8_lossy(&lines).into_owned();
+                let verdict = line_diff_verdict(&reason, &lines);
+                let name = crate::render::report::display_name(
+                    old.map_or("/dev/null", |s| s.label),
+                    new.map_or("/dev/null", |s| s.label),
+                );
+                match &opts.report {
+                    Some(report) => {
+                        report.borrow_mut().add_other(&name, &verdict, Some(&lines));
+                    }
+                    None => {
+                        let title = header.map_or(name.as_str(), FileHeader::path);
+                        writeln!(out, "{}", crate::render::sanitize::visible_name(title))?;
+                        writeln!(out, " {verdict}")?;
+                    }
+                }
+                return Ok(differs);
+            }
             if let Some(h) = header {
                 h.write(opts.render.color, out)?;
             }
             writeln!(out, "nbdiff: {reason}; showing a line diff")?;
             line_diff(old, new, opts.render.color, out)?;
-            Ok(old.map(|s| s.bytes) != new.map(|s| s.bytes))
+            Ok(differs)
         }
     }
+}
+
+/// The verdict for a file shown as a line diff: why, and how many lines
+/// changed (from the unified diff `lines`).
+pub fn line_diff_verdict(reason: &str, lines: &str) -> String {
+    let (mut add, mut del) = (0, 0);
+    for l in lines.lines() {
+        if l.starts_with('+') && !l.starts_with("+++ ") {
+            add += 1;
+        } else if l.starts_with('-') && !l.starts_with("--- ") {
+            del += 1;
+        }
+    }
+    if lines.starts_with("Binary files") {
+        return format!("not parsed ({reason}): binary, differs");
+    }
+    format!("not parsed ({reason}): line diff +{add} −{del}")
 }
 
 /// A plain unified line diff, or git's `Binary files … differ` line.

@@ -279,10 +279,25 @@ pub fn run(
             }
             continue;
         }
-        let (old_path, header) = match &change.renamed_from {
+        let (old_path, mut header) = match &change.renamed_from {
             Some((from, score)) => (from, FileHeader::rename(&from.to_string(), &path, *score)),
             None => (&change.path, FileHeader::same(&path)),
         };
+        // git's lines for an added or deleted file (an added notebook
+        // without cells is then still listed).
+        if change.renamed_from.is_none() {
+            match (&change.old, &change.new) {
+                (None, Some(_)) => header.extended.push(format!(
+                    "new file mode {}",
+                    mode_of(&repo, &mode, false, change.path.as_ref())
+                )),
+                (Some(_), None) => header.extended.push(format!(
+                    "deleted file mode {}",
+                    mode_of(&repo, &mode, true, change.path.as_ref())
+                )),
+                _ => {}
+            }
+        }
         let old = load(&repo, old_path.as_ref(), change.old)?;
         let new = load(&repo, change.path.as_ref(), change.new)?;
         if let Some(bytes) = &new {
@@ -297,6 +312,42 @@ pub fn run(
         }
     }
     Ok(differs)
+}
+
+/// The file mode of one side of `path` as git writes it (`100644`,
+/// `100755`, `120000`); `100644` when it cannot be read.
+fn mode_of(repo: &gix::Repository, mode: &Mode, old: bool, path: &BStr) -> String {
+    let from_tree = |tree: ObjectId| -> Option<u32> {
+        let tree = repo.find_tree(tree).ok()?;
+        let entry = tree.lookup_entry(path.split(|b| *b == b'/')).ok()??;
+        Some(u32::from(entry.mode().value()))
+    };
+    let from_index = || -> Option<u32> {
+        let index = repo.index_or_empty().ok()?;
+        Some(index.entry_by_path(path)?.mode.bits())
+    };
+    let from_worktree = || -> Option<u32> {
+        let meta = std::fs::symlink_metadata(repo.workdir_path(path)?).ok()?;
+        #[cfg(unix)]
+        let exec = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o111 != 0;
+        #[cfg(not(unix))]
+        let exec = false;
+        Some(match (meta.file_type().is_symlink(), exec) {
+            (true, _) => 0o120000,
+            (false, true) => 0o100755,
+            (false, false) => 0o100644,
+        })
+    };
+    let found = match (mode, old) {
+        (Mode::IndexToWorktree, true) => from_index(),
+        (Mode::TreeToIndex(t) | Mode::TreeToWorktree(t) | Mode::TreeToTree(t, _), true) => {
+            from_tree(*t)
+        }
+        (Mode::IndexToWorktree | Mode::TreeToWorktree(_), false) => from_worktree(),
+        (Mode::TreeToIndex(_), false) => from_index(),
+        (Mode::TreeToTree(_, t), false) => from_tree(*t),
+    };
+    format!("{:06o}", found.unwrap_or(0o100644))
 }
 
 /// Pairs deleted with added notebooks as git does by default
