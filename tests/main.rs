@@ -21,3 +21,4 @@ mod robustness;
 mod round_trip;
 mod small_fixes;
 mod user_ignore;
+mod workflow;
