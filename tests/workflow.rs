@@ -65,7 +65,7 @@ fn numbers(cells: &[&str]) -> Option<[usize; 5]> {
 fn from_terminal(text: &str) -> BTreeMap<String, Verdict> {
     let mut out = BTreeMap::new();
     let mut current: Option<(String, Verdict)> = None;
-    let mut flush = |c: &mut Option<(String, Verdict)>, out: &mut BTreeMap<String, Verdict>| {
+    let flush = |c: &mut Option<(String, Verdict)>, out: &mut BTreeMap<String, Verdict>| {
         if let Some((path, v)) = c.take() {
             out.insert(path, v);
         }
