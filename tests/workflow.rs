@@ -70,25 +70,37 @@ fn from_terminal(text: &str) -> BTreeMap<String, Verdict> {
             out.insert(path, v);
         }
     };
+    // git's header lines; anything else in a block is the notebook diff's body.
+    const HEADER: [&str; 10] = [
+        "--- ",
+        "+++ ",
+        "new file mode",
+        "deleted file mode",
+        "old mode",
+        "new mode",
+        "similarity index",
+        "rename from",
+        "rename to",
+        "index ",
+    ];
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix("diff --git ") {
             flush(&mut current, &mut out);
             let path = rest.split_once(" b/").map(|(_, b)| b.to_string());
             current = path.map(|p| (p, Verdict::HeaderOnly));
-        } else if let Some((path, note)) = line.split_once(": ") {
+            continue;
+        }
+        if let Some((path, note)) = line.split_once(": ") {
             if verdict_of_line(note) == Some(Verdict::Ignored) && !line.starts_with(' ') {
                 flush(&mut current, &mut out);
                 out.insert(path.to_string(), Verdict::Ignored);
                 continue;
             }
-            if let Some((_, v)) = &mut current {
-                if line.starts_with("nbdiff: ") && line.ends_with("showing a line diff") {
-                    *v = Verdict::Lines;
-                }
-            }
-        } else if let Some((_, v)) = &mut current {
-            if *v == Verdict::HeaderOnly && (line.starts_with("── ") || line.starts_with("@@"))
-            {
+        }
+        if let Some((_, v)) = &mut current {
+            if line.starts_with("nbdiff: ") && line.ends_with("showing a line diff") {
+                *v = Verdict::Lines;
+            } else if *v == Verdict::HeaderOnly && !HEADER.iter().any(|h| line.starts_with(h)) {
                 *v = Verdict::Changed(None);
             }
         }
@@ -357,6 +369,14 @@ fn with_the_filter_every_command_compares_what_git_compares() {
     assert!(on.contains("# 4 committed notebooks"), "{on}");
     assert!(on.contains("\ngit add --renormalize .   #"), "{on}");
     assert!(on.contains("\ngit commit -m "), "{on}");
+    // git lists them once their stat data change (an editor saving them, a
+    // checkout): here each is replaced by a copy (a new inode).
+    assert!(agree(&sb, &repo, &[], "filter on, untouched").len() <= 4);
+    for nb in ["a.ipynb", "b.ipynb", "sub/c.ipynb", "gone.ipynb"] {
+        let bytes = std::fs::read(repo.join(nb)).expect("read");
+        std::fs::write(repo.join("copy.tmp"), bytes).expect("write");
+        std::fs::rename(repo.join("copy.tmp"), repo.join(nb)).expect("rename");
+    }
     let listed = agree(&sb, &repo, &[], "filter on");
     assert_eq!(listed.len(), 4, "git lists every notebook: {listed:?}");
     assert!(
@@ -466,4 +486,128 @@ fn check_on_a_conflicted_notebook_names_it_and_why() {
     assert!(err.contains("conflict markers"), "{err}");
     assert!(err.contains("nbdiff resolve"), "{err}");
     assert!(err.contains("1 file could not be checked"), "{err}");
+}
+
+/// The same agreement over real notebooks: `NBDIFF_CORPUS=/path/to/corpus
+/// cargo test --test main corpus_agreement -- --ignored --nocapture`
+/// (a folder with `real-diffs/<case>/{a,b}.ipynb`,
+/// `real-merges/<case>/{base,local,remote}.ipynb` and `nbdime-tests/*.ipynb`;
+/// nothing of it is copied into the repository). Prints the figures.
+#[test]
+#[ignore = "needs NBDIFF_CORPUS, a folder of real notebooks"]
+fn corpus_agreement() {
+    let corpus = PathBuf::from(std::env::var_os("NBDIFF_CORPUS").expect("NBDIFF_CORPUS"));
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    sb.enable(&repo);
+    let cases = |dir: &str| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(corpus.join(dir))
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    let put = |side: &str| {
+        for case in cases("real-diffs") {
+            let name = case
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            let from = case.join(if side == "old" { "a.ipynb" } else { "b.ipynb" });
+            if from.exists() {
+                std::fs::create_dir_all(repo.join("d")).expect("mkdir");
+                std::fs::copy(&from, repo.join(format!("d/{name}.ipynb"))).expect("copy");
+            }
+        }
+        for case in cases("real-merges") {
+            let name = case
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            let file = match side {
+                "old" => "base.ipynb",
+                "new" => "local.ipynb",
+                _ => "remote.ipynb",
+            };
+            if case.join(file).exists() {
+                std::fs::create_dir_all(repo.join("m")).expect("mkdir");
+                std::fs::copy(case.join(file), repo.join(format!("m/{name}.ipynb"))).expect("copy");
+            }
+        }
+    };
+    let report = |step: &str, v: &BTreeMap<String, Verdict>| {
+        let count = |f: fn(&Verdict) -> bool| v.values().filter(|x| f(x)).count();
+        eprintln!(
+            "{step}: {} notebooks agree ({} changed, {} only ignored, {} line diff, {} header only)",
+            v.len(),
+            count(|x| matches!(x, Verdict::Changed(_))),
+            count(|x| *x == Verdict::Ignored),
+            count(|x| *x == Verdict::Lines),
+            count(|x| *x == Verdict::HeaderOnly),
+        );
+    };
+    put("old");
+    for f in cases("nbdime-tests") {
+        if f.extension().is_some_and(|e| e == "ipynb") {
+            std::fs::create_dir_all(repo.join("t")).expect("mkdir");
+            std::fs::copy(&f, repo.join("t").join(f.file_name().expect("name"))).expect("copy");
+        }
+    }
+    sb.commit_all(&repo, "old");
+    put("new");
+    report(
+        "filter off, worktree",
+        &agree(&sb, &repo, &[], "off, worktree"),
+    );
+    sb.git(&repo, &["add", "-A"]);
+    report(
+        "filter off, --cached",
+        &agree(&sb, &repo, &["--cached"], "off, cached"),
+    );
+    sb.git(&repo, &["commit", "-q", "-m", "new"]);
+    report(
+        "filter off, HEAD~1 HEAD",
+        &agree(&sb, &repo, &["HEAD~1", "HEAD"], "off, revs"),
+    );
+    put("remote");
+    report(
+        "filter off, remote in worktree",
+        &agree(&sb, &repo, &[], "off, remote"),
+    );
+    sb.git(&repo, &["checkout", "--", "."]);
+
+    let on = sb.nbdiff(&repo, &["config-git", "--enable", "--filter"]);
+    eprintln!(
+        "{}",
+        stdout(&on)
+            .lines()
+            .filter(|l| l.contains("committed"))
+            .collect::<String>()
+    );
+    report(
+        "filter on, before renormalize",
+        &agree(&sb, &repo, &[], "on"),
+    );
+    sb.git(&repo, &["add", "--renormalize", "."]);
+    sb.git(&repo, &["commit", "-q", "-m", "clean"]);
+    assert_eq!(sb.git(&repo, &["status", "--porcelain"]), "");
+    report(
+        "filter on, renormalized",
+        &agree(&sb, &repo, &[], "renormalized"),
+    );
+    assert_eq!(nbdiff_ok(&sb, &repo, &[]), "");
+    assert_eq!(nbdiff_ok(&sb, &repo, &["--stat"]), "");
+    put("remote");
+    report(
+        "filter on, remote in worktree",
+        &agree(&sb, &repo, &[], "on, remote"),
+    );
+    report("filter on, HEAD", &agree(&sb, &repo, &["HEAD"], "on, HEAD"));
+    sb.git(&repo, &["add", "-A"]);
+    report(
+        "filter on, --cached",
+        &agree(&sb, &repo, &["--cached"], "on, cached"),
+    );
 }

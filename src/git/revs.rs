@@ -497,8 +497,12 @@ fn changes(
                     .map(Change::unmerged),
             );
             let tracked = index_blobs(repo, spec)?;
+            let unchanged = stat_unchanged(repo, spec)?;
             let mut wt = Worktree::new(repo, tracked.keys(), err);
             for (path, id) in tracked {
+                if unchanged.contains(&path) {
+                    continue;
+                }
                 if let Some(c) = against_worktree(repo, path, Some(id), &mut wt)? {
                     out.push(c);
                 }
@@ -507,9 +511,13 @@ fn changes(
         Mode::TreeToWorktree(tree) => {
             let old = flatten(repo, tree, spec)?;
             let tracked = index_blobs(repo, spec)?;
+            let unchanged = stat_unchanged(repo, spec)?;
             let mut wt = Worktree::new(repo, tracked.keys(), err);
             for (path, (old_id, in_index)) in pair_up(old, tracked) {
                 if old_id.is_none() && in_index.is_none() {
+                    continue;
+                }
+                if old_id == in_index && unchanged.contains(&path) {
                     continue;
                 }
                 if let Some(c) = against_worktree(repo, path, old_id, &mut wt)? {
@@ -671,6 +679,45 @@ fn index_blobs(
         );
         if entry.stage_raw() == 0 && is_file && is_notebook(path) && spec.matches(path) {
             out.insert(path.to_owned(), entry.id);
+        }
+    }
+    Ok(out)
+}
+
+/// The tracked notebooks git takes as unchanged in the working tree without
+/// reading them: the file's stat data match the index entry's and the entry
+/// is not racily clean (or it is marked assume-valid / skip-worktree). git
+/// compares the rest by content (cleaned under the filter), and so does
+/// nbdiff: right after the filter is turned on, git lists a notebook
+/// committed uncleaned only once its stat data change, and so does nbdiff.
+fn stat_unchanged(repo: &gix::Repository, spec: &Pathspec) -> Result<BTreeSet<BString>, RevError> {
+    use gix::index::entry::{Flags, Stat};
+    let index = repo
+        .index_or_empty()
+        .map_err(|e| read_err("the index", e))?;
+    let options = repo.stat_options().unwrap_or_default();
+    let timestamp = index.timestamp();
+    let mut out = BTreeSet::new();
+    for entry in index.entries() {
+        let path = entry.path(&index);
+        if entry.stage_raw() != 0 || !is_notebook(path) || !spec.matches(path) {
+            continue;
+        }
+        if entry.flags.intersects(Flags::ASSUME_VALID | Flags::SKIP_WORKTREE) {
+            out.insert(path.to_owned());
+            continue;
+        }
+        let Some(full) = repo.workdir_path(path) else {
+            continue;
+        };
+        let Ok(meta) = gix::index::fs::Metadata::from_path_no_follow(&full) else {
+            continue;
+        };
+        let Ok(stat) = Stat::from_fs(&meta) else {
+            continue;
+        };
+        if entry.stat.matches(&stat, options) && !entry.stat.is_racy(timestamp, options) {
+            out.insert(path.to_owned());
         }
     }
     Ok(out)
