@@ -703,7 +703,10 @@ fn stat_unchanged(repo: &gix::Repository, spec: &Pathspec) -> Result<BTreeSet<BS
         if entry.stage_raw() != 0 || !is_notebook(path) || !spec.matches(path) {
             continue;
         }
-        if entry.flags.intersects(Flags::ASSUME_VALID | Flags::SKIP_WORKTREE) {
+        if entry
+            .flags
+            .intersects(Flags::ASSUME_VALID | Flags::SKIP_WORKTREE)
+        {
             out.insert(path.to_owned());
             continue;
         }
