@@ -473,6 +473,28 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_is_not_the_blob_git_names_is_said_and_shown() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, "old\n").expect("write");
+        std::fs::write(&b, "new\n").expect("write");
+        let (a, b) = (
+            a.to_string_lossy().into_owned(),
+            b.to_string_lossy().into_owned(),
+        );
+        // `old\n` is blob 3367afdb…; the new side names a blob nobody has.
+        let old_hex = "3367afdbbf91e638efe983616377c60477cc6612";
+        let missing = "0123456789abcdef0123456789abcdef01234567";
+        let (out, err) = run_str(&["x.txt", &a, old_hex, "100644", &b, missing, "100644"]);
+        assert!(!err.contains(&a), "the old file is that blob: {err}");
+        assert!(
+            err.contains("is not blob 0123456789abcdef") && err.contains("showing the file"),
+            "{err}"
+        );
+        assert!(out.contains("-old\n+new\n"), "{out}");
+    }
+
+    #[test]
     fn binary_content() {
         let mut out = Vec::new();
         let old = Input {
