@@ -114,13 +114,18 @@ pub fn compare_with_header(
     }
     let diff = diff_notebooks(old_nb, new_nb, &req.diff);
     stage("diff");
+    let notable = header.is_some_and(FileHeader::is_notable);
     if let Some(report) = &req.report {
-        report
-            .borrow_mut()
-            .add(&render::report::display_name(&old_name, &new_name), &diff);
+        let name = render::report::display_name(&old_name, &new_name);
+        match header.and_then(FileHeader::verdict) {
+            // An added or deleted notebook without cells, a rename: listed.
+            Some(verdict) if diff.is_empty() => {
+                report.borrow_mut().add_other(&name, &verdict, None)
+            }
+            _ => report.borrow_mut().add(&name, &diff),
+        }
         return Ok(!diff.is_empty());
     }
-    let notable = header.is_some_and(FileHeader::is_notable);
     if diff.is_empty() && !notable {
         return Ok(false);
     }
@@ -134,6 +139,11 @@ pub fn compare_with_header(
             )?,
             Format::Stat => writeln!(out, "{}", visible_name(h.path()))?,
             _ => h.write(req.render.color, out)?,
+        }
+        if let (true, Format::Stat, Some(verdict)) =
+            (diff.is_empty(), req.render.format, h.verdict())
+        {
+            writeln!(out, " {verdict}")?;
         }
         if req.render.format == Format::Terminal {
             let topts = render::terminal::TerminalOptions {

@@ -275,3 +275,39 @@ fn git_merge_uses_the_notebook_merge_driver() {
         "{merged}"
     );
 }
+
+/// git passes 7 positional arguments; a driver configured without `--` (as
+/// other tools' instructions say) must still take a path starting with `-`
+/// as a path (issue 20, item 9).
+#[test]
+fn driver_configured_without_dashdash_takes_paths_that_look_like_flags() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    sb.enable(&repo);
+    let command = format!("{} diff-driver", crate::git_util::nbdiff_exe());
+    sb.git(&repo, &["config", "diff.nbdiff.command", &command]);
+    let names = ["-h.ipynb", "--color.ipynb", "--help.ipynb", "-x.ipynb"];
+    for name in names {
+        std::fs::write(repo.join(name), notebook(&["x = 1"], 1)).expect("write");
+    }
+    sb.commit_all(&repo, "first");
+    for name in names {
+        std::fs::write(repo.join(name), notebook(&["x = 2"], 1)).expect("write");
+    }
+    let out = sb.git_output(&repo, &["diff"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for name in names {
+        assert!(
+            text.contains(&format!("diff --git a/{name} b/{name}\n")),
+            "{name}: {text}\n{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(
+        text.matches("-x = 1\n+x = 2\n").count(),
+        names.len(),
+        "{text}"
+    );
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}

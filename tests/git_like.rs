@@ -75,6 +75,14 @@ fn pathspecs_select_what_gits_select() {
         ("sub", &["../other"]),
         ("sub", &[":(top)top.ipynb"]),
         ("sub", &[":!skip"]),
+        // `.` with an exclude (issue 20, item 8), and `.`/`..` naming the top.
+        ("", &[".", ":(exclude)sub/skip"]),
+        ("", &[".", ":!sub/skip/"]),
+        ("", &[".", ":^other", ":!sub/deep"]),
+        ("", &["."]),
+        ("sub", &[".", ":(exclude)skip"]),
+        ("sub", &["..", ":!other"]),
+        ("sub", &["."]),
     ];
     for (dir, specs) in cases {
         let cwd = repo.join(dir);

@@ -23,3 +23,4 @@ mod robustness;
 mod round_trip;
 mod small_fixes;
 mod user_ignore;
+mod workflow;

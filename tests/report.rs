@@ -252,7 +252,9 @@ fn html_and_markdown_between_revisions() {
     assert!(out.status.success(), "{}", stderr(&out));
     let html = std::fs::read_to_string(repo.join("review.html")).expect("report");
     assert_inert(&html, "revision report");
-    assert!(html.contains("1 notebook changed"), "{html}");
+    // Every notebook git lists is in the report (issue 18, item 6): the one
+    // that does not parse with its line diff.
+    assert!(html.contains("2 notebooks changed"), "{html}");
     assert!(
         html.contains(">a.ipynb</a>"),
         "repository-relative path: {html}"
@@ -262,14 +264,17 @@ fn html_and_markdown_between_revisions() {
         "unchanged notebooks are not listed"
     );
     assert!(
-        html.contains("broken.ipynb"),
-        "a file that is not a notebook is named"
+        html.contains(">broken.ipynb</a>"),
+        "a file that is not a notebook is listed"
     );
-    assert!(html.contains("(not in this report)"), "{html}");
+    assert!(html.contains("line diff +1 −1"), "{html}");
+    assert!(html.contains("+{not json"), "its lines are shown: {html}");
     let out = sb.nbdiff(&repo, &["--markdown", "HEAD~1", "HEAD"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let md = String::from_utf8(out.stdout).expect("utf-8");
-    assert!(md.starts_with("### nbdiff: 1 notebook changed"), "{md}");
+    assert!(md.starts_with("### nbdiff: 2 notebooks changed"), "{md}");
+    assert!(md.contains("| broken.ipynb | not parsed \\("), "{md}");
+    assert!(md.contains("+{not json\n"), "{md}");
     assert!(md.contains("| a.ipynb | 0 | 0 | 1 |"), "{md}");
     assert!(md.contains("-x = 1\n+x = 10\n"), "{md}");
 }

@@ -173,6 +173,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let results = run_all(&inputs, &opts);
     let mut findings: Vec<Finding> = Vec::new();
     let mut checked = 0;
+    let mut unchecked = Vec::new();
     for r in results {
         match r {
             Ok(f) => {
@@ -181,15 +182,29 @@ pub fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
             }
             Err(e) => {
                 failed = true;
-                let _ = writeln!(err, "nbdiff check: {e}");
+                unchecked.push(e.to_string());
             }
         }
     }
-    if let Err(e) = render::write(out, args.format, &findings, checked) {
+    if let Err(e) = render::write(out, args.format, &findings, checked).and_then(|()| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             let _ = writeln!(err, "nbdiff check: cannot write: {e}");
             return Exit::Error;
         }
+    }
+    // After the summary, so that "0 notebooks checked" is followed by the
+    // files that were not, each named with why (a conflicted file: its
+    // markers and the way out).
+    for e in &unchecked {
+        let _ = writeln!(err, "nbdiff check: not checked: {e}");
+    }
+    if !unchecked.is_empty() {
+        let n = unchecked.len();
+        let s = if n == 1 { "" } else { "s" };
+        let _ = writeln!(
+            err,
+            "nbdiff check: {n} file{s} could not be checked (above); exit 2"
+        );
     }
     if failed {
         Exit::Error

@@ -19,6 +19,7 @@
 use super::header::FileHeader;
 use crate::compare::{compare_with_header, Request, Side};
 use crate::notebook::Notebook;
+use crate::render::Format;
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::Path;
@@ -90,8 +91,20 @@ fn run_inner(
             } else {
                 FileHeader::same(&path)
             };
-            let old = read_side(&args[1], &args[3], "old")?;
-            let new = read_side(&args[4], &args[6], "new")?;
+            let mut repo = RepoOnce::default();
+            let new_path = if args.len() == 9 { &args[7] } else { &args[0] };
+            let old = read_side(
+                [&args[0], &args[1], &args[2], &args[3]],
+                "old",
+                &mut repo,
+                err,
+            )?;
+            let new = read_side(
+                [new_path, &args[4], &args[5], &args[6]],
+                "new",
+                &mut repo,
+                err,
+            )?;
             if let Some(bytes) = &new {
                 crate::merge::leftover::warn_bytes(header.path(), bytes, err);
             }
@@ -121,21 +134,84 @@ fn run_inner(
     }
 }
 
+/// The repository the driver runs in, opened the first time it is needed.
+#[derive(Default)]
+struct RepoOnce {
+    repo: Option<Option<gix::Repository>>,
+}
+
+impl RepoOnce {
+    fn get(&mut self) -> Option<&gix::Repository> {
+        self.repo
+            .get_or_insert_with(|| gix::discover_with_environment_overrides(".").ok())
+            .as_ref()
+    }
+}
+
+/// One side's content as git names it: `[path, file, hex, mode]`.
+///
+/// git may hand over a file in the working tree for a side it names by a
+/// blob's hash (`git diff --cached` does when the file is up to date in the
+/// index), but with a clean filter the file is not that blob: the file is
+/// checked against the hash and the blob read when they differ. A side with
+/// the null hash *is* the working tree: under the `filter=nbdiff` attribute it
+/// is cleaned as git compares it ([`super::worktree`]).
 fn read_side(
-    file: &OsString,
-    mode: &OsString,
+    [path, file, hex, mode]: [&OsString; 4],
     side: &'static str,
+    repo: &mut RepoOnce,
+    err: &mut dyn Write,
 ) -> Result<Option<Vec<u8>>, DriverError> {
     if mode == "." || file == "/dev/null" {
         return Ok(None);
     }
-    std::fs::read(Path::new(file))
-        .map(Some)
-        .map_err(|source| DriverError::Read {
-            path: file.to_string_lossy().into_owned(),
-            side,
-            source,
-        })
+    let bytes = std::fs::read(Path::new(file)).map_err(|source| DriverError::Read {
+        path: file.to_string_lossy().into_owned(),
+        side,
+        source,
+    })?;
+    let hex = hex.to_string_lossy();
+    let path = gix::path::os_str_into_bstr(path).ok();
+    if hex.bytes().all(|b| b == b'0') {
+        // The working tree.
+        let (Some(path), Some(repo)) = (path, repo.get()) else {
+            return Ok(Some(bytes));
+        };
+        let Some(root) = repo.workdir() else {
+            return Ok(Some(bytes));
+        };
+        if !super::worktree::filter_configured(repo)
+            || super::worktree::filtered_paths(root, &[path]).is_empty()
+        {
+            return Ok(Some(bytes));
+        }
+        let mut clean = super::worktree::GitClean::new(root);
+        return Ok(Some(clean.clean(path, bytes, err)));
+    }
+    let Ok(id) = gix::ObjectId::from_hex(hex.as_bytes()) else {
+        return Ok(Some(bytes));
+    };
+    let hashed = gix::objs::compute_hash(id.kind(), gix::objs::Kind::Blob, &bytes).ok();
+    if hashed == Some(id) {
+        return Ok(Some(bytes));
+    }
+    let blob = repo.get().map(|r| r.find_blob(id).map(|b| b.detach().data));
+    match blob {
+        Some(Ok(data)) => Ok(Some(data)),
+        failed => {
+            let why = match failed {
+                Some(Err(e)) => e.to_string(),
+                _ => "not inside its repository".to_string(),
+            };
+            let _ = writeln!(
+                err,
+                "nbdiff diff-driver: {}: the file git passed is not blob {hex} and the blob cannot be read ({}); showing the file",
+                crate::render::sanitize::visible_name(&file.to_string_lossy()),
+                crate::render::sanitize::visible(&why)
+            );
+            Ok(Some(bytes))
+        }
+    }
 }
 
 /// Diffs the contents of a path on two sides (`None`: the side does not
@@ -210,7 +286,16 @@ pub fn diff_pair(
                         None => b.label.to_string(),
                     };
                     let kinds = super::ignored::hidden_kinds(x, y, &opts.diff);
-                    super::ignored::write_note(&path, &kinds, out)?;
+                    match &opts.report {
+                        // Notable headers were added to the report already.
+                        Some(report) if !notable => report.borrow_mut().add_other(
+                            &crate::render::report::display_name(a.label, b.label),
+                            &super::ignored::verdict(&kinds),
+                            None,
+                        ),
+                        Some(_) => {}
+                        None => super::ignored::write_note(&path, &kinds, out)?,
+                    }
                 }
             }
             Ok(differs || notable)
@@ -223,14 +308,55 @@ pub fn diff_pair(
                 .map(|e| e.to_string())
                 .unwrap_or_default();
             let reason = crate::render::sanitize::visible(&reason).into_owned();
+            let differs = old.map(|s| s.bytes) != new.map(|s| s.bytes);
+            if opts.report.is_some() || opts.render.format == Format::Stat {
+                // One verdict line (and, in a report, the lines themselves):
+                // the notebook is listed like every other.
+                let mut lines = Vec::new();
+                line_diff(old, new, false, &mut lines)?;
+                let lines = String::from_utf8_lossy(&lines).into_owned();
+                let verdict = line_diff_verdict(&reason, &lines);
+                let name = crate::render::report::display_name(
+                    old.map_or("/dev/null", |s| s.label),
+                    new.map_or("/dev/null", |s| s.label),
+                );
+                match &opts.report {
+                    Some(report) => {
+                        report.borrow_mut().add_other(&name, &verdict, Some(&lines));
+                    }
+                    None => {
+                        let title = header.map_or(name.as_str(), FileHeader::path);
+                        writeln!(out, "{}", crate::render::sanitize::visible_name(title))?;
+                        writeln!(out, " {verdict}")?;
+                    }
+                }
+                return Ok(differs);
+            }
             if let Some(h) = header {
                 h.write(opts.render.color, out)?;
             }
             writeln!(out, "nbdiff: {reason}; showing a line diff")?;
             line_diff(old, new, opts.render.color, out)?;
-            Ok(old.map(|s| s.bytes) != new.map(|s| s.bytes))
+            Ok(differs)
         }
     }
+}
+
+/// The verdict for a file shown as a line diff: why, and how many lines
+/// changed (from the unified diff `lines`).
+pub fn line_diff_verdict(reason: &str, lines: &str) -> String {
+    let (mut add, mut del) = (0, 0);
+    for l in lines.lines() {
+        if l.starts_with('+') && !l.starts_with("+++ ") {
+            add += 1;
+        } else if l.starts_with('-') && !l.starts_with("--- ") {
+            del += 1;
+        }
+    }
+    if lines.starts_with("Binary files") {
+        return format!("not parsed ({reason}): binary, differs");
+    }
+    format!("not parsed ({reason}): line diff +{add} −{del}")
 }
 
 /// A plain unified line diff, or git's `Binary files … differ` line.
@@ -344,6 +470,28 @@ mod tests {
         );
         assert!(err.contains("warning: ␛[2Jx.ipynb still holds"), "{err}");
         assert!(!out.contains('\x1b') && !err.contains('\x1b'), "{out}{err}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_the_blob_git_names_is_said_and_shown() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, "old\n").expect("write");
+        std::fs::write(&b, "new\n").expect("write");
+        let (a, b) = (
+            a.to_string_lossy().into_owned(),
+            b.to_string_lossy().into_owned(),
+        );
+        // `old\n` is blob 3367afdb…; the new side names a blob nobody has.
+        let old_hex = "3367afdbbf91e638efe983616377c60477cc6612";
+        let missing = "0123456789abcdef0123456789abcdef01234567";
+        let (out, err) = run_str(&["x.txt", &a, old_hex, "100644", &b, missing, "100644"]);
+        assert!(!err.contains(&a), "the old file is that blob: {err}");
+        assert!(
+            err.contains("is not blob 0123456789abcdef") && err.contains("showing the file"),
+            "{err}"
+        );
+        assert!(out.contains("-old\n+new\n"), "{out}");
     }
 
     #[test]

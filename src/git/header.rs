@@ -63,6 +63,25 @@ impl FileHeader {
         !self.extended.is_empty() || self.old_path != self.new_path
     }
 
+    /// What the header alone says about a file whose contents show no
+    /// notebook change (an added or deleted notebook without cells, a
+    /// rename, a mode change): the one-line verdict `--stat` and the reports
+    /// give it. `None` when it says nothing beyond the path.
+    pub fn verdict(&self) -> Option<String> {
+        let has = |prefix: &str| self.extended.iter().any(|l| l.starts_with(prefix));
+        if has("new file mode") {
+            Some("new notebook, no cells".into())
+        } else if has("deleted file mode") {
+            Some("deleted notebook, no cells".into())
+        } else if self.old_path != self.new_path || has("rename ") || has("copy ") {
+            Some("renamed, no notebook changes".into())
+        } else if has("old mode") {
+            Some("mode changed, no notebook changes".into())
+        } else {
+            None
+        }
+    }
+
     /// `a/OLD`, every control made visible (paths come from the repository).
     pub fn old_label(&self) -> String {
         visible_name(&format!("a/{}", self.old_path)).into_owned()

@@ -122,23 +122,21 @@ fn kinds(diff: &NotebookDiff<'_>, opts: &DiffOptions) -> Vec<Hidden> {
     out.into_iter().map(|(_, n, all)| (n, all)).collect()
 }
 
-/// Writes the line for `path`: its hidden changes and how to see them.
-pub fn write_note(path: &str, kinds: &[(String, bool)], out: &mut dyn Write) -> io::Result<()> {
-    let path = visible_name(path);
+/// The verdict for a file whose only changes are hidden: what they are and
+/// how to see them (the line [`write_note`] writes after the path, and what
+/// the reports and `--stat` show for it).
+pub fn verdict(kinds: &[(String, bool)]) -> String {
     if kinds.is_empty() {
-        return writeln!(
-            out,
-            "{path}: only the JSON formatting changed (indentation, key order or base64 line wrapping)"
-        );
+        return "only the JSON formatting changed (indentation, key order or base64 line wrapping)"
+            .to_string();
     }
     let hint = if kinds.iter().any(|k| k.1) {
         "; nbdiff -a shows them"
     } else {
         ""
     };
-    writeln!(
-        out,
-        "{path}: only ignored changes ({}){hint}",
+    format!(
+        "only ignored changes ({}){hint}",
         visible(
             &kinds
                 .iter()
@@ -147,6 +145,11 @@ pub fn write_note(path: &str, kinds: &[(String, bool)], out: &mut dyn Write) -> 
                 .join(", ")
         )
     )
+}
+
+/// Writes the line for `path`: its hidden changes and how to see them.
+pub fn write_note(path: &str, kinds: &[(String, bool)], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}: {}", visible_name(path), verdict(kinds))
 }
 
 /// For two files on disk whose diff is empty: writes the line when their

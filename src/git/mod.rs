@@ -17,6 +17,10 @@
 //! - [`pathspec`], [`rename`], [`unmerged`], [`header`], [`ignored`] — git's
 //!   pathspecs, rename detection, unmerged paths, `diff --git` file headers,
 //!   and the line for a file whose only changes are hidden.
+//! - [`worktree`] — the working tree as git compares it: cleaned by the
+//!   `nbdiff` filter where its attribute applies.
+//! - [`renormalize`] — after `config-git --enable --filter`: the committed
+//!   notebooks the filter would change, and the two git commands to run.
 //! - [`difftool`] — `git difftool` through the diff driver: hands git's
 //!   arguments to difftool's helper, which git would have run.
 
@@ -28,7 +32,9 @@ pub mod header;
 pub mod ignored;
 pub mod pathspec;
 pub mod rename;
+pub mod renormalize;
 pub mod revs;
 pub mod settings;
 pub mod show;
 pub mod unmerged;
+pub mod worktree;

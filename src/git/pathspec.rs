@@ -51,7 +51,19 @@ impl Pathspec {
                 message: e.to_string(),
             };
             let bytes = gix::path::os_str_into_bstr(spec).map_err(|e| bad(&e))?;
-            patterns.push(gix_pathspec::parse(bytes, defaults).map_err(|e| bad(&e))?);
+            let mut pattern = gix_pathspec::parse(bytes, defaults).map_err(|e| bad(&e))?;
+            // A spec naming the top of the working tree (`.` there, `..`
+            // one level down) selects everything. gix-pathspec keeps its
+            // text `.` as a common prefix of all patterns, so that nothing
+            // matches; `:/` (the top, everything) says the same without it.
+            let mut normalized = pattern.clone();
+            if !pattern.is_excluded()
+                && normalized.normalize(prefix, root).is_ok()
+                && normalized.is_nil()
+            {
+                pattern = gix_pathspec::parse(b":/", defaults).map_err(|e| bad(&e))?;
+            }
+            patterns.push(pattern);
         }
         let search =
             gix_pathspec::Search::from_specs(patterns, Some(prefix), root).map_err(|e| {
@@ -123,6 +135,26 @@ mod tests {
         assert!(s.may_contain("dir".into()));
         assert!(!s.may_contain("other".into()));
         assert!(Pathspec::default().matches("anything".into()));
+    }
+
+    #[test]
+    fn dot_with_an_exclude_selects_everything_else() {
+        for (prefix, specs, inside, outside) in [
+            (
+                "",
+                &[".", ":(exclude)nb/sub"][..],
+                "nb/a.ipynb",
+                "nb/sub/b.ipynb",
+            ),
+            ("", &[".", ":!nb/sub/"], "top.ipynb", "nb/sub/b.ipynb"),
+            ("", &[":(exclude)nb/sub"], "nb/a.ipynb", "nb/sub/b.ipynb"),
+            ("nb", &[".", ":!sub"], "nb/a.ipynb", "nb/sub/b.ipynb"),
+        ] {
+            let s = spec(prefix, specs);
+            assert!(s.matches(inside.into()), "{specs:?} selects {inside}");
+            assert!(!s.matches(outside.into()), "{specs:?} leaves out {outside}");
+            assert!(s.may_contain("nb".into()), "{specs:?}");
+        }
     }
 
     #[test]

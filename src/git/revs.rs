@@ -15,8 +15,11 @@
 //! pathspecs are relative to the current directory (so it works from a
 //! subdirectory), and a bare repository accepts two revisions.
 //!
-//! Known limit: working-tree files are compared as they are on disk; git's
-//! clean filters (`filter=…`, `core.autocrlf`) are not applied.
+//! The working tree is compared as git compares it: where the `filter=nbdiff`
+//! attribute applies and the filter is configured, a notebook is cleaned by
+//! the filter's own code first ([`super::worktree`]), so that a notebook
+//! `git status` calls unchanged is unchanged here too. Other clean filters
+//! (`filter=…` of other tools, `core.autocrlf`) are not applied.
 
 use super::driver;
 use super::header::FileHeader;
@@ -264,7 +267,7 @@ pub fn run(
             git_dir: repo.git_dir().display().to_string(),
         });
     }
-    let mut changes = changes(&repo, &mode, &pathspec)?;
+    let mut changes = changes(&repo, &mode, &pathspec, err)?;
     detect_renames(&repo, &mut changes)?;
     let mut differs = false;
     for change in changes {
@@ -276,10 +279,25 @@ pub fn run(
             }
             continue;
         }
-        let (old_path, header) = match &change.renamed_from {
+        let (old_path, mut header) = match &change.renamed_from {
             Some((from, score)) => (from, FileHeader::rename(&from.to_string(), &path, *score)),
             None => (&change.path, FileHeader::same(&path)),
         };
+        // git's lines for an added or deleted file (an added notebook
+        // without cells is then still listed).
+        if change.renamed_from.is_none() {
+            match (&change.old, &change.new) {
+                (None, Some(_)) => header.extended.push(format!(
+                    "new file mode {}",
+                    mode_of(&repo, &mode, false, change.path.as_ref())
+                )),
+                (Some(_), None) => header.extended.push(format!(
+                    "deleted file mode {}",
+                    mode_of(&repo, &mode, true, change.path.as_ref())
+                )),
+                _ => {}
+            }
+        }
         let old = load(&repo, old_path.as_ref(), change.old)?;
         let new = load(&repo, change.path.as_ref(), change.new)?;
         if let Some(bytes) = &new {
@@ -294,6 +312,42 @@ pub fn run(
         }
     }
     Ok(differs)
+}
+
+/// The file mode of one side of `path` as git writes it (`100644`,
+/// `100755`, `120000`); `100644` when it cannot be read.
+fn mode_of(repo: &gix::Repository, mode: &Mode, old: bool, path: &BStr) -> String {
+    let from_tree = |tree: ObjectId| -> Option<u32> {
+        let tree = repo.find_tree(tree).ok()?;
+        let entry = tree.lookup_entry(path.split(|b| *b == b'/')).ok()??;
+        Some(u32::from(entry.mode().value()))
+    };
+    let from_index = || -> Option<u32> {
+        let index = repo.index_or_empty().ok()?;
+        Some(index.entry_by_path(path)?.mode.bits())
+    };
+    let from_worktree = || -> Option<u32> {
+        let meta = std::fs::symlink_metadata(repo.workdir_path(path)?).ok()?;
+        #[cfg(unix)]
+        let exec = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o111 != 0;
+        #[cfg(not(unix))]
+        let exec = false;
+        Some(match (meta.file_type().is_symlink(), exec) {
+            (true, _) => 0o120000,
+            (false, true) => 0o100755,
+            (false, false) => 0o100644,
+        })
+    };
+    let found = match (mode, old) {
+        (Mode::IndexToWorktree, true) => from_index(),
+        (Mode::TreeToIndex(t) | Mode::TreeToWorktree(t) | Mode::TreeToTree(t, _), true) => {
+            from_tree(*t)
+        }
+        (Mode::IndexToWorktree | Mode::TreeToWorktree(_), false) => from_worktree(),
+        (Mode::TreeToIndex(_), false) => from_index(),
+        (Mode::TreeToTree(_, t), false) => from_tree(*t),
+    };
+    format!("{:06o}", found.unwrap_or(0o100644))
 }
 
 /// Pairs deleted with added notebooks as git does by default
@@ -403,7 +457,12 @@ pub(crate) fn to_repo_path(prefix: &Path, path: &Path) -> Result<BString, RevErr
 }
 
 /// Lists the changed notebooks for `mode`, sorted by path.
-fn changes(repo: &gix::Repository, mode: &Mode, spec: &Pathspec) -> Result<Vec<Change>, RevError> {
+fn changes(
+    repo: &gix::Repository,
+    mode: &Mode,
+    spec: &Pathspec,
+    err: &mut dyn Write,
+) -> Result<Vec<Change>, RevError> {
     let mut out = Vec::new();
     match *mode {
         Mode::TreeToTree(a, b) => {
@@ -437,8 +496,14 @@ fn changes(repo: &gix::Repository, mode: &Mode, spec: &Pathspec) -> Result<Vec<C
                     .into_iter()
                     .map(Change::unmerged),
             );
-            for (path, id) in index_blobs(repo, spec)? {
-                if let Some(c) = against_worktree(repo, path, Some(id))? {
+            let tracked = index_blobs(repo, spec)?;
+            let unchanged = stat_unchanged(repo, spec)?;
+            let mut wt = Worktree::new(repo, tracked.keys(), err);
+            for (path, id) in tracked {
+                if unchanged.contains(&path) {
+                    continue;
+                }
+                if let Some(c) = against_worktree(repo, path, Some(id), &mut wt)? {
                     out.push(c);
                 }
             }
@@ -446,11 +511,16 @@ fn changes(repo: &gix::Repository, mode: &Mode, spec: &Pathspec) -> Result<Vec<C
         Mode::TreeToWorktree(tree) => {
             let old = flatten(repo, tree, spec)?;
             let tracked = index_blobs(repo, spec)?;
+            let unchanged = stat_unchanged(repo, spec)?;
+            let mut wt = Worktree::new(repo, tracked.keys(), err);
             for (path, (old_id, in_index)) in pair_up(old, tracked) {
                 if old_id.is_none() && in_index.is_none() {
                     continue;
                 }
-                if let Some(c) = against_worktree(repo, path, old_id)? {
+                if old_id == in_index && unchanged.contains(&path) {
+                    continue;
+                }
+                if let Some(c) = against_worktree(repo, path, old_id, &mut wt)? {
                     out.push(c);
                 }
             }
@@ -475,22 +545,73 @@ fn pair_up(
     out
 }
 
-/// Compares a blob (or nothing) with the working-tree file at `path`.
+/// Reads working-tree notebooks as git compares them with the index:
+/// cleaned where the `filter=nbdiff` attribute applies ([`super::worktree`]).
+struct Worktree<'w> {
+    filtered: std::collections::HashSet<BString>,
+    clean: Option<super::worktree::GitClean>,
+    err: &'w mut dyn Write,
+}
+
+impl<'w> Worktree<'w> {
+    fn new<'p>(
+        repo: &gix::Repository,
+        tracked: impl Iterator<Item = &'p BString>,
+        err: &'w mut dyn Write,
+    ) -> Worktree<'w> {
+        let root = repo
+            .workdir()
+            .filter(|_| super::worktree::filter_configured(repo));
+        let (filtered, clean) = match root {
+            Some(root) => {
+                let paths: Vec<&BStr> = tracked.map(|p| p.as_ref()).collect();
+                (
+                    super::worktree::filtered_paths(root, &paths),
+                    Some(super::worktree::GitClean::new(root)),
+                )
+            }
+            None => Default::default(),
+        };
+        Worktree {
+            filtered,
+            clean,
+            err,
+        }
+    }
+
+    /// The content git would hash for the file at `path`.
+    fn as_git_sees(&mut self, path: &BStr, bytes: Vec<u8>) -> Vec<u8> {
+        match &mut self.clean {
+            Some(clean) if self.filtered.contains(path) => clean.clean(path, bytes, self.err),
+            _ => bytes,
+        }
+    }
+}
+
+/// Compares a blob (or nothing) with the working-tree file at `path`, as
+/// git does: the file's content (cleaned where the filter applies) hashed
+/// as a blob.
 fn against_worktree(
     repo: &gix::Repository,
     path: BString,
     old: Option<ObjectId>,
+    wt: &mut Worktree<'_>,
 ) -> Result<Option<Change>, RevError> {
+    let hash = |bytes: &[u8]| {
+        gix::objs::compute_hash(repo.object_hash(), gix::objs::Kind::Blob, bytes)
+            .map_err(|e| read_err(&path, e))
+    };
     let current = read_worktree(repo, path.as_ref())?;
-    let new = match &current {
+    let new = match current {
         None => None,
         Some(bytes) => {
-            let id = gix::objs::compute_hash(repo.object_hash(), gix::objs::Kind::Blob, bytes)
-                .map_err(|e| read_err(&path, e))?;
-            if Some(id) == old {
+            // Under the filter, even a file equal to its blob may not be
+            // what git sees (a notebook committed before the filter).
+            let bytes = wt.as_git_sees(path.as_ref(), bytes);
+            if Some(hash(&bytes)?) == old {
                 return Ok(None);
             }
-            Some(Source::Worktree)
+            Some(Source::Read(bytes))
         }
     };
     if old.is_none() && new.is_none() {
@@ -558,6 +679,48 @@ fn index_blobs(
         );
         if entry.stage_raw() == 0 && is_file && is_notebook(path) && spec.matches(path) {
             out.insert(path.to_owned(), entry.id);
+        }
+    }
+    Ok(out)
+}
+
+/// The tracked notebooks git takes as unchanged in the working tree without
+/// reading them: the file's stat data match the index entry's and the entry
+/// is not racily clean (or it is marked assume-valid / skip-worktree). git
+/// compares the rest by content (cleaned under the filter), and so does
+/// nbdiff: right after the filter is turned on, git lists a notebook
+/// committed uncleaned only once its stat data change, and so does nbdiff.
+fn stat_unchanged(repo: &gix::Repository, spec: &Pathspec) -> Result<BTreeSet<BString>, RevError> {
+    use gix::index::entry::{Flags, Stat};
+    let index = repo
+        .index_or_empty()
+        .map_err(|e| read_err("the index", e))?;
+    let options = repo.stat_options().unwrap_or_default();
+    let timestamp = index.timestamp();
+    let mut out = BTreeSet::new();
+    for entry in index.entries() {
+        let path = entry.path(&index);
+        if entry.stage_raw() != 0 || !is_notebook(path) || !spec.matches(path) {
+            continue;
+        }
+        if entry
+            .flags
+            .intersects(Flags::ASSUME_VALID | Flags::SKIP_WORKTREE)
+        {
+            out.insert(path.to_owned());
+            continue;
+        }
+        let Some(full) = repo.workdir_path(path) else {
+            continue;
+        };
+        let Ok(meta) = gix::index::fs::Metadata::from_path_no_follow(&full) else {
+            continue;
+        };
+        let Ok(stat) = Stat::from_fs(&meta) else {
+            continue;
+        };
+        if entry.stat.matches(&stat, options) && !entry.stat.is_racy(timestamp, options) {
+            out.insert(path.to_owned());
         }
     }
     Ok(out)

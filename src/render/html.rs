@@ -88,6 +88,9 @@ struct FileEntry {
     notebook_changed: bool,
     /// `(anchor, header text)` of each changed cell.
     cells: Vec<(String, String)>,
+    /// For a notebook without a notebook diff ([`HtmlReport::add_other`]):
+    /// its verdict, shown instead of the counts.
+    verdict: Option<String>,
 }
 
 /// The report being built: sections are rendered as notebooks are added;
@@ -147,6 +150,32 @@ impl HtmlReport {
         self.notes.push(note.to_string());
     }
 
+    /// Adds a section for a notebook without a notebook diff: its verdict
+    /// and, for a line diff, the lines.
+    pub fn add_other(&mut self, path: &str, verdict: &str, lines: Option<&str>) {
+        let anchor = format!("nb{}", self.files.len() + 1);
+        let b = &mut self.body;
+        let _ = write!(
+            b,
+            "<section class=\"nb\" id=\"{anchor}\" aria-labelledby=\"{anchor}-h\">\n\
+             <h2 id=\"{anchor}-h\">{}</h2>\n<p class=\"counts\">{}</p>\n",
+            text(path),
+            text(verdict)
+        );
+        if let Some(lines) = lines {
+            let _ = writeln!(b, "<pre class=\"lines\">{}</pre>", text(lines));
+        }
+        b.push_str("</section>\n");
+        self.files.push(FileEntry {
+            path: path.to_string(),
+            anchor,
+            stats: DiffStats::default(),
+            notebook_changed: false,
+            cells: Vec::new(),
+            verdict: Some(verdict.to_string()),
+        });
+    }
+
     /// Adds a notebook's section; an empty diff adds nothing.
     pub fn add(&mut self, path: &str, diff: &NotebookDiff<'_>) {
         if diff.is_empty() {
@@ -160,6 +189,7 @@ impl HtmlReport {
             stats: diff.stats(),
             notebook_changed: diff.notebook_changed(),
             cells: Vec::new(),
+            verdict: None,
         };
         let b = &mut self.body;
         let _ = write!(
@@ -501,6 +531,16 @@ impl HtmlReport {
                  <th scope=\"col\">outputs changed</th><th scope=\"col\">notebook metadata</th></tr></thead>\n<tbody>\n",
             );
             for f in &self.files {
+                if let Some(verdict) = &f.verdict {
+                    let _ = writeln!(
+                        h,
+                        "<tr><th scope=\"row\"><a href=\"#{}\">{}</a></th><td colspan=\"6\">{}</td></tr>",
+                        f.anchor,
+                        text(&f.path),
+                        text(verdict)
+                    );
+                    continue;
+                }
                 let s = f.stats;
                 let _ = writeln!(
                     h,

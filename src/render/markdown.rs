@@ -57,6 +57,9 @@ struct FileEntry {
     notebook_changed: bool,
     /// The notebook-level block (metadata) and one block per changed cell.
     blocks: Vec<String>,
+    /// For a notebook without a notebook diff ([`MarkdownReport::add_other`]):
+    /// its verdict, shown instead of the counts.
+    verdict: Option<String>,
 }
 
 /// The summary being built; [`MarkdownReport::finish`] writes it.
@@ -153,6 +156,22 @@ impl MarkdownReport {
         self.notes.push(note.to_string());
     }
 
+    /// Adds a notebook without a notebook diff: its verdict and, for a line
+    /// diff, the lines.
+    pub fn add_other(&mut self, path: &str, verdict: &str, lines: Option<&str>) {
+        let blocks = match lines {
+            Some(lines) => vec![details(verdict, &fenced("diff", &visible_lines(lines)))],
+            None => Vec::new(),
+        };
+        self.files.push(FileEntry {
+            path: path.to_string(),
+            stats: crate::diff::DiffStats::default(),
+            notebook_changed: false,
+            blocks,
+            verdict: Some(verdict.to_string()),
+        });
+    }
+
     /// Adds a notebook; an empty diff adds nothing.
     pub fn add(&mut self, path: &str, diff: &NotebookDiff<'_>) {
         if diff.is_empty() {
@@ -180,6 +199,7 @@ impl MarkdownReport {
             stats: diff.stats(),
             notebook_changed: diff.notebook_changed(),
             blocks,
+            verdict: None,
         });
     }
 
@@ -231,6 +251,15 @@ impl MarkdownReport {
             );
             table.push_str("|---|--:|--:|--:|--:|--:|---|\n");
             for f in &self.files {
+                if let Some(verdict) = &f.verdict {
+                    let _ = writeln!(
+                        table,
+                        "| {} | {} |  |  |  |  |  |",
+                        md_text(&f.path),
+                        md_text(verdict)
+                    );
+                    continue;
+                }
                 let s = f.stats;
                 let _ = writeln!(
                     table,

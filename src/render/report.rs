@@ -74,6 +74,17 @@ impl Report {
         }
     }
 
+    /// Adds a notebook that has no notebook diff to show, with its one-line
+    /// verdict (`only ignored changes (…)`, `not parsed (…): line diff +1 −1`,
+    /// `new notebook, no cells`) and, for a line diff, its text (a unified
+    /// diff, no colour): so that every notebook git lists is in the report.
+    pub fn add_other(&mut self, path: &str, verdict: &str, lines: Option<&str>) {
+        match self {
+            Report::Html(r) => r.add_other(path, verdict, lines),
+            Report::Markdown(r) => r.add_other(path, verdict, lines),
+        }
+    }
+
     /// Adds a note (shown near the top).
     pub fn note(&mut self, note: &str) {
         match self {

@@ -1,0 +1,113 @@
+//! The working tree as git sees it: a notebook under the `filter=nbdiff`
+//! attribute, with the filter configured, is compared *cleaned* — through
+//! the very function the filter runs ([`crate::clean::process::cleaner_for`]
+//! and [`crate::clean::process::clean_or_pass`], with the project's clean
+//! settings) — because that is what `git status`, `git diff` and `git add`
+//! compare with the index. Without this, `nbdiff` would list every notebook
+//! whose execution counts the filter strips, while `git status` is empty.
+//!
+//! Which paths the attribute applies to is asked of git itself (`git
+//! check-attr --stdin -z filter`, one process for all paths), so that every
+//! attributes file, macro and negation counts exactly as git counts it.
+
+use crate::clean::process::{clean_or_pass, cleaner_for};
+use crate::clean::{dir_of, Cleaner, Overrides};
+use gix::bstr::{BStr, BString, ByteSlice};
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The filter driver's name in git's config and attributes.
+pub const FILTER: &str = "nbdiff";
+
+/// True when git's config defines the `nbdiff` filter (`filter.nbdiff.process`
+/// or `filter.nbdiff.clean`): without it the attribute does nothing.
+pub fn filter_configured(repo: &gix::Repository) -> bool {
+    let config = repo.config_snapshot();
+    ["filter.nbdiff.process", "filter.nbdiff.clean"]
+        .iter()
+        .any(|k| config.string(*k).is_some_and(|v| !v.trim().is_empty()))
+}
+
+/// The paths among `paths` (repository-relative) whose `filter` attribute is
+/// `nbdiff`, asked of `git check-attr` run in `workdir`. When git cannot be
+/// run, none (the files are then compared as they are on disk).
+pub fn filtered_paths(workdir: &Path, paths: &[&BStr]) -> HashSet<BString> {
+    let mut out = HashSet::new();
+    if paths.is_empty() {
+        return out;
+    }
+    let child = Command::new("git")
+        .args(["check-attr", "--stdin", "-z", "filter"])
+        .current_dir(workdir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else { return out };
+    let mut input = Vec::new();
+    for p in paths {
+        input.extend_from_slice(p.as_bytes());
+        input.push(0);
+    }
+    // Written from a thread: git answers while it reads, and a large list
+    // would otherwise fill both pipes.
+    let stdin = child.stdin.take();
+    let writer = std::thread::spawn(move || {
+        if let Some(mut stdin) = stdin {
+            let _ = stdin.write_all(&input);
+        }
+    });
+    let Ok(output) = child.wait_with_output() else {
+        return out;
+    };
+    let _ = writer.join();
+    if !output.status.success() {
+        return out;
+    }
+    // NUL-separated triples: path, attribute, value.
+    let fields: Vec<&[u8]> = output.stdout.split(|&b| b == 0).collect();
+    for t in fields.chunks_exact(3) {
+        if t[2] == FILTER.as_bytes() {
+            out.insert(BString::from(t[0]));
+        }
+    }
+    out
+}
+
+/// Cleans working-tree notebooks as git's clean filter would, one cleaner
+/// per directory (each directory may have its own project file).
+pub struct GitClean {
+    root: PathBuf,
+    cleaners: HashMap<PathBuf, Result<Cleaner, String>>,
+}
+
+impl GitClean {
+    /// For the working tree at `root`.
+    pub fn new(root: &Path) -> GitClean {
+        GitClean {
+            root: root.to_path_buf(),
+            cleaners: HashMap::new(),
+        }
+    }
+
+    /// `bytes` of the file at repository-relative `path` as the filter
+    /// would hand them to git: cleaned, or unchanged when there is nothing
+    /// to strip, the file is not a notebook, or the settings cannot be read
+    /// (then the filter fails and git keeps the file as it is). Warnings go
+    /// to `warn`, once per directory.
+    pub fn clean(&mut self, path: &BStr, bytes: Vec<u8>, warn: &mut dyn Write) -> Vec<u8> {
+        let Ok(rel) = gix::path::from_bstr(path) else {
+            return bytes;
+        };
+        let dir = self.root.join(dir_of(&rel));
+        let cleaner = self
+            .cleaners
+            .entry(dir)
+            .or_insert_with_key(|dir| cleaner_for(&Overrides::default(), dir, warn));
+        let Ok(cleaner) = cleaner else { return bytes };
+        let mut sink = Vec::new();
+        clean_or_pass(cleaner, &bytes, &path.to_str_lossy(), &mut sink).unwrap_or(bytes)
+    }
+}
