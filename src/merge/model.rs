@@ -73,6 +73,9 @@ pub struct SourceConflict {
     /// `Conflict` regions, except 0 for a deleted/edited cell, whose one
     /// region is counted once as its [`CellConflict::DeletedEdited`].
     pub hunks: usize,
+    /// Local's and remote's whole cells (outputs, execution count), for the
+    /// two versions the renderer writes; `None` for a deleted/edited cell.
+    pub sides: Option<Box<[Map<String, Value>; 2]>>,
 }
 
 /// Why a cell takes part in a structural conflict.
