@@ -2,7 +2,7 @@
 //! execution count as derived data, everything else key by key.
 
 use super::json::{merge_map, Decisions, Volatile};
-use super::model::{FieldConflict, MergedCell, SourceConflict, SourceRegion};
+use super::model::{FieldConflict, MergedCell, Sides, SourceConflict, SourceRegion};
 use super::options::{ConflictPolicy, Options, OutputsPolicy};
 use crate::notebook::{same_map, same_opt, Cell};
 use crate::policy::{MergeRule, Policy, Scope};
@@ -99,7 +99,11 @@ pub fn merge_cell(
             Some(text)
         } else {
             let mut sc = owned_conflict(&m.regions);
-            sc.sides = Some(Box::new([local.map.clone(), remote.map.clone()]));
+            sc.sides = Some(Box::new(Sides {
+                base_source: bs.to_string(),
+                local: local.map.clone(),
+                remote: remote.map.clone(),
+            }));
             source_conflict = Some(sc);
             None
         }

@@ -425,12 +425,16 @@ fn render_cell(
                 code_span(&opts.labels.remote),
             );
             if opts.style.shows_base() {
-                let _ = write!(
-                    text,
-                    "\n\nThe base version ({}):\n\n{}",
-                    code_span(&opts.labels.base),
-                    fenced(&side_text(&sc.regions, None))
-                );
+                let _ =
+                    write!(
+                        text,
+                        "\n\nThe base version ({}):\n\n{}",
+                        code_span(&opts.labels.base),
+                        fenced(&sc.sides.as_ref().map_or_else(
+                            || side_text(&sc.regions, None),
+                            |s| s.base_source.clone()
+                        ))
+                    );
             }
             out.push(notice(&text, "versions", g, id));
             let like = cell.get(c.source_key).cloned();
@@ -440,8 +444,8 @@ fn render_cell(
                 let text = side_text(&sc.regions, Some(side));
                 target.insert(c.source_key.to_string(), text_value(&text, like.as_ref()));
                 let from = sides.map(|s| match side {
-                    Side::Local => &s[0],
-                    Side::Remote => &s[1],
+                    Side::Local => &s.local,
+                    Side::Remote => &s.remote,
                 });
                 let Some(from) = from else { continue };
                 // That side's outputs and count: they belong to its source.
