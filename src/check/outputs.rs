@@ -125,7 +125,9 @@ fn conflicts_in_cell(cell: &Cell<'_>, i: usize, hits: &mut Vec<Hit>) {
     let meta = cell.metadata();
     let nbdiff = meta.and_then(|m| m.get(RECORD_KEY));
     if let Some(marker) = nbdiff.and_then(|n| n.get("marker")).and_then(Value::as_str) {
-        if marker == "start" {
+        // The first notice of a conflict (merge/render.rs): cells inserted on
+        // both sides, two versions of a cell, a cell deleted on one side.
+        if matches!(marker, "start" | "versions" | "deleted-edited") {
             hits.push(Hit::cell(
                 Rule::ConflictLeftover,
                 i,

@@ -62,6 +62,7 @@ pub mod model;
 pub mod options;
 pub mod render;
 pub mod report;
+pub mod stale;
 
 pub use model::{MergeResult, Resolution, Side};
 pub use options::{ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy, MAX_MARKER_SIZE};
