@@ -73,8 +73,17 @@ fn value_has_markers(v: &Value) -> bool {
     }
 }
 
-/// The cells whose records are stale and whether the notebook's is: a plan,
-/// so that callers that only check can ask without changing anything.
+/// The cells (0-based) whose records are stale, and whether the notebook's
+/// is, without changing anything (`check` leaves them to `clean`).
+pub fn stale_records(nb: &Notebook) -> (Vec<usize>, bool) {
+    if !nb.metadata().is_some_and(|m| m.contains_key(RECORD_KEY))
+        && !nb.cells().iter().any(|c| record(c.metadata()).is_some())
+    {
+        return (Vec::new(), false);
+    }
+    plan(nb)
+}
+
 fn plan(nb: &Notebook) -> (Vec<usize>, bool) {
     let cells = nb.cells();
     // Per conflict number: notice cells, and cells with a record.
