@@ -271,7 +271,7 @@ pub fn run(
         let path = change.path.to_string();
         if change.unmerged {
             differs = true;
-            if super::unmerged::write(&path, out).is_err() {
+            if super::unmerged::write_for(&path, unmerged_state(&repo, &path), out).is_err() {
                 return Ok(differs);
             }
             continue;
@@ -700,4 +700,16 @@ mod tests {
         assert_eq!(p("", ".").ok().as_deref(), Some(""));
         assert!(p("", "../x").is_err());
     }
+}
+
+/// What the hint for the unmerged `path` should fit (git/unmerged.rs).
+fn unmerged_state(repo: &gix::Repository, path: &str) -> super::unmerged::State {
+    let enabled = repo
+        .config_snapshot()
+        .string("merge.nbdiff.driver")
+        .is_some();
+    let bytes = repo
+        .workdir()
+        .and_then(|w| std::fs::read(w.join(path)).ok());
+    super::unmerged::State::of(bytes.as_deref(), path, enabled)
 }

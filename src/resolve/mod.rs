@@ -534,3 +534,93 @@ mod tests {
         assert!(matches!(e, ResolveError::NotNotebooks { .. }), "{e}");
     }
 }
+
+/// A line of the working-tree file that none of the index stages has: the
+/// user's own edit, made since git wrote the file (marker lines and blank
+/// lines aside).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandLine {
+    /// 1-based line of the file.
+    pub line: usize,
+    /// The line, without its ending.
+    pub text: String,
+}
+
+/// The lines of `current` that none of `stages` has (compared without line
+/// endings and trailing blanks). git's line merge writes only lines of the
+/// stages and markers, so these are edits made by hand. Linear in the bytes.
+pub fn hand_edits(current: &[u8], stages: &[&[u8]]) -> Vec<HandLine> {
+    use std::collections::HashSet;
+    fn key(line: &[u8]) -> &[u8] {
+        let end = line
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(0, |p| p + 1);
+        &line[..end]
+    }
+    let known: HashSet<&[u8]> = stages
+        .iter()
+        .flat_map(|s| s.split(|&b| b == b'\n'))
+        .map(key)
+        .collect();
+    let is_marker = |l: &[u8]| {
+        [b'<', b'|', b'=', b'>'].iter().any(|&c| {
+            l.len() >= markers::MIN_MARKER && l[..markers::MIN_MARKER].iter().all(|&b| b == c)
+        })
+    };
+    current
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter_map(|(n, line)| {
+            let k = key(line);
+            (!k.is_empty() && !is_marker(k) && !known.contains(k)).then(|| HandLine {
+                line: n + 1,
+                text: String::from_utf8_lossy(k).into_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The first of `hand` that `result` (a merged notebook) does not keep: a
+/// line holding a JSON string (a source or output line) must have its text
+/// in one of the result's strings; any other line must appear as it is
+/// (trimmed, without a trailing comma) in the result's text.
+pub fn first_dropped<'a>(hand: &'a [HandLine], result: &[u8]) -> Option<&'a HandLine> {
+    use std::collections::HashSet;
+    let text = String::from_utf8_lossy(result);
+    let Ok(value) = serde_json::from_slice::<Value>(result) else {
+        return hand.first();
+    };
+    fn strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+        match v {
+            Value::String(s) => out.push(s),
+            Value::Array(items) => items.iter().for_each(|x| strings(x, out)),
+            Value::Object(m) => m.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    strings(&value, &mut all);
+    // Every line of every string, without its ending.
+    let lines: HashSet<&str> = all
+        .iter()
+        .flat_map(|s| s.split('\n'))
+        .map(|l| l.trim_end_matches('\r'))
+        .collect();
+    hand.iter().find(|h| {
+        let t = h.text.trim();
+        let t = t.strip_suffix(',').unwrap_or(t).trim_end();
+        if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
+            match serde_json::from_str::<String>(t) {
+                Ok(s) => {
+                    let s = s.strip_suffix('\n').unwrap_or(&s);
+                    let s = s.strip_suffix('\r').unwrap_or(s);
+                    !s.split('\n').all(|l| lines.contains(l))
+                }
+                Err(_) => !text.contains(t),
+            }
+        } else {
+            !text.contains(t)
+        }
+    })
+}
