@@ -3,6 +3,7 @@
 mod bad_input;
 mod check_cli;
 mod clean;
+mod conflict_workflow;
 mod diff_cli;
 mod git_config;
 mod git_driver;
