@@ -346,3 +346,31 @@ fn git_mergetool_keeps_nbdiffs_valid_notebook() {
         Some(1)
     );
 }
+
+#[test]
+fn a_merge_creates_no_out_of_order_finding_that_neither_side_had() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    sb.nbdiff(&repo, &["config-git", "--enable"]);
+    let case = "rule-execution-order";
+    let read = |side| std::fs::read(fixture(case, side)).expect("fixture");
+    let nb = repo.join("nb.ipynb");
+    std::fs::write(&nb, read("base")).expect("write");
+    sb.commit_all(&repo, "base");
+    sb.git(&repo, &["checkout", "-q", "-b", "other"]);
+    std::fs::write(&nb, read("remote")).expect("write");
+    sb.commit_all(&repo, "remote");
+    let check = |what: &str| {
+        let out = sb.nbdiff(&repo, &["check", "--select", "NB101", "nb.ipynb"]);
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", stdout(&out));
+    };
+    check("remote");
+    sb.git(&repo, &["checkout", "-q", "main"]);
+    std::fs::write(&nb, read("local")).expect("write");
+    sb.commit_all(&repo, "local");
+    check("local");
+    let out = sb.git_output(&repo, &["merge", "--no-edit", "other"]);
+    assert!(out.status.success(), "a clean merge: {}", stderr(&out));
+    check("the merge");
+    assert!(stderr(&out).contains("renumbered"), "{}", stderr(&out));
+}

@@ -60,6 +60,7 @@ pub mod json;
 pub mod leftover;
 pub mod model;
 pub mod options;
+pub mod order;
 pub mod render;
 pub mod report;
 pub mod stale;
@@ -270,10 +271,15 @@ pub fn merge_notebooks(
         }
     }
     resolutions.extend(notes);
-    MergeResult {
+    let mut result = MergeResult {
         root,
         root_conflicts: d.conflicts,
         items,
         resolutions,
+    };
+    // No out-of-order execution counts that neither side had.
+    if let Some(note) = order::keep_in_order(&mut result, local, remote, local.is_v3()) {
+        result.resolutions.push(note);
     }
+    result
 }
