@@ -115,9 +115,12 @@ pub fn compare_with_header(
     let diff = diff_notebooks(old_nb, new_nb, &req.diff);
     stage("diff");
     if let Some(report) = &req.report {
-        report
-            .borrow_mut()
-            .add(&render::report::display_name(&old_name, &new_name), &diff);
+        let mut report = report.borrow_mut();
+        report.add(&render::report::display_name(&old_name, &new_name), &diff);
+        // A notebook merged with conflicts left: each shown side by side.
+        if new_exists {
+            report.add_conflicts(&new_name, new_nb, None);
+        }
         return Ok(!diff.is_empty());
     }
     let notable = header.is_some_and(FileHeader::is_notable);

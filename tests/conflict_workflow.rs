@@ -374,3 +374,53 @@ fn a_merge_creates_no_out_of_order_finding_that_neither_side_had() {
     check("the merge");
     assert!(stderr(&out).contains("renumbered"), "{}", stderr(&out));
 }
+
+#[path = "support/inert.rs"]
+#[allow(dead_code)]
+mod inert;
+
+#[test]
+fn the_html_report_shows_each_conflict_side_by_side_inert() {
+    for driver in [true, false] {
+        let sb = Sandbox::new();
+        let setup: &[&[&str]] = if driver {
+            &[&["config-git", "--enable"]]
+        } else {
+            &[]
+        };
+        let repo = diverged(&sb, setup);
+        assert!(!sb
+            .git_output(&repo, &["merge", "--no-edit", "other"])
+            .status
+            .success());
+        // An unmerged path: from the driver's notebook, or merged from the
+        // index stages when git's line merge broke the file.
+        let out = sb.nbdiff(&repo, &["--html"]);
+        let html = stdout(&out);
+        inert::assert_html_inert(&html, "conflict report");
+        assert!(html.contains("1 merge conflict"), "driver {driver}: {html}");
+        // Base, local and remote of the conflicting line, side by side.
+        for want in [
+            "&quot;thu&quot;: 9",
+            "&quot;thu&quot;: 7",
+            "<th scope=\"col\">base</th>",
+        ] {
+            assert!(html.contains(want), "driver {driver}: {want} in {html}");
+        }
+    }
+    // A conflicted notebook compared as a file: its conflicts are shown too.
+    let sb = Sandbox::new();
+    let repo = diverged(&sb, &[&["config-git", "--enable"]]);
+    assert!(!sb
+        .git_output(&repo, &["merge", "--no-edit", "other"])
+        .status
+        .success());
+    std::fs::copy(
+        fixture("same-lines-conflict", "local"),
+        repo.join("old.ipynb"),
+    )
+    .expect("copy");
+    let html = stdout(&sb.nbdiff(&repo, &["--html", "old.ipynb", "nb.ipynb"]));
+    inert::assert_html_inert(&html, "conflict report");
+    assert!(html.contains("1 merge conflict"), "{html}");
+}

@@ -271,6 +271,12 @@ pub fn run(
         let path = change.path.to_string();
         if change.unmerged {
             differs = true;
+            // The report shows the conflicts side by side (resolve/mod.rs).
+            if let Some(report) = &opts.report {
+                if let Some((nb, base)) = crate::resolve::conflict_view(&repo, &path) {
+                    report.borrow_mut().add_conflicts(&path, &nb, base.as_ref());
+                }
+            }
             if super::unmerged::write_for(&path, unmerged_state(&repo, &path), out).is_err() {
                 return Ok(differs);
             }

@@ -427,6 +427,17 @@ pub fn places(nb: &Notebook) -> Vec<Place> {
     }
     for (k, cell) in nb.cells().iter().enumerate() {
         let record = cell.metadata().and_then(|m| m.get(key));
+        // Two versions of a cell are one conflict: named at local's version.
+        let remote_version = record
+            .and_then(|r| r.get("conflicts"))
+            .and_then(Value::as_array)
+            .is_some_and(|l| {
+                l.iter()
+                    .any(|c| c.get("version").and_then(Value::as_str) == Some("remote"))
+            });
+        if remote_version {
+            continue;
+        }
         let mut what = kinds(record);
         if record.and_then(|r| r.get("marker")).and_then(Value::as_str) == Some("start") {
             what.push("inserted on both sides".into());
@@ -453,10 +464,15 @@ mod tests {
         assert_eq!(m.base, BaseKind::Common);
         // The source line both sides changed stays a conflict in its cell.
         assert_eq!(m.conflicts, 1);
-        assert_eq!(m.places[0].cell, Some(3));
+        // Named at local's version, after the notice.
+        assert_eq!(m.places.len(), 1);
+        assert_eq!(m.places[0].cell, Some(4));
         let nb = Notebook::parse(&m.bytes, "out").unwrap();
-        let source = nb.cells()[2].source().into_owned();
-        assert!(source.contains("<<<<<<< HEAD\n") && source.contains(">>>>>>> branch\n"));
+        let notice = nb.cells()[2].source().into_owned();
+        assert!(
+            notice.contains("`<<<<<<< HEAD`") && notice.contains("`branch`"),
+            "{notice}"
+        );
         assert!(!String::from_utf8_lossy(&m.bytes).contains("\\u0000"));
     }
 
@@ -623,4 +639,36 @@ pub fn first_dropped<'a>(hand: &'a [HandLine], result: &[u8]) -> Option<&'a Hand
             !text.contains(t)
         }
     })
+}
+
+/// The conflicts of the unmerged notebook `path` for the HTML report: the
+/// working-tree file when it is a notebook with conflicts (the merge
+/// driver's result), else the merge of the index stages (as `resolve`
+/// would write it); with the base (stage 1) for the base column. `None`
+/// when the path is not unmerged or nothing is a notebook.
+pub fn conflict_view(repo: &gix::Repository, path: &str) -> Option<(Notebook, Option<Notebook>)> {
+    use gix::bstr::ByteSlice;
+    let u = stages::unmerged(repo)
+        .ok()?
+        .into_iter()
+        .find(|u| u.path.as_bstr() == path.as_bytes().as_bstr())?;
+    let read = |id| stages::blob(repo, id, u.path.as_bstr()).ok();
+    let base_bytes = u.base.and_then(read);
+    let base = base_bytes
+        .as_deref()
+        .and_then(|b| Notebook::parse(b, path).ok());
+    let working = repo
+        .workdir()
+        .and_then(|w| std::fs::read(w.join(stages::os_path(u.path.as_bstr()))).ok())
+        .and_then(|b| Notebook::parse(&b, path).ok())
+        .filter(crate::render::conflict_html::has_conflicts);
+    if let Some(nb) = working {
+        return Some((nb, base));
+    }
+    let (ours, theirs) = (read(u.ours?)?, read(u.theirs?)?);
+    let labels = stages::state_labels(repo);
+    let mut opts = Options::default();
+    opts.labels.take_found(&labels);
+    let merged = merge_stages(base_bytes.as_deref(), &ours, &theirs, path, &opts).ok()?;
+    Some((Notebook::parse(&merged.bytes, path).ok()?, base))
 }
