@@ -375,9 +375,7 @@ fn a_merge_creates_no_out_of_order_finding_that_neither_side_had() {
     assert!(stderr(&out).contains("renumbered"), "{}", stderr(&out));
 }
 
-#[path = "support/inert.rs"]
-#[allow(dead_code)]
-mod inert;
+use crate::report::inert;
 
 #[test]
 fn the_html_report_shows_each_conflict_side_by_side_inert() {

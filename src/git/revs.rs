@@ -689,6 +689,18 @@ fn diff_trees(
     Ok(())
 }
 
+/// What the hint for the unmerged `path` should fit (git/unmerged.rs).
+fn unmerged_state(repo: &gix::Repository, path: &str) -> super::unmerged::State {
+    let enabled = repo
+        .config_snapshot()
+        .string("merge.nbdiff.driver")
+        .is_some();
+    let bytes = repo
+        .workdir()
+        .and_then(|w| std::fs::read(w.join(path)).ok());
+    super::unmerged::State::of(bytes.as_deref(), path, enabled)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -706,16 +718,4 @@ mod tests {
         assert_eq!(p("", ".").ok().as_deref(), Some(""));
         assert!(p("", "../x").is_err());
     }
-}
-
-/// What the hint for the unmerged `path` should fit (git/unmerged.rs).
-fn unmerged_state(repo: &gix::Repository, path: &str) -> super::unmerged::State {
-    let enabled = repo
-        .config_snapshot()
-        .string("merge.nbdiff.driver")
-        .is_some();
-    let bytes = repo
-        .workdir()
-        .and_then(|w| std::fs::read(w.join(path)).ok());
-    super::unmerged::State::of(bytes.as_deref(), path, enabled)
 }

@@ -182,9 +182,7 @@ pub fn drop_stale(nb: &mut Notebook) -> (Vec<usize>, Dropped) {
 /// every other cell byte for byte; `None` when there is nothing to drop or
 /// `bytes` is not a notebook (cheap for files without a record).
 pub fn without_stale(bytes: &[u8], name: &str) -> Option<(Vec<u8>, Dropped)> {
-    if memchr::memmem::find(bytes, b"\"nbdiff\"").is_none() {
-        return None;
-    }
+    memchr::memmem::find(bytes, b"\"nbdiff\"")?;
     let mut nb = Notebook::parse_keeping_raw(bytes, name).ok()?;
     let (cells, dropped) = drop_stale(&mut nb);
     if dropped.is_empty() {
