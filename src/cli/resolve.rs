@@ -396,7 +396,7 @@ fn already_valid(file: &Path, shown: &str, bytes: &[u8]) -> Outcome {
     let left = Notebook::parse(&bytes, shown)
         .map(|nb| crate::merge::leftover::find(&nb))
         .unwrap_or_default();
-    if left.is_empty() {
+    if left.no_conflict() {
         Outcome::Skipped(format!(
             "{dropped}already a valid notebook with no conflict left: `git add {shown}` to mark it resolved"
         ))

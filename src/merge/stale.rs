@@ -16,7 +16,9 @@
 //! - a record without a number (written by an older nbdiff) stays while the
 //!   notebook holds any notice cell;
 //! - any record stays while its cell still holds conflict markers in its
-//!   source or outputs (`<<<<<<<` … `>>>>>>>`).
+//!   source (`<<<<<<<` … `>>>>>>>`); a record of an outputs conflict
+//!   (`--outputs conflict`, marked in the outputs, which `clean` may strip)
+//!   stays until deleted by hand.
 //!
 //! Notice cells themselves are never removed: they are the user's to
 //! delete, and `check` reports them.
@@ -43,8 +45,29 @@ impl Dropped {
     }
 }
 
+/// The merge's part of `metadata.nbdiff`: an object with `conflicts` or a
+/// `marker` (the key also holds other tools' settings, e.g. `check`'s).
 fn record(meta: Option<&Map<String, Value>>) -> Option<&Map<String, Value>> {
-    meta?.get(RECORD_KEY)?.as_object()
+    meta?
+        .get(RECORD_KEY)?
+        .as_object()
+        .filter(|r| r.contains_key("conflicts") || r.contains_key("marker"))
+}
+
+/// Removes the merge's keys from `metadata.nbdiff`, and the key itself when
+/// nothing else is left in it.
+fn remove_record(meta: &mut Map<String, Value>) {
+    let empty = match meta.get_mut(RECORD_KEY) {
+        Some(Value::Object(r)) => {
+            r.remove("conflicts");
+            r.remove(GROUP_KEY);
+            r.is_empty()
+        }
+        _ => false,
+    };
+    if empty {
+        meta.remove(RECORD_KEY);
+    }
 }
 
 fn group_of(rec: &Map<String, Value>) -> Option<u64> {
@@ -55,29 +78,20 @@ fn is_notice(rec: &Map<String, Value>) -> bool {
     rec.contains_key("marker")
 }
 
-/// True when any string in `v` holds a conflict block.
-fn value_has_markers(v: &Value) -> bool {
-    match v {
-        Value::String(s) => has_markers(s),
-        Value::Array(items) => {
-            // A multi-line string is a list of lines: look at them joined.
-            if items.iter().all(Value::is_string) {
-                let joined: String = items.iter().filter_map(Value::as_str).collect();
-                has_markers(&joined)
-            } else {
-                items.iter().any(value_has_markers)
-            }
-        }
-        Value::Object(m) => m.values().any(value_has_markers),
-        _ => false,
-    }
+/// True when the record lists an outputs conflict.
+fn records_outputs_conflict(rec: &Map<String, Value>) -> bool {
+    rec.get("conflicts")
+        .and_then(Value::as_array)
+        .is_some_and(|l| {
+            l.iter()
+                .any(|c| c.get("path").and_then(Value::as_str) == Some("outputs"))
+        })
 }
 
 /// The cells (0-based) whose records are stale, and whether the notebook's
 /// is, without changing anything (`check` leaves them to `clean`).
 pub fn stale_records(nb: &Notebook) -> (Vec<usize>, bool) {
-    if !nb.metadata().is_some_and(|m| m.contains_key(RECORD_KEY))
-        && !nb.cells().iter().any(|c| record(c.metadata()).is_some())
+    if record(nb.metadata()).is_none() && !nb.cells().iter().any(|c| record(c.metadata()).is_some())
     {
         return (Vec::new(), false);
     }
@@ -116,7 +130,10 @@ fn plan(nb: &Notebook) -> (Vec<usize>, bool) {
         if is_notice(rec) || live(rec) {
             continue;
         }
-        if has_markers(&cell.source()) || cell.map.get("outputs").is_some_and(value_has_markers) {
+        // An outputs conflict (`--outputs conflict`) is marked in the outputs,
+        // which `clean` may strip: its record stays until deleted by hand,
+        // so that cleaning twice changes nothing more than cleaning once.
+        if has_markers(&cell.source()) || records_outputs_conflict(rec) {
             continue;
         }
         stale.push(i);
@@ -144,7 +161,7 @@ pub fn drop_stale(nb: &mut Notebook) -> (Vec<usize>, Dropped) {
     };
     if notebook {
         if let Some(Value::Object(meta)) = nb.root.get_mut("metadata") {
-            meta.remove(RECORD_KEY);
+            remove_record(meta);
         }
     }
     if !cells.is_empty() {
@@ -170,7 +187,7 @@ pub fn drop_stale(nb: &mut Notebook) -> (Vec<usize>, Dropped) {
         for &i in &cells {
             if let Some(Value::Object(cell)) = list.get_mut(i).map(|c| &mut **c) {
                 if let Some(Value::Object(meta)) = cell.get_mut("metadata") {
-                    meta.remove(RECORD_KEY);
+                    remove_record(meta);
                 }
             }
         }
@@ -259,6 +276,20 @@ mod tests {
             "",
         );
         assert!(without_stale(&marked, "nb").is_none());
+    }
+
+    #[test]
+    fn other_settings_under_the_key_are_kept() {
+        // `check`'s per-cell settings live under metadata.nbdiff too.
+        let settings = "\"nbdiff\": {\"check\": {\"ignore\": [\"NB301\"]}}";
+        assert!(without_stale(&nb(&md("a", "x", settings), ""), "nb").is_none());
+        let both = "\"nbdiff\": {\"check\": {\"ignore\": [\"NB301\"]}, \"conflict\": 1, \"conflicts\": [{\"kind\": \"source\", \"hunks\": 1, \"version\": \"local\"}]}";
+        let (out, _) = without_stale(&nb(&md("a", "x", both), ""), "nb").expect("dropped");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(
+            text.contains("NB301") && !text.contains("conflicts"),
+            "{text}"
+        );
     }
 
     #[test]
