@@ -8,8 +8,9 @@
 //! the merge is not, [`keep_in_order`] changes as few counts as it can: the
 //! longest run of counts already in order stays; each other count becomes
 //! the smallest value that fits after the one before it (its own value when
-//! that fits). Cells written as two versions of a conflict are left out:
-//! the person resolving keeps one.
+//! that fits). The two versions of a conflicted cell are one place, counted
+//! at local's count; both versions get the place's count, so the notebook is
+//! in order whichever version the person resolving keeps.
 //!
 //! The same cells as the rule: code cells with a source that is not blank,
 //! and a count (`null` counts are skipped, as the rule skips them).
@@ -93,6 +94,19 @@ pub fn reorder(v: &[u64]) -> Vec<u64> {
     out
 }
 
+/// Sets a cell's count from `old` to `n`, and its execute_result's (v3:
+/// pyout) that carried `old`.
+fn set_count(cell: &mut serde_json::Map<String, Value>, key: &str, old: u64, n: u64) {
+    cell.insert(key.into(), Value::from(n));
+    if let Some(Value::Array(outputs)) = cell.get_mut("outputs") {
+        for o in outputs.iter_mut().filter_map(Value::as_object_mut) {
+            if o.get(key).and_then(Value::as_u64) == Some(old) {
+                o.insert(key.into(), Value::from(n));
+            }
+        }
+    }
+}
+
 /// Renumbers the merged cells' execution counts when both sides were in
 /// order and the merge is not; returns the note to report, if it did.
 pub fn keep_in_order(
@@ -112,46 +126,76 @@ pub fn keep_in_order(
         .enumerate()
         .filter_map(|(k, item)| {
             let Item::Cell(c) = item else { return None };
-            if c.source_conflict.is_some()
-                || c.cell.get("cell_type").and_then(Value::as_str) != Some("code")
+            if c.cell.get("cell_type").and_then(Value::as_str) != Some("code")
                 || join_text(c.cell.get(c.source_key)).trim().is_empty()
             {
                 return None;
             }
-            c.cell.get(key).and_then(Value::as_u64).map(|n| (k, n))
+            // Two versions of a cell are one place: local's count stands
+            // for it, and both get the place's count (whichever is kept).
+            let cell = match c.source_conflict.as_ref().and_then(|s| s.sides.as_deref()) {
+                Some(sides) => &sides.local,
+                None if c.source_conflict.is_some() => return None,
+                None => &c.cell,
+            };
+            cell.get(key).and_then(Value::as_u64).map(|n| (k, n))
         })
         .collect();
     let counts: Vec<u64> = cells.iter().map(|&(_, n)| n).collect();
-    if in_order(counts.iter().copied())
-        || !in_order(side_counts(local))
-        || !in_order(side_counts(remote))
-    {
+    if !in_order(side_counts(local)) || !in_order(side_counts(remote)) {
         return None;
     }
-    let new = reorder(&counts);
+    // Versions whose two counts differ need the place's count too.
+    let versions_differ = cells.iter().any(|&(k, _)| match result.items.get(k) {
+        Some(Item::Cell(c)) => c
+            .source_conflict
+            .as_ref()
+            .and_then(|s| s.sides.as_deref())
+            .is_some_and(|s| s.local.get(key) != s.remote.get(key)),
+        _ => false,
+    });
+    let ordered = in_order(counts.iter().copied());
+    if ordered && !versions_differ {
+        return None;
+    }
+    let new = if ordered {
+        counts.clone()
+    } else {
+        reorder(&counts)
+    };
     let mut changed = 0;
     for (&(k, old), &n) in cells.iter().zip(&new) {
-        if n == old {
+        let Some(Item::Cell(c)) = result.items.get_mut(k) else {
             continue;
-        }
-        if let Some(Item::Cell(c)) = result.items.get_mut(k) {
-            c.cell.insert(key.into(), Value::from(n));
-            // An execute_result (v3: pyout) carries the count too.
-            if let Some(Value::Array(outputs)) = c.cell.get_mut("outputs") {
-                for o in outputs.iter_mut().filter_map(Value::as_object_mut) {
-                    if o.get(key).and_then(Value::as_u64) == Some(old) {
-                        o.insert(key.into(), Value::from(n));
-                    }
+        };
+        match c
+            .source_conflict
+            .as_mut()
+            .and_then(|s| s.sides.as_deref_mut())
+        {
+            Some(sides) => {
+                let remote_old = sides.remote.get(key).and_then(Value::as_u64);
+                if n != old {
+                    set_count(&mut sides.local, key, old, n);
+                    changed += 1;
+                }
+                if let Some(r) = remote_old.filter(|&r| r != n) {
+                    set_count(&mut sides.remote, key, r, n);
+                    changed += 1;
                 }
             }
-            changed += 1;
+            None if n != old => {
+                set_count(&mut c.cell, key, old, n);
+                changed += 1;
+            }
+            None => {}
         }
     }
-    Some(Resolution {
+    (changed > 0).then(|| Resolution {
         cell: None,
         base_cell: None,
         message: format!(
-            "execution counts of {changed} cell(s) renumbered: the counts taken from both sides were out of order, and each side's were in order (nbdiff check NB101)"
+            "execution counts of {changed} cell(s) renumbered so that they stay in order as on both sides, whichever version of a conflict is kept (nbdiff check NB101)"
         ),
     })
 }
