@@ -422,3 +422,45 @@ fn the_html_report_shows_each_conflict_side_by_side_inert() {
     inert::assert_html_inert(&html, "conflict report");
     assert!(html.contains("1 merge conflict"), "{html}");
 }
+
+#[test]
+fn whichever_version_is_kept_the_counts_stay_in_order() {
+    // rule-execution-order, with local also editing the line remote edited:
+    // local ran 5..8 (its version of cell 3 ran as [7]), remote's version of
+    // cell 3 ran as [5]; kept next to local's [5] [6], remote's [5] would be
+    // out of order.
+    let sb = Sandbox::new();
+    let dir = sb.path();
+    let case = "rule-execution-order";
+    let mut local = json(&fixture(case, "local"));
+    local["cells"][2]["source"] = Value::from("c = b * 20\nprint(c)");
+    std::fs::write(dir.join("local.ipynb"), local.to_string()).expect("write");
+    let out = dir.join("out.ipynb");
+    let merge = sb.nbdiff(
+        dir,
+        &[
+            "merge",
+            fixture(case, "base").to_str().expect("utf-8"),
+            "local.ipynb",
+            fixture(case, "remote").to_str().expect("utf-8"),
+            "-o",
+            "out.ipynb",
+        ],
+    );
+    assert_eq!(merge.status.code(), Some(1), "{}", stderr(&merge));
+    let merged = json(&out);
+    for other in ["remote", "local"] {
+        let mut v = merged.clone();
+        v["cells"].as_array_mut().expect("cells").retain(|c| {
+            role(c).is_none() && c["metadata"]["nbdiff"]["conflicts"][0]["version"] != other
+        });
+        std::fs::write(dir.join("kept.ipynb"), v.to_string()).expect("write");
+        let out = sb.nbdiff(dir, &["check", "--select", "NB101", "kept.ipynb"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{other}'s deleted: {}",
+            stdout(&out)
+        );
+    }
+}
