@@ -116,13 +116,16 @@ pub fn compare_with_header(
     stage("diff");
     let notable = header.is_some_and(FileHeader::is_notable);
     if let Some(report) = &req.report {
+        let mut report = report.borrow_mut();
         let name = render::report::display_name(&old_name, &new_name);
         match header.and_then(FileHeader::verdict) {
             // An added or deleted notebook without cells, a rename: listed.
-            Some(verdict) if diff.is_empty() => {
-                report.borrow_mut().add_other(&name, &verdict, None)
-            }
-            _ => report.borrow_mut().add(&name, &diff),
+            Some(verdict) if diff.is_empty() => report.add_other(&name, &verdict, None),
+            _ => report.add(&name, &diff),
+        }
+        // A notebook merged with conflicts left: each shown side by side.
+        if new_exists {
+            report.add_conflicts(&new_name, new_nb, None);
         }
         return Ok(!diff.is_empty());
     }

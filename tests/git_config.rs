@@ -25,7 +25,10 @@ fn enable_then_disable_local_leaves_config_and_attributes_byte_identical() {
     assert!(cfg.contains(" diff-driver --\n"), "{cfg}");
     assert!(cfg.contains("diff.nbdiff.textconv="), "{cfg}");
     assert!(cfg.contains("merge.nbdiff.driver="), "{cfg}");
-    assert!(cfg.contains("mergetool.nbdiff.trustexitcode=true"), "{cfg}");
+    assert!(
+        cfg.contains("mergetool.nbdiff.trustexitcode=false"),
+        "{cfg}"
+    );
     let attrs_text = String::from_utf8(read(&attrs).expect("attributes")).expect("utf-8");
     assert_eq!(
         attrs_text,

@@ -4,6 +4,7 @@ mod bad_input;
 mod check_cli;
 mod clean;
 mod clean_invisible;
+mod conflict_workflow;
 mod diff_cli;
 mod filter_config;
 mod git_config;

@@ -140,6 +140,13 @@ fn cell_sources(bytes: &[u8]) -> Option<Vec<(String, String)>> {
     Some(
         nb.cells()
             .iter()
+            // Notice cells name the sides, so they differ when swapped.
+            .filter(|c| {
+                c.metadata()
+                    .and_then(|m| m.get("nbdiff"))
+                    .and_then(|r| r.get("marker"))
+                    .is_none()
+            })
             .map(|c| (c.cell_type().to_string(), c.source().into_owned()))
             .collect(),
     )

@@ -163,11 +163,11 @@ fn git_merge_with_conflicts_leaves_a_valid_unmerged_notebook_and_aborts_cleanly(
         ("ours", "theirs")
     };
     assert!(
-        sources.contains(&format!("<<<<<<< {ours}\n")),
+        sources.contains(&format!("`<<<<<<< {ours}`")),
         "labels from git: {sources}"
     );
     assert!(
-        sources.contains(&format!(">>>>>>> {theirs}")),
+        sources.contains(&format!("**remote's version** (`{theirs}`)")),
         "labels from git: {sources}"
     );
     repo.git(&["merge", "--abort"]);

@@ -81,7 +81,7 @@ fn every_conflict_kind_is_visible_where_jupyter_shows_the_notebook() {
             "{case}: no conflict marker where Jupyter shows the notebook:\n{shown}"
         );
         assert!(
-            shown.contains("nbdiff conflict:"),
+            shown.contains("Merge conflict"),
             "{case}: the marker says what conflicts:\n{shown}"
         );
     }
@@ -297,42 +297,31 @@ fn rule_based_resolutions_are_summarised_per_kind() {
     assert_eq!(stderr(&out).lines().count(), n, "{}", stderr(&out));
 }
 
-/// Labels of the first conflict block in `text`: after `<<<<<<<`, `|||||||`, `>>>>>>>`.
-fn labels(text: &str) -> [String; 3] {
-    let after = |m: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(m))
-            .map(|l| l.trim().to_string())
-            .unwrap_or_default()
-    };
-    [after("<<<<<<<"), after("|||||||"), after(">>>>>>>")]
-}
-
-/// `git merge-file -p STYLE` of three texts with the given labels.
-fn git_merge_file(sb: &Sandbox, style: &str, texts: [&str; 3], labels: &[String; 3]) -> String {
-    let dir = sb.path().join("mf");
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    for (name, t) in ["base", "local", "remote"].iter().zip(texts) {
-        std::fs::write(dir.join(name), t).expect("write");
-    }
-    let out = sb
-        .cmd("git", &dir)
-        .args(["merge-file", "-p", style])
-        .args(["-L", &labels[0], "-L", &labels[1], "-L", &labels[2]])
-        .args(["local", "base", "remote"])
-        .output()
-        .expect("git merge-file");
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
 /// Item 14: the driver honours `merge.conflictStyle` (`diff3`, `zdiff3`)
-/// from git config, writing the cell's conflict exactly as `git merge-file
-/// --diff3/--zdiff3` writes the same texts.
+/// from git config: the conflict's notice shows the base version, labelled
+/// as git labels it, and the two versions are local's and remote's texts.
 #[test]
 fn merge_driver_honours_merge_conflict_style() {
     let base = "import math\nxs = list(range(10))\nprint(xs)\n";
     let local = "import math\nimport numpy as np\nxs = np.arange(20)\nprint(xs)\n";
     let remote = "import math\nimport numpy as np\nxs = np.arange(30)\nprint(xs)\n";
+    let check = |what: &str, merged: &[u8], base_shown: bool| {
+        let got = cells(merged);
+        let sources: Vec<&str> = got.iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(
+            sources.len(),
+            4,
+            "{what}: notice, local, notice, remote: {sources:?}"
+        );
+        assert_eq!(sources[1], local, "{what}: local's version");
+        assert_eq!(sources[3], remote, "{what}: remote's version");
+        assert_eq!(
+            sources[0].contains(&format!("\n{base}")),
+            base_shown,
+            "{what}: base version in the notice:\n{}",
+            sources[0]
+        );
+    };
     for style in ["diff3", "zdiff3"] {
         let sb = Sandbox::new();
         let repo = diverged(
@@ -345,35 +334,23 @@ fn merge_driver_honours_merge_conflict_style() {
         let out = sb.git_output(&repo, &["-c", &setting, "merge", "--no-edit", "other"]);
         assert!(!out.status.success(), "{style}: conflicts");
         let merged = std::fs::read(repo.join("nb.ipynb")).expect("read");
-        let (_, got) = cells(&merged).into_iter().next().expect("a cell");
-        assert!(got.contains("\n||||||| "), "{style}: base section:\n{got}");
-        let want = git_merge_file(
-            &sb,
-            &format!("--{style}"),
-            [base, local, remote],
-            &labels(&got),
-        );
-        assert_eq!(got, want, "{style}: as git merge-file --{style}");
+        check(style, &merged, true);
     }
-    // nbdiff merge --conflict-style does the same by hand.
+    // Without the setting, no base; `nbdiff merge --conflict-style` by hand.
     let sb = Sandbox::new();
     let dir = sb.path();
     for (name, t) in [("b.ipynb", base), ("l.ipynb", local), ("r.ipynb", remote)] {
         std::fs::write(dir.join(name), notebook(&[t], 1)).expect("write");
     }
-    let out = sb.nbdiff(
-        dir,
-        &[
-            "merge",
-            "--conflict-style",
-            "zdiff3",
-            "b.ipynb",
-            "l.ipynb",
-            "r.ipynb",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(1));
-    let (_, got) = cells(&out.stdout).into_iter().next().expect("a cell");
-    let want = git_merge_file(&sb, "--zdiff3", [base, local, remote], &labels(&got));
-    assert_eq!(got, want);
+    for (args, shown) in [
+        (&["--conflict-style", "zdiff3"][..], true),
+        (&["--conflict-style", "merge"][..], false),
+    ] {
+        let mut all = vec!["merge"];
+        all.extend_from_slice(args);
+        all.extend(["b.ipynb", "l.ipynb", "r.ipynb"]);
+        let out = sb.nbdiff(dir, &all);
+        assert_eq!(out.status.code(), Some(1));
+        check(&args.join(" "), &out.stdout, shown);
+    }
 }

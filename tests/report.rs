@@ -35,7 +35,7 @@ fn text(o: &Output) -> String {
 }
 
 #[path = "support/inert.rs"]
-mod inert;
+pub(crate) mod inert;
 use inert::assert_html_inert as assert_inert;
 
 #[test]

@@ -226,8 +226,8 @@ fn diff3_style_and_conflict_marker_size_follow_git() {
     );
     let text = std::fs::read_to_string(repo.join("nb.ipynb")).unwrap();
     assert!(
-        text.contains("\"<<<<<<<<<< HEAD"),
-        "markers of git's size inside the cell: {text}"
+        text.contains("\"`<<<<<<<<<< HEAD`"),
+        "markers of git's size in the conflict's notice: {text}"
     );
 }
 

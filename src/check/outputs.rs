@@ -8,6 +8,7 @@ use serde_json::Value;
 
 pub(crate) fn check(nb: &Notebook, cells: &[Cell<'_>], opts: &Options, hits: &mut Vec<Hit>) {
     let mut with_outputs = Vec::new();
+    let stale = crate::merge::stale::stale_records(nb);
     for (i, cell) in cells.iter().enumerate() {
         let outputs = cell.outputs();
         if !outputs.is_empty() {
@@ -57,7 +58,7 @@ pub(crate) fn check(nb: &Notebook, cells: &[Cell<'_>], opts: &Options, hits: &mu
             }
         }
         if opts.on(Rule::ConflictLeftover) {
-            conflicts_in_cell(cell, i, hits);
+            conflicts_in_cell(cell, i, stale.0.contains(&i), hits);
         }
     }
     if opts.on(Rule::OutputsPresent) {
@@ -75,7 +76,7 @@ pub(crate) fn check(nb: &Notebook, cells: &[Cell<'_>], opts: &Options, hits: &mu
         }
     }
     if opts.on(Rule::ConflictLeftover) {
-        if let Some(kinds) = conflict_record(nb.metadata()) {
+        if let Some(kinds) = conflict_record(nb.metadata()).filter(|_| !stale.1) {
             hits.push(Hit {
                 rule: Rule::ConflictLeftover,
                 cell: None,
@@ -121,11 +122,15 @@ fn human(n: usize) -> String {
     }
 }
 
-fn conflicts_in_cell(cell: &Cell<'_>, i: usize, hits: &mut Vec<Hit>) {
+/// `stale`: the cell's record outlived its conflict (merge/stale.rs); the
+/// clean filter and `nbdiff clean` drop it, so it is not reported here.
+fn conflicts_in_cell(cell: &Cell<'_>, i: usize, stale: bool, hits: &mut Vec<Hit>) {
     let meta = cell.metadata();
     let nbdiff = meta.and_then(|m| m.get(RECORD_KEY));
     if let Some(marker) = nbdiff.and_then(|n| n.get("marker")).and_then(Value::as_str) {
-        if marker == "start" {
+        // The first notice of a conflict (merge/render.rs): cells inserted on
+        // both sides, two versions of a cell, a cell deleted on one side.
+        if matches!(marker, "start" | "versions" | "deleted-edited") {
             hits.push(Hit::cell(
                 Rule::ConflictLeftover,
                 i,
@@ -137,7 +142,7 @@ fn conflicts_in_cell(cell: &Cell<'_>, i: usize, hits: &mut Vec<Hit>) {
         }
         return;
     }
-    if let Some(kinds) = conflict_record(meta) {
+    if let Some(kinds) = conflict_record(meta).filter(|_| !stale) {
         hits.push(Hit::cell(
             Rule::ConflictLeftover,
             i,

@@ -145,10 +145,20 @@ impl Cleaner {
 
     /// Cleans notebook bytes. `name` is used in error messages only.
     pub fn clean(&self, bytes: &[u8], name: &str) -> Result<Cleaned, LoadError> {
+        // Merge conflict records whose conflict is gone go first (merge/stale.rs).
+        let (unstale, stale) = match crate::merge::stale::without_stale(bytes, name) {
+            Some((b, d)) => (Some(b), d),
+            None => (None, Default::default()),
+        };
+        let bytes = unstale.as_deref().unwrap_or(bytes);
         let mut nb = Notebook::parse_keeping_raw(bytes, name)?;
         let plan = self.plan(&nb);
         if plan.is_empty() {
-            return Ok(Cleaned { plan, bytes: None });
+            return Ok(Cleaned {
+                plan,
+                bytes: unstale,
+                stale,
+            });
         }
         let required = Required::before(&nb, &plan);
         apply(&mut nb, &plan);
@@ -169,6 +179,7 @@ impl Cleaner {
         Ok(Cleaned {
             plan,
             bytes: Some(out),
+            stale,
         })
     }
 
@@ -308,6 +319,8 @@ pub struct Cleaned {
     pub plan: Plan,
     /// The cleaned bytes; `None` when nothing was stripped (the input is the output).
     pub bytes: Option<Vec<u8>>,
+    /// Merge conflict records dropped because their conflict is gone.
+    pub stale: crate::merge::stale::Dropped,
 }
 
 /// Fields nbformat (3 or 4) requires of the notebook, dotted; a nested one

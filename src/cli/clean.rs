@@ -159,7 +159,15 @@ fn clean_file(args: &CleanArgs, cleaner: &Result<Cleaner, String>, path: &Path) 
     let Some(new) = cleaned.bytes else {
         return Outcome::Clean;
     };
-    let summary = cleaned.plan.summary();
+    let mut summary = cleaned.plan.summary();
+    if !cleaned.stale.is_empty() {
+        let what = "the records of resolved merge conflicts (metadata.nbdiff)";
+        summary = if summary.is_empty() {
+            what.to_string()
+        } else {
+            format!("{summary}, {what}")
+        };
+    }
     if args.check {
         return Outcome::WouldClean(summary);
     }

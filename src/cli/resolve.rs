@@ -8,7 +8,10 @@ use crate::exit::Exit;
 use crate::merge::options::{resolve_settings, ConflictPolicy, Labels, Options, OutputsPolicy};
 use crate::notebook::Notebook;
 use crate::resolve::report::{self, FileReport, From, Outcome};
-use crate::resolve::{markers, merge_markers, merge_stages, stages, Merged, ResolveError};
+use crate::resolve::{
+    first_dropped, hand_edits, markers, merge_markers, merge_stages, stages, HandLine, Merged,
+    ResolveError,
+};
 use gix::bstr::{BString, ByteSlice};
 use std::collections::HashMap;
 use std::io::Write;
@@ -286,22 +289,66 @@ fn resolve_unmerged(
     };
     let text = current.as_deref().and_then(|b| std::str::from_utf8(b).ok());
     let split = text.and_then(|t| markers::parse(t).ok());
-    if split.is_none() && !args.force {
+    let read = |id| stages::blob(repo, id, u.path.as_bstr());
+    let blobs = (|| -> Result<_, stages::GitError> {
+        Ok((u.base.map(read).transpose()?, read(ours)?, read(theirs)?))
+    })();
+    let (base, ours, theirs) = match blobs {
+        Ok(b) => b,
+        Err(e) => return report(Outcome::Failed(e.to_string())),
+    };
+    // Lines the file has that no stage has: edits made by hand since git
+    // wrote it. Merging the stages would lose them.
+    let hand = current.as_deref().map_or_else(Vec::new, |c| {
+        hand_edits(c, &[base.as_deref().unwrap_or_default(), &ours, &theirs])
+    });
+    let valid = current
+        .as_deref()
+        .is_some_and(|b| Notebook::parse(b, &shown).is_ok());
+    if valid && !args.force {
         if let Some(bytes) = &current {
-            if Notebook::parse(bytes, &shown).is_ok() {
-                return report(Outcome::Skipped(
-                    "the working-tree file is already a valid notebook (resolved by hand, or written by a merge driver); `git add` it, or `nbdiff resolve --force` to merge the index stages over it".into(),
-                ));
-            }
+            return report(already_valid(&file, &shown, bytes));
         }
     }
-    let merged = if args.from_markers {
+    let refuse = |h: &HandLine, why: &str| {
+        let mut shown_line: String = crate::render::sanitize::visible(h.text.trim()).into_owned();
+        if shown_line.chars().count() > 60 {
+            shown_line = shown_line.chars().take(57).collect::<String>() + "...";
+        }
+        report(Outcome::Failed(format!(
+            "{shown}: line {}: `{shown_line}` ({} line(s) in all) is in none of the versions git recorded: it was edited by hand since the merge, and {why}. File left untouched. Finish resolving it by hand (a valid notebook), then `git add {shown}`; or `nbdiff resolve --force {shown}` merges the index stages over it (keeping the file as {})",
+            h.line,
+            hand.len(),
+            backup_name(&file).display(),
+        )))
+    };
+    let from_markers = args.from_markers || (!hand.is_empty() && !args.force);
+    let merged = if from_markers {
         let Some(bytes) = &current else {
             return report(Outcome::Failed(format!(
                 "{shown}: cannot read the working-tree file"
             )));
         };
-        merge_markers(bytes, &shown, opts).map(|m| (From::Markers, m))
+        match merge_markers(bytes, &shown, opts) {
+            Ok(mut m) => {
+                if let Some(h) = first_dropped(&hand, &m.bytes) {
+                    return refuse(h, "merging from its conflict markers would drop it");
+                }
+                if !hand.is_empty() && !args.from_markers {
+                    m.notes.push(format!(
+                        "merged from the conflict markers, not the index stages, to keep {} line(s) edited by hand",
+                        hand.len()
+                    ));
+                }
+                Ok((From::Markers, m))
+            }
+            Err(e) => match hand.first() {
+                Some(h) => {
+                    return refuse(h, &format!("its conflict markers cannot be merged ({e})"))
+                }
+                None => Err(e),
+            },
+        }
     } else {
         // The labels git wrote into the file's markers (they are the ones
         // git passes a merge driver), over those of the repository state.
@@ -309,17 +356,55 @@ fn resolve_unmerged(
         if let Some(s) = &split {
             opts.labels.take_found(&s.labels);
         }
-        let read = |id| stages::blob(repo, id, u.path.as_bstr());
-        let blobs = (|| -> Result<_, stages::GitError> {
-            Ok((u.base.map(read).transpose()?, read(ours)?, read(theirs)?))
-        })();
-        let (base, ours, theirs) = match blobs {
-            Ok(b) => b,
-            Err(e) => return report(Outcome::Failed(e.to_string())),
-        };
         merge_stages(base.as_deref(), &ours, &theirs, &shown, &opts).map(|m| (From::Index, m))
     };
-    finish(&file, merged, report)
+    // What is replaced and not in the index (hand edits, a valid notebook
+    // written over with --force) is kept beside the file.
+    let backup = match (&current, hand.is_empty() && !valid) {
+        (Some(bytes), false) => match &merged {
+            Ok((_, m)) if m.bytes != *bytes => Some(bytes.as_slice()),
+            _ => None,
+        },
+        _ => None,
+    };
+    finish_keeping(&file, merged, backup, report)
+}
+
+/// Where `resolve` keeps a file it replaces: `FILE.resolve-backup`.
+fn backup_name(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_os_string();
+    name.push(".resolve-backup");
+    PathBuf::from(name)
+}
+
+/// An unmerged path whose working file is already a valid notebook (the
+/// merge driver's result, or resolved by hand): records of conflicts that
+/// are gone are dropped; the hint says what is left to do.
+fn already_valid(file: &Path, shown: &str, bytes: &[u8]) -> Outcome {
+    let (bytes, dropped) = match crate::merge::stale::without_stale(bytes, shown) {
+        Some((new, d)) => match write_atomic(file, &new) {
+            Ok(()) => (new, d.cells + usize::from(d.notebook)),
+            Err(e) => return Outcome::Failed(e.to_string()),
+        },
+        None => (bytes.to_vec(), 0),
+    };
+    let dropped = if dropped > 0 {
+        format!("dropped {dropped} record(s) of conflicts already resolved; ")
+    } else {
+        String::new()
+    };
+    let left = Notebook::parse(&bytes, shown)
+        .map(|nb| crate::merge::leftover::find(&nb))
+        .unwrap_or_default();
+    if left.no_conflict() {
+        Outcome::Skipped(format!(
+            "{dropped}already a valid notebook with no conflict left: `git add {shown}` to mark it resolved"
+        ))
+    } else {
+        Outcome::Skipped(format!(
+            "{dropped}already a valid notebook (the merge driver's result), with conflicts left: open it in Jupyter, keep one version of each conflict and delete its notice cells (or edit the markers), then `git add {shown}`"
+        ))
+    }
 }
 
 /// Rebuilds a named file that is not unmerged from its conflict markers.
@@ -357,11 +442,36 @@ fn finish(
     merged: Result<(From, Merged), ResolveError>,
     report: impl Fn(Outcome) -> FileReport,
 ) -> FileReport {
+    finish_keeping(file, merged, None, report)
+}
+
+/// Writes the merge over `file`, first keeping `backup` (the bytes
+/// replaced) beside it when given.
+fn finish_keeping(
+    file: &Path,
+    merged: Result<(From, Merged), ResolveError>,
+    backup: Option<&[u8]>,
+    report: impl Fn(Outcome) -> FileReport,
+) -> FileReport {
     match merged {
-        Ok((from, m)) => match write_atomic(file, &m.bytes) {
-            Ok(()) => report(written(from, m)),
-            Err(e) => report(Outcome::Failed(e.to_string())),
-        },
+        Ok((from, mut m)) => {
+            if let Some(old) = backup {
+                let to = backup_name(file);
+                if let Err(e) = write_atomic(&to, old) {
+                    return report(Outcome::Failed(format!(
+                        "{e}; cannot keep a backup, so the file is left untouched"
+                    )));
+                }
+                m.notes.push(format!(
+                    "the file it replaced is kept as {}",
+                    crate::render::sanitize::visible_name(&to.display().to_string())
+                ));
+            }
+            match write_atomic(file, &m.bytes) {
+                Ok(()) => report(written(from, m)),
+                Err(e) => report(Outcome::Failed(e.to_string())),
+            }
+        }
         Err(e) => report(Outcome::Failed(format!("{e} (file left untouched)"))),
     }
 }

@@ -12,7 +12,7 @@
 //! merge.nbdiff.driver         = NBDIFF merge-driver --label-base=%S --label-local=%X --label-remote=%Y -- %O %A %B %L %P
 //! difftool.nbdiff.cmd         = NBDIFF "$LOCAL" "$REMOTE"
 //! mergetool.nbdiff.cmd        = NBDIFF merge --output="$MERGED" -- "$BASE" "$LOCAL" "$REMOTE"
-//! mergetool.nbdiff.trustExitCode = true
+//! mergetool.nbdiff.trustExitCode = false
 //! ```
 //!
 //! and appends `*.ipynb diff=nbdiff merge=nbdiff` ([`ATTRIBUTE_LINE`]) to the
@@ -191,7 +191,10 @@ pub fn entries(exe: &str) -> Vec<Entry> {
             "mergetool.nbdiff.cmd",
             format!("{exe} merge --output=\"$MERGED\" -- \"$BASE\" \"$LOCAL\" \"$REMOTE\""),
         ),
-        e("mergetool.nbdiff.trustExitCode", "true".into()),
+        // Not trusted: with `true`, git restores its line-merged file when
+        // nbdiff exits 1 (conflicts left), discarding the valid notebook with
+        // its marked conflicts. Untrusted, git keeps what nbdiff wrote.
+        e("mergetool.nbdiff.trustExitCode", "false".into()),
     ]
 }
 

@@ -82,7 +82,22 @@ fn run_inner(
     // (FileHeader, unmerged, ignored, leftover) makes its controls visible.
     let lossy = |a: &OsString| a.to_string_lossy().into_owned();
     match args.len() {
-        1 => Ok(super::unmerged::write(&lossy(&args[0]), out)),
+        1 => {
+            // git runs an external diff at the top of the working tree.
+            let state = gix::discover(".").ok().map(|repo| {
+                let enabled = repo
+                    .config_snapshot()
+                    .string("merge.nbdiff.driver")
+                    .is_some();
+                let bytes = std::fs::read(&args[0]).ok();
+                super::unmerged::State::of(bytes.as_deref(), &lossy(&args[0]), enabled)
+            });
+            Ok(super::unmerged::write_for(
+                &lossy(&args[0]),
+                state.unwrap_or_default(),
+                out,
+            ))
+        }
         7 | 9 => {
             let path = lossy(&args[0]);
             let mut header = if args.len() == 9 {

@@ -274,7 +274,13 @@ pub fn run(
         let path = change.path.to_string();
         if change.unmerged {
             differs = true;
-            if super::unmerged::write(&path, out).is_err() {
+            // The report shows the conflicts side by side (resolve/mod.rs).
+            if let Some(report) = &opts.report {
+                if let Some((nb, base)) = crate::resolve::conflict_view(&repo, &path) {
+                    report.borrow_mut().add_conflicts(&path, &nb, base.as_ref());
+                }
+            }
+            if super::unmerged::write_for(&path, unmerged_state(&repo, &path), out).is_err() {
                 return Ok(differs);
             }
             continue;
@@ -844,6 +850,18 @@ fn diff_trees(
         prefix.truncate(len);
     }
     Ok(())
+}
+
+/// What the hint for the unmerged `path` should fit (git/unmerged.rs).
+fn unmerged_state(repo: &gix::Repository, path: &str) -> super::unmerged::State {
+    let enabled = repo
+        .config_snapshot()
+        .string("merge.nbdiff.driver")
+        .is_some();
+    let bytes = repo
+        .workdir()
+        .and_then(|w| std::fs::read(w.join(path)).ok());
+    super::unmerged::State::of(bytes.as_deref(), path, enabled)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! execution count as derived data, everything else key by key.
 
 use super::json::{merge_map, Decisions, Volatile};
-use super::model::{FieldConflict, MergedCell, SourceConflict, SourceRegion};
+use super::model::{FieldConflict, MergedCell, Sides, SourceConflict, SourceRegion};
 use super::options::{ConflictPolicy, Options, OutputsPolicy};
 use crate::notebook::{same_map, same_opt, Cell};
 use crate::policy::{MergeRule, Policy, Scope};
@@ -98,7 +98,13 @@ pub fn merge_cell(
             }
             Some(text)
         } else {
-            source_conflict = Some(owned_conflict(&m.regions));
+            let mut sc = owned_conflict(&m.regions);
+            sc.sides = Some(Box::new(Sides {
+                base_source: bs.to_string(),
+                local: local.map.clone(),
+                remote: remote.map.clone(),
+            }));
+            source_conflict = Some(sc);
             None
         }
     };
@@ -116,7 +122,13 @@ pub fn merge_cell(
     // Outputs and execution count.
     if cell_type == "code" {
         let sources = (merged_source.as_deref(), ls.as_ref(), rs.as_ref());
-        let run = merge_run(base, local, remote, sources, opts, notes);
+        // A conflicted source is written as two versions, each with its
+        // side's outputs: no note about the merged cell's outputs then.
+        let mut run_notes = Vec::new();
+        let run = merge_run(base, local, remote, sources, opts, &mut run_notes);
+        if source_conflict.is_none() {
+            notes.append(&mut run_notes);
+        }
         match run {
             Run::Take(cell) => {
                 for k in ["outputs", exec_key] {
@@ -195,6 +207,7 @@ fn owned_conflict(regions: &[Region<'_>]) -> SourceConflict {
     SourceConflict {
         regions: out,
         hunks,
+        sides: None,
     }
 }
 

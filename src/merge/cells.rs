@@ -227,6 +227,7 @@ pub fn merge_cells(
                             crlf,
                         }],
                         hunks: 0,
+                        sides: None,
                     });
                     m.cell_conflict = Some(CellConflict::DeletedEdited {
                         deleted_by: side.other(),

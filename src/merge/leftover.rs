@@ -18,12 +18,20 @@ pub struct Leftovers {
     pub record_cells: usize,
     /// The notebook's own metadata holds a conflict record.
     pub notebook_record: bool,
+    /// Records (of cells, and of the notebook) whose conflict is gone
+    /// ([`super::stale`]); not counted above.
+    pub stale_records: usize,
 }
 
 impl Leftovers {
-    /// Nothing left.
-    pub fn is_empty(&self) -> bool {
+    /// No conflict left (stale records aside).
+    pub fn no_conflict(&self) -> bool {
         self.marked_cells == 0 && self.record_cells == 0 && !self.notebook_record
+    }
+
+    /// Nothing left, not even stale records.
+    pub fn is_empty(&self) -> bool {
+        self.no_conflict() && self.stale_records == 0
     }
 }
 
@@ -36,18 +44,27 @@ pub fn may_hold(bytes: &[u8]) -> bool {
 
 /// The leftovers of `nb`.
 pub fn find(nb: &Notebook) -> Leftovers {
+    let (stale_cells, stale_notebook) = super::stale::stale_records(nb);
+    let notebook_record = nb
+        .metadata()
+        .and_then(|m| m.get(RECORD_KEY))
+        .and_then(Value::as_object)
+        .is_some_and(|r| r.contains_key("conflicts") || r.contains_key("marker"));
     let mut found = Leftovers {
-        notebook_record: nb.metadata().is_some_and(|m| m.contains_key(RECORD_KEY)),
+        notebook_record: notebook_record && !stale_notebook,
+        stale_records: stale_cells.len() + usize::from(notebook_record && stale_notebook),
         ..Leftovers::default()
     };
-    for cell in nb.cells().iter() {
+    for (i, cell) in nb.cells().iter().enumerate() {
         if has_markers(&cell.source()) {
             found.marked_cells += 1;
         }
         if cell
             .metadata()
             .and_then(|m| m.get(RECORD_KEY))
-            .is_some_and(Value::is_object)
+            .and_then(Value::as_object)
+            .is_some_and(|r| r.contains_key("conflicts") || r.contains_key("marker"))
+            && !stale_cells.contains(&i)
         {
             found.record_cells += 1;
         }
@@ -138,8 +155,15 @@ pub fn warning(name: &str, left: &Leftovers) -> Option<String> {
             if nb { " and of the notebook" } else { "" }
         )),
     }
+    if what.is_empty() {
+        return Some(format!(
+            "nbdiff: warning: {} still holds conflict records of resolved merge conflicts (\"nbdiff\" metadata, {}); `nbdiff clean` drops them, and so does `git add` with the clean filter",
+            crate::render::sanitize::visible_name(name),
+            if left.stale_records == 1 { "1 place".to_string() } else { format!("{} places", left.stale_records) }
+        ));
+    }
     Some(format!(
-        "nbdiff: warning: {} still holds {} from a merge; resolve the conflicts and delete the \"nbdiff\" metadata keys and marker cells before committing",
+        "nbdiff: warning: {} still holds {} from a merge; keep one version of each conflict and delete its notice cells (or edit the markers away) before committing",
         crate::render::sanitize::visible_name(name),
         what.join(" and ")
     ))
@@ -182,6 +206,7 @@ mod tests {
             marked_cells: 2,
             record_cells: 1,
             notebook_record: true,
+            stale_records: 0,
         };
         let line = warning("nb.ipynb", &left).expect("a warning");
         assert!(line.contains("nb.ipynb still holds conflict markers (2 cells) and conflict records (\"nbdiff\" metadata of 1 cell and of the notebook)"), "{line}");

@@ -16,14 +16,15 @@
 //! - Changes to different cells combine: edits, insertions, deletions, moves.
 //!   The same change on both sides is taken once.
 //! - A cell edited on both sides has its source merged by lines (diff3, as
-//!   git); only overlapping edits conflict, marked inside the cell source.
-//! - A cell deleted on one side and edited on the other is kept, its whole
-//!   source inside conflict markers with an empty deleting side. A cell that the
-//!   other side only re-ran (outputs, timings) is deleted, with a note.
+//!   git); only overlapping edits conflict, and the cell is then written as
+//!   two *versions* (local's, remote's) between markdown notice cells.
+//! - A cell deleted on one side and edited on the other is kept as edited,
+//!   after a notice cell. A cell that the other side only re-ran (outputs,
+//!   timings) is deleted, with a note.
 //! - A cell moved to different places on both sides is shown once, at local's
 //!   place, and recorded as a conflict.
 //! - Different cells inserted at the same place on both sides are all kept,
-//!   local's first, between three raw *marker cells* (`<<<<<<<`, `=======`,
+//!   local's first, between three notice cells (`<<<<<<<`, `=======`,
 //!   `>>>>>>>`).
 //! - Outputs and execution counts are derived: a side that changed them alone
 //!   brings them; when both did, see [`OutputsPolicy`].
@@ -32,15 +33,17 @@
 //!   local's value and are recorded.
 //!
 //! # Where conflicts are recorded
-//! - Markers (`<<<<<<<` …) in cell sources, length from `%L`, made longer
-//!   than any marker-like line in the cell; raw marker cells for insert/insert.
+//! - Markdown *notice cells* ([`render`]) begin with git's marker written as
+//!   an inline code span (length from `%L`): searchable, inert in Jupyter.
+//!   Two versions of a cell sit between a `versions` and a `versions-middle`
+//!   notice; insert/insert blocks between `start`/`middle`/`end` notices.
 //! - Every other conflict (a cell moved to different places on both sides, a
-//!   field changed differently) gets a raw *notice cell* before its cell (or
+//!   field changed differently) gets a *notice cell* before its cell (or
 //!   first, for the notebook's own fields): what conflicts, each side's value
 //!   between markers, how to resolve (`metadata.nbdiff.marker` = `conflict`);
 //!   so that every conflict shows where Jupyter shows the notebook.
 //! - `metadata.nbdiff.conflicts` of each conflicted cell: a list of
-//!   `{"kind": "source", "hunks": N}`, `{"kind": "deleted-edited",
+//!   `{"kind": "source", "hunks": N, "version": "local"|"remote"}`, `{"kind": "deleted-edited",
 //!   "deleted_by": "local"|"remote"}`, `{"kind": "moved", "shown_at":
 //!   "local"}`, or `{"kind": "field", "path":
 //!   "metadata/…", "base": …, "local": …, "remote": …}` (absent values are
@@ -48,10 +51,12 @@
 //!   than [`render::MAX_RECORDED_DEPTH`] are left out with an `"omitted"`
 //!   note, so that the result stays within the JSON reader's depth limit).
 //! - `metadata.nbdiff.conflicts` of the notebook for notebook-level fields.
-//! - Marker cells carry `metadata.nbdiff.marker` = `start`/`middle`/`end`.
+//! - Notice cells carry `metadata.nbdiff.marker` (their role) and every
+//!   record the conflict's number (`conflict`), so that records outliving
+//!   their conflict are found and dropped ([`stale`]).
 //!
-//! Resolving a conflict means editing the markers away and deleting the
-//! `nbdiff` metadata key.
+//! Resolving a conflict means deleting the unwanted version and the notices;
+//! the records left go with the clean filter, `clean` or `resolve`.
 
 pub mod cell;
 pub mod cells;
@@ -60,8 +65,10 @@ pub mod json;
 pub mod leftover;
 pub mod model;
 pub mod options;
+pub mod order;
 pub mod render;
 pub mod report;
+pub mod stale;
 
 pub use model::{MergeResult, Resolution, Side};
 pub use options::{ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy, MAX_MARKER_SIZE};
@@ -269,10 +276,15 @@ pub fn merge_notebooks(
         }
     }
     resolutions.extend(notes);
-    MergeResult {
+    let mut result = MergeResult {
         root,
         root_conflicts: d.conflicts,
         items,
         resolutions,
+    };
+    // No out-of-order execution counts that neither side had.
+    if let Some(note) = order::keep_in_order(&mut result, local, remote, local.is_v3()) {
+        result.resolutions.push(note);
     }
+    result
 }

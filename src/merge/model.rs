@@ -73,6 +73,22 @@ pub struct SourceConflict {
     /// `Conflict` regions, except 0 for a deleted/edited cell, whose one
     /// region is counted once as its [`CellConflict::DeletedEdited`].
     pub hunks: usize,
+    /// The base source and local's and remote's whole cells (outputs,
+    /// execution count), for the two versions the renderer writes; `None`
+    /// for a deleted/edited cell.
+    pub sides: Option<Box<Sides>>,
+}
+
+/// What the renderer needs of each side to write a conflicted cell as two
+/// versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sides {
+    /// The base cell's source (empty when both sides added the cell).
+    pub base_source: String,
+    /// Local's cell.
+    pub local: Map<String, Value>,
+    /// Remote's cell.
+    pub remote: Map<String, Value>,
 }
 
 /// Why a cell takes part in a structural conflict.

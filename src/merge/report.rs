@@ -98,7 +98,7 @@ pub fn write(outcome: &Outcome, shown: &str, verbose: bool, err: &mut dyn Write)
     if outcome.conflicts > 0 {
         let _ = writeln!(
             err,
-            "nbdiff: {shown}: {} conflict(s) left; search for <<<<<<< or the \"nbdiff\" metadata key",
+            "nbdiff: {shown}: {} conflict(s) left, each after a notice cell (search for <<<<<<<); in Jupyter keep one version of each and delete its notice cells, then `git add`",
             outcome.conflicts
         );
     }

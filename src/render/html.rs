@@ -176,6 +176,12 @@ impl HtmlReport {
         });
     }
 
+    /// Adds a section rendered elsewhere and already inert (the merge
+    /// conflicts view, `render/conflict_html.rs`).
+    pub fn add_section(&mut self, html: &str) {
+        self.body.push_str(html);
+    }
+
     /// Adds a notebook's section; an empty diff adds nothing.
     pub fn add(&mut self, path: &str, diff: &NotebookDiff<'_>) {
         if diff.is_empty() {

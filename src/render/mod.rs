@@ -9,6 +9,7 @@
 //! [`render`] (and its column in the pinned outputs, `tests/golden.rs`).
 
 pub mod color;
+pub mod conflict_html;
 pub mod html;
 pub mod json;
 pub mod markdown;

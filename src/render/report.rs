@@ -85,6 +85,31 @@ impl Report {
         }
     }
 
+    /// Adds the merge conflicts of `nb` (a notebook as nbdiff's merge writes
+    /// it) under `path`, each with base (when given), local and remote side
+    /// by side; the Markdown summary gets a note. Nothing without conflicts.
+    pub fn add_conflicts(
+        &mut self,
+        path: &str,
+        nb: &crate::notebook::Notebook,
+        base: Option<&crate::notebook::Notebook>,
+    ) {
+        let Some(html) = super::conflict_html::section(path, nb, base) else {
+            return;
+        };
+        match self {
+            Report::Html(r) => {
+                r.note(&format!(
+                    "{path}: merge conflicts, shown side by side below"
+                ));
+                r.add_section(&html);
+            }
+            Report::Markdown(r) => r.note(&format!(
+                "{path}: merge conflicts left (`nbdiff --html` shows them side by side)"
+            )),
+        }
+    }
+
     /// Adds a note (shown near the top).
     pub fn note(&mut self, note: &str) {
         match self {

@@ -427,6 +427,17 @@ pub fn places(nb: &Notebook) -> Vec<Place> {
     }
     for (k, cell) in nb.cells().iter().enumerate() {
         let record = cell.metadata().and_then(|m| m.get(key));
+        // Two versions of a cell are one conflict: named at local's version.
+        let remote_version = record
+            .and_then(|r| r.get("conflicts"))
+            .and_then(Value::as_array)
+            .is_some_and(|l| {
+                l.iter()
+                    .any(|c| c.get("version").and_then(Value::as_str) == Some("remote"))
+            });
+        if remote_version {
+            continue;
+        }
         let mut what = kinds(record);
         if record.and_then(|r| r.get("marker")).and_then(Value::as_str) == Some("start") {
             what.push("inserted on both sides".into());
@@ -453,10 +464,15 @@ mod tests {
         assert_eq!(m.base, BaseKind::Common);
         // The source line both sides changed stays a conflict in its cell.
         assert_eq!(m.conflicts, 1);
-        assert_eq!(m.places[0].cell, Some(3));
+        // Named at local's version, after the notice.
+        assert_eq!(m.places.len(), 1);
+        assert_eq!(m.places[0].cell, Some(4));
         let nb = Notebook::parse(&m.bytes, "out").unwrap();
-        let source = nb.cells()[2].source().into_owned();
-        assert!(source.contains("<<<<<<< HEAD\n") && source.contains(">>>>>>> branch\n"));
+        let notice = nb.cells()[2].source().into_owned();
+        assert!(
+            notice.contains("`<<<<<<< HEAD`") && notice.contains("`branch`"),
+            "{notice}"
+        );
         assert!(!String::from_utf8_lossy(&m.bytes).contains("\\u0000"));
     }
 
@@ -533,4 +549,126 @@ mod tests {
         let e = merge_stages(None, b"not json", r, "nb.ipynb", &Options::default()).unwrap_err();
         assert!(matches!(e, ResolveError::NotNotebooks { .. }), "{e}");
     }
+}
+
+/// A line of the working-tree file that none of the index stages has: the
+/// user's own edit, made since git wrote the file (marker lines and blank
+/// lines aside).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandLine {
+    /// 1-based line of the file.
+    pub line: usize,
+    /// The line, without its ending.
+    pub text: String,
+}
+
+/// The lines of `current` that none of `stages` has (compared without line
+/// endings and trailing blanks). git's line merge writes only lines of the
+/// stages and markers, so these are edits made by hand. Linear in the bytes.
+pub fn hand_edits(current: &[u8], stages: &[&[u8]]) -> Vec<HandLine> {
+    use std::collections::HashSet;
+    fn key(line: &[u8]) -> &[u8] {
+        let end = line
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(0, |p| p + 1);
+        &line[..end]
+    }
+    let known: HashSet<&[u8]> = stages
+        .iter()
+        .flat_map(|s| s.split(|&b| b == b'\n'))
+        .map(key)
+        .collect();
+    let is_marker = |l: &[u8]| {
+        [b'<', b'|', b'=', b'>'].iter().any(|&c| {
+            l.len() >= markers::MIN_MARKER && l[..markers::MIN_MARKER].iter().all(|&b| b == c)
+        })
+    };
+    current
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter_map(|(n, line)| {
+            let k = key(line);
+            (!k.is_empty() && !is_marker(k) && !known.contains(k)).then(|| HandLine {
+                line: n + 1,
+                text: String::from_utf8_lossy(k).into_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The first of `hand` that `result` (a merged notebook) does not keep: a
+/// line holding a JSON string (a source or output line) must have its text
+/// in one of the result's strings; any other line must appear as it is
+/// (trimmed, without a trailing comma) in the result's text.
+pub fn first_dropped<'a>(hand: &'a [HandLine], result: &[u8]) -> Option<&'a HandLine> {
+    use std::collections::HashSet;
+    let text = String::from_utf8_lossy(result);
+    let Ok(value) = serde_json::from_slice::<Value>(result) else {
+        return hand.first();
+    };
+    fn strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+        match v {
+            Value::String(s) => out.push(s),
+            Value::Array(items) => items.iter().for_each(|x| strings(x, out)),
+            Value::Object(m) => m.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    strings(&value, &mut all);
+    // Every line of every string, without its ending.
+    let lines: HashSet<&str> = all
+        .iter()
+        .flat_map(|s| s.split('\n'))
+        .map(|l| l.trim_end_matches('\r'))
+        .collect();
+    hand.iter().find(|h| {
+        let t = h.text.trim();
+        let t = t.strip_suffix(',').unwrap_or(t).trim_end();
+        if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
+            match serde_json::from_str::<String>(t) {
+                Ok(s) => {
+                    let s = s.strip_suffix('\n').unwrap_or(&s);
+                    let s = s.strip_suffix('\r').unwrap_or(s);
+                    !s.split('\n').all(|l| lines.contains(l))
+                }
+                Err(_) => !text.contains(t),
+            }
+        } else {
+            !text.contains(t)
+        }
+    })
+}
+
+/// The conflicts of the unmerged notebook `path` for the HTML report: the
+/// working-tree file when it is a notebook with conflicts (the merge
+/// driver's result), else the merge of the index stages (as `resolve`
+/// would write it); with the base (stage 1) for the base column. `None`
+/// when the path is not unmerged or nothing is a notebook.
+pub fn conflict_view(repo: &gix::Repository, path: &str) -> Option<(Notebook, Option<Notebook>)> {
+    use gix::bstr::ByteSlice;
+    let u = stages::unmerged(repo)
+        .ok()?
+        .into_iter()
+        .find(|u| u.path.as_bstr() == path.as_bytes().as_bstr())?;
+    let read = |id| stages::blob(repo, id, u.path.as_bstr()).ok();
+    let base_bytes = u.base.and_then(read);
+    let base = base_bytes
+        .as_deref()
+        .and_then(|b| Notebook::parse(b, path).ok());
+    let working = repo
+        .workdir()
+        .and_then(|w| std::fs::read(w.join(stages::os_path(u.path.as_bstr()))).ok())
+        .and_then(|b| Notebook::parse(&b, path).ok())
+        .filter(crate::render::conflict_html::has_conflicts);
+    if let Some(nb) = working {
+        return Some((nb, base));
+    }
+    let (ours, theirs) = (read(u.ours?)?, read(u.theirs?)?);
+    let labels = stages::state_labels(repo);
+    let mut opts = Options::default();
+    opts.labels.take_found(&labels);
+    let merged = merge_stages(base_bytes.as_deref(), &ours, &theirs, path, &opts).ok()?;
+    Some((Notebook::parse(&merged.bytes, path).ok()?, base))
 }

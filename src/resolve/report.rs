@@ -109,7 +109,7 @@ pub fn render(reports: &[FileReport], out: &mut dyn Write, err: &mut dyn Write) 
                     };
                     writeln!(
                         out,
-                        "{path}: {conflicts} conflict(s) left ({how}){}; search for <<<<<<< or the \"nbdiff\" metadata key",
+                        "{path}: {conflicts} conflict(s) left ({how}){}, each after a notice cell (search for <<<<<<<); in Jupyter keep one version of each and delete its notice cells, then `git add`",
                         visible(&at)
                     )?;
                 }

@@ -986,6 +986,11 @@ fn source_lines(nb: &Notebook) -> std::collections::HashMap<String, usize> {
 fn cell_list(nb: &Notebook) -> Vec<(String, String)> {
     nb.cells()
         .iter()
+        .filter(|c| {
+            c.metadata()
+                .and_then(|m| m.get("nbdiff"))
+                .is_none_or(|r| r.get("marker").is_none())
+        })
         .map(|c| (c.cell_type().to_string(), c.source().into_owned()))
         .collect()
 }
@@ -1136,55 +1141,55 @@ fn check_merge(case: &Case) -> Result<(), String> {
             "lines neither LOCAL nor REMOTE deleted are missing from OUT: {lost:?}"
         ));
     }
-    // Conflicts are recorded, and markers are unambiguous: in a conflicted
-    // cell exactly 3 (diff3: 4) lines per hunk are markers of its size.
+    // Conflicts are recorded, and each conflicted cell is written as two
+    // versions (local's, remote's) between a `versions` and a
+    // `versions-middle` notice of the same conflict number; a deleted/edited
+    // cell follows a `deleted-edited` notice.
     let mut records = 0;
     if merged.metadata().is_some_and(|m| m.contains_key("nbdiff")) {
         records += 1;
     }
-    for (k, c) in merged.cells().iter().enumerate() {
-        let Some(rec) = c.metadata().and_then(|m| m.get("nbdiff")) else {
-            continue;
-        };
+    let cells = merged.cells();
+    let rec_of = |k: usize| {
+        cells
+            .get(k)
+            .and_then(|c| c.metadata())
+            .and_then(|m| m.get("nbdiff"))
+    };
+    let role = |k: usize| {
+        rec_of(k)
+            .and_then(|r| r.get("marker"))
+            .and_then(Value::as_str)
+    };
+    let group = |k: usize| {
+        rec_of(k)
+            .and_then(|r| r.get("conflict"))
+            .and_then(Value::as_u64)
+    };
+    for k in 0..cells.len() {
+        let Some(rec) = rec_of(k) else { continue };
         records += 1;
-        let hunks: u64 = rec
+        for r in rec
             .get("conflicts")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .map(|r| match r.get("kind").and_then(Value::as_str) {
-                Some("source") => r.get("hunks").and_then(Value::as_u64).unwrap_or(0),
-                Some("deleted-edited") => 1,
-                _ => 0,
-            })
-            .sum();
-        if hunks == 0 {
-            continue;
-        }
-        let src = c.source();
-        let lines: Vec<&str> = src.lines().map(|l| l.trim_end_matches('\r')).collect();
-        let size = lines
-            .iter()
-            .find_map(|l| {
-                let n = l.chars().take_while(|&ch| ch == '<').count();
-                (n >= 7 && l[n..].starts_with(" local")).then_some(n)
-            })
-            .ok_or_else(|| format!("cell {}: conflict recorded but no <<<<<<< marker", k + 1))?;
-        let markers = lines
-            .iter()
-            .filter(|l| {
-                ['<', '=', '>', '|'].iter().any(|&ch| {
-                    let n = l.chars().take_while(|&x| x == ch).count();
-                    n == size && (l.len() == n || l[n..].starts_with(' '))
-                })
-            })
-            .count() as u64;
-        let per_hunk = if case.diff3 { 4 } else { 3 };
-        if markers != per_hunk * hunks {
-            return Err(format!(
-                "cell {}: {markers} marker lines of size {size} for {hunks} hunk(s)",
-                k + 1
-            ));
+        {
+            let (want, at) = match (
+                r.get("kind").and_then(Value::as_str),
+                r.get("version").and_then(Value::as_str),
+            ) {
+                (Some("source"), Some("local")) => ("versions", k.wrapping_sub(1)),
+                (Some("source"), Some("remote")) => ("versions-middle", k.wrapping_sub(1)),
+                (Some("deleted-edited"), _) => ("deleted-edited", k.wrapping_sub(1)),
+                _ => continue,
+            };
+            if role(at) != Some(want) || group(at) != group(k) || group(k).is_none() {
+                return Err(format!(
+                    "cell {}: conflict recorded but no `{want}` notice of its conflict before it",
+                    k + 1
+                ));
+            }
         }
     }
     if out.conflicts == 0 && records > 0 {
