@@ -234,3 +234,51 @@ fn check_staged_outside_a_repository_says_so_in_one_line() {
     assert!(err.contains("not in a git work tree"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// Issue 20, item 2: a cell nesting 100k levels (`a+a+…`, `f(1)(1)…`,
+/// `a[0][0]…`) overflowed the stack and aborted the whole run (exit 134,
+/// nothing printed). Now the file gets an error line naming the cell, and
+/// the other files on the command line are still checked and reported.
+#[test]
+fn check_deep_python_is_an_error_for_that_file_only() {
+    let sb = Sandbox::new();
+    let n = 100_000;
+    let deep = [
+        format!("x = {}a", "a+".repeat(n)),
+        format!("x = f{}", "(1)".repeat(n)),
+        format!("x = a{}", "[0]".repeat(n)),
+    ];
+    for (k, src) in deep.iter().enumerate() {
+        std::fs::write(sb.path().join(format!("deep{k}.ipynb")), notebook(src)).unwrap();
+    }
+    std::fs::write(sb.path().join("other.ipynb"), notebook("print(nope)")).unwrap();
+    let out = sb
+        .cmd(nbdiff_exe(), sb.path())
+        .args([
+            "check",
+            "deep0.ipynb",
+            "other.ipynb",
+            "deep1.ipynb",
+            "deep2.ipynb",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("other.ipynb:cell 1:line 1: NB104"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("4 notebooks checked"), "{stdout}");
+    for k in 0..3 {
+        assert!(
+            stderr.contains(&format!("deep{k}.ipynb: cell 1: nested more than")),
+            "{stderr}"
+        );
+    }
+    assert!(
+        !stderr.contains("overflow") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
