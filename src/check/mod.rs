@@ -241,6 +241,9 @@ pub(crate) struct Hit {
     pub line: Option<usize>,
     pub output: Option<usize>,
     pub message: String,
+    /// Text of the finding as its output holds it, to find the file line
+    /// (never rendered: for a secret, this is the secret).
+    pub evidence: Option<String>,
 }
 
 impl Hit {
@@ -251,6 +254,7 @@ impl Hit {
             line,
             output: None,
             message,
+            evidence: None,
         }
     }
 
@@ -261,7 +265,14 @@ impl Hit {
             line: None,
             output: Some(output),
             message,
+            evidence: None,
         }
+    }
+
+    /// The same finding, located by `evidence` within its output.
+    pub(crate) fn at(mut self, evidence: &str) -> Hit {
+        self.evidence = Some(evidence.to_string());
+        self
     }
 }
 
@@ -323,12 +334,12 @@ pub fn check_notebook_noting(
         return (Vec::new(), notes);
     }
     hits.sort_by_key(|h| (h.cell.map_or(0, |c| c + 1), h.line, h.output, h.rule));
-    let map = locate::LineMap::new(raw, nb.is_v3());
+    let mut map = locate::LineMap::new(raw, nb.is_v3());
     let findings = hits
         .into_iter()
         .map(|h| Finding {
             location: Location {
-                file_line: map.file_line(h.cell, h.line, h.output),
+                file_line: map.file_line(h.cell, h.line, h.output, h.evidence.as_deref()),
                 cell: h.cell,
                 line: h.line,
                 output: h.output,

@@ -21,6 +21,9 @@ use crate::notebook::Cell;
 pub(crate) struct Found {
     pub kind: &'static str,
     pub redacted: String,
+    /// The text found, as it stands in the scanned text: only to locate
+    /// the finding's line in the file, never shown.
+    pub evidence: String,
 }
 
 /// The first 4 characters (fewer for short secrets), an ellipsis and the
@@ -62,15 +65,18 @@ pub(crate) fn check(cells: &[Cell<'_>], hits: &mut Vec<Hit>) {
         }
         for (k, text) in output_texts(cell) {
             if let Some(f) = scan_text(&text) {
-                hits.push(Hit::output(
-                    Rule::Secret,
-                    i,
-                    k,
-                    format!(
-                        "{} printed in an output: {} — revoke it and clear the output",
-                        f.kind, f.redacted
-                    ),
-                ));
+                hits.push(
+                    Hit::output(
+                        Rule::Secret,
+                        i,
+                        k,
+                        format!(
+                            "{} printed in an output: {} — revoke it and clear the output",
+                            f.kind, f.redacted
+                        ),
+                    )
+                    .at(&f.evidence),
+                );
             }
         }
     }
@@ -200,6 +206,7 @@ fn token_format(line: &str) -> Option<Found> {
             return Some(Found {
                 kind,
                 redacted: redact(token),
+                evidence: token.to_string(),
             });
         }
     }
@@ -291,6 +298,7 @@ fn jwt(line: &str) -> Option<Found> {
             return Some(Found {
                 kind: "a JSON Web Token",
                 redacted: redact(token),
+                evidence: token.to_string(),
             });
         }
     }
@@ -352,6 +360,7 @@ fn private_key_block(block: &str) -> Option<Found> {
         .count();
     let shown: String = header.chars().take(40).collect();
     Some(Found {
+        evidence: header.to_string(),
         kind: "a private key",
         redacted: if material > 0 {
             format!("{shown}-----…({material} chars)")
@@ -417,6 +426,7 @@ fn url_password(line: &str) -> Option<Found> {
         return Some(Found {
             kind: "a password in a URL",
             redacted: format!("{scheme}://{}:{}@…", redact(user), redact(password)),
+            evidence: rest[..at_sign].to_string(),
         });
     }
     None
@@ -542,6 +552,7 @@ fn assignment(line: &str) -> Option<Found> {
                 return Some(Found {
                     kind: "a secret assigned to a secret-named variable",
                     redacted: format!("{} = {}", sanitize_name(name), redact(value)),
+                    evidence: value.to_string(),
                 });
             }
         }
