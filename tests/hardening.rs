@@ -1052,3 +1052,105 @@ fn fuzz_merge3_duplicate_ids_before_4_5_merge_back_unchanged_or_made_unique() {
     assert_ne!(got[0], got[1], "made unique: {got:?}");
     assert_eq!(got[0], "c0", "the first keeps its id");
 }
+
+/// Issue 20's findings in the newer surfaces (`check`, the Markdown report,
+/// reads, `config-git`), each through the real binary where it can be.
+mod issue20 {
+    use super::*;
+
+    /// GitHub's renderer: CommonMark with the GFM extensions GitHub turns
+    /// on (autolinks of `www.`, bare URLs and e-mail addresses; tables;
+    /// strikethrough), raw HTML passed through so that any tag shows.
+    fn gfm(markdown: &str) -> String {
+        let mut o = comrak::Options::default();
+        o.extension.autolink = true;
+        o.extension.table = true;
+        o.extension.strikethrough = true;
+        o.render.r#unsafe = true;
+        comrak::markdown_to_html(markdown, &o)
+    }
+
+    /// The rendered report's text outside code blocks, where GitHub turns
+    /// `@name` into a mention and `#123` into a reference.
+    fn outside_code(html: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(at) = rest.find("<pre") {
+            out.push_str(&rest[..at]);
+            rest = rest[at..].find("</pre>").map_or("", |e| &rest[at + e..]);
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Issue 20, item 4: paths, cell text, cell types and MIME labels in
+    /// the Markdown report never become links, images or mentions as
+    /// GitHub renders the comment (`www.example.com/x.ipynb` was a link).
+    #[test]
+    fn markdown_report_makes_no_link_image_or_mention_as_gfm_renders_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("www.example.com");
+        std::fs::create_dir_all(&sub).unwrap();
+        let text = "see https://evil.example/x www.evil.com me@evil.com @org/team #12 \
+                    mailto:a@b.co xmpp:a@b.co ![i](https://evil.example/i.png)\nx=1";
+        let cell = |id: &str, src: &str, ct: &str, outputs: serde_json::Value| {
+            serde_json::json!({"cell_type": ct, "execution_count": null, "id": id,
+                "metadata": {}, "outputs": outputs, "source": src})
+        };
+        let out = serde_json::json!([{"output_type": "display_data", "metadata": {},
+            "data": {"text/www.evil.com": "x", "text/plain": "https://evil.example www.evil.com"}}]);
+        let nb = |cells: Vec<serde_json::Value>| {
+            serde_json::to_string_pretty(&serde_json::json!({"cells": cells, "metadata": {},
+                "nbformat": 4, "nbformat_minor": 5}))
+            .unwrap()
+        };
+        let old = nb(vec![
+            cell("a", text, "code", serde_json::json!([])),
+            cell("b", "y=2", "code", serde_json::json!([])),
+            cell("c", "z", "www.evil.com", serde_json::json!([])),
+        ]);
+        let new = nb(vec![
+            cell("b", "y=2", "code", serde_json::json!([])),
+            cell("a", text, "code", serde_json::json!([])),
+            cell("c", "z2", "https://evil.example/t", out),
+        ]);
+        std::fs::write(sub.join("x.ipynb"), old).unwrap();
+        std::fs::write(sub.join("me@example.com.ipynb"), &new).unwrap();
+        std::fs::create_dir_all(dir.path().join("http:/evil.example")).unwrap();
+        std::fs::write(dir.path().join("http:/evil.example/@team #1.ipynb"), &new).unwrap();
+        for (a, b) in [
+            (
+                "www.example.com/x.ipynb",
+                "www.example.com/me@example.com.ipynb",
+            ),
+            (
+                "www.example.com/x.ipynb",
+                "http:/evil.example/@team #1.ipynb",
+            ),
+        ] {
+            let o = bin()
+                .current_dir(dir.path())
+                .args(["--markdown", a, b])
+                .output()
+                .unwrap();
+            let md = String::from_utf8(o.stdout).unwrap();
+            assert!(md.contains("example.com/x.ipynb"), "{md}");
+            let html = gfm(&md);
+            for bad in ["<a ", "<img", "href", "src="] {
+                assert!(!html.contains(bad), "{bad} in\n{html}\nfrom\n{md}");
+            }
+            let text = outside_code(&html);
+            let bytes = text.as_bytes();
+            for (i, &c) in bytes.iter().enumerate() {
+                if c == b'@' || c == b'#' {
+                    let next = bytes.get(i + 1).copied().unwrap_or(b' ');
+                    assert!(
+                        !next.is_ascii_alphanumeric(),
+                        "a mention or reference at {i}: {}",
+                        &text[i.saturating_sub(20)..(i + 20).min(text.len())]
+                    );
+                }
+            }
+        }
+    }
+}
