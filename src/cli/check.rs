@@ -290,7 +290,7 @@ fn check_one(input: &Input, opts: &Options) -> Outcome {
     let bytes: &[u8] = match &input.staged {
         Some(b) => b,
         None => {
-            owned = std::fs::read(&input.path)
+            owned = crate::notebook::read_bounded(&input.path)
                 .map_err(|e| format!("{}: cannot read: {e}", input.name))?;
             &owned
         }

@@ -129,7 +129,7 @@ fn read_side(
     if mode == "." || file == "/dev/null" {
         return Ok(None);
     }
-    std::fs::read(Path::new(file))
+    crate::notebook::read_bounded(Path::new(file))
         .map(Some)
         .map_err(|source| DriverError::Read {
             path: file.to_string_lossy().into_owned(),
