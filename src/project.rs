@@ -111,7 +111,7 @@ impl ProjectConfig {
     /// `pyproject.toml`) is the table itself; a `pyproject.toml` gives its
     /// `[tool.nbdiff]` table, or `Ok(None)` when it has none.
     pub fn load(path: &Path) -> Result<Option<ProjectConfig>, ProjectError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Read {
+        let text = crate::notebook::read_config(path).map_err(|source| ProjectError::Read {
             path: path.to_path_buf(),
             source,
         })?;

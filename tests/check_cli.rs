@@ -234,3 +234,132 @@ fn check_staged_outside_a_repository_says_so_in_one_line() {
     assert!(err.contains("not in a git work tree"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// Issue 20, item 2: a cell nesting 100k levels (`a+a+…`, `f(1)(1)…`,
+/// `a[0][0]…`) overflowed the stack and aborted the whole run (exit 134,
+/// nothing printed). Now the file gets an error line naming the cell, and
+/// the other files on the command line are still checked and reported.
+#[test]
+fn check_deep_python_is_an_error_for_that_file_only() {
+    let sb = Sandbox::new();
+    let n = 100_000;
+    let deep = [
+        format!("x = {}a", "a+".repeat(n)),
+        format!("x = f{}", "(1)".repeat(n)),
+        format!("x = a{}", "[0]".repeat(n)),
+    ];
+    for (k, src) in deep.iter().enumerate() {
+        std::fs::write(sb.path().join(format!("deep{k}.ipynb")), notebook(src)).unwrap();
+    }
+    std::fs::write(sb.path().join("other.ipynb"), notebook("print(nope)")).unwrap();
+    let out = sb
+        .cmd(nbdiff_exe(), sb.path())
+        .args([
+            "check",
+            "deep0.ipynb",
+            "other.ipynb",
+            "deep1.ipynb",
+            "deep2.ipynb",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("other.ipynb:cell 1:line 1: NB104"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("4 notebooks checked"), "{stdout}");
+    for k in 0..3 {
+        assert!(
+            stderr.contains(&format!("deep{k}.ipynb: cell 1: nested more than")),
+            "{stderr}"
+        );
+    }
+    assert!(
+        !stderr.contains("overflow") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
+
+/// A notebook whose one code cell printed `lines` in a stream output.
+fn notebook_with_output(source: &str, lines: &[&str]) -> String {
+    let cell = serde_json::json!({
+        "cell_type": "code", "execution_count": 1, "id": "a", "metadata": {},
+        "outputs": [{"name": "stdout", "output_type": "stream", "text": lines}],
+        "source": source,
+    });
+    serde_json::to_string_pretty(&serde_json::json!({
+        "cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }))
+    .unwrap()
+}
+
+/// Issue 20, item 6: the annotation for a token printed in an output
+/// landed on the output object's `{`, lines above the token.
+#[test]
+fn check_github_annotates_the_line_holding_the_secret() {
+    let sb = Sandbox::new();
+    let token = format!("ghp_{}", "Q7mZ2xK9pL4vN8rT1wY6bH3jF5sD0aGcEu2I");
+    let printed = format!("token: {token}\n");
+    let text = notebook_with_output("print(1)", &["one\n", "two\n", &printed]);
+    std::fs::write(sb.path().join("o.ipynb"), &text).unwrap();
+    let want = 1 + text
+        .lines()
+        .position(|l| l.contains(&token))
+        .expect("the token is in the file");
+    let (code, out) = run(&sb, sb.path(), &["o.ipynb", "--format", "github"]);
+    assert_eq!(code, 1, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("NB301"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains(&format!(",line={want},")),
+        "want line {want}: {out}"
+    );
+}
+
+/// Issue 20, item 5: secrets are shown redacted in every format — the
+/// user part of a credential URL too — and a multi-line PEM key with a
+/// short body is found.
+#[test]
+fn check_secrets_redacted_in_every_format_and_short_pem_found() {
+    let sb = Sandbox::new();
+    let user = "Zx81kQ0pLm22vBn7Rt5Wq9Yb";
+    let url = format!("!git clone https://{user}:x-oauth-basic@github.com/o/r.git");
+    std::fs::write(sb.path().join("u.ipynb"), notebook(&url)).unwrap();
+    let pem = "k = '''-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n-----END RSA PRIVATE KEY-----'''\n";
+    std::fs::write(sb.path().join("k.ipynb"), notebook(pem)).unwrap();
+    for format in ["text", "json", "github", "sarif"] {
+        let (code, out) = run(&sb, sb.path(), &["u.ipynb", "k.ipynb", "--format", format]);
+        assert_eq!(code, 1, "{format}: {out}");
+        assert!(
+            !out.contains(&user[4..]),
+            "{format} leaks the user part: {out}"
+        );
+        assert!(!out.contains("MIIBOg"), "{format} leaks the key: {out}");
+        assert!(
+            out.contains("u.ipynb") && out.contains("k.ipynb"),
+            "{format}: {out}"
+        );
+        assert_eq!(
+            out.matches("NB301").count(),
+            2 + (format == "sarif") as usize,
+            "{format}: {out}"
+        );
+    }
+}
+
+/// Issue 20, item 5: `%time z = 1` defines `z`.
+#[test]
+fn check_time_magic_defines_its_target() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.path().join("t.ipynb"), notebook("%time z = 1\nprint(z)")).unwrap();
+    let (code, out) = run(&sb, sb.path(), &["t.ipynb"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "1 notebook checked, no findings\n")
+    );
+}

@@ -207,3 +207,104 @@ fn config_refers_to_the_binary_by_absolute_path() {
         "{cmd}"
     );
 }
+
+/// Issue 20, item 7: `--enable` then `--disable` leaves every file byte for
+/// byte as it was, in each case that lost something before: (a) the user's
+/// own `diff.nbdiff.command` (and `--enable` says it replaces it), (b) an
+/// attribute line the user already had, (c) a tracked, empty
+/// `.gitattributes`, (d) a comment in an empty `[diff "nbdiff"]` section.
+#[test]
+fn enable_then_disable_restores_what_the_user_had() {
+    let sb = Sandbox::new();
+    type Setup = fn(&Sandbox, &Path);
+    let cases: [(&str, &[&str], Setup); 4] = [
+        ("own-command", &[], |sb, repo| {
+            sb.git(
+                repo,
+                &["config", "diff.nbdiff.command", "my-notebook-differ --flag"],
+            );
+        }),
+        ("own-attribute-line", &[], |_, repo| {
+            std::fs::write(
+                repo.join(".git/info/attributes"),
+                "*.ipynb diff=nbdiff merge=nbdiff\n*.png binary\n",
+            )
+            .unwrap();
+        }),
+        (
+            "tracked-empty-gitattributes",
+            &["--attributes", "shared"],
+            |sb, repo| {
+                std::fs::write(repo.join(".gitattributes"), "").unwrap();
+                sb.git(repo, &["add", ".gitattributes"]);
+                sb.git(repo, &["commit", "-qm", "empty attributes"]);
+            },
+        ),
+        ("comment-in-section", &[], |_, repo| {
+            let config = repo.join(".git/config");
+            let mut text = std::fs::read_to_string(&config).unwrap();
+            text.push_str("[diff \"nbdiff\"]\n\t# my notes on this driver\n");
+            std::fs::write(&config, text).unwrap();
+        }),
+    ];
+    for (name, extra, setup) in cases {
+        let repo = sb.repo(name);
+        setup(&sb, &repo);
+        let files = [
+            repo.join(".git/config"),
+            repo.join(".git/info/attributes"),
+            repo.join(".gitattributes"),
+        ];
+        let before: Vec<_> = files.iter().map(|f| read(f)).collect();
+        let mut enable = vec!["config-git", "--enable"];
+        enable.extend_from_slice(extra);
+        let on = sb.nbdiff(&repo, &enable);
+        assert!(on.status.success(), "{name}: {}", stderr(&on));
+        if name == "own-command" {
+            assert!(
+                stdout(&on).contains("# replaces diff.nbdiff.command = my-notebook-differ --flag"),
+                "{name}: {}",
+                stdout(&on)
+            );
+        }
+        let check = sb.git(&repo, &["check-attr", "diff", "--", "x.ipynb"]);
+        assert_eq!(check, "x.ipynb: diff: nbdiff\n", "{name}");
+        let mut disable = vec!["config-git", "--disable"];
+        disable.extend_from_slice(extra);
+        let off = sb.nbdiff(&repo, &disable);
+        assert!(off.status.success(), "{name}: {}", stderr(&off));
+        let after: Vec<_> = files.iter().map(|f| read(f)).collect();
+        for ((f, b), a) in files.iter().zip(&before).zip(&after) {
+            assert!(
+                b == a,
+                "{name}: {} changed:\n--- before\n{}\n--- after\n{}",
+                f.display(),
+                String::from_utf8_lossy(b.as_deref().unwrap_or(b"<absent>")),
+                String::from_utf8_lossy(a.as_deref().unwrap_or(b"<absent>"))
+            );
+        }
+        assert!(
+            !repo.join(".git/nbdiff-config-git").exists(),
+            "{name}: the record is removed"
+        );
+        let status = sb.git(&repo, &["status", "--porcelain"]);
+        assert_eq!(status, "", "{name}: the work tree is as it was");
+    }
+}
+
+/// When the user changed the files after `--enable`, `--disable` keeps
+/// their changes and removes only nbdiff's keys and line.
+#[test]
+fn disable_after_user_edits_removes_only_nbdiffs_settings() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let on = sb.nbdiff(&repo, &["config-git", "--enable"]);
+    assert!(on.status.success());
+    sb.git(&repo, &["config", "user.name", "Someone"]);
+    let off = sb.nbdiff(&repo, &["config-git", "--disable"]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert!(stdout(&off).contains("one by one"), "{}", stdout(&off));
+    let cfg = sb.git(&repo, &["config", "--local", "--list"]);
+    assert!(cfg.contains("user.name=Someone"), "{cfg}");
+    assert!(!cfg.contains("nbdiff"), "{cfg}");
+}

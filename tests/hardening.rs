@@ -1056,3 +1056,279 @@ fn fuzz_merge3_duplicate_ids_before_4_5_merge_back_unchanged_or_made_unique() {
     assert_ne!(got[0], got[1], "made unique: {got:?}");
     assert_eq!(got[0], "c0", "the first keeps its id");
 }
+
+/// Issue 20's findings in the newer surfaces (`check`, the Markdown report,
+/// reads, `config-git`), each through the real binary where it can be.
+mod issue20 {
+    use super::*;
+
+    /// GitHub's renderer: CommonMark with the GFM extensions GitHub turns
+    /// on (autolinks of `www.`, bare URLs and e-mail addresses; tables;
+    /// strikethrough), raw HTML passed through so that any tag shows.
+    fn gfm(markdown: &str) -> String {
+        let mut o = comrak::Options::default();
+        o.extension.autolink = true;
+        o.extension.table = true;
+        o.extension.strikethrough = true;
+        o.render.r#unsafe = true;
+        comrak::markdown_to_html(markdown, &o)
+    }
+
+    /// The rendered report's text outside code blocks, where GitHub turns
+    /// `@name` into a mention and `#123` into a reference.
+    fn outside_code(html: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(at) = rest.find("<pre") {
+            out.push_str(&rest[..at]);
+            rest = rest[at..].find("</pre>").map_or("", |e| &rest[at + e..]);
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Issue 20, item 4: paths, cell text, cell types and MIME labels in
+    /// the Markdown report never become links, images or mentions as
+    /// GitHub renders the comment (`www.example.com/x.ipynb` was a link).
+    #[test]
+    fn markdown_report_makes_no_link_image_or_mention_as_gfm_renders_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("www.example.com");
+        std::fs::create_dir_all(&sub).unwrap();
+        let text = "see https://evil.example/x www.evil.com me@evil.com @org/team #12 \
+                    mailto:a@b.co xmpp:a@b.co ![i](https://evil.example/i.png)\nx=1";
+        let cell = |id: &str, src: &str, ct: &str, outputs: serde_json::Value| {
+            serde_json::json!({"cell_type": ct, "execution_count": null, "id": id,
+                "metadata": {}, "outputs": outputs, "source": src})
+        };
+        let out = serde_json::json!([{"output_type": "display_data", "metadata": {},
+            "data": {"text/www.evil.com": "x", "text/plain": "https://evil.example www.evil.com"}}]);
+        let nb = |cells: Vec<serde_json::Value>| {
+            serde_json::to_string_pretty(&serde_json::json!({"cells": cells, "metadata": {},
+                "nbformat": 4, "nbformat_minor": 5}))
+            .unwrap()
+        };
+        let old = nb(vec![
+            cell("a", text, "code", serde_json::json!([])),
+            cell("b", "y=2", "code", serde_json::json!([])),
+            cell("c", "z", "www.evil.com", serde_json::json!([])),
+        ]);
+        let new = nb(vec![
+            cell("b", "y=2", "code", serde_json::json!([])),
+            cell("a", text, "code", serde_json::json!([])),
+            cell("c", "z2", "https://evil.example/t", out),
+        ]);
+        std::fs::write(sub.join("x.ipynb"), old).unwrap();
+        std::fs::write(sub.join("me@example.com.ipynb"), &new).unwrap();
+        std::fs::create_dir_all(dir.path().join("http:/evil.example")).unwrap();
+        std::fs::write(dir.path().join("http:/evil.example/@team #1.ipynb"), &new).unwrap();
+        for (a, b) in [
+            (
+                "www.example.com/x.ipynb",
+                "www.example.com/me@example.com.ipynb",
+            ),
+            (
+                "www.example.com/x.ipynb",
+                "http:/evil.example/@team #1.ipynb",
+            ),
+        ] {
+            let o = bin()
+                .current_dir(dir.path())
+                .args(["--markdown", a, b])
+                .output()
+                .unwrap();
+            let md = String::from_utf8(o.stdout).unwrap();
+            assert!(md.contains("example.com/x.ipynb"), "{md}");
+            let html = gfm(&md);
+            for bad in ["<a ", "<img", "href", "src="] {
+                assert!(!html.contains(bad), "{bad} in\n{html}\nfrom\n{md}");
+            }
+            let text = outside_code(&html);
+            let bytes = text.as_bytes();
+            for (i, &c) in bytes.iter().enumerate() {
+                if c == b'@' || c == b'#' {
+                    let next = bytes.get(i + 1).copied().unwrap_or(b' ');
+                    assert!(
+                        !next.is_ascii_alphanumeric(),
+                        "a mention or reference at {i}: {}",
+                        &text[i.saturating_sub(20)..(i + 20).min(text.len())]
+                    );
+                }
+            }
+        }
+    }
+
+    /// Issue 20, item 3: a notebook that is a symbolic link to a pseudo-file
+    /// (size 0, endless content) or a FIFO is refused at once by every
+    /// reader — `check`, the diff and its reports, the diff driver, `show`,
+    /// `clean` — with an error naming it; `check` still checks the others.
+    #[test]
+    fn special_files_are_refused_by_every_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::os::unix::fs::symlink("/proc/self/pagemap", d.join("proc.ipynb")).unwrap();
+        let fifo = d.join("fifo.ipynb");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let good = fixture("diff/word-change/new.ipynb");
+        let good = good.to_str().unwrap();
+        for bad in ["proc.ipynb", "fifo.ipynb"] {
+            let runs: Vec<Vec<&str>> = vec![
+                vec!["check", bad, good],
+                vec![bad, good],
+                vec!["--markdown", good, bad],
+                vec!["--html", good, bad],
+                vec![
+                    "diff-driver",
+                    "x.ipynb",
+                    bad,
+                    "1111111",
+                    "100644",
+                    good,
+                    "2222222",
+                    "100644",
+                ],
+                vec!["show", bad],
+                vec!["clean", bad],
+            ];
+            for args in runs {
+                let mut cmd = bin();
+                cmd.current_dir(d).args(&args);
+                let o = output_within(cmd, Duration::from_secs(60));
+                let err = err_text(&o);
+                assert!(
+                    err.contains(bad)
+                        && (err.contains("not a regular file") || err.contains("size 0")),
+                    "{args:?}: {err}"
+                );
+                assert!(!err.contains("panicked"), "{args:?}: {err}");
+                if args[0] == "check" {
+                    assert_eq!(o.status.code(), Some(2), "{args:?}");
+                    assert!(String::from_utf8_lossy(&o.stdout).contains("1 notebook checked"));
+                }
+            }
+        }
+    }
+
+    /// Issue 20, item 3: `NBDIFF_MAX_FILE_SIZE` caps what is read from a
+    /// file, from `clean`'s standard input and from git's filter packets.
+    #[test]
+    fn the_read_limit_caps_files_stdin_and_filter_packets() {
+        let big = fixture("diff/word-change/new.ipynb");
+        let size = std::fs::metadata(&big).unwrap().len();
+        let limit = (size / 2).to_string();
+        let o = bin()
+            .env("NBDIFF_MAX_FILE_SIZE", &limit)
+            .args(["check"])
+            .arg(&big)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(err_text(&o).contains("read limit"), "{}", err_text(&o));
+        let o = bin()
+            .env("NBDIFF_MAX_FILE_SIZE", &limit)
+            .arg("clean")
+            .stdin(std::fs::File::open(&big).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(err_text(&o).contains("read limit"), "{}", err_text(&o));
+        // Under the limit all is as before.
+        let o = bin()
+            .env("NBDIFF_MAX_FILE_SIZE", "1G")
+            .arg("check")
+            .arg(&big)
+            .output()
+            .unwrap();
+        assert_ne!(o.status.code(), Some(2), "{}", err_text(&o));
+        let o = bin()
+            .env("NBDIFF_MAX_FILE_SIZE", "lots")
+            .arg("check")
+            .arg(&big)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            err_text(&o).contains("NBDIFF_MAX_FILE_SIZE=lots"),
+            "{}",
+            err_text(&o)
+        );
+        // A filter session whose content goes past the limit.
+        let pkt = |out: &mut Vec<u8>, p: &[u8]| {
+            out.extend_from_slice(format!("{:04x}", p.len() + 4).as_bytes());
+            out.extend_from_slice(p);
+        };
+        let mut s = Vec::new();
+        pkt(&mut s, b"git-filter-client\n");
+        pkt(&mut s, b"version=2\n");
+        s.extend_from_slice(b"0000");
+        pkt(&mut s, b"capability=clean\n");
+        s.extend_from_slice(b"0000");
+        pkt(&mut s, b"command=clean\n");
+        pkt(&mut s, b"pathname=x.ipynb\n");
+        s.extend_from_slice(b"0000");
+        for _ in 0..64 {
+            pkt(&mut s, &[b' '; 1000]);
+        }
+        s.extend_from_slice(b"0000");
+        let mut child = bin()
+            .env("NBDIFF_MAX_FILE_SIZE", "16K")
+            .arg("filter-process")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = std::io::Write::write_all(&mut stdin, &s);
+        drop(stdin);
+        let o = child.wait_with_output().unwrap();
+        assert_ne!(o.status.code(), Some(0));
+        assert!(err_text(&o).contains("read limit"), "{}", err_text(&o));
+    }
+
+    /// Issue 20, item 3: a committed `nbdiff.toml` (or `pyproject.toml`)
+    /// that links out of the repository is not read; one inside is.
+    #[test]
+    fn project_file_links_out_of_the_repository_are_not_followed() {
+        let sb = Sandbox::new();
+        let repo = sb.repo("repo");
+        std::fs::write(repo.join("a.ipynb"), notebook(&["print(undefined_x)"], 1)).unwrap();
+        std::os::unix::fs::symlink("/proc/self/pagemap", repo.join("nbdiff.toml")).unwrap();
+        let mut cmd = bin();
+        cmd.current_dir(&repo).args(["check", "a.ipynb"]);
+        let o = output_within(cmd, Duration::from_secs(60));
+        let err = err_text(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("nbdiff.toml") && err.contains("outside"),
+            "{err}"
+        );
+        // A link to a file elsewhere on the machine: refused too.
+        let outside = sb.path().join("elsewhere.toml");
+        std::fs::write(&outside, "[check]\nignore = [\"NB104\"]\n").unwrap();
+        std::fs::remove_file(repo.join("nbdiff.toml")).unwrap();
+        std::os::unix::fs::symlink(&outside, repo.join("nbdiff.toml")).unwrap();
+        let o = bin()
+            .current_dir(&repo)
+            .args(["check", "a.ipynb"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", err_text(&o));
+        // Inside the repository: read.
+        std::fs::create_dir_all(repo.join("conf")).unwrap();
+        std::fs::write(
+            repo.join("conf/nbdiff.toml"),
+            "[check]\nignore = [\"NB104\"]\n",
+        )
+        .unwrap();
+        std::fs::remove_file(repo.join("nbdiff.toml")).unwrap();
+        std::os::unix::fs::symlink("conf/nbdiff.toml", repo.join("nbdiff.toml")).unwrap();
+        let o = bin()
+            .current_dir(&repo)
+            .args(["check", "a.ipynb"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
+    }
+}

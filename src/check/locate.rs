@@ -6,12 +6,17 @@
 //! counted here otherwise), the `outputs` items and the `execution_count`.
 //! Linear, and run only for notebooks with findings.
 
+use crate::notebook::raw::CellParts;
 use std::ops::Range;
 
 pub(crate) struct LineMap<'a> {
     raw: &'a [u8],
     spans: Vec<Range<usize>>,
     newlines: Vec<usize>,
+    /// The last cell looked at (findings come in cell order): its parts
+    /// and where each source string's line range ends, so that many
+    /// findings in one cell cost one scan of it.
+    cache: Option<(usize, CellParts<'a>, Vec<usize>)>,
 }
 
 impl<'a> LineMap<'a> {
@@ -24,6 +29,7 @@ impl<'a> LineMap<'a> {
             raw,
             spans,
             newlines,
+            cache: None,
         }
     }
 
@@ -32,38 +38,63 @@ impl<'a> LineMap<'a> {
     }
 
     /// The 1-based file line of a cell's source line, output, or (neither)
-    /// execution count; 1 when not found.
+    /// execution count; 1 when not found. In an output, `evidence` (text
+    /// the finding is about, as the output holds it) moves the line from
+    /// the output's opening brace to the first line holding it.
     pub(crate) fn file_line(
-        &self,
+        &mut self,
         cell: Option<usize>,
         line: Option<usize>,
         output: Option<usize>,
+        evidence: Option<&str>,
     ) -> usize {
-        let Some(span) = cell.and_then(|c| self.spans.get(c)) else {
+        let Some(c) = cell else {
             return 1;
         };
-        let spots = crate::notebook::raw::cell_parts(self.raw, span.clone());
-        let at = if let Some(k) = output {
-            spots.outputs.get(k).copied()
-        } else if let Some(l) = line {
-            // Find the string holding line `l` (1-based).
+        let Some(span) = self.spans.get(c).cloned() else {
+            return 1;
+        };
+        if self
+            .cache
+            .as_ref()
+            .is_none_or(|(cached, _, _)| *cached != c)
+        {
+            let parts = crate::notebook::raw::cell_parts(self.raw, span.clone());
+            // String j holds lines [first_j, ends_j): its last line (after
+            // its last `\n`) goes on in the next string, unless it has no
+            // newline at all. The ends never decrease.
             let mut first_line = 1;
-            let mut found = None;
-            for &(offset, text) in &spots.source {
-                let newlines = newline_escapes(text);
-                // The string's last line (after its last `\n`) goes on in
-                // the next string, unless it has no newline at all.
-                if l < first_line + newlines || (newlines == 0 && l == first_line) {
-                    found = Some(offset);
-                    break;
-                }
-                first_line += newlines;
-            }
-            found.or(spots.source.last().map(|s| s.0))
+            let ends = parts
+                .source
+                .iter()
+                .map(|&(_, text)| {
+                    let newlines = newline_escapes(text);
+                    let end = first_line + newlines.max(1);
+                    first_line += newlines;
+                    end
+                })
+                .collect();
+            self.cache = Some((c, parts, ends));
+        }
+        let Some((_, spots, ends)) = &self.cache else {
+            return 1;
+        };
+        let at = if let Some(k) = output {
+            spots.outputs.get(k).map(|&open| {
+                let end = span.end.min(self.raw.len());
+                evidence
+                    .filter(|e| !e.is_empty() && open < end)
+                    .and_then(|e| memchr::memmem::find(&self.raw[open..end], e.as_bytes()))
+                    .map_or(open, |rel| open + rel)
+            })
+        } else if let Some(l) = line {
+            let j = ends.partition_point(|&e| e <= l);
+            spots.source.get(j).or(spots.source.last()).map(|s| s.0)
         } else {
             spots.execution_count
         };
-        self.line_at(at.unwrap_or(spots.open))
+        let open = spots.open;
+        self.line_at(at.unwrap_or(open))
     }
 }
 
@@ -113,12 +144,17 @@ mod tests {
  "nbformat_minor": 5
 }
 "#;
-        let map = LineMap::new(raw, false);
-        assert_eq!(map.file_line(Some(0), Some(1), None), 15);
-        assert_eq!(map.file_line(Some(0), Some(3), None), 17);
-        assert_eq!(map.file_line(Some(0), None, Some(0)), 8);
-        assert_eq!(map.file_line(Some(0), None, None), 5);
-        assert_eq!(map.file_line(Some(1), Some(3), None), 20);
-        assert_eq!(map.file_line(None, None, None), 1);
+        let mut map = LineMap::new(raw, false);
+        assert_eq!(map.file_line(Some(0), Some(1), None, None), 15);
+        assert_eq!(map.file_line(Some(0), Some(2), None, None), 16);
+        assert_eq!(map.file_line(Some(0), Some(3), None, None), 17);
+        assert_eq!(map.file_line(Some(0), Some(9), None, None), 17);
+        assert_eq!(map.file_line(Some(0), None, Some(0), None), 8);
+        assert_eq!(map.file_line(Some(0), None, Some(0), Some("a\\n")), 11);
+        assert_eq!(map.file_line(Some(0), None, Some(0), Some("absent")), 8);
+        assert_eq!(map.file_line(Some(0), None, None, None), 5);
+        assert_eq!(map.file_line(Some(1), Some(3), None, None), 20);
+        assert_eq!(map.file_line(Some(1), Some(1), None, None), 20);
+        assert_eq!(map.file_line(None, None, None, None), 1);
     }
 }

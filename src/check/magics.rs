@@ -93,6 +93,17 @@ fn magic_line(trimmed: &str, out: &mut Prepared) -> Option<String> {
     };
     if let Some(rest) = trimmed.strip_prefix('%') {
         magic(rest, out);
+        // `%time STATEMENT` runs the statement in the user's namespace: what
+        // it binds is bound (`%time z = 1` defines `z`).
+        if let Some(stmt) = rest
+            .strip_prefix("time")
+            .filter(|s| s.starts_with([' ', '\t']))
+        {
+            let stmt = stmt.trim();
+            if !stmt.is_empty() {
+                return Some(stmt.to_string());
+            }
+        }
         return Some("pass".into());
     }
     if trimmed.starts_with('!') && !trimmed.starts_with("!=") {
@@ -211,7 +222,14 @@ mod tests {
     #[test]
     fn magics_become_pass_and_lines_are_kept() {
         let src = "%matplotlib inline\n!pip install x\nx = 1\n  %time f()\nobj?\n?obj\nx";
-        assert_eq!(py(src), "pass\npass\nx = 1\n  pass\npass\npass\nx");
+        assert_eq!(py(src), "pass\npass\nx = 1\n  f()\npass\npass\nx");
+    }
+
+    #[test]
+    fn time_runs_its_statement() {
+        assert_eq!(py("%time z = 1\nz"), "z = 1\nz");
+        assert_eq!(py("  %time  f(x)"), "  f(x)");
+        assert_eq!(py("%time\n%timeit y = 2"), "pass\npass");
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod render;
 mod secrets;
 
 use crate::notebook::{Cell, Notebook};
+pub use names::MAX_NESTING;
 use serde_json::Value;
 use std::path::Path;
 
@@ -240,6 +241,9 @@ pub(crate) struct Hit {
     pub line: Option<usize>,
     pub output: Option<usize>,
     pub message: String,
+    /// Text of the finding as its output holds it, to find the file line
+    /// (never rendered: for a secret, this is the secret).
+    pub evidence: Option<String>,
 }
 
 impl Hit {
@@ -250,6 +254,7 @@ impl Hit {
             line,
             output: None,
             message,
+            evidence: None,
         }
     }
 
@@ -260,7 +265,14 @@ impl Hit {
             line: None,
             output: Some(output),
             message,
+            evidence: None,
         }
+    }
+
+    /// The same finding, located by `evidence` within its output.
+    pub(crate) fn at(mut self, evidence: &str) -> Hit {
+        self.evidence = Some(evidence.to_string());
+        self
     }
 }
 
@@ -268,6 +280,19 @@ impl Hit {
 /// `.ipynb` line numbers); `path` is how findings name the file. Findings
 /// come back in cell order, suppressions (see [`suppressed`]) applied.
 pub fn check_notebook(nb: &Notebook, raw: &[u8], path: &str, opts: &Options) -> Vec<Finding> {
+    check_notebook_noting(nb, raw, path, opts).0
+}
+
+/// [`check_notebook`], and what could not be checked: one line per code
+/// cell nested too deeply to parse (more than [`MAX_NESTING`] levels), whose
+/// names the name rules then do not see. The command prints these as
+/// errors for the file.
+pub fn check_notebook_noting(
+    nb: &Notebook,
+    raw: &[u8],
+    path: &str,
+    opts: &Options,
+) -> (Vec<Finding>, Vec<String>) {
     let cells = nb.cells();
     let mut hits = Vec::new();
     if opts.on(Rule::OutOfOrder) || opts.on(Rule::PartialRun) {
@@ -276,7 +301,18 @@ pub fn check_notebook(nb: &Notebook, raw: &[u8], path: &str, opts: &Options) -> 
     let wants_names = opts.on(Rule::UseBeforeDefine)
         || opts.on(Rule::UndefinedName)
         || (opts.on(Rule::MissingDataFile) && opts.base_dir.is_some());
-    let analysed = (wants_names && is_python(nb)).then(|| names::analyse_cells(&cells));
+    let mut notes = Vec::new();
+    let analysed = (wants_names && is_python(nb)).then(|| {
+        let (analysed, too_deep) = names::analyse_cells(&cells);
+        notes.extend(too_deep.into_iter().map(|i| {
+            format!(
+                "{path}: cell {}: nested more than {MAX_NESTING} levels deep, not parsed; \
+                 names in it are not checked",
+                i + 1
+            )
+        }));
+        analysed
+    });
     if let Some(analysed) = &analysed {
         names::check(&cells, analysed, opts, &mut hits);
     }
@@ -295,14 +331,15 @@ pub fn check_notebook(nb: &Notebook, raw: &[u8], path: &str, opts: &Options) -> 
         None => true,
     });
     if hits.is_empty() {
-        return Vec::new();
+        return (Vec::new(), notes);
     }
     hits.sort_by_key(|h| (h.cell.map_or(0, |c| c + 1), h.line, h.output, h.rule));
-    let map = locate::LineMap::new(raw, nb.is_v3());
-    hits.into_iter()
+    let mut map = locate::LineMap::new(raw, nb.is_v3());
+    let findings = hits
+        .into_iter()
         .map(|h| Finding {
             location: Location {
-                file_line: map.file_line(h.cell, h.line, h.output),
+                file_line: map.file_line(h.cell, h.line, h.output, h.evidence.as_deref()),
                 cell: h.cell,
                 line: h.line,
                 output: h.output,
@@ -311,7 +348,8 @@ pub fn check_notebook(nb: &Notebook, raw: &[u8], path: &str, opts: &Options) -> 
             path: path.to_string(),
             message: h.message,
         })
-        .collect()
+        .collect();
+    (findings, notes)
 }
 
 /// Name rules only apply to Python notebooks: a kernel or language that says

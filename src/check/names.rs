@@ -259,11 +259,54 @@ fn is_builtin(name: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// What came of parsing one code cell.
+#[derive(Debug)]
+pub(crate) enum Analysis {
+    /// Parsed: what it binds and reads.
+    Names(CellNames),
+    /// Not Python, or it does not parse.
+    Unparsed,
+    /// It nests deeper than [`MAX_NESTING`]: not parsed (the parser's tree
+    /// and every walk over it recurse), reported to the user.
+    TooDeep,
+}
+
+impl Analysis {
+    fn names(self) -> Option<CellNames> {
+        match self {
+            Analysis::Names(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// The deepest a cell may nest (by [`nesting_bound`]) and still be parsed.
+/// CPython itself gives up near here (`RecursionError` during compilation).
+pub const MAX_NESTING: usize = 1000;
+
+/// The stack of the thread that parses and walks cells: enough for
+/// [`MAX_NESTING`] levels many times over, in debug builds too.
+const PARSE_STACK: usize = 64 << 20;
+
 /// Parses one cell; `None` when it is not Python or does not parse.
+#[cfg(test)]
 pub(crate) fn analyse(source: &str) -> Option<CellNames> {
+    analyse_cell(source).names()
+}
+
+fn analyse_cell(source: &str) -> Analysis {
     let prepared = magics::prepare(source);
-    let python = prepared.python?;
-    let suite = ast::Suite::parse(&python, "<cell>").ok()?;
+    let Some(python) = prepared.python else {
+        return Analysis::Unparsed;
+    };
+    match nesting_bound(&python) {
+        Some(depth) if depth > MAX_NESTING => return Analysis::TooDeep,
+        Some(_) => {}
+        None => return Analysis::Unparsed,
+    }
+    let Ok(suite) = ast::Suite::parse(&python, "<cell>") else {
+        return Analysis::Unparsed;
+    };
     let mut w = Walker {
         out: CellNames {
             dynamic: prepared.dynamic,
@@ -275,7 +318,107 @@ pub(crate) fn analyse(source: &str) -> Option<CellNames> {
     };
     w.out.binds.extend(prepared.binds);
     w.stmts(&suite);
-    Some(w.out)
+    Analysis::Names(w.out)
+}
+
+/// An upper bound on how deeply the syntax tree of `python` nests, read
+/// from its tokens in one pass (`None` when it does not lex, so would not
+/// parse). Every node that holds another consumes at least one token that
+/// is not a name, number or plain string (an operator, `.`, a keyword, a
+/// bracket pair), so within one comma-separated item the depth is at most
+/// the count of such tokens plus the depth of its deepest bracketed group;
+/// blocks add their indentation. `a + a + … + a`, `f(1)(1)…`, `a[0][0]…`
+/// and `not not …` all count one per step; a long list of short items
+/// counts only its longest item. f-strings count the punctuation inside
+/// their `{…}` fields, which are parsed as expressions.
+pub(crate) fn nesting_bound(python: &str) -> Option<usize> {
+    use rustpython_parser::{lexer, Mode, StringKind, Tok};
+    #[derive(Default)]
+    struct Level {
+        /// Operator-like tokens in the current item.
+        ops: usize,
+        /// The deepest bracketed group in the current item.
+        child: usize,
+        /// The deepest item closed at this level.
+        best: usize,
+    }
+    impl Level {
+        fn close_item(&mut self) {
+            self.best = self.best.max(self.ops + self.child);
+            self.ops = 0;
+            self.child = 0;
+        }
+    }
+    let mut levels = vec![Level::default()];
+    let mut indent = 0usize;
+    let mut deepest = 0usize;
+    for tok in lexer::lex(python, Mode::Module) {
+        let (tok, _) = tok.ok()?;
+        let top = levels.len() - 1;
+        match tok {
+            Tok::Lpar | Tok::Lsqb | Tok::Lbrace => levels.push(Level::default()),
+            Tok::Rpar | Tok::Rsqb | Tok::Rbrace if top > 0 => {
+                let mut inner = levels.pop().unwrap_or_default();
+                inner.close_item();
+                let parent = &mut levels[top - 1];
+                parent.child = parent.child.max(inner.best + 2);
+                parent.ops += 1;
+            }
+            Tok::Comma => levels[top].close_item(),
+            Tok::Newline | Tok::Semi if top == 0 => {
+                levels[0].close_item();
+                deepest = deepest.max(indent + levels[0].best);
+                levels[0].best = 0;
+            }
+            Tok::Indent => indent += 1,
+            Tok::Dedent => indent = indent.saturating_sub(1),
+            Tok::EndOfFile | Tok::Newline | Tok::Semi => {}
+            Tok::Name { .. } | Tok::Int { .. } | Tok::Float { .. } | Tok::Complex { .. } => {}
+            Tok::String { value, kind, .. } => {
+                if matches!(kind, StringKind::FString | StringKind::RawFString) {
+                    levels[top].ops += fstring_field_punctuation(&value);
+                }
+            }
+            _ => levels[top].ops += 1,
+        }
+    }
+    while let Some(mut level) = levels.pop() {
+        level.close_item();
+        deepest = deepest.max(indent + level.best + 2 * levels.len());
+    }
+    Some(deepest)
+}
+
+/// Punctuation inside the `{…}` fields of an f-string's text (`{{` and
+/// `}}` are literal braces): an upper bound on the nesting of the
+/// expressions the parser reads from them.
+fn fstring_field_punctuation(text: &str) -> usize {
+    let b = text.as_bytes();
+    let (mut depth, mut count, mut i) = (0usize, 0usize, 0usize);
+    while i < b.len() {
+        let c = b[i];
+        if depth == 0 {
+            if c == b'{' && b.get(i + 1) == Some(&b'{') {
+                i += 2;
+                continue;
+            }
+            if c == b'{' {
+                depth = 1;
+                count += 1;
+            }
+        } else {
+            match c {
+                b'{' => depth += 1,
+                b'}' => depth -= 1,
+                _ => {}
+            }
+            if !(c.is_ascii_alphanumeric() || c == b'_' || c.is_ascii_whitespace()) {
+                count += 1;
+            }
+        }
+        i += 1;
+    }
+    count
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
@@ -881,14 +1024,52 @@ fn identifiers(text: &str, out: &mut HashSet<String>) {
 }
 
 /// Every code cell parsed: (cell index, what it binds and reads, `None`
-/// when it is not Python or does not parse).
-pub(crate) fn analyse_cells(cells: &[Cell<'_>]) -> Vec<(usize, Option<CellNames>)> {
-    cells
+/// when it is not Python or does not parse), and the cells too deeply
+/// nested to parse. The parsing runs on a thread of its own with a stack
+/// of [`PARSE_STACK`] bytes (reserved, touched only as deep as it goes), so
+/// a cell within [`MAX_NESTING`] cannot overflow the caller's stack, which
+/// may be a small worker thread's.
+pub(crate) fn analyse_cells(cells: &[Cell<'_>]) -> (Vec<(usize, Option<CellNames>)>, Vec<usize>) {
+    let sources: Vec<(usize, String)> = cells
         .iter()
         .enumerate()
         .filter(|(_, c)| c.cell_type() == "code")
-        .map(|(i, c)| (i, analyse(&c.source())))
-        .collect()
+        .map(|(i, c)| (i, c.source().into_owned()))
+        .collect();
+    let run = move || {
+        let mut too_deep = Vec::new();
+        let analysed = sources
+            .into_iter()
+            .map(|(i, src)| match analyse_cell(&src) {
+                Analysis::TooDeep => {
+                    too_deep.push(i);
+                    (i, None)
+                }
+                a => (i, a.names()),
+            })
+            .collect();
+        (analysed, too_deep)
+    };
+    match std::thread::Builder::new()
+        .name("nbdiff-check-parse".into())
+        .stack_size(PARSE_STACK)
+        .spawn(run)
+    {
+        Ok(handle) => handle
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        // No thread to be had: every cell counts as unparsed (no name
+        // findings) rather than risking this thread's stack.
+        Err(_) => (
+            cells
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.cell_type() == "code")
+                .map(|(i, _)| (i, None))
+                .collect(),
+            Vec::new(),
+        ),
+    }
 }
 
 /// Runs both name rules over the parsed code cells.
@@ -898,8 +1079,9 @@ pub(crate) fn check(
     opts: &Options,
     hits: &mut Vec<Hit>,
 ) {
-    // Names an unparsed cell might bind, and where parsed cells first bind.
-    let mut maybe: HashSet<String> = HashSet::new();
+    // Names an unparsed cell might bind (and the first such cell), and
+    // where parsed cells first bind.
+    let mut maybe: HashMap<String, usize> = HashMap::new();
     let mut first_bind: HashMap<&str, usize> = HashMap::new();
     let mut skip_undefined = false;
     for (i, names) in analysed {
@@ -910,7 +1092,13 @@ pub(crate) fn check(
                     first_bind.entry(b.as_str()).or_insert(*i);
                 }
             }
-            None => identifiers(&cells[*i].source(), &mut maybe),
+            None => {
+                let mut ids = HashSet::new();
+                identifiers(&cells[*i].source(), &mut ids);
+                for id in ids {
+                    maybe.entry(id).or_insert(*i);
+                }
+            }
         }
     }
     let mut defined: HashSet<&str> = HashSet::new();
@@ -935,7 +1123,7 @@ pub(crate) fn check(
                 Some(&later) if later > *i => {
                     if opts.on(Rule::UseBeforeDefine)
                         && !anything_defined
-                        && !earlier_unparsed(analysed, *i, name, cells)
+                        && !earlier_unparsed(&maybe, *i, name)
                     {
                         reported.insert(name);
                         hits.push(Hit::cell(
@@ -952,7 +1140,8 @@ pub(crate) fn check(
                 }
                 Some(_) => {}
                 None => {
-                    if opts.on(Rule::UndefinedName) && !skip_undefined && !maybe.contains(name) {
+                    if opts.on(Rule::UndefinedName) && !skip_undefined && !maybe.contains_key(name)
+                    {
                         reported.insert(name);
                         hits.push(Hit::cell(
                             Rule::UndefinedName,
@@ -972,21 +1161,8 @@ pub(crate) fn check(
 }
 
 /// True when a cell before `before` that did not parse mentions `name`.
-fn earlier_unparsed(
-    analysed: &[(usize, Option<CellNames>)],
-    before: usize,
-    name: &str,
-    cells: &[Cell<'_>],
-) -> bool {
-    analysed
-        .iter()
-        .take_while(|(i, _)| *i < before)
-        .filter(|(_, n)| n.is_none())
-        .any(|(i, _)| {
-            let mut ids = HashSet::new();
-            identifiers(&cells[*i].source(), &mut ids);
-            ids.contains(name)
-        })
+fn earlier_unparsed(first_unparsed: &HashMap<String, usize>, before: usize, name: &str) -> bool {
+    first_unparsed.get(name).is_some_and(|&i| i < before)
 }
 
 #[cfg(test)]
@@ -1023,6 +1199,40 @@ mod tests {
             assert!(n.binds.contains(name), "{name}");
         }
         assert!(!n.binds.contains("_"));
+    }
+
+    /// 100k-term chains nested the tree 100k deep and overflowed the stack
+    /// (the walker, the tree's drop); now they are not parsed, and wide but
+    /// shallow cells still are.
+    #[test]
+    fn deep_cells_are_not_parsed_and_wide_ones_are() {
+        let n = 100_000;
+        for src in [
+            format!("x = {}a", "a+".repeat(n)),
+            format!("x = f{}", "(1)".repeat(n)),
+            format!("x = a{}", "[0]".repeat(n)),
+            format!("x = {}a", "not ".repeat(n)),
+            format!("x = {}a{}", "(".repeat(n), ")".repeat(n)),
+            format!("x = f'{{{}}}'", "a+".repeat(n) + "a"),
+        ] {
+            assert!(
+                matches!(analyse_cell(&src), Analysis::TooDeep),
+                "{}",
+                &src[..20]
+            );
+        }
+        let wide = format!("x = [{}]\ny = x", "a + b[1] * f(2), ".repeat(n / 50));
+        let names = analyse(&wide).expect("a wide list parses");
+        assert!(names.binds.contains("y"));
+        assert!(nesting_bound(&wide).unwrap() < 20);
+        // The bound is at least the real depth.
+        assert!(nesting_bound("x = a + a + a + a").unwrap() >= 4);
+        assert!(nesting_bound("if a:\n    if b:\n        x = f(1)(2)").unwrap() >= 4);
+    }
+
+    #[test]
+    fn time_magic_binds() {
+        assert!(analyse("%time z = 1").unwrap().binds.contains("z"));
     }
 
     #[test]

@@ -83,6 +83,7 @@ pub(crate) fn check(nb: &Notebook, cells: &[Cell<'_>], opts: &Options, hits: &mu
                 line: None,
                 output: None,
                 message: format!("the notebook's metadata holds nbdiff conflict records ({kinds})"),
+                evidence: None,
             });
         }
     }

@@ -21,6 +21,9 @@ use crate::notebook::Cell;
 pub(crate) struct Found {
     pub kind: &'static str,
     pub redacted: String,
+    /// The text found, as it stands in the scanned text: only to locate
+    /// the finding's line in the file, never shown.
+    pub evidence: String,
 }
 
 /// The first 4 characters (fewer for short secrets), an ellipsis and the
@@ -62,15 +65,18 @@ pub(crate) fn check(cells: &[Cell<'_>], hits: &mut Vec<Hit>) {
         }
         for (k, text) in output_texts(cell) {
             if let Some(f) = scan_text(&text) {
-                hits.push(Hit::output(
-                    Rule::Secret,
-                    i,
-                    k,
-                    format!(
-                        "{} printed in an output: {} — revoke it and clear the output",
-                        f.kind, f.redacted
-                    ),
-                ));
+                hits.push(
+                    Hit::output(
+                        Rule::Secret,
+                        i,
+                        k,
+                        format!(
+                            "{} printed in an output: {} — revoke it and clear the output",
+                            f.kind, f.redacted
+                        ),
+                    )
+                    .at(&f.evidence),
+                );
             }
         }
     }
@@ -178,7 +184,13 @@ fn token_format(line: &str) -> Option<Found> {
                 continue;
             }
             let tail_start = at + prefix.len();
-            let tail_len = b[tail_start..].iter().take_while(|&&c| tail_ok(c)).count();
+            // At most `max + 1` bytes: longer is not this format, and the
+            // scan stays linear however long the run.
+            let tail_len = b[tail_start..]
+                .iter()
+                .take(max + 1)
+                .take_while(|&&c| tail_ok(c))
+                .count();
             if tail_len < min || tail_len > max {
                 continue;
             }
@@ -194,6 +206,7 @@ fn token_format(line: &str) -> Option<Found> {
             return Some(Found {
                 kind,
                 redacted: redact(token),
+                evidence: token.to_string(),
             });
         }
     }
@@ -252,7 +265,9 @@ pub(crate) fn entropy(s: &str) -> f64 {
         .sum()
 }
 
-/// `eyJ….eyJ….sig`, the well-known jwt.io sample excepted.
+/// `eyJ….eyJ….sig`, the well-known jwt.io sample excepted. Linear: a
+/// candidate starts a run of token characters, and each run is read by at
+/// most the three candidates whose parts it can be.
 fn jwt(line: &str) -> Option<Found> {
     let b = line.as_bytes();
     for at in memchr::memmem::find_iter(b, b"eyJ") {
@@ -273,29 +288,36 @@ fn jwt(line: &str) -> Option<Found> {
             }
             end += 1;
         }
-        if parts == 3 && line[at..].find(".eyJ").is_some() {
-            let token = &line[at..end];
+        // The payload (inside the token, never the rest of the line: one
+        // search per candidate would make the scan quadratic) is JSON too.
+        let token = &line[at..end];
+        if parts == 3 && token.contains(".eyJ") {
             if token.ends_with("SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c") {
                 continue;
             }
             return Some(Found {
                 kind: "a JSON Web Token",
                 redacted: redact(token),
+                evidence: token.to_string(),
             });
         }
     }
     None
 }
 
-/// `-----BEGIN … PRIVATE KEY-----` followed by key material and an END line:
-/// the first such block in `text` and the offset of its BEGIN. The header
-/// closes at the first `-----` after `-----BEGIN `, so a key written on one
-/// line (a string literal with `\n` escapes) is found too.
+/// `-----BEGIN … PRIVATE KEY-----` opening a key block: the first such
+/// header in `text` and its offset. The header closes at the first `-----`
+/// after `-----BEGIN ` (at most [`MAX_PEM_HEADER`] bytes on), so a key written
+/// on one line (a string literal with `\n` escapes) is found too. The header
+/// alone is a finding when a line break (real or a `\n` escape), key
+/// material or the end of the text follows it: a short or truncated body
+/// still reveals a key. The material counted runs to the next `-----`.
+///
+/// Linear: `memmem` finds every `-----BEGIN ` once; each header is read for at
+/// most [`MAX_PEM_HEADER`] bytes, and each body stops at the next `-----`,
+/// which comes no later than the next header, so bodies never overlap.
 fn private_key_at(text: &str) -> Option<(usize, Found)> {
-    let mut from = 0;
-    while let Some(rel) = text[from..].find("-----BEGIN ") {
-        let at = from + rel;
-        from = at + "-----BEGIN ".len();
+    for at in memchr::memmem::find_iter(text.as_bytes(), b"-----BEGIN ") {
         if let Some(found) = private_key_block(&text[at..]) {
             return Some((at, found));
         }
@@ -307,30 +329,44 @@ fn private_key(text: &str) -> Option<Found> {
     private_key_at(text).map(|(_, found)| found)
 }
 
+/// How far past `-----BEGIN ` the header's closing `-----` is looked for.
+const MAX_PEM_HEADER: usize = 128;
+
 /// The private key whose block `block` starts with (at `-----BEGIN `).
 fn private_key_block(block: &str) -> Option<Found> {
-    let head_end = "-----BEGIN ".len() + block["-----BEGIN ".len()..].find("-----")?;
+    const BEGIN: usize = "-----BEGIN ".len();
+    let b = block.as_bytes();
+    let window = &b[BEGIN..b.len().min(BEGIN + MAX_PEM_HEADER)];
+    let head_end = BEGIN + memchr::memmem::find(window, b"-----")?;
     let header = &block[..head_end];
     if !header.ends_with("PRIVATE KEY") && !header.ends_with("PRIVATE KEY BLOCK") {
         return None;
     }
     let body_start = head_end + 5;
-    let end = block[body_start..].find("-----END")?;
-    let body = &block[body_start..body_start + end];
-    let material = body
-        .bytes()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
-        .count();
-    if material < 64 {
+    let after = &b[body_start..];
+    let opens_block = match after.first() {
+        None => true,
+        Some(b'\n' | b'\r') => true,
+        Some(b'\\') => after.get(1) == Some(&b'n'),
+        Some(&c) => c.is_ascii_alphanumeric() || c == b'+' || c == b'/',
+    };
+    if !opens_block {
         return None;
     }
+    let body_len = memchr::memmem::find(after, b"-----").unwrap_or(after.len());
+    let material = after[..body_len]
+        .iter()
+        .filter(|c| c.is_ascii_alphanumeric() || **c == b'+' || **c == b'/')
+        .count();
+    let shown: String = header.chars().take(40).collect();
     Some(Found {
+        evidence: header.to_string(),
         kind: "a private key",
-        redacted: format!(
-            "{}-----…({} chars)",
-            header.chars().take(40).collect::<String>(),
-            material
-        ),
+        redacted: if material > 0 {
+            format!("{shown}-----…({material} chars)")
+        } else {
+            format!("{shown}-----…")
+        },
     })
 }
 
@@ -364,6 +400,9 @@ const URL_SCHEMES: &[&str] = &[
 fn url_password(line: &str) -> Option<Found> {
     for at in memchr::memmem::find_iter(line.as_bytes(), b"://") {
         let scheme_start = after_last(&line[..at], |c| !(c.is_ascii_alphanumeric() || c == '+'));
+        if at - scheme_start > 16 {
+            continue;
+        }
         let scheme = line[scheme_start..at].to_ascii_lowercase();
         let base = scheme.split('+').next().unwrap_or("");
         if !URL_SCHEMES.contains(&base) && !URL_SCHEMES.contains(&scheme.as_str()) {
@@ -382,20 +421,15 @@ fn url_password(line: &str) -> Option<Found> {
         if user.is_empty() || password.len() < 4 || placeholder(password) {
             continue;
         }
+        // The user part is redacted too: it is often the token itself
+        // (`https://<token>:x-oauth-basic@github.com/…`).
         return Some(Found {
             kind: "a password in a URL",
-            redacted: format!("{scheme}://{}:{}@…", user_shown(user), redact(password)),
+            redacted: format!("{scheme}://{}:{}@…", redact(user), redact(password)),
+            evidence: rest[..at_sign].to_string(),
         });
     }
     None
-}
-
-fn user_shown(user: &str) -> String {
-    if user.len() > 24 {
-        redact(user)
-    } else {
-        user.to_string()
-    }
 }
 
 /// Values that stand for a secret in documentation.
@@ -518,6 +552,7 @@ fn assignment(line: &str) -> Option<Found> {
                 return Some(Found {
                     kind: "a secret assigned to a secret-named variable",
                     redacted: format!("{} = {}", sanitize_name(name), redact(value)),
+                    evidence: value.to_string(),
                 });
             }
         }
@@ -587,7 +622,7 @@ mod tests {
         let pg = "engine = create_engine('postgresql://alice:S3cr3tPw@db.local/x')";
         assert_eq!(
             scan_line(pg).unwrap().redacted,
-            "postgresql://alice:S…(8 chars)@…"
+            "postgresql://a…(5 chars):S…(8 chars)@…"
         );
         assert!(scan_line("url = 'postgresql://user:password@localhost/db'").is_none());
     }
@@ -646,6 +681,54 @@ mod tests {
         let secrets: Vec<_> = found.iter().filter(|f| f.rule == Rule::Secret).collect();
         assert_eq!(secrets.len(), 1, "{found:?}");
         assert_eq!(secrets[0].location.line, Some(4));
+    }
+
+    #[test]
+    fn a_credential_url_shows_its_user_part_redacted() {
+        let token = "Zx81kQ0pLm22vBn7Rt5Wq9Yb";
+        let line = format!("git clone https://{token}:x-oauth-basic@github.com/o/r.git");
+        let f = scan_line(&line).unwrap();
+        assert_eq!(f.kind, "a password in a URL");
+        assert!(!f.redacted.contains(&token[..5]), "{}", f.redacted);
+        assert_eq!(f.redacted, "https://Zx81…(24 chars):x…(13 chars)@…");
+    }
+
+    #[test]
+    fn a_private_key_header_alone_is_found() {
+        // Across source lines, with a body too short to count as material.
+        let src =
+            "k = '''-----BEGIN RSA PRIVATE KEY-----\nMIIBOg\n-----END RSA PRIVATE KEY-----'''";
+        let (at, f) = private_key_at(src).unwrap();
+        assert_eq!(at, 7);
+        assert_eq!(f.redacted, "-----BEGIN RSA PRIVATE KEY-----…(6 chars)");
+        // Truncated: the header at the end of the text.
+        assert!(private_key("-----BEGIN OPENSSH PRIVATE KEY-----").is_some());
+        // A header compared against in code is not a key.
+        assert!(private_key("if s.startswith('-----BEGIN RSA PRIVATE KEY-----'):").is_none());
+        assert!(private_key("-----BEGIN CERTIFICATE-----\nMIIB\n-----END").is_none());
+    }
+
+    /// Inputs that made the scan quadratic (every header searched the rest
+    /// of the text for `-----END`; every JWT shape the rest of the line for
+    /// `.eyJ`): 1 MB of each now scans in one pass. Before the fix these
+    /// took minutes in a debug build.
+    #[test]
+    fn repeated_headers_and_token_shapes_scan_in_one_pass() {
+        let keys = "-----BEGIN PRIVATE KEY-----x".repeat(1 << 20 >> 5);
+        let f = scan_text(&keys).unwrap();
+        assert_eq!(f.redacted, "-----BEGIN PRIVATE KEY-----…(1 chars)");
+        let no_end = "-----BEGIN X PRIVATE KEY-----\n".repeat(1 << 15);
+        assert!(scan_line(&no_end).is_some());
+        let jwts = "eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.".repeat(1 << 20 >> 5);
+        assert_eq!(scan_line(&jwts).unwrap().kind, "a JSON Web Token");
+        let shapes = "eyJhbGciOiJIUzI1.aaaaaaaaaaaa.bbbbbbbbbbbb ".repeat(1 << 20 >> 5);
+        assert!(scan_line(&shapes).is_none());
+        let runs = format!("{}{}", "ghp_".repeat(1 << 18), "a".repeat(1 << 20));
+        assert!(scan_line(&runs).is_none());
+        let urls = "https://".repeat(1 << 17);
+        assert!(scan_line(&urls).is_none());
+        let quotes = "token = '".repeat(1 << 17);
+        assert!(scan_line(&quotes).is_none());
     }
 
     #[test]

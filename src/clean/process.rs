@@ -121,6 +121,9 @@ fn read_content(r: &mut impl Read) -> Result<Vec<u8>, ProtocolError> {
     loop {
         match read_packet(r, &mut buf)? {
             Packet::Flush => return Ok(buf),
+            Packet::Data if buf.len() as u64 > crate::notebook::read_limit() => {
+                return Err(ProtocolError::Io(crate::notebook::too_large()));
+            }
             Packet::Data => {}
             Packet::Eof => {
                 return Err(ProtocolError::Protocol(

@@ -4,7 +4,7 @@
 
 use crate::check::files::{self, Input};
 use crate::check::render::{self, Format};
-use crate::check::{check_notebook, Finding, Options, Rule};
+use crate::check::{check_notebook_noting, Finding, Options, Rule};
 use crate::exit::Exit;
 use crate::notebook::Notebook;
 use crate::project::ProjectConfig;
@@ -176,9 +176,13 @@ pub fn run(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let mut unchecked = Vec::new();
     for r in results {
         match r {
-            Ok(f) => {
+            Ok((f, notes)) => {
                 checked += 1;
                 findings.extend(f);
+                for note in notes {
+                    failed = true;
+                    let _ = writeln!(err, "nbdiff check: {note}");
+                }
             }
             Err(e) => {
                 failed = true;
@@ -248,8 +252,9 @@ fn list_inputs(
     Ok(out)
 }
 
-/// One notebook's findings, or why it could not be read.
-type Outcome = Result<Vec<Finding>, String>;
+/// One notebook's findings and what in it could not be checked, or why it
+/// could not be read.
+type Outcome = Result<(Vec<Finding>, Vec<String>), String>;
 
 /// Reads, parses and checks every input, in parallel over the machine's
 /// cores (each thread takes the next file), results in input order.
@@ -283,12 +288,24 @@ fn run_all(inputs: &[Input], opts: &Options) -> Vec<Outcome> {
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// [`check_one`], with a panic (a bug) reported as an error for this file
+/// so that the other files' findings are still reported.
 fn check_input(input: &Input, opts: &Options) -> Outcome {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_one(input, opts)))
+        .unwrap_or_else(|_| {
+            Err(format!(
+                "{}: internal error while checking (please report it)",
+                input.name
+            ))
+        })
+}
+
+fn check_one(input: &Input, opts: &Options) -> Outcome {
     let owned;
     let bytes: &[u8] = match &input.staged {
         Some(b) => b,
         None => {
-            owned = std::fs::read(&input.path)
+            owned = crate::notebook::read_bounded(&input.path)
                 .map_err(|e| format!("{}: cannot read: {e}", input.name))?;
             &owned
         }
@@ -305,9 +322,9 @@ fn check_input(input: &Input, opts: &Options) -> Outcome {
         base_dir: base.map(Path::to_path_buf),
         ..opts.clone()
     };
-    let findings = check_notebook(&nb, bytes, &input.name, &opts);
+    let checked = check_notebook_noting(&nb, bytes, &input.name, &opts);
     crate::notebook::free_later(nb, bytes.len() as u64);
-    Ok(findings)
+    Ok(checked)
 }
 
 /// Whether `path` matches one of the `exclude` patterns, relative to `root`.

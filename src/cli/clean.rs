@@ -21,7 +21,7 @@ use crate::clean::process::{clean_or_pass, cleaner_for, not_cleaned};
 use crate::clean::{dir_of, Cleaner, Keep, Overrides};
 use crate::exit::Exit;
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `nbdiff clean`.
@@ -72,11 +72,13 @@ pub struct FilterProcessArgs {
 /// Runs `nbdiff clean`.
 pub fn run(args: CleanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     if args.files.is_empty() {
-        let mut input = Vec::new();
-        if let Err(e) = std::io::stdin().lock().read_to_end(&mut input) {
-            let _ = writeln!(err, "nbdiff clean: cannot read stdin: {e}");
-            return Exit::Error;
-        }
+        let input = match crate::notebook::read_stream_bounded(&mut std::io::stdin().lock()) {
+            Ok(input) => input,
+            Err(e) => {
+                let _ = writeln!(err, "nbdiff clean: cannot read stdin: {e}");
+                return Exit::Error;
+            }
+        };
         return run_filter(&args, &input, out, err);
     }
     run_files(&args, out, err)
@@ -148,7 +150,7 @@ fn clean_file(args: &CleanArgs, cleaner: &Result<Cleaner, String>, path: &Path) 
         Ok(c) => c,
         Err(e) => return Outcome::Failed(format!("{name}: not cleaned: {e}")),
     };
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::notebook::read_bounded(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(format!("{name}: cannot read: {e}")),
     };

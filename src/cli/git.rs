@@ -246,7 +246,7 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
 /// not a notebook (so `git log -p` never breaks). Exits 0 unless the file
 /// cannot be read.
 pub fn run_show(args: ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    let bytes = match std::fs::read(&args.notebook) {
+    let bytes = match crate::notebook::read_bounded(&args.notebook) {
         Ok(b) => b,
         Err(e) => {
             let _ = writeln!(

@@ -190,6 +190,20 @@ pub fn run_stdio(cli: Cli) -> Exit {
     let stdout = io::stdout();
     let tty = stdout.is_terminal();
     let env = |k: &str| std::env::var(k).ok();
+    if let Some(v) = std::env::var_os(crate::notebook::READ_LIMIT_ENV) {
+        match v.to_str().and_then(crate::notebook::parse_size) {
+            Some(n) => crate::notebook::set_read_limit(n),
+            None => {
+                let _ = writeln!(
+                    err,
+                    "nbdiff: {}={}: not a size (bytes, or a number with K, M or G)",
+                    crate::notebook::READ_LIMIT_ENV,
+                    v.to_string_lossy()
+                );
+                return Exit::Error;
+            }
+        }
+    }
     if cli.command.is_some() {
         return run(cli, &mut stdout.lock(), &mut err);
     }

@@ -36,13 +36,18 @@
 //! textconv command, which holds the text format version, so a new format
 //! after `--enable` starts a new cache.
 //!
-//! Enabling twice changes nothing. Disabling removes exactly those keys and
+//! Enabling says which of the user's own values it replaces. In a
+//! repository (`--local`), `--disable` gives back the config file and the
+//! attributes file byte for byte as they were before `--enable` when they
+//! are still as `--enable` left them ([`snapshot`]). Otherwise (the files
+//! changed since, or `--global`/`--system`): enabling twice changes nothing. Disabling removes exactly those keys and
 //! that line: a section is removed only when nothing else is left in it, other
 //! lines of the attributes file stay byte-identical, and an attributes file
 //! left empty is deleted. It also deletes the textconv cache of the current
 //! repository (`refs/notes/textconv/nbdiff`), if there is one. `--dry-run` prints the commands without running them.
 
 mod created_dir;
+mod snapshot;
 use super::attributes;
 use std::borrow::Cow;
 use std::io::Write;
@@ -432,11 +437,24 @@ pub fn enable(
     out: &mut dyn Write,
 ) -> Result<(), ConfigError> {
     let flag = plan.scope.flag();
+    let snapshot = snapshot::Snapshot::for_plan(git, plan)?;
+    if let (Some(s), false) = (&snapshot, dry_run) {
+        s.before_enable()?;
+    }
     for entry in &plan.entries {
         let current = git.get_all(flag, entry.key)?;
         if current.as_deref() == Some(entry.value.as_str()) {
             writeln!(out, "# {} already set", entry.key)?;
             continue;
+        }
+        if let Some(old) = &current {
+            // The user's own value: said, and given back by `--disable`.
+            writeln!(
+                out,
+                "# replaces {} = {}",
+                entry.key,
+                crate::render::sanitize::visible(old)
+            )?;
         }
         writeln!(
             out,
@@ -488,6 +506,9 @@ pub fn enable(
             }
         }
     }
+    if let (Some(s), false) = (&snapshot, dry_run) {
+        s.after_enable()?;
+    }
     Ok(())
 }
 
@@ -499,6 +520,12 @@ pub fn disable(
     out: &mut dyn Write,
 ) -> Result<(), ConfigError> {
     let flag = plan.scope.flag();
+    if let Some(s) = snapshot::Snapshot::for_plan(git, plan)? {
+        if s.restore(dry_run, out)? {
+            delete_textconv_cache(git, dry_run, out)?;
+            return Ok(());
+        }
+    }
     let mut touched: Vec<&str> = Vec::new();
     for entry in &plan.entries {
         if git.get_all(flag, entry.key)?.is_none() {
@@ -540,17 +567,7 @@ pub fn disable(
             }
         }
     }
-    // The textconv cache `cachetextconv` made, in this repository.
-    let cache = git.query(&["rev-parse", "--verify", "--quiet", TEXTCONV_NOTES_REF]);
-    if let Ok(Some(id)) = cache.as_ref().map(|o| o.as_ref().filter(|s| !s.is_empty())) {
-        writeln!(
-            out,
-            "git update-ref -d {TEXTCONV_NOTES_REF}   # git's textconv cache"
-        )?;
-        if !dry_run {
-            git.run(&["update-ref", "-d", TEXTCONV_NOTES_REF, id])?;
-        }
-    }
+    delete_textconv_cache(git, dry_run, out)?;
     let path = &plan.attributes_file;
     let mut text = read_attributes(path)?;
     let mut removed = Vec::new();
@@ -574,6 +591,21 @@ pub fn disable(
             if !dry_run {
                 std::fs::write(path, text).map_err(attr_err(path))?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// Deletes the textconv cache `cachetextconv` made, in this repository.
+fn delete_textconv_cache(git: &Git, dry_run: bool, out: &mut dyn Write) -> Result<(), ConfigError> {
+    let cache = git.query(&["rev-parse", "--verify", "--quiet", TEXTCONV_NOTES_REF]);
+    if let Ok(Some(id)) = cache.as_ref().map(|o| o.as_ref().filter(|s| !s.is_empty())) {
+        writeln!(
+            out,
+            "git update-ref -d {TEXTCONV_NOTES_REF}   # git's textconv cache"
+        )?;
+        if !dry_run {
+            git.run(&["update-ref", "-d", TEXTCONV_NOTES_REF, id])?;
         }
     }
     Ok(())

@@ -180,11 +180,12 @@ fn read_side(
     if mode == "." || file == "/dev/null" {
         return Ok(None);
     }
-    let bytes = std::fs::read(Path::new(file)).map_err(|source| DriverError::Read {
-        path: file.to_string_lossy().into_owned(),
-        side,
-        source,
-    })?;
+    let bytes =
+        crate::notebook::read_bounded(Path::new(file)).map_err(|source| DriverError::Read {
+            path: file.to_string_lossy().into_owned(),
+            side,
+            source,
+        })?;
     let hex = hex.to_string_lossy();
     let path = gix::path::os_str_into_bstr(path).ok();
     if hex.bytes().all(|b| b == b'0') {

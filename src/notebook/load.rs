@@ -90,7 +90,7 @@ pub(super) fn read(path: &Path) -> Result<Notebook, LoadError> {
     if path.is_dir() {
         return Err(LoadError::IsDirectory { path: name });
     }
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+    let bytes = super::read_bounded(path).map_err(|source| LoadError::Io {
         path: name.clone(),
         source,
     })?;

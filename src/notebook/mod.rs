@@ -5,12 +5,17 @@
 //! reproduces the input byte for byte. [`Cell`] and [`Output`] are borrowed views
 //! that hide the differences between nbformat 3 and 4 from the diff and merge code.
 
+mod bounded;
 mod cell;
 mod load;
 mod many;
 pub(crate) mod raw;
 mod style;
 
+pub use bounded::{
+    parse_size, read_bounded, read_config, read_limit, read_stream_bounded, set_read_limit,
+    too_large, DEFAULT_READ_LIMIT, READ_LIMIT_ENV,
+};
 pub use cell::{Cell, Output, OutputKind};
 pub use load::LoadError;
 pub use many::{free_later, parse_many, read_many, PARALLEL_MIN_BYTES};

@@ -11,7 +11,9 @@
 //!   with a meaning (emphasis, code, links, tables, math, lists) is
 //!   backslash-escaped; in HTML (`<summary>`) `&`,
 //!   `<`, `>` are entities. In both, `@` and `#` are followed by a zero-width
-//!   space so no user, team or issue is mentioned or cross-referenced.
+//!   space so no user, team or issue is mentioned or cross-referenced, and
+//!   one goes inside `www.` and `://` so that GFM's autolink extension
+//!   links no path or text (e-mail addresses need the `@`).
 //! - Controls and bidi overrides are made visible first ([`visible`]).
 //!
 //! The output is deterministic and capped by [`MarkdownOptions::max_bytes`]
@@ -73,11 +75,26 @@ pub struct MarkdownReport {
 /// Zero-width space: breaks `@user` and `#123` so GitHub links neither.
 const ZWSP: char = '\u{200b}';
 
+/// Whether a zero-width space goes before the character at `i` of `s` to
+/// keep GFM's autolink extension off it: the `.` of `www.` (case
+/// insensitive) and the `//` of `scheme://`. (E-mail addresses, `mailto:`
+/// and `xmpp:` need an `@`, which is broken up anyway.)
+fn breaks_autolink(s: &str, i: usize) -> bool {
+    let (before, at) = s.split_at(i);
+    (at.starts_with('.')
+        && before.len() >= 3
+        && before[before.len() - 3..].eq_ignore_ascii_case("www"))
+        || (at.starts_with("//") && before.ends_with(':'))
+}
+
 /// Text for a Markdown context (a table cell, a paragraph).
 fn md_text(s: &str) -> String {
     let s = visible(s);
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    for (i, c) in s.char_indices() {
+        if breaks_autolink(&s, i) {
+            out.push(ZWSP);
+        }
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -99,11 +116,15 @@ fn md_text(s: &str) -> String {
     out
 }
 
-/// Text inside an HTML block (`<summary>`), where Markdown is not parsed.
+/// Text inside an HTML block (`<summary>`), where Markdown is not parsed
+/// (autolinks broken up all the same: a renderer may link text anywhere).
 fn html_text(s: &str) -> String {
     let s = visible(s);
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    for (i, c) in s.char_indices() {
+        if breaks_autolink(&s, i) {
+            out.push(ZWSP);
+        }
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),

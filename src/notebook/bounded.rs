@@ -1,0 +1,172 @@
+//! Every read of a user's file goes through here: notebooks (`check`, the
+//! reports, the diff driver, `show`, `clean`, git's filter), the project
+//! file. A file is read only when it is a regular file, and for at most the
+//! read limit: a FIFO or device would block or never end, and a pseudo-file
+//! (`/proc/self/pagemap` reports size 0 and reads as endless zeros) is
+//! refused when a file of size 0 has content. The limit is one knob, `NBDIFF_MAX_FILE_SIZE`
+//! (bytes, or with a `K`, `M` or `G` suffix; default 1G), read once by the
+//! command layer ([`set_read_limit`]).
+//!
+//! Configuration is read more carefully still ([`read_config`]): a project
+//! file that is a symbolic link is read only when it points inside the
+//! repository (or folder) holding it, so a committed link to `/proc`, `/dev`
+//! or another user's file is refused.
+
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The default read limit: 1 GiB, above any notebook seen in practice.
+pub const DEFAULT_READ_LIMIT: u64 = 1 << 30;
+
+/// The environment variable that sets the read limit.
+pub const READ_LIMIT_ENV: &str = "NBDIFF_MAX_FILE_SIZE";
+
+static READ_LIMIT: AtomicU64 = AtomicU64::new(DEFAULT_READ_LIMIT);
+
+/// Sets the most bytes read from one file or stream (the command layer
+/// calls it once, from [`READ_LIMIT_ENV`]).
+pub fn set_read_limit(bytes: u64) {
+    READ_LIMIT.store(bytes, Ordering::Relaxed);
+}
+
+/// The most bytes read from one file or stream.
+pub fn read_limit() -> u64 {
+    READ_LIMIT.load(Ordering::Relaxed)
+}
+
+/// Parses a size: bytes, or a number with `K`, `M` or `G` (powers of 1024,
+/// an optional `B`/`iB` after them).
+pub fn parse_size(s: &str) -> Option<u64> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let (num, shift) = match t.chars().last()?.to_ascii_uppercase() {
+        'K' => (&t[..t.len() - 1], 10),
+        'M' => (&t[..t.len() - 1], 20),
+        'G' => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = num.trim().parse().ok()?;
+    n.checked_mul(1 << shift)
+}
+
+/// The error for input over the limit.
+pub fn too_large() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "larger than the read limit of {} bytes (set {READ_LIMIT_ENV} to raise it)",
+            read_limit()
+        ),
+    )
+}
+
+/// Reads all of `r`, at most [`read_limit`] bytes (more is an error).
+pub fn read_stream_bounded(r: &mut impl Read) -> io::Result<Vec<u8>> {
+    let limit = read_limit();
+    let mut buf = Vec::new();
+    r.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(buf)
+}
+
+/// Reads the regular file at `path` (a symbolic link is followed), at most
+/// [`read_limit`] bytes. A FIFO, device, socket or directory is refused
+/// without being read.
+pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
+    // Looked at before opening: opening a FIFO blocks until a writer comes.
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a FIFO, device or socket)"
+        };
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{what}; not read"),
+        ));
+    }
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file; not read",
+        ));
+    }
+    if meta.len() > read_limit() {
+        return Err(too_large());
+    }
+    if meta.len() == 0 {
+        // Empty, or a pseudo-file (`/proc`, `/sys`) whose size says nothing
+        // of what it reads as: a read tells them apart.
+        // (Eight bytes or more: `/proc/self/pagemap` reads in whole words.)
+        let mut one = [0u8; 64];
+        if file.read(&mut one)? > 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "reports size 0 but has content (a /proc or /sys file?); not read",
+            ));
+        }
+        return Ok(Vec::new());
+    }
+    read_stream_bounded(&mut file)
+}
+
+/// Reads a configuration file as text: [`read_bounded`], and when `path`
+/// is a symbolic link, only if it resolves inside the repository that
+/// holds it (the nearest folder up with a `.git`), or inside its own
+/// folder outside a repository.
+pub fn read_config(path: &Path) -> io::Result<String> {
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        let target = std::fs::canonicalize(path)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let dir = std::fs::canonicalize(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })?;
+        let root = repository_root(&dir).unwrap_or(dir);
+        if !target.starts_with(&root) {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "a symbolic link to {}, outside {}; configuration is not read through it",
+                    target.display(),
+                    root.display()
+                ),
+            ));
+        }
+    }
+    let bytes = read_bounded(path)?;
+    String::from_utf8(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not valid UTF-8"))
+}
+
+/// The nearest folder at or above `dir` holding `.git`.
+fn repository_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("10"), Some(10));
+        assert_eq!(parse_size("4K"), Some(4096));
+        assert_eq!(parse_size("2MiB"), Some(2 << 20));
+        assert_eq!(parse_size("1g"), Some(1 << 30));
+        assert_eq!(parse_size("x"), None);
+        assert_eq!(parse_size(""), None);
+    }
+}
