@@ -508,4 +508,133 @@ mod tests {
         assert_eq!(info.bytes, data.len());
         assert_eq!(info.hash, short_hash(&data));
     }
+
+    /// A PNG of `w`×`h` pixels from `px(x, y)`, RGB or RGBA, at a zlib level.
+    fn png_of(w: u32, h: u32, px: impl Fn(u32, u32) -> [u8; 3], alpha: bool, fast: bool) -> Value {
+        let mut bytes = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut bytes, w, h);
+            enc.set_color(if alpha {
+                png::ColorType::Rgba
+            } else {
+                png::ColorType::Rgb
+            });
+            enc.set_depth(png::BitDepth::Eight);
+            enc.set_compression(if fast {
+                png::Compression::Fastest
+            } else {
+                png::Compression::High
+            });
+            let mut data = Vec::new();
+            for y in 0..h {
+                for x in 0..w {
+                    data.extend_from_slice(&px(x, y));
+                    if alpha {
+                        data.push(255);
+                    }
+                }
+            }
+            let mut writer = enc.write_header().unwrap();
+            writer.write_image_data(&data).unwrap();
+        }
+        Value::String(base64::engine::general_purpose::STANDARD.encode(&bytes))
+    }
+
+    fn gradient(x: u32, y: u32) -> [u8; 3] {
+        [(x * 7) as u8, (y * 5) as u8, 99]
+    }
+
+    #[test]
+    fn same_pixels_encoded_anew_are_the_same_image() {
+        let a = png_of(30, 20, gradient, false, false);
+        let b = png_of(30, 20, gradient, true, true);
+        assert!(!same_payload(&a, &b), "the encodings must differ");
+        assert_eq!(compare_pixels("image/png", &a, &b), Some(PixelChange::Same));
+    }
+
+    #[test]
+    fn changed_pixels_are_counted_and_boxed() {
+        let a = png_of(40, 20, gradient, false, false);
+        let patch = |x, y| {
+            if (10..14).contains(&x) && (5..7).contains(&y) {
+                [255, 0, 0]
+            } else {
+                gradient(x, y)
+            }
+        };
+        let b = png_of(40, 20, patch, false, false);
+        let change = compare_pixels("image/png", &a, &b).unwrap();
+        assert_eq!(
+            change,
+            PixelChange::Changed {
+                changed: 8,
+                total: 800,
+                region: (10, 5, 4, 2)
+            }
+        );
+        assert_eq!(change.describe(), "1.0% of pixels, region 4×2 at (10,5)");
+        // Different sizes are not compared by pixels (the summary says it).
+        let c = png_of(41, 20, gradient, false, false);
+        assert_eq!(compare_pixels("image/png", &a, &c), None);
+    }
+
+    /// A PNG that declares 100,000 × 100,000 pixels (40 GB as RGBA) in a
+    /// few hundred bytes: not decoded, no panic, no huge allocation.
+    #[test]
+    fn decompression_bomb_png_is_not_decoded() {
+        fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let mut body = kind.to_vec();
+            body.extend_from_slice(data);
+            out.extend_from_slice(&body);
+            let mut h = crc32(&body).to_be_bytes().to_vec();
+            out.append(&mut h);
+        }
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut c = !0u32;
+            for &b in bytes {
+                c ^= u32::from(b);
+                for _ in 0..8 {
+                    c = if c & 1 != 0 {
+                        0xEDB8_8320 ^ (c >> 1)
+                    } else {
+                        c >> 1
+                    };
+                }
+            }
+            !c
+        }
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+        chunk(&mut png, b"IHDR", &ihdr);
+        // A stored (uncompressed) zlib block of zeros: the first rows.
+        let mut idat = vec![0x78, 0x01, 0x01, 0x00, 0x04, 0xFF, 0xFB];
+        idat.extend_from_slice(&[0u8; 1024]);
+        chunk(&mut png, b"IDAT", &idat);
+        chunk(&mut png, b"IEND", b"");
+        let v = Value::String(base64::engine::general_purpose::STANDARD.encode(&png));
+        assert_eq!(summarize("image/png", &v).pixels, Some((100_000, 100_000)));
+        assert_eq!(compare_pixels("image/png", &v, &v.clone()), None);
+        // A GIF declaring 65,535 × 65,535 is refused alike.
+        let gif = b"GIF89a\xff\xff\xff\xff\x00\x00\x00;";
+        let g = Value::String(base64::engine::general_purpose::STANDARD.encode(gif));
+        assert_eq!(compare_pixels("image/gif", &g, &g.clone()), None);
+    }
+
+    #[test]
+    fn undecodable_images_are_compared_by_bytes_only() {
+        let junk = Value::String(
+            base64::engine::general_purpose::STANDARD.encode(b"\x89PNG\r\n\x1a\nnot really"),
+        );
+        let ok = png_of(4, 4, gradient, false, false);
+        assert_eq!(compare_pixels("image/png", &junk, &ok), None);
+        let jpeg = Value::String(
+            base64::engine::general_purpose::STANDARD.encode([0xFF, 0xD8, 0xFF, 0xC0, 0, 3]),
+        );
+        assert_eq!(compare_pixels("image/jpeg", &jpeg, &jpeg.clone()), None);
+        assert_eq!(compare_pixels("image/svg+xml", &ok, &ok.clone()), None);
+    }
 }
