@@ -342,7 +342,9 @@ fn decode_png(bytes: &[u8]) -> Option<Decoded> {
     decoder.set_ignore_text_chunk(true);
     let mut reader = decoder.read_info().ok()?;
     let (width, height) = reader.info().size();
-    if !fits(width, height) {
+    // An animated PNG: only its default image would be read, and a change
+    // in a later frame must not read as "same pixels". Compared by bytes.
+    if reader.info().animation_control.is_some() || !fits(width, height) {
         return None;
     }
     let mut buf = vec![0; reader.output_buffer_size()?];
@@ -636,5 +638,35 @@ mod tests {
         );
         assert_eq!(compare_pixels("image/jpeg", &jpeg, &jpeg.clone()), None);
         assert_eq!(compare_pixels("image/svg+xml", &ok, &ok.clone()), None);
+    }
+
+    /// A one-frame GIF of `indices` (w×h) in `palette`.
+    fn gif_of(w: u16, h: u16, palette: &[u8], indices: &[u8]) -> Value {
+        let mut bytes = Vec::new();
+        {
+            let mut enc = gif::Encoder::new(&mut bytes, w, h, &[]).unwrap();
+            let frame =
+                gif::Frame::from_palette_pixels(w, h, indices.to_vec(), palette.to_vec(), None);
+            enc.write_frame(&frame).unwrap();
+        }
+        Value::String(base64::engine::general_purpose::STANDARD.encode(&bytes))
+    }
+
+    #[test]
+    fn gif_with_its_palette_reordered_shows_the_same_pixels() {
+        // Red, green: the same picture with the palette entries swapped.
+        let a = gif_of(3, 2, &[255, 0, 0, 0, 255, 0], &[0, 1, 0, 1, 1, 0]);
+        let b = gif_of(3, 2, &[0, 255, 0, 255, 0, 0], &[1, 0, 1, 0, 0, 1]);
+        assert!(!same_payload(&a, &b));
+        assert_eq!(compare_pixels("image/gif", &a, &b), Some(PixelChange::Same));
+        let c = gif_of(3, 2, &[255, 0, 0, 0, 255, 0], &[0, 1, 0, 1, 1, 1]);
+        assert_eq!(
+            compare_pixels("image/gif", &a, &c),
+            Some(PixelChange::Changed {
+                changed: 1,
+                total: 6,
+                region: (2, 1, 1, 1)
+            })
+        );
     }
 }
