@@ -139,3 +139,42 @@ fn long_output_changes_stay_summarized() {
     );
     assert!(!out.contains("line 3"), "{out}");
 }
+
+/// The user's sequence: a notebook whose image was only re-encoded and one
+/// whose small outputs changed are committed; `git diff` through the driver,
+/// `nbdiff` on the revisions, its `--stat` and its Markdown comment agree:
+/// the image is no change anywhere, the small outputs are shown inline.
+#[test]
+fn git_diff_and_nbdiff_agree_on_pixels_and_inline_outputs() {
+    use crate::git_util::{stdout, Sandbox};
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    sb.enable(&repo);
+    let (img_old, img_new) = pair("image-reencoded");
+    let (out_old, out_new) = pair("output-inline");
+    std::fs::copy(&img_old, repo.join("chart.ipynb")).unwrap();
+    std::fs::copy(&out_old, repo.join("counts.ipynb")).unwrap();
+    sb.commit_all(&repo, "first");
+    std::fs::copy(&img_new, repo.join("chart.ipynb")).unwrap();
+    std::fs::copy(&out_new, repo.join("counts.ipynb")).unwrap();
+    // git sees both files change (the PNG bytes differ)…
+    let names = sb.git(&repo, &["diff", "--name-only"]);
+    assert_eq!(names, "chart.ipynb\ncounts.ipynb\n");
+    sb.commit_all(&repo, "second");
+    let git = sb.git(&repo, &["diff", "--color=never", "HEAD~1", "HEAD"]);
+    let nb = stdout(&sb.nbdiff(&repo, &["--color", "never", "HEAD~1", "HEAD"]));
+    let stat = stdout(&sb.nbdiff(&repo, &["--stat", "HEAD~1", "HEAD"]));
+    let md = stdout(&sb.nbdiff(&repo, &["--markdown", "HEAD~1", "HEAD"]));
+    for (what, text) in [("git diff", &git), ("nbdiff", &nb), ("--markdown", &md)] {
+        // …but the picture is the same: no image line anywhere.
+        assert!(!text.contains("image/png"), "{what}: {text}");
+        for line in ["  -[30, 15, 9]", "  +[25, 15, 9]"] {
+            assert!(
+                text.lines().any(|l| l == line),
+                "{what} lacks {line:?}: {text}"
+            );
+        }
+    }
+    assert!(!stat.contains("image"), "{stat}");
+    assert!(stat.contains("counts.ipynb"), "{stat}");
+}
