@@ -57,6 +57,11 @@ fn reencoded_image_with_identical_pixels_is_no_change() {
         let out = run("image-reencoded", args);
         assert!(!out.contains("image/png"), "{args:?}: {out}");
     }
+    let note = run("image-reencoded", &[]);
+    assert!(
+        note.contains("re-encoded images); nbdiff -a shows them"),
+        "{note}"
+    );
     let all = run("image-reencoded", &["-a"]);
     assert!(
         all.contains("output 1 (image/png): 40×24 re-encoded, same pixels"),
@@ -175,6 +180,10 @@ fn git_diff_and_nbdiff_agree_on_pixels_and_inline_outputs() {
             );
         }
     }
-    assert!(!stat.contains("image"), "{stat}");
+    assert!(!stat.contains("image/png"), "{stat}");
+    assert!(
+        stat.contains("chart.ipynb: only ignored changes (execution counts, metadata.execution, re-encoded images)"),
+        "{stat}"
+    );
     assert!(stat.contains("counts.ipynb"), "{stat}");
 }
