@@ -365,11 +365,16 @@ fn reencoded_image_is_not_a_change() {
         "{}",
         stdout(&all)
     );
-    // A real change of the image is still one.
-    let other = png.replace("ASUVORK5CYII=", "ASUVORK5CYIA=");
+    // A real change of the image (one pixel of the 2×3) is still one.
+    let other = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAIAAAA2iEnWAAAAD0lEQVR42mNgYGD4z4AGABEEAQC9fAEmAAAAAElFTkSuQmCC";
     std::fs::write(repo.join("img.ipynb"), with_png(&serde_json::json!(other))).expect("write");
     let changed = sb.nbdiff(&repo, &["--exit-code"]);
     assert_eq!(changed.status.code(), Some(1), "{}", stdout(&changed));
+    assert!(
+        stdout(&changed).contains("2×3 16% of pixels, region 1×1 at (1,0)"),
+        "{}",
+        stdout(&changed)
+    );
 }
 
 /// A script that appends its arguments (one per line) to `log`.

@@ -20,6 +20,7 @@ mod merge_visible;
 mod report;
 mod resolve_fixtures;
 mod resolve_git;
+mod review_outputs;
 mod robustness;
 mod round_trip;
 mod small_fixes;

@@ -4,7 +4,9 @@
 //! of output hashes; then each changed pair is compared by kind: text-like
 //! content as a line diff, images and other binary data as summaries.
 
-use super::image::{is_base64_mime, is_binary_mime, same_payload, summarize, ImageInfo};
+use super::image::{
+    compare_pixels, is_base64_mime, is_binary_mime, same_payload, summarize, ImageInfo, PixelChange,
+};
 use super::json::{changes, JsonChange};
 use super::lines::TextDiff;
 use super::options::DiffOptions;
@@ -46,6 +48,8 @@ pub enum OutputPart<'a> {
         old: Option<ImageInfo>,
         /// The new data, if any.
         new: Option<ImageInfo>,
+        /// Both sides decoded to images of one size: what their pixels say.
+        pixels: Option<PixelChange>,
     },
     /// Any other field (metadata, stream name, execution count).
     Field(JsonChange<'a>),
@@ -313,10 +317,20 @@ fn describe<'a>(
                     continue;
                 }
                 if is_binary_mime(m) {
+                    // Decoded, the same pixels are no change either (the
+                    // encoder changed, not the picture): shown with -a.
+                    let pixels = match (va, vb) {
+                        (Some(x), Some(y)) if !reencoded => compare_pixels(m, x, y),
+                        _ => None,
+                    };
+                    if pixels == Some(PixelChange::Same) && !opts.show_all {
+                        continue;
+                    }
                     parts.push(OutputPart::Binary {
                         mime: m.to_string(),
                         old: va.map(|v| summarize(m, v)),
                         new: vb.map(|v| summarize(m, v)),
+                        pixels,
                     });
                 } else {
                     let diff = TextDiff::new(text_cow(mime_text(va)), text_cow(mime_text(vb)), ws);

@@ -94,7 +94,11 @@ fn kinds(diff: &NotebookDiff<'_>, opts: &DiffOptions) -> Vec<Hidden> {
                     OutputPart::Text { what, .. } if what == "traceback" => {
                         field(Scope::Output, "execution_count", "tracebacks")
                     }
-                    OutputPart::Binary { old, new, .. } if old == new => {
+                    OutputPart::Binary {
+                        old, new, pixels, ..
+                    } if old == new
+                        || pixels.is_some_and(|p| p == crate::diff::image::PixelChange::Same) =>
+                    {
                         other.insert((4, REENCODED));
                     }
                     OutputPart::Text { .. } => {

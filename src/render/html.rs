@@ -390,8 +390,14 @@ impl HtmlReport {
                         self.body.push_str("</details>\n");
                     }
                 }
-                OutputPart::Binary { mime, old, new } => {
-                    let line = format!("{mime}: {}", binary_summary(old.as_ref(), new.as_ref()));
+                OutputPart::Binary {
+                    mime,
+                    old,
+                    new,
+                    pixels,
+                } => {
+                    let summary = binary_summary(old.as_ref(), new.as_ref(), pixels.as_ref());
+                    let line = format!("{mime}: {summary}");
                     let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&line));
                     let (a, b) = (
                         output_value(cell.old, o.old_index, mime).zip(old.as_ref()),

@@ -21,7 +21,9 @@
 //! counted in a closing line.
 
 use super::sanitize::{visible, visible_lines};
-use super::terminal::{attachment_line, cell_header, field_line, hunk_ranges, output_summary};
+use super::terminal::{
+    attachment_line, cell_header, field_line, hunk_ranges, inline_text, output_summary,
+};
 use crate::diff::lines::{LineTag, TextDiff};
 use crate::diff::{CellDiff, CellStatus, DiffStats, NotebookDiff};
 use std::fmt::Write as _;
@@ -237,7 +239,16 @@ impl MarkdownReport {
             lines.push(field_line(change));
         }
         lines.extend(cell.attachments.iter().map(attachment_line));
-        lines.extend(cell.outputs.iter().map(output_summary));
+        for o in &cell.outputs {
+            lines.push(output_summary(o));
+            // A small text change inline, its changed lines only.
+            if let Some(diff) = inline_text(o) {
+                for l in diff.lines.iter().filter(|l| l.tag != LineTag::Equal) {
+                    let sign = if l.tag == LineTag::Delete { '-' } else { '+' };
+                    lines.push(format!("  {sign}{}", diff.text_of(l)));
+                }
+            }
+        }
         if !lines.is_empty() {
             let mut text = String::new();
             for l in lines {

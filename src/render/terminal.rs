@@ -4,7 +4,7 @@
 
 use super::sanitize::{visible, visible_name};
 use super::style::{Style, RESET};
-use crate::diff::image::ImageInfo;
+use crate::diff::image::{ImageInfo, PixelChange};
 use crate::diff::json::JsonChange;
 use crate::diff::lines::{DiffLine, LineTag, TextDiff};
 use crate::diff::output::{OutputChange, OutputPart};
@@ -197,7 +197,13 @@ fn render_output<W: Write + ?Sized>(
     opts: &TerminalOptions,
 ) -> io::Result<()> {
     if opts.outputs == OutputMode::Summary {
-        return p.line(Style::Meta, &visible(&output_summary(o)));
+        p.line(Style::Meta, &visible(&output_summary(o)))?;
+        if let Some(diff) = inline_text(o) {
+            for line in diff.lines.iter().filter(|l| l.tag != LineTag::Equal) {
+                diff_line(p, diff, line, "  ")?;
+            }
+        }
+        return Ok(());
     }
     let (n, whole) = output_number(o);
     let head = format!("output {n} ({})", visible(&o.label));
@@ -208,8 +214,19 @@ fn render_output<W: Write + ?Sized>(
             whole.map(|w| format!(" {w}")).unwrap_or_default()
         ),
     )?;
+    // One representation per output: the main text part in full, any
+    // other text representation of the same output as a one-line count.
+    let main = main_text(o);
     for part in &o.parts {
         match part {
+            OutputPart::Text { what, diff } if main.is_some_and(|m| !std::ptr::eq(m, diff)) => {
+                let s = format!(
+                    "  {what}: +{} −{} lines (another representation of this output)",
+                    diff.added(),
+                    diff.removed()
+                );
+                p.line(Style::Meta, &visible(&s))?;
+            }
             OutputPart::Text { what, diff } => {
                 // Name the part unless it is the output's only one and what
                 // the header names (an output labelled `text/plain` whose
@@ -226,14 +243,71 @@ fn render_output<W: Write + ?Sized>(
                     hunks(p, diff, opts.context, "  ")?;
                 }
             }
-            OutputPart::Binary { mime, old, new } => {
-                let s = format!("  {mime}: {}", binary_summary(old.as_ref(), new.as_ref()));
+            OutputPart::Binary {
+                mime,
+                old,
+                new,
+                pixels,
+            } => {
+                let summary = binary_summary(old.as_ref(), new.as_ref(), pixels.as_ref());
+                let s = format!("  {mime}: {summary}");
                 p.line(Style::Meta, &visible(&s))?;
             }
             OutputPart::Field(c) => p.line(Style::Meta, &format!("  {}", field_line(c)))?,
         }
     }
     Ok(())
+}
+
+/// Small output changes are shown inline under the summary line (terminal
+/// and Markdown): the changed lines of a stream, an error or a `text/plain`
+/// output when there are at most this many of them…
+pub const INLINE_MAX_LINES: usize = 8;
+/// …and none is longer than this many characters.
+pub const INLINE_MAX_CHARS: usize = 200;
+
+/// The output's main text part: the one its label names (`text/plain`,
+/// stream text, traceback), else its first text part. `None` when it has no
+/// text part.
+fn main_text<'d, 'a>(o: &'d OutputChange<'a>) -> Option<&'d TextDiff<'a>> {
+    let texts = || {
+        o.parts.iter().filter_map(|p| match p {
+            OutputPart::Text { what, diff } => Some((what, diff)),
+            _ => None,
+        })
+    };
+    let named = |w: &str| matches!(w, "text" | "traceback") || w == o.label;
+    texts()
+        .find(|(w, _)| named(w))
+        .or_else(|| texts().next())
+        .map(|(_, d)| d)
+}
+
+/// The line diff to show inline under an output's summary line: a stream,
+/// error or `text/plain` output whose change is small
+/// ([`INLINE_MAX_LINES`], [`INLINE_MAX_CHARS`]). Only its changed lines are
+/// shown (`-old`, `+new`).
+pub fn inline_text<'d, 'a>(o: &'d OutputChange<'a>) -> Option<&'d TextDiff<'a>> {
+    let (what, diff) = o.parts.iter().find_map(|p| match p {
+        OutputPart::Text { what, diff }
+            if matches!(what.as_str(), "text" | "traceback") || *what == o.label =>
+        {
+            Some((what, diff))
+        }
+        _ => None,
+    })?;
+    if !matches!(what.as_str(), "text" | "traceback" | "text/plain") {
+        return None;
+    }
+    let changed: Vec<_> = diff
+        .lines
+        .iter()
+        .filter(|l| l.tag != LineTag::Equal)
+        .collect();
+    let short = changed
+        .iter()
+        .all(|l| diff.text_of(l).chars().count() <= INLINE_MAX_CHARS);
+    (!changed.is_empty() && changed.len() <= INLINE_MAX_LINES && short).then_some(diff)
 }
 
 /// The output's 1-based number (new side first) and `added`/`removed` when
@@ -268,8 +342,13 @@ pub fn output_summary(o: &OutputChange<'_>) -> String {
                     format!("{what} {n}")
                 }
             }
-            OutputPart::Binary { mime, old, new } => {
-                let s = binary_summary(old.as_ref(), new.as_ref());
+            OutputPart::Binary {
+                mime,
+                old,
+                new,
+                pixels,
+            } => {
+                let s = binary_summary(old.as_ref(), new.as_ref(), pixels.as_ref());
                 let s = match whole {
                     Some(w) => s.trim_start_matches(w).trim_start().to_string(),
                     None => s,
@@ -311,16 +390,34 @@ pub fn attachment_line(a: &AttachmentChange) -> String {
         "attachment {} ({}): {}",
         a.name,
         a.mime,
-        binary_summary(a.old.as_ref(), a.new.as_ref())
+        binary_summary(a.old.as_ref(), a.new.as_ref(), None)
     )
 }
 
-/// `640×480 12.3 KB → 800×600 15.1 KB`, `added 3.0 KB`, …
-pub fn binary_summary(old: Option<&ImageInfo>, new: Option<&ImageInfo>) -> String {
+/// `640×480 12.3 KB → 800×600 15.1 KB`, `added 3.0 KB`, `640×480 12% of
+/// pixels, region 140×60 at (20,30) (12.3 KB → 12.5 KB)`, …
+pub fn binary_summary(
+    old: Option<&ImageInfo>,
+    new: Option<&ImageInfo>,
+    pixels: Option<&PixelChange>,
+) -> String {
     let one = |i: &ImageInfo| match i.pixels {
         Some((w, h)) => format!("{w}×{h} {}", super::human_size(i.bytes)),
         None => super::human_size(i.bytes),
     };
+    if let (Some(a), Some(b), Some(px)) = (old, new, pixels) {
+        let size = match a.pixels {
+            Some((w, h)) => format!("{w}×{h} "),
+            None => String::new(),
+        };
+        let (ka, kb) = (super::human_size(a.bytes), super::human_size(b.bytes));
+        let bytes = if ka == kb {
+            format!("{ka}, content {} → {}", a.hash, b.hash)
+        } else {
+            format!("{ka} → {kb}")
+        };
+        return format!("{size}{} ({bytes})", px.describe());
+    }
     match (old, new) {
         // Only the base64 text differs (re-wrapped), shown with --show-all.
         (Some(a), Some(b)) if a == b && a.pixels.is_some() => {
