@@ -85,7 +85,7 @@ fn breaks_autolink(s: &str, i: usize) -> bool {
     let (before, at) = s.split_at(i);
     (at.starts_with('.')
         && before.len() >= 3
-        && before[before.len() - 3..].eq_ignore_ascii_case("www"))
+        && before.as_bytes()[before.len() - 3..].eq_ignore_ascii_case(b"www"))
         || (at.starts_with("//") && before.ends_with(':'))
 }
 
@@ -406,6 +406,19 @@ mod tests {
         assert!(block.starts_with("``````diff\n"), "{block}");
         assert!(block.ends_with("\n``````\n"), "{block}");
         assert!(fenced("", "plain").starts_with("```\n"));
+    }
+
+    #[test]
+    fn multibyte_text_before_a_dot_or_slashes_does_not_panic() {
+        // `→` ends one byte before the `.`: the `www` look-back must not
+        // slice inside it (a panic every report with a rename hit).
+        for s in ["a → b.ipynb", "→.x", "é.", "日本.ipynb", "ab→://x", "wwé.x"] {
+            let t = md_text(s);
+            assert!(t.contains('.') || t.contains(':'), "{t}");
+            let h = html_text(s);
+            assert!(h.contains('.') || h.contains(':'), "{h}");
+        }
+        assert!(md_text("WWW.example.com").contains('\u{200b}'));
     }
 
     #[test]
