@@ -135,6 +135,98 @@ fn merge_with_an_unchanged_side_gives_the_other_side_byte_for_byte() {
     }
 }
 
+/// The same notebook in other bytes: `how` 0 indents by two spaces with no
+/// final newline (serde_json's pretty printer, where Jupyter writes one
+/// space), 1 writes every object's keys in reverse order on one line. `None`
+/// for a file that is not JSON (`fixtures/merge/bad`).
+fn reformatted(bytes: &[u8], how: usize) -> Option<Vec<u8>> {
+    fn reverse_keys(v: serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(map) => {
+                let mut pairs: Vec<_> = map.into_iter().collect();
+                pairs.reverse();
+                serde_json::Value::Object(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| (k, reverse_keys(v)))
+                        .collect(),
+                )
+            }
+            serde_json::Value::Array(items) => {
+                serde_json::Value::Array(items.into_iter().map(reverse_keys).collect())
+            }
+            other => other,
+        }
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let out = match how {
+        0 => serde_json::to_vec_pretty(&value),
+        _ => serde_json::to_vec(&reverse_keys(value)),
+    }
+    .expect("a JSON value serializes");
+    (out != bytes).then_some(out)
+}
+
+/// The identities above through the notebook merge itself: a side that is
+/// BASE *written differently* (re-indented, keys re-ordered) is not
+/// byte-identical to BASE, so `merge_bytes`'s byte shortcuts do not apply and
+/// the cells are aligned and merged. An unchanged side still gives the other
+/// side back byte for byte: merge(B', L, B) == L, merge(B, L, B') == L,
+/// merge(B', B, R) == R, and merge(B, X, X') == X (the same change on both
+/// sides, written differently, is taken once, in local's bytes).
+#[test]
+fn merge_with_a_reformatted_unchanged_side_gives_the_other_side_byte_for_byte() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut checked = 0;
+    for case in cases() {
+        let [b, l, r] = ["base", "local", "remote"].map(|n| case.join(format!("{n}.ipynb")));
+        let read = |p: &Path| std::fs::read(p).expect("read");
+        if is_fallback(&merge(&b, &l, &r, &[]).2) {
+            continue; // not notebooks: the line merge (fixtures/merge/bad)
+        }
+        for how in 0..2 {
+            let write = |name: &str, bytes: Vec<u8>| {
+                let p = dir.path().join(format!("{name}-{how}.ipynb"));
+                std::fs::write(&p, bytes).expect("write");
+                p
+            };
+            let Some(b2) = reformatted(&read(&b), how).map(|x| write("base", x)) else {
+                continue;
+            };
+            let l2 = write("local", reformatted(&read(&l), how).expect("local is JSON"));
+            for (base, x, y, want) in [
+                (&b2, &l, &b, &l),
+                (&b, &l, &b2, &l),
+                (&b2, &b, &r, &r),
+                (&b, &l, &l2, &l),
+            ] {
+                let [bb, xb, yb] = [base, x, y].map(|p| read(p));
+                if bb == xb || bb == yb || xb == yb {
+                    continue; // a byte shortcut (local-equals-base and the like)
+                }
+                let (code, out, err) = merge(base, x, y, &[]);
+                assert!(
+                    !is_fallback(&err),
+                    "{}: merged as text: {err}",
+                    case.display()
+                );
+                assert_eq!(code, 0, "{}: {err}", case.display());
+                assert!(
+                    out == read(want),
+                    "{}: merge({}, {}, {}) is not {} byte for byte",
+                    case.display(),
+                    base.display(),
+                    x.display(),
+                    y.display(),
+                    want.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no case took the notebook merge");
+}
+
 fn cell_sources(bytes: &[u8]) -> Option<Vec<(String, String)>> {
     let nb = Notebook::parse(bytes, "merged").ok()?;
     Some(
