@@ -802,7 +802,13 @@ pub fn clean_filter(data: &[u8]) {
 
     let (parts, knob) = split(data, 1);
     let bytes = parts[0];
-    let keep = |bit: u8| if knob & bit != 0 { Keep::Keep } else { Keep::Strip };
+    let keep = |bit: u8| {
+        if knob & bit != 0 {
+            Keep::Keep
+        } else {
+            Keep::Strip
+        }
+    };
     let options = CleanOptions {
         outputs: keep(1),
         execution_counts: keep(2),
@@ -876,7 +882,8 @@ fn pkt(out: &mut Vec<u8>, payload: &[u8]) {
 fn read_pkts(mut b: &[u8]) -> Vec<Option<Vec<u8>>> {
     let mut out = Vec::new();
     while b.len() >= 4 {
-        let len = usize::from_str_radix(std::str::from_utf8(&b[..4]).expect("hex"), 16).expect("hex");
+        let len =
+            usize::from_str_radix(std::str::from_utf8(&b[..4]).expect("hex"), 16).expect("hex");
         if len == 0 {
             out.push(None);
             b = &b[4..];
@@ -910,7 +917,12 @@ pub fn markdown_gfm(data: &[u8]) {
         ..DiffOptions::default()
     };
     let d = diff_notebooks(&a, &b, &opts);
-    let mut md = Report::new(ReportFormat::Markdown, usize::from(knob >> 4), knob & 1 != 0, None);
+    let mut md = Report::new(
+        ReportFormat::Markdown,
+        usize::from(knob >> 4),
+        knob & 1 != 0,
+        None,
+    );
     md.add(&path, &d);
     md.note(&path);
     let mut out = Vec::new();
