@@ -48,12 +48,6 @@ impl State {
     }
 }
 
-/// Writes git's `* Unmerged path X` and one indented line naming the ways
-/// out, whatever the state.
-pub fn write(path: &str, out: &mut dyn Write) -> io::Result<()> {
-    write_for(path, State::Unknown, out)
-}
-
 /// Writes git's `* Unmerged path X` and one indented line naming the way
 /// out that fits `state`.
 pub fn write_for(path: &str, state: State, out: &mut dyn Write) -> io::Result<()> {
