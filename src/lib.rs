@@ -11,6 +11,7 @@ pub mod diff;
 pub mod exit;
 pub mod git;
 pub mod hash;
+mod lis;
 pub mod merge;
 pub mod notebook;
 pub mod par;

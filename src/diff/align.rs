@@ -189,26 +189,10 @@ fn in_order_chain(a: &Alignment) -> Vec<usize> {
         .enumerate()
         .filter_map(|(i, j)| Some((i, (*j)?)))
         .collect();
-    let mut tails: Vec<usize> = Vec::new(); // index into pairs
-    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
-    for (k, &(_, j)) in pairs.iter().enumerate() {
-        let pos = tails.partition_point(|&t| pairs[t].1 < j);
-        if pos > 0 {
-            prev[k] = Some(tails[pos - 1]);
-        }
-        if pos == tails.len() {
-            tails.push(k);
-        } else {
-            tails[pos] = k;
-        }
+    let mut chain = crate::lis::longest_increasing(&pairs, |&(_, j)| j);
+    for k in &mut chain {
+        *k = pairs[*k].0;
     }
-    let mut chain = Vec::with_capacity(tails.len());
-    let mut cur = tails.last().copied();
-    while let Some(k) = cur {
-        chain.push(pairs[k].0);
-        cur = prev[k];
-    }
-    chain.reverse();
     chain
 }
 

@@ -40,27 +40,11 @@ fn side_counts(nb: &Notebook) -> impl Iterator<Item = u64> + '_ {
 }
 
 /// Longest strictly increasing subsequence of `v`: a mask of the kept
-/// positions. O(n log n).
+/// positions.
 fn longest_increasing(v: &[u64]) -> Vec<bool> {
-    // tails[k]: index into v of the smallest tail of an increasing run of length k+1.
-    let mut tails: Vec<usize> = Vec::new();
-    let mut prev: Vec<Option<usize>> = vec![None; v.len()];
-    for (i, &x) in v.iter().enumerate() {
-        let k = tails.partition_point(|&t| v[t] < x);
-        if k > 0 {
-            prev[i] = Some(tails[k - 1]);
-        }
-        if k == tails.len() {
-            tails.push(i);
-        } else {
-            tails[k] = i;
-        }
-    }
     let mut keep = vec![false; v.len()];
-    let mut at = tails.last().copied();
-    while let Some(i) = at {
+    for i in crate::lis::longest_increasing(v, |&x| x) {
         keep[i] = true;
-        at = prev[i];
     }
     keep
 }
