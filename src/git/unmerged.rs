@@ -32,17 +32,8 @@ impl State {
             return State::Unknown;
         };
         match crate::notebook::Notebook::parse(bytes, name) {
-            Ok(nb) => {
-                let left = crate::merge::leftover::find(&nb);
-                let stale = crate::merge::stale::stale_records(&nb);
-                let live_records =
-                    left.record_cells > stale.0.len() || (left.notebook_record && !stale.1);
-                if left.marked_cells > 0 || live_records {
-                    State::MarkedByDriver
-                } else {
-                    State::Resolved
-                }
-            }
+            Ok(nb) if crate::merge::leftover::find(&nb).no_conflict() => State::Resolved,
+            Ok(_) => State::MarkedByDriver,
             Err(_) => State::LineMerged { driver_enabled },
         }
     }
@@ -130,6 +121,13 @@ mod tests {
         assert_eq!(State::of(Some(nb), "n", true), State::MarkedByDriver);
         let clean = br#"{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"#;
         assert_eq!(State::of(Some(clean), "n", true), State::Resolved);
+        // A stale record (conflict 2: no notice, one holder) does not hide
+        // conflict 1, which is still there (leftover counts exclude stale).
+        let live_and_stale = br#"{"cells": [{"cell_type": "markdown", "id": "a", "metadata": {"nbdiff": {"marker": "versions", "conflict": 1}}, "source": "x"}, {"cell_type": "markdown", "id": "b", "metadata": {"nbdiff": {"conflicts": [{"kind": "source"}], "conflict": 2}}, "source": "y"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"#;
+        assert_eq!(
+            State::of(Some(live_and_stale), "n", true),
+            State::MarkedByDriver
+        );
         let broken = b"{\n<<<<<<< HEAD\n";
         assert_eq!(
             State::of(Some(broken), "n", false),
