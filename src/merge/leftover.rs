@@ -5,6 +5,7 @@
 //! diff commands warn about both: one line per notebook on stderr.
 
 use super::render::RECORD_KEY;
+use super::stale::record;
 use crate::notebook::Notebook;
 use serde_json::Value;
 use std::io::Write;
@@ -45,27 +46,20 @@ pub fn may_hold(bytes: &[u8]) -> bool {
 /// The leftovers of `nb`.
 pub fn find(nb: &Notebook) -> Leftovers {
     let (stale_cells, stale_notebook) = super::stale::stale_records(nb);
-    let notebook_record = nb
-        .metadata()
-        .and_then(|m| m.get(RECORD_KEY))
-        .and_then(Value::as_object)
-        .is_some_and(|r| r.contains_key("conflicts") || r.contains_key("marker"));
+    let notebook_record = record(nb.metadata()).is_some();
     let mut found = Leftovers {
         notebook_record: notebook_record && !stale_notebook,
         stale_records: stale_cells.len() + usize::from(notebook_record && stale_notebook),
         ..Leftovers::default()
     };
+    // `stale_cells` is in cell order: walk it alongside the cells.
+    let mut stale = stale_cells.iter().peekable();
     for (i, cell) in nb.cells().iter().enumerate() {
         if has_markers(&cell.source()) {
             found.marked_cells += 1;
         }
-        if cell
-            .metadata()
-            .and_then(|m| m.get(RECORD_KEY))
-            .and_then(Value::as_object)
-            .is_some_and(|r| r.contains_key("conflicts") || r.contains_key("marker"))
-            && !stale_cells.contains(&i)
-        {
+        let is_stale = stale.next_if_eq(&&i).is_some();
+        if record(cell.metadata()).is_some() && !is_stale {
             found.record_cells += 1;
         }
     }

@@ -47,7 +47,7 @@ impl Dropped {
 
 /// The merge's part of `metadata.nbdiff`: an object with `conflicts` or a
 /// `marker` (the key also holds other tools' settings, e.g. `check`'s).
-fn record(meta: Option<&Map<String, Value>>) -> Option<&Map<String, Value>> {
+pub(crate) fn record(meta: Option<&Map<String, Value>>) -> Option<&Map<String, Value>> {
     meta?
         .get(RECORD_KEY)?
         .as_object()
