@@ -12,7 +12,7 @@
 //! markdown and HTML outputs through the same `ammonia` allow-list, images
 //! only as checked base64 `data:` URIs; the page's CSP applies.
 
-use super::html::{render_markdown, sanitize_html};
+use super::html::{render_markdown, sanitize_html, Payload, EMBEDDED};
 use super::sanitize::visible;
 use crate::merge::render::{GROUP_KEY, RECORD_KEY};
 use crate::notebook::{Cell, Notebook};
@@ -40,18 +40,7 @@ fn escape(s: &str) -> String {
             shown.push_str(&visible(part));
         }
     }
-    let mut out = String::with_capacity(shown.len());
-    for c in shown.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::html::escape(&shown).into_owned()
 }
 
 /// One conflict: its notice, and each side's cells.
@@ -209,7 +198,7 @@ fn cell_html(cell: &Cell<'_>) -> String {
     for o in cell.outputs() {
         let data = o.data();
         let pick = |mime: &str| data.iter().find(|(m, _)| m == mime).map(|(_, v)| *v);
-        let image = ["image/png", "image/jpeg", "image/gif", "image/webp"]
+        let image = EMBEDDED
             .iter()
             .find_map(|m| pick(m).and_then(|v| image_html(m, v)));
         if let Some(img) = image {
@@ -236,15 +225,14 @@ fn cell_html(cell: &Cell<'_>) -> String {
     h
 }
 
-/// An `<img>` with a `data:` URI, only for plain base64 payloads.
+/// An `<img>` with a `data:` URI, only for the report's image types and
+/// plain base64 payloads (SVG text encoded), as in the report.
 fn image_html(mime: &str, v: &Value) -> Option<String> {
-    let text = crate::notebook::join_text(Some(v));
-    let b64: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let ok = !b64.is_empty()
-        && b64
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='));
-    ok.then(|| format!("<img alt=\"{mime} output\" src=\"data:{mime};base64,{b64}\">"))
+    let payload = Payload::of(mime, v)?;
+    let mut h = format!("<img alt=\"{mime} output\" src=\"data:{mime};base64,");
+    payload.write_to(&mut h);
+    h.push_str("\">");
+    Some(h)
 }
 
 #[cfg(test)]
@@ -277,5 +265,30 @@ mod tests {
         assert!(html.contains("Mean over all."), "base column: {html}");
         assert!(!html.contains("<script"), "{html}");
         assert!(html.contains("Conflict 1"), "{html}");
+    }
+
+    #[test]
+    fn images_are_the_reports_images() {
+        // An SVG plot (text in the notebook) and a PNG are shown; a payload
+        // that is not plain base64 is not.
+        let nb = br#"{"cells": [{"cell_type": "code", "execution_count": 1, "id": "c", "metadata": {}, "source": "plot()", "outputs": [
+            {"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": ["<svg/>"]}},
+            {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0K\nGgo=\n"}},
+            {"output_type": "display_data", "metadata": {}, "data": {"image/gif": "R0lG\"><script>"}}]}],
+            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"#;
+        let nb = Notebook::parse(nb, "n").expect("notebook");
+        let html = cell_html(&nb.cells()[0]);
+        assert!(
+            html.contains("src=\"data:image/svg+xml;base64,PHN2Zy8+\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("src=\"data:image/png;base64,iVBORw0KGgo=\""),
+            "{html}"
+        );
+        assert!(
+            !html.contains("image/gif") && !html.contains("<script"),
+            "{html}"
+        );
     }
 }

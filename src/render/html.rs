@@ -109,7 +109,7 @@ pub struct HtmlReport {
 }
 
 /// HTML-escapes text for element content and quoted attribute values.
-fn escape(text: &str) -> Cow<'_, str> {
+pub(super) fn escape(text: &str) -> Cow<'_, str> {
     if !text.contains(['&', '<', '>', '"', '\'']) {
         return Cow::Borrowed(text);
     }
@@ -703,7 +703,7 @@ fn output_value<'a>(c: Option<Cell<'a>>, i: Option<usize>, mime: &str) -> Option
 }
 
 /// The image MIME types embedded in reports.
-const EMBEDDED: &[&str] = &[
+pub(super) const EMBEDDED: &[&str] = &[
     "image/png",
     "image/jpeg",
     "image/gif",
@@ -717,14 +717,14 @@ type Img<'v> = (&'v Value, &'v ImageInfo);
 
 /// The base64 text of an embeddable image: the value's own lines (checked to
 /// be plain base64, line breaks dropped), or SVG text encoded here.
-enum Payload<'a> {
+pub(super) enum Payload<'a> {
     Chunks(Vec<&'a str>),
     Owned(String),
 }
 
 impl<'a> Payload<'a> {
     /// `None` when the MIME type is not embedded or the data is not plain base64.
-    fn of(mime: &str, value: &'a Value) -> Option<Payload<'a>> {
+    pub(super) fn of(mime: &str, value: &'a Value) -> Option<Payload<'a>> {
         if !EMBEDDED.contains(&mime) {
             return None;
         }
@@ -757,7 +757,7 @@ impl<'a> Payload<'a> {
         (!chunks.is_empty()).then_some(Payload::Chunks(chunks))
     }
 
-    fn write_to(&self, out: &mut String) {
+    pub(super) fn write_to(&self, out: &mut String) {
         match self {
             Payload::Chunks(c) => c.iter().for_each(|s| out.push_str(s)),
             Payload::Owned(s) => out.push_str(s),
