@@ -42,6 +42,18 @@ fn diverged(sb: &Sandbox, setup: &[&[&str]]) -> PathBuf {
     repo
 }
 
+/// [`diverged`], then `git merge other`, which conflicts.
+fn conflicted(sb: &Sandbox, setup: &[&[&str]]) -> PathBuf {
+    let repo = diverged(sb, setup);
+    let out = sb.git_output(&repo, &["merge", "--no-edit", "other"]);
+    assert!(
+        !out.status.success(),
+        "the merge conflicts: {}",
+        stdout(&out)
+    );
+    repo
+}
+
 /// The pre-commit hook of `.pre-commit-hooks.yaml`'s `nbdiff-check`, as a
 /// plain git hook: `nbdiff check` on the notebooks being committed.
 fn install_check_hook(repo: &Path) {
@@ -179,9 +191,7 @@ fn a_conflict_left_is_blocked_by_check_and_the_hook() {
 #[test]
 fn line_merge_without_the_driver_then_resolve_then_commit() {
     let sb = Sandbox::new();
-    let repo = diverged(&sb, &[]);
-    let out = sb.git_output(&repo, &["merge", "--no-edit", "other"]);
-    assert!(!out.status.success());
+    let repo = conflicted(&sb, &[]);
     let path = repo.join("nb.ipynb");
     assert!(json_fails(&path), "git's line merge broke the JSON");
     // The hint fits: no driver here.
@@ -240,11 +250,7 @@ fn edit_by_hand(path: &Path, from: &str, to: &str) -> Vec<u8> {
 #[test]
 fn a_hand_edited_unmerged_file_keeps_every_line_or_is_refused_untouched() {
     let sb = Sandbox::new();
-    let repo = diverged(&sb, &[]);
-    assert!(!sb
-        .git_output(&repo, &["merge", "--no-edit", "other"])
-        .status
-        .success());
+    let repo = conflicted(&sb, &[]);
     let path = repo.join("nb.ipynb");
     let line_merged = std::fs::read(&path).expect("read");
     let backup = path.with_extension("ipynb.resolve-backup");
@@ -317,11 +323,7 @@ fn git_mergetool_keeps_nbdiffs_valid_notebook() {
     let sb = Sandbox::new();
     // No merge driver for this merge: git's line merge conflicts, then the
     // user sets nbdiff up and runs the merge tool.
-    let repo = diverged(&sb, &[]);
-    assert!(!sb
-        .git_output(&repo, &["merge", "--no-edit", "other"])
-        .status
-        .success());
+    let repo = conflicted(&sb, &[]);
     let on = sb.nbdiff(&repo, &["config-git", "--enable"]);
     assert!(on.status.success(), "{}", stderr(&on));
     let path = repo.join("nb.ipynb");
@@ -386,11 +388,7 @@ fn the_html_report_shows_each_conflict_side_by_side_inert() {
         } else {
             &[]
         };
-        let repo = diverged(&sb, setup);
-        assert!(!sb
-            .git_output(&repo, &["merge", "--no-edit", "other"])
-            .status
-            .success());
+        let repo = conflicted(&sb, setup);
         // An unmerged path: from the driver's notebook, or merged from the
         // index stages when git's line merge broke the file.
         let out = sb.nbdiff(&repo, &["--html"]);
@@ -408,11 +406,7 @@ fn the_html_report_shows_each_conflict_side_by_side_inert() {
     }
     // A conflicted notebook compared as a file: its conflicts are shown too.
     let sb = Sandbox::new();
-    let repo = diverged(&sb, &[&["config-git", "--enable"]]);
-    assert!(!sb
-        .git_output(&repo, &["merge", "--no-edit", "other"])
-        .status
-        .success());
+    let repo = conflicted(&sb, &[&["config-git", "--enable"]]);
     std::fs::copy(
         fixture("same-lines-conflict", "local"),
         repo.join("old.ipynb"),
