@@ -319,7 +319,7 @@ fn resolve_unmerged(
             "{shown}: line {}: `{shown_line}` ({} line(s) in all) is in none of the versions git recorded: it was edited by hand since the merge, and {why}. File left untouched. Finish resolving it by hand (a valid notebook), then `git add {shown}`; or `nbdiff resolve --force {shown}` merges the index stages over it (keeping the file as {})",
             h.line,
             hand.len(),
-            backup_name(&file).display(),
+            backup_name(&file, current.as_deref().unwrap_or_default()).display(),
         )))
     };
     let from_markers = args.from_markers || (!hand.is_empty() && !args.force);
@@ -370,11 +370,25 @@ fn resolve_unmerged(
     finish_keeping(&file, merged, backup, report)
 }
 
-/// Where `resolve` keeps a file it replaces: `FILE.resolve-backup`.
-fn backup_name(file: &Path) -> PathBuf {
-    let mut name = file.as_os_str().to_os_string();
-    name.push(".resolve-backup");
-    PathBuf::from(name)
+/// Where `resolve` keeps `bytes`, the file it replaces: `FILE.resolve-backup`,
+/// or `FILE.resolve-backup.N` (N = 2, 3, …) when that already holds something
+/// else: an earlier backup is never written over.
+fn backup_name(file: &Path, bytes: &[u8]) -> PathBuf {
+    let mut n = 1usize;
+    loop {
+        let mut name = file.as_os_str().to_os_string();
+        name.push(".resolve-backup");
+        if n > 1 {
+            name.push(format!(".{n}"));
+        }
+        let path = PathBuf::from(name);
+        let free = std::fs::symlink_metadata(&path).is_err()
+            || std::fs::read(&path).is_ok_and(|old| old == bytes);
+        if free {
+            return path;
+        }
+        n += 1;
+    }
 }
 
 /// An unmerged path whose working file is already a valid notebook (the
@@ -456,7 +470,7 @@ fn finish_keeping(
     match merged {
         Ok((from, mut m)) => {
             if let Some(old) = backup {
-                let to = backup_name(file);
+                let to = backup_name(file, old);
                 if let Err(e) = write_atomic(&to, old) {
                     return report(Outcome::Failed(format!(
                         "{e}; cannot keep a backup, so the file is left untouched"
@@ -492,5 +506,43 @@ fn git_add(workdir: &Path, paths: &[BString]) -> Result<(), String> {
             String::from_utf8_lossy(&o.stderr).trim()
         )),
         Err(e) => Err(format!("cannot run `git add`: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backup_never_writes_over_an_earlier_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("nb.ipynb");
+        let first = dir.path().join("nb.ipynb.resolve-backup");
+        assert_eq!(backup_name(&file, b"a"), first);
+        std::fs::write(&first, b"a").expect("write");
+        // The same bytes: the same backup; other bytes: the next free name.
+        assert_eq!(backup_name(&file, b"a"), first);
+        let second = dir.path().join("nb.ipynb.resolve-backup.2");
+        assert_eq!(backup_name(&file, b"b"), second);
+        let merged = || {
+            Ok((
+                From::Index,
+                Merged {
+                    bytes: b"merged".to_vec(),
+                    conflicts: 0,
+                    places: Vec::new(),
+                    notes: Vec::new(),
+                    base: crate::resolve::BaseKind::Index,
+                },
+            ))
+        };
+        let report = |outcome| FileReport {
+            path: "nb.ipynb".into(),
+            outcome,
+        };
+        let _ = finish_keeping(&file, merged(), Some(b"b"), report);
+        assert_eq!(std::fs::read(&first).expect("first"), b"a");
+        assert_eq!(std::fs::read(&second).expect("second"), b"b");
+        assert_eq!(std::fs::read(&file).expect("file"), b"merged");
     }
 }
