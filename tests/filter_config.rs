@@ -142,6 +142,11 @@ fn a_refused_ignore_entry_refuses_cleaning_but_not_the_diff() {
     // Each notebook is named; the error is explained once.
     assert!(said.contains("a.ipynb: NOT cleaned"), "{said}");
     assert!(said.contains("b.ipynb: NOT cleaned"), "{said}");
+    // …and each gets its own way back, not only the first.
+    for name in ["a.ipynb", "b.ipynb"] {
+        let recover = format!("`git add --renormalize {name}`");
+        assert!(said.contains(&recover), "{name}: {said}");
+    }
     assert_eq!(said.matches("cannot ignore").count(), 1, "{said}");
     assert!(staged_as_is(&sb, &repo, "a.ipynb"));
     assert!(staged_as_is(&sb, &repo, "b.ipynb"));

@@ -203,10 +203,13 @@ pub fn serve(
                     .or_insert_with_key(|dir| cleaner_for(overrides, dir, err));
                 match cleaner {
                     Ok(cleaner) => Ok(clean_or_pass(cleaner, &content, &pathname, err)),
-                    Err(e) if explained.contains(e.as_str()) => Err(format!(
-                        "nbdiff: {}: NOT cleaned (the configuration error above)",
-                        crate::render::sanitize::visible(&pathname)
-                    )),
+                    Err(e) if explained.contains(e.as_str()) => {
+                        let path = crate::render::sanitize::visible(&pathname);
+                        Err(format!(
+                            "nbdiff: {path}: NOT cleaned (the configuration error above); \
+                             once it is fixed, `git add --renormalize {path}`"
+                        ))
+                    }
                     Err(e) => {
                         explained.insert(e.clone());
                         Err(not_cleaned(&pathname, e))

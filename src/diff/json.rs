@@ -108,37 +108,22 @@ pub fn changes<'a>(
                 });
                 return;
             }
-            // Each side that holds a hidden path goes key by key against
-            // nothing; the other side, if any, is one change of its own.
-            match split_old {
-                Some(a) => {
-                    for (k, va) in a {
-                        push_key(path, k);
-                        changes(path, Some(va), None, hide, out);
-                        path.truncate(len);
-                    }
-                }
-                None if old.is_some() => out.push(JsonChange {
-                    path: path.clone(),
-                    old,
-                    new: None,
-                }),
-                None => {}
+            // Each side goes alone against nothing: one holding a hidden
+            // path key by key, any other as one change of its own.
+            if old.is_some() && new.is_some() {
+                changes(path, old, None, hide, out);
+                changes(path, None, new, hide, out);
+                return;
             }
-            match split_new {
-                Some(b) => {
-                    for (k, vb) in b {
-                        push_key(path, k);
-                        changes(path, None, Some(vb), hide, out);
-                        path.truncate(len);
-                    }
-                }
-                None if new.is_some() => out.push(JsonChange {
-                    path: path.clone(),
-                    old: None,
-                    new,
-                }),
-                None => {}
+            for (k, v) in split_old.or(split_new).into_iter().flatten() {
+                push_key(path, k);
+                let (a, b) = if old.is_some() {
+                    (Some(v), None)
+                } else {
+                    (None, Some(v))
+                };
+                changes(path, a, b, hide, out);
+                path.truncate(len);
             }
         }
     }

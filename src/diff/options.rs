@@ -110,13 +110,7 @@ mod tests {
         let a = notebook("{}", r#"{"slideshow": {"slide_type": "slide"}}"#);
         let b = notebook("{}", r#"{"slideshow": {"slide_type": "skip"}}"#);
         assert!(!crate::diff::diff_notebooks(&a, &b, &DiffOptions::default()).is_empty());
-        let policy = Policy::defaults()
-            .with_user_paths("test", ["cell.metadata.slideshow"])
-            .expect("valid path");
-        let opts = DiffOptions {
-            policy: Arc::new(policy),
-            ..DiffOptions::default()
-        };
+        let opts = ignoring("cell.metadata.slideshow");
         assert!(crate::diff::diff_notebooks(&a, &b, &opts).is_empty());
     }
 
@@ -125,6 +119,17 @@ mod tests {
         let d = crate::diff::diff_notebooks(&a, &b, opts);
         let fields = d.cells.iter().flat_map(|c| c.fields.iter());
         fields.map(|f| f.path.clone()).collect()
+    }
+
+    /// The default options with the user path `path` ignored.
+    fn ignoring(path: &str) -> DiffOptions {
+        let policy = Policy::defaults()
+            .with_user_paths("test", [path])
+            .expect("valid path");
+        DiffOptions {
+            policy: Arc::new(policy),
+            ..DiffOptions::default()
+        }
     }
 
     fn show_all() -> DiffOptions {
@@ -196,13 +201,7 @@ mod tests {
     /// objects of the notebook's metadata that held only hidden stamps.
     #[test]
     fn objects_holding_only_hidden_keys_are_no_change_at_any_depth() {
-        let policy = Policy::defaults()
-            .with_user_paths("test", ["cell.metadata.a.b.c"])
-            .expect("valid path");
-        let opts = DiffOptions {
-            policy: Arc::new(policy),
-            ..DiffOptions::default()
-        };
+        let opts = ignoring("cell.metadata.a.b.c");
         let deep = r#"{"a": {"b": {"c": 1}}}"#;
         assert_eq!(cell_fields("{}", deep, &opts), Vec::<String>::new());
         let kept = r#"{"a": {"b": {"c": 1}, "d": 2}}"#;

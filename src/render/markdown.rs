@@ -91,36 +91,20 @@ fn breaks_autolink(s: &str, i: usize) -> bool {
 
 /// Text for a Markdown context (a table cell, a paragraph).
 fn md_text(s: &str) -> String {
-    let s = visible(s);
-    let mut out = String::with_capacity(s.len() + 8);
-    for (i, c) in s.char_indices() {
-        if breaks_autolink(&s, i) {
-            out.push(ZWSP);
-        }
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '@' | '#' => {
-                out.push('\\');
-                out.push(c);
-                out.push(ZWSP);
-            }
-            '\t' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '{' | '}' | '|' | '~' | '!' | '$'
-            | ':' | '=' | '+' | '-' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    escaped(s, false)
 }
 
 /// Text inside an HTML block (`<summary>`), where Markdown is not parsed
 /// (autolinks broken up all the same: a renderer may link text anywhere).
 fn html_text(s: &str) -> String {
+    escaped(s, true)
+}
+
+/// `s` made visible, HTML's `<`, `>`, `&` escaped, autolinks broken up and
+/// `@`/`#` followed by a zero-width space (no mention, no issue link); in
+/// HTML also `"`, else Markdown's punctuation backslash-escaped and tabs as
+/// spaces.
+fn escaped(s: &str, html: bool) -> String {
     let s = visible(s);
     let mut out = String::with_capacity(s.len() + 8);
     for (i, c) in s.char_indices() {
@@ -131,10 +115,21 @@ fn html_text(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
+            '"' if html => out.push_str("&quot;"),
             '@' | '#' => {
+                if !html {
+                    out.push('\\');
+                }
                 out.push(c);
                 out.push(ZWSP);
+            }
+            '\t' if !html => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '{' | '}' | '|' | '~' | '!' | '$'
+            | ':' | '=' | '+' | '-'
+                if !html =>
+            {
+                out.push('\\');
+                out.push(c);
             }
             c => out.push(c),
         }

@@ -266,21 +266,28 @@ pub const INLINE_MAX_LINES: usize = 8;
 /// …and none is longer than this many characters.
 pub const INLINE_MAX_CHARS: usize = 200;
 
-/// The output's main text part: the one its label names (`text/plain`,
-/// stream text, traceback), else its first text part. `None` when it has no
-/// text part.
+/// The text part the output's label names (`text/plain`, stream text,
+/// traceback), with its name.
+fn named_text<'d, 'a>(o: &'d OutputChange<'a>) -> Option<(&'d str, &'d TextDiff<'a>)> {
+    o.parts.iter().find_map(|p| match p {
+        OutputPart::Text { what, diff }
+            if matches!(what.as_str(), "text" | "traceback") || *what == o.label =>
+        {
+            Some((what.as_str(), diff))
+        }
+        _ => None,
+    })
+}
+
+/// The output's main text part: the one its label names ([`named_text`]),
+/// else its first text part. `None` when it has no text part.
 fn main_text<'d, 'a>(o: &'d OutputChange<'a>) -> Option<&'d TextDiff<'a>> {
-    let texts = || {
-        o.parts.iter().filter_map(|p| match p {
-            OutputPart::Text { what, diff } => Some((what, diff)),
+    named_text(o).map(|(_, d)| d).or_else(|| {
+        o.parts.iter().find_map(|p| match p {
+            OutputPart::Text { diff, .. } => Some(diff),
             _ => None,
         })
-    };
-    let named = |w: &str| matches!(w, "text" | "traceback") || w == o.label;
-    texts()
-        .find(|(w, _)| named(w))
-        .or_else(|| texts().next())
-        .map(|(_, d)| d)
+    })
 }
 
 /// The line diff to show inline under an output's summary line: a stream,
@@ -288,15 +295,8 @@ fn main_text<'d, 'a>(o: &'d OutputChange<'a>) -> Option<&'d TextDiff<'a>> {
 /// ([`INLINE_MAX_LINES`], [`INLINE_MAX_CHARS`]). Only its changed lines are
 /// shown (`-old`, `+new`).
 pub fn inline_text<'d, 'a>(o: &'d OutputChange<'a>) -> Option<&'d TextDiff<'a>> {
-    let (what, diff) = o.parts.iter().find_map(|p| match p {
-        OutputPart::Text { what, diff }
-            if matches!(what.as_str(), "text" | "traceback") || *what == o.label =>
-        {
-            Some((what, diff))
-        }
-        _ => None,
-    })?;
-    if !matches!(what.as_str(), "text" | "traceback" | "text/plain") {
+    let (what, diff) = named_text(o)?;
+    if !matches!(what, "text" | "traceback" | "text/plain") {
         return None;
     }
     let changed: Vec<_> = diff
