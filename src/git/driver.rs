@@ -193,16 +193,8 @@ fn read_side(
         let (Some(path), Some(repo)) = (path, repo.get()) else {
             return Ok(Some(bytes));
         };
-        let Some(root) = repo.workdir() else {
-            return Ok(Some(bytes));
-        };
-        if !super::worktree::filter_configured(repo)
-            || super::worktree::filtered_paths(root, &[path]).is_empty()
-        {
-            return Ok(Some(bytes));
-        }
-        let mut clean = super::worktree::GitClean::new(root);
-        return Ok(Some(clean.clean(path, bytes, err)));
+        let mut as_git_sees = super::worktree::AsGitSees::new(repo, &[path]);
+        return Ok(Some(as_git_sees.apply(path, bytes, err)));
     }
     let Ok(id) = gix::ObjectId::from_hex(hex.as_bytes()) else {
         return Ok(Some(bytes));
