@@ -147,3 +147,29 @@ fn two_existing_files_are_a_file_diff_and_bad_arguments_are_explained() {
     let outside = sb.nbdiff(sb.path(), &["HEAD"]);
     assert_eq!(outside.status.code(), Some(2));
 }
+
+/// A tracked notebook replaced by a FIFO in the working tree: `nbdiff` says
+/// it cannot read it instead of waiting forever for a writer.
+#[test]
+fn a_tracked_notebook_replaced_by_a_fifo_is_refused_not_waited_on() {
+    let sb = Sandbox::new();
+    let (repo, _) = history(&sb);
+    std::fs::remove_file(repo.join("top.ipynb")).expect("rm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(repo.join("top.ipynb"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let sb = std::sync::Arc::new(sb);
+    let (sb2, repo2) = (sb.clone(), repo.clone());
+    std::thread::spawn(move || {
+        let _ = tx.send(sb2.nbdiff(&repo2, &[]));
+    });
+    let out = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("nbdiff finished instead of blocking on the FIFO");
+    let err = stderr(&out);
+    assert!(err.contains("top.ipynb"), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+}

@@ -85,12 +85,8 @@ fn run_inner(
         1 => {
             // git runs an external diff at the top of the working tree.
             let state = gix::discover(".").ok().map(|repo| {
-                let enabled = repo
-                    .config_snapshot()
-                    .string("merge.nbdiff.driver")
-                    .is_some();
-                let bytes = std::fs::read(&args[0]).ok();
-                super::unmerged::State::of(bytes.as_deref(), &lossy(&args[0]), enabled)
+                let file = Path::new(&args[0]);
+                super::revs::unmerged_file_state(&repo, Some(file), &lossy(&args[0]))
             });
             Ok(super::unmerged::write_for(
                 &lossy(&args[0]),

@@ -609,7 +609,7 @@ fn read_worktree(repo: &gix::Repository, path: &BStr) -> Result<Option<Vec<u8>>,
             ))
         }
         Ok(meta) if meta.is_dir() => Ok(None),
-        Ok(_) => std::fs::read(&full)
+        Ok(_) => crate::notebook::read_bounded(&full)
             .map(Some)
             .map_err(|e| read_err(full.display(), e)),
     }
@@ -817,16 +817,26 @@ fn diff_trees(
     Ok(())
 }
 
-/// What the hint for the unmerged `path` should fit (git/unmerged.rs).
+/// What the hint for the unmerged `path` (repository-relative) should fit
+/// (git/unmerged.rs).
 fn unmerged_state(repo: &gix::Repository, path: &str) -> super::unmerged::State {
+    let file = repo.workdir().map(|w| w.join(path));
+    unmerged_file_state(repo, file.as_deref(), path)
+}
+
+/// The unmerged `file` (named `name`; `None`: not in a working tree) as the
+/// hint sees it, in `repo`: for `nbdiff` and the diff driver's one argument.
+pub(crate) fn unmerged_file_state(
+    repo: &gix::Repository,
+    file: Option<&Path>,
+    name: &str,
+) -> super::unmerged::State {
     let enabled = repo
         .config_snapshot()
         .string("merge.nbdiff.driver")
         .is_some();
-    let bytes = repo
-        .workdir()
-        .and_then(|w| std::fs::read(w.join(path)).ok());
-    super::unmerged::State::of(bytes.as_deref(), path, enabled)
+    let bytes = file.and_then(|f| crate::notebook::read_bounded(f).ok());
+    super::unmerged::State::of(bytes.as_deref(), name, enabled)
 }
 
 #[cfg(test)]
