@@ -125,7 +125,7 @@ pub fn compare_with_header(
         }
         // A notebook merged with conflicts left: each shown side by side.
         if new_exists {
-            report.add_conflicts(&new_name, new_nb, None);
+            report.add_conflicts(render::report::path_of(&new_name), new_nb, None);
         }
         return Ok(!diff.is_empty());
     }
@@ -164,8 +164,7 @@ pub fn compare_with_header(
     }
     let title = (req.one_of_many && req.render.format == Format::Stat).then(|| {
         let name = if new_exists { &new_name } else { &old_name };
-        let path = name.strip_prefix("a/").or_else(|| name.strip_prefix("b/"));
-        path.unwrap_or(name).to_string()
+        render::report::path_of(name).to_string()
     });
     if let Some(title) = title {
         writeln!(out, "{title}")?;

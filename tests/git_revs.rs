@@ -147,3 +147,61 @@ fn two_existing_files_are_a_file_diff_and_bad_arguments_are_explained() {
     let outside = sb.nbdiff(sb.path(), &["HEAD"]);
     assert_eq!(outside.status.code(), Some(2));
 }
+
+/// A tracked notebook replaced by a FIFO in the working tree: `nbdiff` says
+/// it cannot read it instead of waiting forever for a writer.
+#[test]
+fn a_tracked_notebook_replaced_by_a_fifo_is_refused_not_waited_on() {
+    let sb = Sandbox::new();
+    let (repo, _) = history(&sb);
+    std::fs::remove_file(repo.join("top.ipynb")).expect("rm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(repo.join("top.ipynb"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let sb = std::sync::Arc::new(sb);
+    let (sb2, repo2) = (sb.clone(), repo.clone());
+    std::thread::spawn(move || {
+        let _ = tx.send(sb2.nbdiff(&repo2, &[]));
+    });
+    let out = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("nbdiff finished instead of blocking on the FIFO");
+    let err = stderr(&out);
+    assert!(err.contains("top.ipynb"), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+/// A committed notebook that still holds a merge's conflicts: the reports
+/// name it by its path, as their summary does, not by git's `b/` label.
+#[test]
+fn reports_name_committed_conflicts_by_the_path() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let side = sb.path().join("sides");
+    std::fs::create_dir_all(&side).expect("mkdir");
+    for (name, src) in [("base", "x = 1"), ("local", "x = 2"), ("remote", "x = 3")] {
+        std::fs::write(side.join(format!("{name}.ipynb")), notebook(&[src], 1)).expect("write");
+    }
+    std::fs::write(repo.join("nb.ipynb"), notebook(&["x = 1"], 1)).expect("write");
+    sb.commit_all(&repo, "one");
+    let s = |n: &str| side.join(n).to_string_lossy().into_owned();
+    let merged = repo.join("nb.ipynb").to_string_lossy().into_owned();
+    let args = [
+        "merge",
+        &s("base.ipynb"),
+        &s("local.ipynb"),
+        &s("remote.ipynb"),
+    ];
+    let out = sb.nbdiff(&repo, &[&args[..], &["-o", &merged]].concat());
+    assert_eq!(out.status.code(), Some(1), "a conflict: {}", stderr(&out));
+    sb.commit_all(&repo, "two");
+    let md = stdout(&sb.nbdiff(&repo, &["--markdown", "HEAD~1", "HEAD"]));
+    assert!(md.contains("\nnb.ipynb\\: merge conflicts left"), "{md}");
+    assert!(!md.contains("b/nb.ipynb"), "{md}");
+    let html = stdout(&sb.nbdiff(&repo, &["--html", "HEAD~1", "HEAD"]));
+    assert!(html.contains("nb.ipynb: merge conflicts, shown"), "{html}");
+    assert!(!html.contains("b/nb.ipynb"), "{html}");
+}

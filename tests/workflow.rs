@@ -60,6 +60,15 @@ fn numbers(cells: &[&str]) -> Option<[usize; 5]> {
     Some(out)
 }
 
+/// The verdict of a report's table row from its cells after the name: the
+/// five counts, or a one-line summary in the first.
+fn verdict_of_row(cells: &[&str], line: &str) -> Verdict {
+    match numbers(cells) {
+        Some(n) => Verdict::Changed(Some(n)),
+        None => verdict_of_line(cells[0]).unwrap_or_else(|| panic!("row: {line}")),
+    }
+}
+
 /// Terminal output (`git diff` through the driver, `nbdiff`): a block per
 /// `diff --git` header, plus the one-line notes for hidden-only changes.
 fn from_terminal(text: &str) -> BTreeMap<String, Verdict> {
@@ -159,11 +168,7 @@ fn from_markdown(text: &str) -> BTreeMap<String, Verdict> {
             continue;
         }
         let rest: Vec<&str> = cells[1..].iter().map(String::as_str).collect();
-        let v = match numbers(&rest) {
-            Some(n) => Verdict::Changed(Some(n)),
-            None => verdict_of_line(rest[0]).unwrap_or_else(|| panic!("row: {line}")),
-        };
-        out.insert(path, v);
+        out.insert(path, verdict_of_row(&rest, line));
     }
     out
 }
@@ -185,11 +190,7 @@ fn from_html(text: &str) -> BTreeMap<String, Verdict> {
             .split("</td>")
             .filter_map(|c| c.split_once('>').map(|(_, v)| v))
             .collect();
-        let v = match numbers(&tds) {
-            Some(n) => Verdict::Changed(Some(n)),
-            None => verdict_of_line(tds[0]).unwrap_or_else(|| panic!("row: {line}")),
-        };
-        out.insert(path.replace("&amp;", "&"), v);
+        out.insert(path.replace("&amp;", "&"), verdict_of_row(&tds, line));
     }
     out
 }
@@ -419,6 +420,10 @@ fn with_the_filter_every_command_compares_what_git_compares() {
     // What was staged is clean: no execution count in the index.
     let blob = sb.git(&repo, &["show", ":b.ipynb"]);
     assert!(blob.contains("\"execution_count\": null"), "{blob}");
+    // Committed: the history (`git log -p`'s pairs) says what was staged.
+    sb.git(&repo, &["commit", "-q", "-m", "edited"]);
+    assert_eq!(agree(&sb, &repo, &["HEAD~1", "HEAD"], "committed"), v);
+    assert!(agree(&sb, &repo, &[], "committed, worktree").is_empty());
 }
 
 /// `git diff --cached` hands the driver the working-tree file with the

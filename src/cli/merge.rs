@@ -273,7 +273,7 @@ fn label(given: &Option<String>, default: &str) -> String {
 
 fn read_three(base: &Path, local: &Path, remote: &Path) -> Result<[Vec<u8>; 3], CommandError> {
     let read = |side: &'static str, p: &Path| {
-        std::fs::read(p).map_err(|source| CommandError::Read {
+        crate::notebook::read_bounded(p).map_err(|source| CommandError::Read {
             side,
             path: p.display().to_string(),
             source,

@@ -85,12 +85,8 @@ fn run_inner(
         1 => {
             // git runs an external diff at the top of the working tree.
             let state = gix::discover(".").ok().map(|repo| {
-                let enabled = repo
-                    .config_snapshot()
-                    .string("merge.nbdiff.driver")
-                    .is_some();
-                let bytes = std::fs::read(&args[0]).ok();
-                super::unmerged::State::of(bytes.as_deref(), &lossy(&args[0]), enabled)
+                let file = Path::new(&args[0]);
+                super::revs::unmerged_file_state(&repo, Some(file), &lossy(&args[0]))
             });
             Ok(super::unmerged::write_for(
                 &lossy(&args[0]),
@@ -193,16 +189,8 @@ fn read_side(
         let (Some(path), Some(repo)) = (path, repo.get()) else {
             return Ok(Some(bytes));
         };
-        let Some(root) = repo.workdir() else {
-            return Ok(Some(bytes));
-        };
-        if !super::worktree::filter_configured(repo)
-            || super::worktree::filtered_paths(root, &[path]).is_empty()
-        {
-            return Ok(Some(bytes));
-        }
-        let mut clean = super::worktree::GitClean::new(root);
-        return Ok(Some(clean.clean(path, bytes, err)));
+        let mut as_git_sees = super::worktree::AsGitSees::new(repo, &[path]);
+        return Ok(Some(as_git_sees.apply(path, bytes, err)));
     }
     let Ok(id) = gix::ObjectId::from_hex(hex.as_bytes()) else {
         return Ok(Some(bytes));

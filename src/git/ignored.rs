@@ -13,7 +13,7 @@
 
 use crate::diff::output::OutputPart;
 use crate::diff::{diff_notebooks, DiffOptions, NotebookDiff};
-use crate::notebook::Notebook;
+use crate::notebook::{read_bounded, Notebook};
 use crate::policy::{DiffRule, Kind, Scope};
 use crate::render::sanitize::{visible, visible_name};
 use std::collections::BTreeSet;
@@ -164,7 +164,7 @@ pub fn note_for_files(
     opts: &DiffOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match (std::fs::read(old_path), std::fs::read(new_path)) {
+    match (read_bounded(old_path), read_bounded(new_path)) {
         (Ok(a), Ok(b)) if a != b => {
             let kinds = hidden_kinds(old, new, opts);
             write_note(&new_path.display().to_string(), &kinds, out)

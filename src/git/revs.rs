@@ -24,6 +24,7 @@
 use super::driver;
 use super::header::FileHeader;
 use super::pathspec::{looks_like_pathspec, Pathspec};
+use super::worktree::AsGitSees;
 use crate::compare::Request;
 use gix::bstr::{BStr, BString, ByteVec};
 use gix::ObjectId;
@@ -504,12 +505,15 @@ fn changes(
             );
             let tracked = index_blobs(repo, spec)?;
             let unchanged = stat_unchanged(repo, spec)?;
-            let mut wt = Worktree::new(repo, tracked.keys(), err);
+            let mut wt = AsGitSees::new(
+                repo,
+                &tracked.keys().map(|p| p.as_ref()).collect::<Vec<_>>(),
+            );
             for (path, id) in tracked {
                 if unchanged.contains(&path) {
                     continue;
                 }
-                if let Some(c) = against_worktree(repo, path, Some(id), &mut wt)? {
+                if let Some(c) = against_worktree(repo, path, Some(id), &mut wt, err)? {
                     out.push(c);
                 }
             }
@@ -518,7 +522,10 @@ fn changes(
             let old = flatten(repo, tree, spec)?;
             let tracked = index_blobs(repo, spec)?;
             let unchanged = stat_unchanged(repo, spec)?;
-            let mut wt = Worktree::new(repo, tracked.keys(), err);
+            let mut wt = AsGitSees::new(
+                repo,
+                &tracked.keys().map(|p| p.as_ref()).collect::<Vec<_>>(),
+            );
             for (path, (old_id, in_index)) in pair_up(old, tracked) {
                 if old_id.is_none() && in_index.is_none() {
                     continue;
@@ -526,7 +533,7 @@ fn changes(
                 if old_id == in_index && unchanged.contains(&path) {
                     continue;
                 }
-                if let Some(c) = against_worktree(repo, path, old_id, &mut wt)? {
+                if let Some(c) = against_worktree(repo, path, old_id, &mut wt, err)? {
                     out.push(c);
                 }
             }
@@ -551,49 +558,6 @@ fn pair_up(
     out
 }
 
-/// Reads working-tree notebooks as git compares them with the index:
-/// cleaned where the `filter=nbdiff` attribute applies ([`super::worktree`]).
-struct Worktree<'w> {
-    filtered: std::collections::HashSet<BString>,
-    clean: Option<super::worktree::GitClean>,
-    err: &'w mut dyn Write,
-}
-
-impl<'w> Worktree<'w> {
-    fn new<'p>(
-        repo: &gix::Repository,
-        tracked: impl Iterator<Item = &'p BString>,
-        err: &'w mut dyn Write,
-    ) -> Worktree<'w> {
-        let root = repo
-            .workdir()
-            .filter(|_| super::worktree::filter_configured(repo));
-        let (filtered, clean) = match root {
-            Some(root) => {
-                let paths: Vec<&BStr> = tracked.map(|p| p.as_ref()).collect();
-                (
-                    super::worktree::filtered_paths(root, &paths),
-                    Some(super::worktree::GitClean::new(root)),
-                )
-            }
-            None => Default::default(),
-        };
-        Worktree {
-            filtered,
-            clean,
-            err,
-        }
-    }
-
-    /// The content git would hash for the file at `path`.
-    fn as_git_sees(&mut self, path: &BStr, bytes: Vec<u8>) -> Vec<u8> {
-        match &mut self.clean {
-            Some(clean) if self.filtered.contains(path) => clean.clean(path, bytes, self.err),
-            _ => bytes,
-        }
-    }
-}
-
 /// Compares a blob (or nothing) with the working-tree file at `path`, as
 /// git does: the file's content (cleaned where the filter applies) hashed
 /// as a blob.
@@ -601,7 +565,8 @@ fn against_worktree(
     repo: &gix::Repository,
     path: BString,
     old: Option<ObjectId>,
-    wt: &mut Worktree<'_>,
+    wt: &mut AsGitSees,
+    err: &mut dyn Write,
 ) -> Result<Option<Change>, RevError> {
     let hash = |bytes: &[u8]| {
         gix::objs::compute_hash(repo.object_hash(), gix::objs::Kind::Blob, bytes)
@@ -613,7 +578,7 @@ fn against_worktree(
         Some(bytes) => {
             // Under the filter, even a file equal to its blob may not be
             // what git sees (a notebook committed before the filter).
-            let bytes = wt.as_git_sees(path.as_ref(), bytes);
+            let bytes = wt.apply(path.as_ref(), bytes, err);
             if Some(hash(&bytes)?) == old {
                 return Ok(None);
             }
@@ -644,7 +609,7 @@ fn read_worktree(repo: &gix::Repository, path: &BStr) -> Result<Option<Vec<u8>>,
             ))
         }
         Ok(meta) if meta.is_dir() => Ok(None),
-        Ok(_) => std::fs::read(&full)
+        Ok(_) => crate::notebook::read_bounded(&full)
             .map(Some)
             .map_err(|e| read_err(full.display(), e)),
     }
@@ -852,16 +817,26 @@ fn diff_trees(
     Ok(())
 }
 
-/// What the hint for the unmerged `path` should fit (git/unmerged.rs).
+/// What the hint for the unmerged `path` (repository-relative) should fit
+/// (git/unmerged.rs).
 fn unmerged_state(repo: &gix::Repository, path: &str) -> super::unmerged::State {
+    let file = repo.workdir().map(|w| w.join(path));
+    unmerged_file_state(repo, file.as_deref(), path)
+}
+
+/// The unmerged `file` (named `name`; `None`: not in a working tree) as the
+/// hint sees it, in `repo`: for `nbdiff` and the diff driver's one argument.
+pub(crate) fn unmerged_file_state(
+    repo: &gix::Repository,
+    file: Option<&Path>,
+    name: &str,
+) -> super::unmerged::State {
     let enabled = repo
         .config_snapshot()
         .string("merge.nbdiff.driver")
         .is_some();
-    let bytes = repo
-        .workdir()
-        .and_then(|w| std::fs::read(w.join(path)).ok());
-    super::unmerged::State::of(bytes.as_deref(), path, enabled)
+    let bytes = file.and_then(|f| crate::notebook::read_bounded(f).ok());
+    super::unmerged::State::of(bytes.as_deref(), name, enabled)
 }
 
 #[cfg(test)]

@@ -6,9 +6,10 @@
 //! compare with the index. Without this, `nbdiff` would list every notebook
 //! whose execution counts the filter strips, while `git status` is empty.
 //!
-//! Which paths the attribute applies to is asked of git itself (`git
-//! check-attr --stdin -z filter`, one process for all paths), so that every
-//! attributes file, macro and negation counts exactly as git counts it.
+//! Which paths the attribute applies to is asked of git itself
+//! ([`check_attr`]: `git check-attr --stdin -z`, one process for all paths;
+//! gix's `attributes` feature is left out for its dependencies), so that
+//! every attributes file, macro and negation counts exactly as git counts it.
 
 use crate::clean::process::{clean_or_pass, cleaner_for};
 use crate::clean::{dir_of, Cleaner, Overrides};
@@ -34,18 +35,32 @@ pub fn filter_configured(repo: &gix::Repository) -> bool {
 /// `nbdiff`, asked of `git check-attr` run in `workdir`. When git cannot be
 /// run, none (the files are then compared as they are on disk).
 pub fn filtered_paths(workdir: &Path, paths: &[&BStr]) -> HashSet<BString> {
-    let mut out = HashSet::new();
+    let values = check_attr(workdir, "filter", paths).unwrap_or_default();
+    paths
+        .iter()
+        .zip(values)
+        .filter(|(_, value)| value == FILTER.as_bytes())
+        .map(|(path, _)| BString::from(*path))
+        .collect()
+}
+
+/// The value of the attribute `attr` for each of `paths` (repository-relative),
+/// in their order, from one `git check-attr --stdin -z` run in `workdir`
+/// (`unspecified`, `set`, `unset` or the value, as git prints them), so that
+/// every attributes file, macro and negation counts exactly as git counts it.
+/// `None` when git cannot be run or fails.
+pub fn check_attr(workdir: &Path, attr: &str, paths: &[&BStr]) -> Option<Vec<BString>> {
     if paths.is_empty() {
-        return out;
+        return Some(Vec::new());
     }
-    let child = Command::new("git")
-        .args(["check-attr", "--stdin", "-z", "filter"])
+    let mut child = Command::new("git")
+        .args(["check-attr", "--stdin", "-z", attr])
         .current_dir(workdir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut child) = child else { return out };
+        .spawn()
+        .ok()?;
     let mut input = Vec::new();
     for p in paths {
         input.extend_from_slice(p.as_bytes());
@@ -59,21 +74,52 @@ pub fn filtered_paths(workdir: &Path, paths: &[&BStr]) -> HashSet<BString> {
             let _ = stdin.write_all(&input);
         }
     });
-    let Ok(output) = child.wait_with_output() else {
-        return out;
-    };
+    let output = child.wait_with_output().ok()?;
     let _ = writer.join();
     if !output.status.success() {
-        return out;
+        return None;
     }
-    // NUL-separated triples: path, attribute, value.
+    // NUL-separated triples, in the order given: path, attribute, value.
     let fields: Vec<&[u8]> = output.stdout.split(|&b| b == 0).collect();
-    for t in fields.chunks_exact(3) {
-        if t[2] == FILTER.as_bytes() {
-            out.insert(BString::from(t[0]));
+    Some(
+        fields
+            .chunks_exact(3)
+            .map(|t| BString::from(t[2]))
+            .collect(),
+    )
+}
+
+/// Working-tree files as git hashes them: cleaned ([`GitClean`]) where the
+/// `nbdiff` filter is configured ([`filter_configured`]) and its attribute
+/// applies ([`filtered_paths`]); the one road for `nbdiff` and the driver.
+#[derive(Default)]
+pub struct AsGitSees {
+    filtered: HashSet<BString>,
+    clean: Option<GitClean>,
+}
+
+impl AsGitSees {
+    /// For the working-tree files at `paths` (repository-relative) of `repo`:
+    /// one `git check-attr` for all of them, none when the filter is not
+    /// configured or there is no working tree.
+    pub fn new(repo: &gix::Repository, paths: &[&BStr]) -> AsGitSees {
+        match repo.workdir().filter(|_| filter_configured(repo)) {
+            Some(root) => AsGitSees {
+                filtered: filtered_paths(root, paths),
+                clean: Some(GitClean::new(root)),
+            },
+            None => AsGitSees::default(),
         }
     }
-    out
+
+    /// The content git would hash for the file at `path` (one of the paths
+    /// given to [`AsGitSees::new`]), read as `bytes`. Warnings go to `warn`.
+    pub fn apply(&mut self, path: &BStr, bytes: Vec<u8>, warn: &mut dyn Write) -> Vec<u8> {
+        match &mut self.clean {
+            Some(clean) if self.filtered.contains(path) => clean.clean(path, bytes, warn),
+            _ => bytes,
+        }
+    }
 }
 
 /// Cleans working-tree notebooks as git's clean filter would, one cleaner

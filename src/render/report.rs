@@ -7,16 +7,18 @@ use super::markdown::{MarkdownOptions, MarkdownReport};
 use crate::diff::NotebookDiff;
 use std::io::{self, Write};
 
+/// The path a side's label names: without git's `a/` or `b/`.
+pub fn path_of(label: &str) -> &str {
+    label
+        .strip_prefix("a/")
+        .or_else(|| label.strip_prefix("b/"))
+        .unwrap_or(label)
+}
+
 /// How a report names a notebook from the two sides' labels: the path
-/// (without git's `a/`, `b/`), or `old → new` when they differ.
+/// ([`path_of`]), or `old → new` when they differ.
 pub fn display_name(old: &str, new: &str) -> String {
-    let strip = |n: &str| {
-        n.strip_prefix("a/")
-            .or_else(|| n.strip_prefix("b/"))
-            .unwrap_or(n)
-            .to_string()
-    };
-    let (o, n) = (strip(old), strip(new));
+    let (o, n) = (path_of(old).to_string(), path_of(new).to_string());
     if o == n || o == "/dev/null" {
         n
     } else if n == "/dev/null" {

@@ -144,36 +144,16 @@ fn merge_branch_name(git_dir: &Path) -> Option<String> {
 /// The `conflict-marker-size` attribute of each path (repository-relative),
 /// from one `git check-attr` run in `workdir`; 7 where unset or unreadable.
 pub fn marker_sizes(workdir: &Path, paths: &[BString]) -> Vec<usize> {
-    let default = vec![crate::text::merge3::DEFAULT_MARKER_SIZE; paths.len()];
-    if paths.is_empty() {
-        return default;
-    }
-    let mut cmd = std::process::Command::new("git");
-    cmd.current_dir(workdir)
-        .args(["check-attr", "-z", "conflict-marker-size", "--"])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    for p in paths {
-        cmd.arg(os_path(p.as_bstr()));
-    }
-    let Ok(out) = cmd.output() else {
-        return default;
-    };
-    if !out.status.success() {
-        return default;
-    }
-    // `path NUL attribute NUL value NUL`, in the order given.
-    let fields: Vec<&[u8]> = out.stdout.split(|&b| b == 0).collect();
-    let mut sizes = default;
-    for (k, triple) in fields.chunks(3).enumerate() {
-        if let ([_, _, value], Some(slot)) = (triple, sizes.get_mut(k)) {
-            if let Some(n) = std::str::from_utf8(value)
-                .ok()
-                .and_then(|v| v.parse::<usize>().ok())
-                .filter(|&n| n > 0)
-            {
-                *slot = n;
-            }
+    let paths: Vec<&BStr> = paths.iter().map(|p| p.as_bstr()).collect();
+    let values = crate::git::worktree::check_attr(workdir, "conflict-marker-size", &paths);
+    let mut sizes = vec![crate::text::merge3::DEFAULT_MARKER_SIZE; paths.len()];
+    for (slot, value) in sizes.iter_mut().zip(values.unwrap_or_default()) {
+        if let Some(n) = std::str::from_utf8(&value)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|&n| n > 0)
+        {
+            *slot = n;
         }
     }
     sizes
