@@ -70,6 +70,23 @@ fn a_typo_in_the_clean_section_stages_the_notebook_uncleaned_and_says_so() {
         staged_as_is(&sb, &repo, "a.ipynb"),
         "git staged it as it is"
     );
+    // nbdiff compares the working tree as git would stage it (uncleaned)
+    // and says why, once.
+    std::fs::write(repo.join("a.ipynb"), executed("print(5)", 5)).expect("write");
+    let out = sb.nbdiff(&repo, &["--no-pager"]);
+    let said = stderr(&out);
+    assert_eq!(
+        said.matches("the clean filter's settings cannot be read")
+            .count(),
+        1,
+        "{said}"
+    );
+    assert!(said.contains("unknown field `output`"), "{said}");
+    assert!(
+        said.contains("compared uncleaned, as git stages them"),
+        "{said}"
+    );
+    assert!(stdout(&out).contains("print(5)"), "{}", stdout(&out));
 
     // Fixed, then renormalized: the staged notebook is cleaned.
     std::fs::write(

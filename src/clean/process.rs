@@ -200,7 +200,7 @@ pub fn serve(
             "clean" => {
                 let cleaner = cleaners
                     .entry(dir_of(Path::new(&pathname)))
-                    .or_insert_with_key(|dir| cleaner_for(overrides, dir, err));
+                    .or_insert_with_key(|dir| cleaner_for(overrides, dir));
                 match cleaner {
                     Ok(cleaner) => Ok(clean_or_pass(cleaner, &content, &pathname, err)),
                     Err(e) if explained.contains(e.as_str()) => {
@@ -248,11 +248,7 @@ pub fn serve(
 /// less, or other, than the user asked): a project file that is not valid
 /// TOML, a bad `[tool.nbdiff.clean]` value, an `ignore` entry that cannot be
 /// ignored (here or in git config `nbdiff.ignore`).
-pub fn cleaner_for(
-    overrides: &Overrides,
-    dir: &Path,
-    _warn: &mut dyn Write,
-) -> Result<Cleaner, String> {
+pub fn cleaner_for(overrides: &Overrides, dir: &Path) -> Result<Cleaner, String> {
     let project = crate::project::ProjectConfig::discover(dir);
     let options = options_for(overrides, &project)?;
     let policy = crate::policy::load_checked(dir, &project).map_err(|problems| {

@@ -101,7 +101,7 @@ pub fn run_filter(
         Some(p) => dir_of(p),
         None => PathBuf::from("."),
     };
-    let cleaner = match cleaner_for(&args.overrides(), &dir, err) {
+    let cleaner = match cleaner_for(&args.overrides(), &dir) {
         Ok(c) => c,
         Err(e) if args.check => {
             let shown = format!("{name}: not checked: {e}");
@@ -185,7 +185,7 @@ fn run_files(args: &CleanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
     for path in &args.files {
         cleaners
             .entry(dir_of(path))
-            .or_insert_with_key(|dir| cleaner_for(&args.overrides(), dir, err));
+            .or_insert_with_key(|dir| cleaner_for(&args.overrides(), dir));
     }
     let outcomes = crate::par::map(args.files.len() > 1, &args.files, |p| {
         let cleaner = &cleaners[&dir_of(p)];

@@ -141,17 +141,26 @@ impl GitClean {
     /// `bytes` of the file at repository-relative `path` as the filter
     /// would hand them to git: cleaned, or unchanged when there is nothing
     /// to strip, the file is not a notebook, or the settings cannot be read
-    /// (then the filter fails and git keeps the file as it is). Warnings go
-    /// to `warn`, once per directory.
+    /// (then the filter fails and git keeps the file as it is: said on
+    /// `warn`, once per directory).
     pub fn clean(&mut self, path: &BStr, bytes: Vec<u8>, warn: &mut dyn Write) -> Vec<u8> {
         let Ok(rel) = gix::path::from_bstr(path) else {
             return bytes;
         };
         let dir = self.root.join(dir_of(&rel));
-        let cleaner = self
-            .cleaners
-            .entry(dir)
-            .or_insert_with_key(|dir| cleaner_for(&Overrides::default(), dir, warn));
+        let cleaner = self.cleaners.entry(dir).or_insert_with_key(|dir| {
+            let cleaner = cleaner_for(&Overrides::default(), dir);
+            if let Err(e) = &cleaner {
+                let _ = writeln!(
+                    warn,
+                    "nbdiff: {}: the clean filter's settings cannot be read ({}); \
+                         notebooks here are compared uncleaned, as git stages them",
+                    crate::render::sanitize::visible_name(&dir.to_string_lossy()),
+                    crate::render::sanitize::visible(e)
+                );
+            }
+            cleaner
+        });
         let Ok(cleaner) = cleaner else { return bytes };
         let mut sink = Vec::new();
         clean_or_pass(cleaner, &bytes, &path.to_str_lossy(), &mut sink).unwrap_or(bytes)
