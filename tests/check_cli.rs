@@ -235,7 +235,7 @@ fn check_staged_outside_a_repository_says_so_in_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
-/// Issue 20, item 2: a cell nesting 100k levels (`a+a+…`, `f(1)(1)…`,
+/// A cell nesting 100k levels (`a+a+…`, `f(1)(1)…`,
 /// `a[0][0]…`) overflowed the stack and aborted the whole run (exit 134,
 /// nothing printed). Now the file gets an error line naming the cell, and
 /// the other files on the command line are still checked and reported.
@@ -296,7 +296,7 @@ fn notebook_with_output(source: &str, lines: &[&str]) -> String {
     .unwrap()
 }
 
-/// Issue 20, item 6: the annotation for a token printed in an output
+/// The annotation for a token printed in an output
 /// landed on the output object's `{`, lines above the token.
 #[test]
 fn check_github_annotates_the_line_holding_the_secret() {
@@ -321,7 +321,7 @@ fn check_github_annotates_the_line_holding_the_secret() {
     );
 }
 
-/// Issue 20, item 5: secrets are shown redacted in every format — the
+/// Secrets are shown redacted in every format — the
 /// user part of a credential URL too — and a multi-line PEM key with a
 /// short body is found.
 #[test]
@@ -352,7 +352,7 @@ fn check_secrets_redacted_in_every_format_and_short_pem_found() {
     }
 }
 
-/// Issue 20, item 5: `%time z = 1` defines `z`.
+/// `%time z = 1` defines `z`.
 #[test]
 fn check_time_magic_defines_its_target() {
     let sb = Sandbox::new();

@@ -208,7 +208,7 @@ fn config_refers_to_the_binary_by_absolute_path() {
     );
 }
 
-/// Issue 20, item 7: `--enable` then `--disable` leaves every file byte for
+/// `--enable` then `--disable` leaves every file byte for
 /// byte as it was, in each case that lost something before: (a) the user's
 /// own `diff.nbdiff.command` (and `--enable` says it replaces it), (b) an
 /// attribute line the user already had, (c) a tracked, empty

@@ -1057,9 +1057,10 @@ fn fuzz_merge3_duplicate_ids_before_4_5_merge_back_unchanged_or_made_unique() {
     assert_eq!(got[0], "c0", "the first keeps its id");
 }
 
-/// Issue 20's findings in the newer surfaces (`check`, the Markdown report,
-/// reads, `config-git`), each through the real binary where it can be.
-mod issue20 {
+/// Untrusted input in the newer surfaces (`check`, the Markdown report,
+/// reads of users' files, `config-git`), each through the real binary
+/// where it can be.
+mod untrusted_input {
     use super::*;
 
     /// GitHub's renderer: CommonMark with the GFM extensions GitHub turns
@@ -1087,7 +1088,7 @@ mod issue20 {
         out
     }
 
-    /// Issue 20, item 4: paths, cell text, cell types and MIME labels in
+    /// Paths, cell text, cell types and MIME labels in
     /// the Markdown report never become links, images or mentions as
     /// GitHub renders the comment (`www.example.com/x.ipynb` was a link).
     #[test]
@@ -1158,7 +1159,7 @@ mod issue20 {
         }
     }
 
-    /// Issue 20, item 3: a notebook that is a symbolic link to a pseudo-file
+    /// A notebook that is a symbolic link to a pseudo-file
     /// (size 0, endless content) or a FIFO is refused at once by every
     /// reader — `check`, the diff and its reports, the diff driver, `show`,
     /// `clean` — with an error naming it; `check` still checks the others.
@@ -1210,7 +1211,7 @@ mod issue20 {
         }
     }
 
-    /// Issue 20, item 3: `NBDIFF_MAX_FILE_SIZE` caps what is read from a
+    /// `NBDIFF_MAX_FILE_SIZE` caps what is read from a
     /// file, from `clean`'s standard input and from git's filter packets.
     #[test]
     fn the_read_limit_caps_files_stdin_and_filter_packets() {
@@ -1287,7 +1288,7 @@ mod issue20 {
         assert!(err_text(&o).contains("read limit"), "{}", err_text(&o));
     }
 
-    /// Issue 20, item 3: a committed `nbdiff.toml` (or `pyproject.toml`)
+    /// A committed `nbdiff.toml` (or `pyproject.toml`)
     /// that links out of the repository is not read; one inside is.
     #[test]
     fn project_file_links_out_of_the_repository_are_not_followed() {
@@ -1295,6 +1296,13 @@ mod issue20 {
         let repo = sb.repo("repo");
         std::fs::write(repo.join("a.ipynb"), notebook(&["print(undefined_x)"], 1)).unwrap();
         std::os::unix::fs::symlink("/proc/self/pagemap", repo.join("nbdiff.toml")).unwrap();
+        let check_a = || {
+            bin()
+                .current_dir(&repo)
+                .args(["check", "a.ipynb"])
+                .output()
+                .unwrap()
+        };
         let mut cmd = bin();
         cmd.current_dir(&repo).args(["check", "a.ipynb"]);
         let o = output_within(cmd, Duration::from_secs(60));
@@ -1309,11 +1317,7 @@ mod issue20 {
         std::fs::write(&outside, "[check]\nignore = [\"NB104\"]\n").unwrap();
         std::fs::remove_file(repo.join("nbdiff.toml")).unwrap();
         std::os::unix::fs::symlink(&outside, repo.join("nbdiff.toml")).unwrap();
-        let o = bin()
-            .current_dir(&repo)
-            .args(["check", "a.ipynb"])
-            .output()
-            .unwrap();
+        let o = check_a();
         assert_eq!(o.status.code(), Some(2), "{}", err_text(&o));
         // Inside the repository: read.
         std::fs::create_dir_all(repo.join("conf")).unwrap();
@@ -1324,11 +1328,7 @@ mod issue20 {
         .unwrap();
         std::fs::remove_file(repo.join("nbdiff.toml")).unwrap();
         std::os::unix::fs::symlink("conf/nbdiff.toml", repo.join("nbdiff.toml")).unwrap();
-        let o = bin()
-            .current_dir(&repo)
-            .args(["check", "a.ipynb"])
-            .output()
-            .unwrap();
+        let o = check_a();
         assert_eq!(o.status.code(), Some(0), "{}", err_text(&o));
     }
 }

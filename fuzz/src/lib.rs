@@ -713,7 +713,7 @@ pub fn resolve_markers(data: &[u8]) {
         }
     }
 }
-// Targets for `check`, the clean filter and the Markdown report as GFM renders it (issue 20).
+// Targets for `check`, the clean filter and the Markdown report as GFM renders it.
 
 // ------------------------------------------------------------ (f) check
 

@@ -81,7 +81,20 @@ impl<'a> LineMap<'a> {
         };
         let at = if let Some(k) = output {
             spots.outputs.get(k).map(|&open| {
-                let end = span.end.min(self.raw.len());
+                // Searched within this output only (up to the next output,
+                // or the source or count after it): a later output holding
+                // the same text is not this one, and many findings in one
+                // cell do not each search the rest of it.
+                let end = spots
+                    .outputs
+                    .get(k + 1)
+                    .copied()
+                    .into_iter()
+                    .chain(spots.source.iter().map(|s| s.0))
+                    .chain(spots.execution_count)
+                    .filter(|&p| p > open)
+                    .fold(span.end, usize::min)
+                    .min(self.raw.len());
                 evidence
                     .filter(|e| !e.is_empty() && open < end)
                     .and_then(|e| memchr::memmem::find(&self.raw[open..end], e.as_bytes()))
@@ -152,6 +165,8 @@ mod tests {
         assert_eq!(map.file_line(Some(0), None, Some(0), None), 8);
         assert_eq!(map.file_line(Some(0), None, Some(0), Some("a\\n")), 11);
         assert_eq!(map.file_line(Some(0), None, Some(0), Some("absent")), 8);
+        // Text of the cell's source is not in its output.
+        assert_eq!(map.file_line(Some(0), None, Some(0), Some("x = 1")), 8);
         assert_eq!(map.file_line(Some(0), None, None, None), 5);
         assert_eq!(map.file_line(Some(1), Some(3), None, None), 20);
         assert_eq!(map.file_line(Some(1), Some(1), None, None), 20);

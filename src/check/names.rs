@@ -1030,17 +1030,16 @@ fn identifiers(text: &str, out: &mut HashSet<String>) {
 /// a cell within [`MAX_NESTING`] cannot overflow the caller's stack, which
 /// may be a small worker thread's.
 pub(crate) fn analyse_cells(cells: &[Cell<'_>]) -> (Vec<(usize, Option<CellNames>)>, Vec<usize>) {
-    let sources: Vec<(usize, String)> = cells
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.cell_type() == "code")
-        .map(|(i, c)| (i, c.source().into_owned()))
-        .collect();
-    let run = move || {
+    let code = || {
+        cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.cell_type() == "code")
+    };
+    let run = || {
         let mut too_deep = Vec::new();
-        let analysed = sources
-            .into_iter()
-            .map(|(i, src)| match analyse_cell(&src) {
+        let analysed = code()
+            .map(|(i, c)| match analyse_cell(&c.source()) {
                 Analysis::TooDeep => {
                     too_deep.push(i);
                     (i, None)
@@ -1050,26 +1049,20 @@ pub(crate) fn analyse_cells(cells: &[Cell<'_>]) -> (Vec<(usize, Option<CellNames
             .collect();
         (analysed, too_deep)
     };
-    match std::thread::Builder::new()
-        .name("nbdiff-check-parse".into())
-        .stack_size(PARSE_STACK)
-        .spawn(run)
-    {
-        Ok(handle) => handle
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        // No thread to be had: every cell counts as unparsed (no name
-        // findings) rather than risking this thread's stack.
-        Err(_) => (
-            cells
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.cell_type() == "code")
-                .map(|(i, _)| (i, None))
-                .collect(),
-            Vec::new(),
-        ),
-    }
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .name("nbdiff-check-parse".into())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(s, run)
+        {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            // No thread to be had: every cell counts as unparsed (no name
+            // findings) rather than risking this thread's stack.
+            Err(_) => (code().map(|(i, _)| (i, None)).collect(), Vec::new()),
+        }
+    })
 }
 
 /// Runs both name rules over the parsed code cells.

@@ -8,6 +8,8 @@ use serde_json::Value;
 
 pub(crate) fn check(nb: &Notebook, cells: &[Cell<'_>], opts: &Options, hits: &mut Vec<Hit>) {
     let mut with_outputs = Vec::new();
+    // In cell order: looked up by binary search (one scan of the list per
+    // cell was quadratic when every cell holds a stale record).
     let stale = crate::merge::stale::stale_records(nb);
     for (i, cell) in cells.iter().enumerate() {
         let outputs = cell.outputs();
@@ -58,7 +60,7 @@ pub(crate) fn check(nb: &Notebook, cells: &[Cell<'_>], opts: &Options, hits: &mu
             }
         }
         if opts.on(Rule::ConflictLeftover) {
-            conflicts_in_cell(cell, i, stale.0.contains(&i), hits);
+            conflicts_in_cell(cell, i, stale.0.binary_search(&i).is_ok(), hits);
         }
     }
     if opts.on(Rule::OutputsPresent) {

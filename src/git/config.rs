@@ -410,15 +410,17 @@ impl Plan {
     }
 }
 
-fn read_attributes(path: &Path) -> Result<Vec<u8>, ConfigError> {
+/// The bytes of a file `config-git` changes or keeps, `None` when absent.
+fn read_file(path: &Path) -> Result<Option<Vec<u8>>, ConfigError> {
     match std::fs::read(path) {
-        Ok(b) => Ok(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(source) => Err(ConfigError::Attributes {
-            path: path.display().to_string(),
-            source,
-        }),
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(attr_err(path)(source)),
     }
+}
+
+fn read_attributes(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    Ok(read_file(path)?.unwrap_or_default())
 }
 
 fn attr_err(path: &Path) -> impl FnOnce(std::io::Error) -> ConfigError + '_ {

@@ -9,7 +9,7 @@
 //! removes nbdiff's keys and line one by one. Local scope only: the user and
 //! system scopes have no git directory to keep this in.
 
-use super::{ConfigError, Git, Plan, Scope};
+use super::{attr_err, read_file, ConfigError, Git, Plan, Scope};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -20,39 +20,24 @@ pub(super) struct Snapshot {
     attributes: PathBuf,
 }
 
-fn read(path: &Path) -> Result<Option<Vec<u8>>, ConfigError> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(Some(b)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(err(path, source)),
-    }
-}
-
-fn err(path: &Path, source: std::io::Error) -> ConfigError {
-    ConfigError::Attributes {
-        path: path.display().to_string(),
-        source,
-    }
-}
-
 /// Writes `bytes` to `path` through a temporary file and a rename, or
 /// removes `path` for `None`.
 fn put(path: &Path, bytes: Option<&[u8]>) -> Result<(), ConfigError> {
     match bytes {
         None => match std::fs::remove_file(path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(err(path, e)),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(attr_err(path)(e)),
             _ => Ok(()),
         },
         Some(b) => {
             let dir = path.parent().unwrap_or(Path::new("."));
-            std::fs::create_dir_all(dir).map_err(|e| err(path, e))?;
+            std::fs::create_dir_all(dir).map_err(attr_err(path))?;
             let tmp = dir.join(format!(
                 ".{}.nbdiff-tmp",
                 path.file_name()
                     .map_or("file".into(), |n| n.to_string_lossy())
             ));
-            std::fs::write(&tmp, b).map_err(|e| err(&tmp, e))?;
-            std::fs::rename(&tmp, path).map_err(|e| err(path, e))
+            std::fs::write(&tmp, b).map_err(attr_err(&tmp))?;
+            std::fs::rename(&tmp, path).map_err(attr_err(path))
         }
     }
 }
@@ -83,18 +68,18 @@ impl Snapshot {
     }
 
     fn current(&self) -> Result<[Option<Vec<u8>>; 2], ConfigError> {
-        Ok([read(&self.config)?, read(&self.attributes)?])
+        Ok([read_file(&self.config)?, read_file(&self.attributes)?])
     }
 
     fn stored(&self, when: &str) -> Result<[Option<Vec<u8>>; 2], ConfigError> {
         Ok([
-            read(&self.file(&format!("config.{when}")))?,
-            read(&self.file(&format!("attributes.{when}")))?,
+            read_file(&self.file(&format!("config.{when}")))?,
+            read_file(&self.file(&format!("attributes.{when}")))?,
         ])
     }
 
     fn same_attributes_file(&self) -> Result<bool, ConfigError> {
-        Ok(read(&self.file("attributes.path"))?.as_deref()
+        Ok(read_file(&self.file("attributes.path"))?.as_deref()
             == Some(self.attributes.to_string_lossy().as_bytes()))
     }
 
@@ -106,7 +91,6 @@ impl Snapshot {
     }
 
     fn store(&self, when: &str, state: [Option<Vec<u8>>; 2]) -> Result<(), ConfigError> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| err(&self.dir, e))?;
         let [config, attributes] = state;
         put(&self.file(&format!("config.{when}")), config.as_deref())?;
         put(
@@ -156,7 +140,7 @@ impl Snapshot {
         if !dry_run {
             put(&self.attributes, attributes.as_deref())?;
             put(&self.config, config.as_deref())?;
-            std::fs::remove_dir_all(&self.dir).map_err(|e| err(&self.dir, e))?;
+            std::fs::remove_dir_all(&self.dir).map_err(attr_err(&self.dir))?;
         }
         Ok(true)
     }
