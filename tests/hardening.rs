@@ -1191,6 +1191,7 @@ mod untrusted_input {
                 ],
                 vec!["show", bad],
                 vec!["clean", bad],
+                vec!["resolve", bad],
             ];
             for args in runs {
                 let mut cmd = bin();

@@ -428,7 +428,7 @@ fn resolve_named(file: &Path, policy: &Options, args: &ResolveArgs) -> FileRepor
         path: shown.clone(),
         outcome,
     };
-    let bytes = match std::fs::read(file) {
+    let bytes = match crate::notebook::read_bounded(file) {
         Ok(b) => b,
         Err(e) => return report(Outcome::Failed(format!("{shown}: cannot read: {e}"))),
     };

@@ -659,7 +659,9 @@ pub fn conflict_view(repo: &gix::Repository, path: &str) -> Option<(Notebook, Op
         .and_then(|b| Notebook::parse(b, path).ok());
     let working = repo
         .workdir()
-        .and_then(|w| std::fs::read(w.join(stages::os_path(u.path.as_bstr()))).ok())
+        .and_then(|w| {
+            crate::notebook::read_bounded(&w.join(stages::os_path(u.path.as_bstr()))).ok()
+        })
         .and_then(|b| Notebook::parse(&b, path).ok())
         .filter(crate::render::conflict_html::has_conflicts);
     if let Some(nb) = working {
