@@ -22,6 +22,7 @@
 pub(crate) mod files;
 mod locate;
 mod magics;
+pub mod deps;
 mod names;
 mod order;
 mod outputs;
@@ -354,7 +355,7 @@ pub fn check_notebook_noting(
 
 /// Name rules only apply to Python notebooks: a kernel or language that says
 /// otherwise (R, Julia, …) turns them off; no information means Python.
-fn is_python(nb: &Notebook) -> bool {
+pub(crate) fn is_python(nb: &Notebook) -> bool {
     let Some(meta) = nb.metadata() else {
         return true;
     };

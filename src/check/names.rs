@@ -272,7 +272,7 @@ pub(crate) enum Analysis {
 }
 
 impl Analysis {
-    fn names(self) -> Option<CellNames> {
+    pub(crate) fn names(self) -> Option<CellNames> {
         match self {
             Analysis::Names(n) => Some(n),
             _ => None,
@@ -286,7 +286,7 @@ pub const MAX_NESTING: usize = 1000;
 
 /// The stack of the thread that parses and walks cells: enough for
 /// [`MAX_NESTING`] levels many times over, in debug builds too.
-const PARSE_STACK: usize = 64 << 20;
+pub(crate) const PARSE_STACK: usize = 64 << 20;
 
 /// Parses one cell; `None` when it is not Python or does not parse.
 #[cfg(test)]
@@ -294,7 +294,7 @@ pub(crate) fn analyse(source: &str) -> Option<CellNames> {
     analyse_cell(source).names()
 }
 
-fn analyse_cell(source: &str) -> Analysis {
+pub(crate) fn analyse_cell(source: &str) -> Analysis {
     let prepared = magics::prepare(source);
     let Some(python) = prepared.python else {
         return Analysis::Unparsed;

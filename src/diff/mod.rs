@@ -15,6 +15,8 @@ pub mod nbdime;
 pub mod options;
 pub mod output;
 pub mod similarity;
+pub mod stale;
+pub mod verdict;
 
 use crate::notebook::{same_map, same_opt, Cell, Notebook};
 use crate::policy::Scope;
@@ -23,6 +25,8 @@ use image::ImageInfo;
 use json::JsonChange;
 use lines::TextDiff;
 pub use options::DiffOptions;
+pub use stale::StaleOutput;
+pub use verdict::{FileChange, Verdict};
 use output::OutputChange;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -37,6 +41,13 @@ pub struct NotebookDiff<'a> {
     /// Every cell of both notebooks, in display order (new notebook's order,
     /// deleted cells where they stood).
     pub cells: Vec<CellDiff<'a>>,
+    /// Cells whose outputs may be stale ([`stale`]), in order.
+    pub stale: Vec<StaleOutput>,
+    /// What happened to the file (set by the caller that knows: an added or
+    /// deleted file, a rename); [`FileChange::Modified`] from [`diff_notebooks`].
+    pub file: FileChange,
+    /// The file's mode changed (set by the caller that knows).
+    pub mode_changed: bool,
 }
 
 /// What happened to a cell.
@@ -134,7 +145,9 @@ pub struct DiffStats {
 impl NotebookDiff<'_> {
     /// True when the notebooks are equal (modulo ignored data).
     pub fn is_empty(&self) -> bool {
-        !self.notebook_changed() && !self.cells.iter().any(CellDiff::is_interesting)
+        !self.notebook_changed()
+            && self.stale.is_empty()
+            && !self.cells.iter().any(CellDiff::is_interesting)
     }
 
     /// True when the notebook itself changed: its format version or metadata.
@@ -182,10 +195,18 @@ pub fn diff_notebooks<'a>(
     let old_cells = old.cells();
     let new_cells = new.cells();
     let cells = diff_cells(&old_cells, &new_cells, opts);
+    let stale = if opts.ignore_outputs {
+        Vec::new()
+    } else {
+        stale::stale_outputs(&cells, crate::check::deps::is_python(new))
+    };
     NotebookDiff {
         format,
         metadata,
         cells,
+        stale,
+        file: FileChange::Modified,
+        mode_changed: false,
     }
 }
 
