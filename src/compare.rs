@@ -8,7 +8,7 @@
 //! [`RenderOptions::format`]. A new output format is a module in `render/`
 //! and a [`Format`] variant; no command changes.
 
-use crate::diff::{diff_notebooks, DiffOptions};
+use crate::diff::{diff_notebooks, DiffOptions, FileChange};
 use crate::git::header::FileHeader;
 use crate::notebook::Notebook;
 use crate::render::sanitize::visible_name;
@@ -36,8 +36,8 @@ pub struct Request {
     pub diff: DiffOptions,
     /// The renderer and its switches.
     pub render: RenderOptions,
-    /// One of several files (a revision diff, git's driver): `--stat` names
-    /// the file above its summary.
+    /// One of several files (a revision diff, git's driver): `--stat=cells`
+    /// names the file above its summary.
     pub one_of_many: bool,
     /// `--html` / `--markdown`: each pair's diff is added to this report
     /// (written once by the command at the end) instead of rendered.
@@ -95,7 +95,7 @@ pub fn compare_with_header(
 ) -> io::Result<bool> {
     let old_name = old.as_ref().map_or("/dev/null", |s| s.label).to_string();
     let new_name = new.as_ref().map_or("/dev/null", |s| s.label).to_string();
-    let new_exists = new.is_some();
+    let (old_exists, new_exists) = (old.is_some(), new.is_some());
     let mut filler = match (&old, &new) {
         (None, Some(s)) | (Some(s), None) => Some(empty_like(s.notebook)),
         _ => None,
@@ -112,16 +112,32 @@ pub fn compare_with_header(
         render::json::render(&patch, out)?;
         return Ok(patch.as_array().is_some_and(|d| !d.is_empty()));
     }
-    let diff = diff_notebooks(old_nb, new_nb, &req.diff);
+    let mut diff = diff_notebooks(old_nb, new_nb, &req.diff);
     stage("diff");
-    let notable = header.is_some_and(FileHeader::is_notable);
+    // The file facts of the verdict: the header's, else the missing side.
+    let (file, mode_changed) = match header {
+        Some(h) => h.file_change(),
+        None => (FileChange::Modified, false),
+    };
+    diff.file = match (old_exists, new_exists) {
+        (false, true) => FileChange::Added,
+        (true, false) => FileChange::Deleted,
+        _ => file,
+    };
+    diff.mode_changed = mode_changed;
+    let notable = header.is_some_and(FileHeader::is_notable) || diff.file != FileChange::Modified;
     if let Some(report) = &req.report {
         let mut report = report.borrow_mut();
         let name = render::report::display_name(&old_name, &new_name);
-        match header.and_then(FileHeader::verdict) {
-            // An added or deleted notebook without cells, a rename: listed.
-            Some(verdict) if diff.is_empty() => report.add_other(&name, &verdict, None),
-            _ => report.add(&name, &diff),
+        if diff.is_empty() {
+            // An added or deleted notebook without cells, a rename: listed
+            // by its verdict.
+            let verdict = diff.verdict();
+            if !verdict.is_unchanged() {
+                report.add_other(&name, &verdict.to_string(), None);
+            }
+        } else {
+            report.add(&name, &diff);
         }
         // A notebook merged with conflicts left: each shown side by side.
         if new_exists {
@@ -134,19 +150,14 @@ pub fn compare_with_header(
     }
     if let Some(h) = header {
         match req.render.format {
-            Format::Stat if h.old_path != h.new_path => writeln!(
+            Format::StatCells if h.old_path != h.new_path => writeln!(
                 out,
                 "{} => {}",
                 visible_name(&h.old_path),
                 visible_name(&h.new_path)
             )?,
-            Format::Stat => writeln!(out, "{}", visible_name(h.path()))?,
+            Format::StatCells => writeln!(out, "{}", visible_name(h.path()))?,
             _ => h.write(req.render.color, out)?,
-        }
-        if let (true, Format::Stat, Some(verdict)) =
-            (diff.is_empty(), req.render.format, h.verdict())
-        {
-            writeln!(out, " {verdict}")?;
         }
         if req.render.format == Format::Terminal {
             let topts = render::terminal::TerminalOptions {
@@ -162,7 +173,7 @@ pub fn compare_with_header(
         }
         return Ok(!diff.is_empty());
     }
-    let title = (req.one_of_many && req.render.format == Format::Stat).then(|| {
+    let title = (req.one_of_many && req.render.format == Format::StatCells).then(|| {
         let name = if new_exists { &new_name } else { &old_name };
         render::report::path_of(name).to_string()
     });

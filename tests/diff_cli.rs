@@ -156,7 +156,7 @@ fn metadata_changes_are_json_paths() {
 fn output_modes_and_ignore_outputs() {
     let summary = stdout(&run("output-text-changed", &[]));
     assert!(
-        summary.contains("output 1 (stream stdout): +1 −1 lines"),
+        summary.contains("output 1 (stream stdout): +1 -1 lines"),
         "{summary}"
     );
     let full = stdout(&run("output-text-changed", &["--outputs", "full"]));
@@ -169,12 +169,21 @@ fn output_modes_and_ignore_outputs() {
 }
 
 #[test]
-fn stat_counts_cells() {
+fn stat_is_one_line_per_notebook_and_cells_on_request() {
     let out = stdout(&run("cell-inserted", &["--stat"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "one row and the total: {out}");
     assert!(
-        out.contains("cells: 1 added, 0 deleted, 0 modified, 0 moved"),
+        lines[0].starts_with(" old.ipynb => new.ipynb | +2 -0 | source changed (1 cell)"),
         "{out}"
     );
+    assert!(out.is_ascii(), "{out}");
+    let cells = stdout(&run("cell-inserted", &["--stat=cells"]));
+    assert!(
+        cells.contains("cells: 1 added, 0 deleted, 0 modified, 0 moved"),
+        "{cells}"
+    );
+    assert!(cells.starts_with(" summary: source changed (1 cell)"), "{cells}");
 }
 
 #[test]

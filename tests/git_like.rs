@@ -314,7 +314,7 @@ fn only_ignored_changes_are_one_line_not_silence() {
     let reindented = notebook(&["y = 1"], 1).replace("\n \"", "\n  \"");
     std::fs::write(repo.join("fmt.ipynb"), reindented).expect("write");
     let line = "nb.ipynb: only ignored changes (execution counts, metadata.widgets); nbdiff -a shows them\n";
-    let fmt = "fmt.ipynb: only the JSON formatting changed";
+    let fmt = "fmt.ipynb: formatting only";
     let via_git = sb.git(&repo, &["diff"]);
     assert!(via_git.contains(line), "{via_git}");
     assert!(via_git.contains(fmt), "{via_git}");

@@ -267,7 +267,7 @@ fn html_and_markdown_between_revisions() {
         html.contains(">broken.ipynb</a>"),
         "a file that is not a notebook is listed"
     );
-    assert!(html.contains("line diff +1 −1"), "{html}");
+    assert!(html.contains("line diff +1 -1"), "{html}");
     assert!(html.contains("+{not json"), "its lines are shown: {html}");
     let out = sb.nbdiff(&repo, &["--markdown", "HEAD~1", "HEAD"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -8,151 +8,87 @@ use crate::git_util::{notebook, stderr, stdout, Sandbox};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// What a command says about one notebook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    /// A notebook diff; the cell counts (added, deleted, modified, moved,
-    /// outputs changed) where the output gives them.
-    Changed(Option<[usize; 5]>),
-    /// Only hidden changes (a line saying so).
-    Ignored,
-    /// Not parsed: a line diff.
-    Lines,
-    /// Added or deleted without cells, or renamed without changes: the
-    /// header says it all.
-    HeaderOnly,
-}
+/// What a command says about one notebook: its verdict, the one line every
+/// renderer prints first (`source changed (1 cell), outputs changed (1)`,
+/// `only ignored changes (…)`, `not parsed (…): line diff +1 -1`, `added,
+/// no cells`, …), the same text everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Verdict(String);
 
 impl Verdict {
-    /// Equal, ignoring counts one side does not give.
-    fn agrees(self, other: Verdict) -> bool {
-        match (self, other) {
-            (Verdict::Changed(Some(a)), Verdict::Changed(Some(b))) => a == b,
-            (Verdict::Changed(_), Verdict::Changed(_)) => true,
-            (a, b) => a == b,
-        }
+    /// Only hidden changes (or only the formatting).
+    fn is_ignored(&self) -> bool {
+        self.0.starts_with("only ignored changes") || self.0.starts_with("formatting only")
+    }
+
+    /// Not parsed: a line diff.
+    fn is_lines(&self) -> bool {
+        self.0.starts_with("not parsed (")
+    }
+
+    /// Added, deleted or renamed with no cell to show: the header says it all.
+    fn is_header_only(&self) -> bool {
+        ["added, no cells", "deleted, no cells", "renamed", "mode changed"].contains(&self.0.as_str())
     }
 }
 
-/// The verdict of a one-line summary (`--stat`'s indented line, a report's
-/// table row).
-fn verdict_of_line(line: &str) -> Option<Verdict> {
-    let line = line.trim();
-    if line.starts_with("only ignored changes") || line.starts_with("only the JSON formatting") {
-        Some(Verdict::Ignored)
-    } else if line.starts_with("not parsed (") {
-        Some(Verdict::Lines)
-    } else if line.starts_with("new notebook, no cells")
-        || line.starts_with("deleted notebook, no cells")
-        || line.starts_with("renamed, no notebook changes")
-    {
-        Some(Verdict::HeaderOnly)
-    } else {
-        None
+impl PartialEq<&str> for Verdict {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
     }
 }
 
-fn numbers(cells: &[&str]) -> Option<[usize; 5]> {
-    let mut out = [0; 5];
-    for (k, c) in cells.iter().take(5).enumerate() {
-        out[k] = c.trim().parse().ok()?;
-    }
-    Some(out)
+/// The path a report or `--stat` names: the new one of a rename.
+fn new_name(name: &str) -> String {
+    let name = name.trim();
+    let name = name.rsplit(" => ").next().unwrap_or(name);
+    name.rsplit(" → ").next().unwrap_or(name).to_string()
 }
 
-/// The verdict of a report's table row from its cells after the name: the
-/// five counts, or a one-line summary in the first.
-fn verdict_of_row(cells: &[&str], line: &str) -> Verdict {
-    match numbers(cells) {
-        Some(n) => Verdict::Changed(Some(n)),
-        None => verdict_of_line(cells[0]).unwrap_or_else(|| panic!("row: {line}")),
-    }
-}
-
-/// Terminal output (`git diff` through the driver, `nbdiff`): a block per
-/// `diff --git` header, plus the one-line notes for hidden-only changes.
+/// Terminal output (`git diff` through the driver, `nbdiff`): the
+/// `summary: …` line of each `diff --git` block, plus the one-line notes
+/// (`path: only ignored changes …`) for hidden-only changes.
 fn from_terminal(text: &str) -> BTreeMap<String, Verdict> {
     let mut out = BTreeMap::new();
-    let mut current: Option<(String, Verdict)> = None;
-    let flush = |c: &mut Option<(String, Verdict)>, out: &mut BTreeMap<String, Verdict>| {
-        if let Some((path, v)) = c.take() {
-            out.insert(path, v);
-        }
-    };
-    // git's header lines; anything else in a block is the notebook diff's body.
-    const HEADER: [&str; 10] = [
-        "--- ",
-        "+++ ",
-        "new file mode",
-        "deleted file mode",
-        "old mode",
-        "new mode",
-        "similarity index",
-        "rename from",
-        "rename to",
-        "index ",
-    ];
+    let mut current: Option<String> = None;
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix("diff --git ") {
-            flush(&mut current, &mut out);
-            let path = rest.split_once(" b/").map(|(_, b)| b.to_string());
-            current = path.map(|p| (p, Verdict::HeaderOnly));
+            current = rest.split_once(" b/").map(|(_, b)| b.to_string());
+            continue;
+        }
+        if let Some(v) = line.strip_prefix("summary: ") {
+            let path = current.take().unwrap_or_else(|| panic!("a summary outside a block: {text}"));
+            out.insert(path, Verdict(v.to_string()));
             continue;
         }
         if let Some((path, note)) = line.split_once(": ") {
-            if verdict_of_line(note) == Some(Verdict::Ignored) && !line.starts_with(' ') {
-                flush(&mut current, &mut out);
-                out.insert(path.to_string(), Verdict::Ignored);
-                continue;
-            }
-        }
-        if let Some((_, v)) = &mut current {
-            if line.starts_with("nbdiff: ") && line.ends_with("showing a line diff") {
-                *v = Verdict::Lines;
-            } else if *v == Verdict::HeaderOnly && !HEADER.iter().any(|h| line.starts_with(h)) {
-                *v = Verdict::Changed(None);
+            let v = Verdict(note.to_string());
+            if v.is_ignored() && !line.starts_with(' ') {
+                current = None;
+                out.insert(path.to_string(), v);
             }
         }
     }
-    flush(&mut current, &mut out);
     out.retain(|p, _| p.ends_with(".ipynb"));
     out
 }
 
-/// `--stat`: a title line per notebook and indented lines under it; or one
-/// `path: only ignored changes …` line.
+/// `--stat`: one row per notebook, ` NAME | [+A -R |] VERDICT`.
 fn from_stat(text: &str) -> BTreeMap<String, Verdict> {
     let mut out = BTreeMap::new();
-    let mut title: Option<String> = None;
     for line in text.lines() {
-        if !line.starts_with(' ') {
-            if let Some((path, note)) = line.split_once(": ") {
-                if verdict_of_line(note).is_some() {
-                    out.insert(path.to_string(), Verdict::Ignored);
-                    title = None;
-                    continue;
-                }
-            }
-            let path = line.split(" => ").last().unwrap_or(line).to_string();
-            title = Some(path);
+        let cols: Vec<&str> = line.split(" | ").collect();
+        if cols.len() < 2 || !line.starts_with(' ') {
             continue;
         }
-        let Some(path) = &title else { continue };
-        if let Some(counts) = line.trim().strip_prefix("cells: ") {
-            // "A added, D deleted, M modified, V moved; outputs: O changed"
-            let nums: Vec<&str> = counts
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty())
-                .collect();
-            out.insert(path.clone(), Verdict::Changed(numbers(&nums)));
-        } else if let Some(v) = verdict_of_line(line) {
-            out.insert(path.clone(), v);
-        }
+        let name = new_name(cols[0]);
+        let verdict = cols[cols.len() - 1].to_string();
+        assert!(out.insert(name, Verdict(verdict)).is_none(), "twice: {text}");
     }
     out
 }
 
-/// `--markdown`: the summary table's rows.
+/// `--markdown`: the summary table's rows (the verdict is the second column).
 fn from_markdown(text: &str) -> BTreeMap<String, Verdict> {
     let mut out = BTreeMap::new();
     for line in text.lines() {
@@ -161,19 +97,18 @@ fn from_markdown(text: &str) -> BTreeMap<String, Verdict> {
         };
         let cells: Vec<String> = row
             .split(" |")
-            .map(|c| c.trim().replace('\\', ""))
+            .map(|c| c.trim().replace('\\', "").replace('\u{200b}', ""))
             .collect();
-        let path = cells[0].clone();
-        if path == "Notebook" || !path.ends_with(".ipynb") {
+        let path = new_name(&cells[0]);
+        if cells[0] == "Notebook" || !path.ends_with(".ipynb") {
             continue;
         }
-        let rest: Vec<&str> = cells[1..].iter().map(String::as_str).collect();
-        out.insert(path, verdict_of_row(&rest, line));
+        out.insert(path, Verdict(cells[1].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")));
     }
     out
 }
 
-/// `--html`: the summary table's rows.
+/// `--html`: the summary table's rows (the verdict in `td.what`).
 fn from_html(text: &str) -> BTreeMap<String, Verdict> {
     let mut out = BTreeMap::new();
     for line in text.lines() {
@@ -186,11 +121,19 @@ fn from_html(text: &str) -> BTreeMap<String, Verdict> {
         let Some((path, rest)) = row.split_once("</a></th>") else {
             continue;
         };
-        let tds: Vec<&str> = rest
-            .split("</td>")
-            .filter_map(|c| c.split_once('>').map(|(_, v)| v))
-            .collect();
-        out.insert(path.replace("&amp;", "&"), verdict_of_row(&tds, line));
+        let what = rest
+            .strip_prefix("<td class=\"what\">")
+            .and_then(|r| r.split_once("</td>"))
+            .map(|(w, _)| w)
+            .unwrap_or_else(|| panic!("row without a verdict: {line}"));
+        let unescape = |s: &str| {
+            s.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&")
+        };
+        out.insert(new_name(&unescape(path)), Verdict(unescape(what)));
     }
     out
 }
@@ -220,7 +163,8 @@ fn git_names(sb: &Sandbox, repo: &Path, args: &[&str]) -> Vec<String> {
 
 /// Asserts that `git diff ARGS` (through the driver), `nbdiff ARGS` and its
 /// `--stat`, `--html` and `--markdown` list exactly the notebooks `git diff
-/// --name-only ARGS` lists, each with the same verdict. Returns the verdicts.
+/// --name-only ARGS` lists, each with the same verdict, word for word.
+/// Returns the verdicts.
 fn agree(sb: &Sandbox, repo: &Path, args: &[&str], step: &str) -> BTreeMap<String, Verdict> {
     let names = git_names(sb, repo, args);
     let mut git_args = vec!["diff"];
@@ -245,23 +189,14 @@ fn agree(sb: &Sandbox, repo: &Path, args: &[&str], step: &str) -> BTreeMap<Strin
             "{step}: {what} {args:?} lists what git diff --name-only lists"
         );
     }
+    // The same verdict, word for word, in every view.
     let (first, reference) = &views[0];
     for (what, view) in &views[1..] {
         for (path, v) in view {
-            assert!(
-                v.agrees(reference[path]),
+            assert_eq!(
+                v, &reference[path],
                 "{step}: {path}: {what} says {v:?}, {first} says {:?}",
                 reference[path]
-            );
-        }
-    }
-    // Counts: --stat, --markdown and --html give them; they must be equal.
-    for (path, v) in &views[2].1 {
-        for (what, view) in &views[3..] {
-            assert!(
-                v.agrees(view[path]),
-                "{step}: {path}: --stat {v:?}, {what} {:?}",
-                view[path]
             );
         }
     }
@@ -319,15 +254,26 @@ fn without_the_filter_every_command_lists_the_same_notebooks_with_the_same_verdi
     write(&repo, "notes.txt", "two\n");
     let v = agree(&sb, &repo, &[], "edited");
     // (the helper's output prints the source, so it changed too)
-    assert_eq!(v["a.ipynb"], Verdict::Changed(Some([0, 0, 1, 0, 1])));
-    assert_eq!(v["b.ipynb"], Verdict::Ignored);
-    assert_eq!(v["sub/c.ipynb"], Verdict::Lines);
-    assert_eq!(v["gone.ipynb"], Verdict::Changed(Some([0, 1, 0, 0, 1])));
+    // print(x) was not run again after x = 1 became x = 2.
+    assert_eq!(
+        v["a.ipynb"],
+        "source changed (1 cell), outputs changed (1); outputs may be stale (1 cell)"
+    );
+    let stale = "cell 2: outputs may be stale: cell 1 (defines x) changed";
+    for args in [&["--no-pager"][..], &["--markdown"], &["--html"], &["--stat=cells"]] {
+        // (Markdown backslash-escapes its punctuation.)
+        let text = nbdiff_ok(&sb, &repo, args).replace('\\', "");
+        assert!(text.contains(stale), "{args:?}: {text}");
+    }
+    assert!(v["b.ipynb"].is_ignored(), "{v:?}");
+    assert!(v["sub/c.ipynb"].is_lines(), "{v:?}");
+    assert_eq!(v["gone.ipynb"], "deleted (1 cell)");
     assert!(!v.contains_key("empty.ipynb"), "untracked, as in git diff");
 
     sb.git(&repo, &["add", "-A"]);
     let staged = agree(&sb, &repo, &["--cached"], "staged");
-    assert_eq!(staged["empty.ipynb"], Verdict::HeaderOnly);
+    assert_eq!(staged["empty.ipynb"], "added, no cells");
+    assert!(staged["empty.ipynb"].is_header_only());
     assert_eq!(staged.len(), 5, "{staged:?}");
     assert!(agree(&sb, &repo, &[], "staged, worktree").is_empty());
     // git's own header lines for added and deleted files, in both roads.
@@ -381,7 +327,7 @@ fn with_the_filter_every_command_compares_what_git_compares() {
     let listed = agree(&sb, &repo, &[], "filter on");
     assert_eq!(listed.len(), 4, "git lists every notebook: {listed:?}");
     assert!(
-        listed.values().all(|v| *v == Verdict::Ignored),
+        listed.values().all(Verdict::is_ignored),
         "{listed:?}"
     );
 
@@ -409,8 +355,8 @@ fn with_the_filter_every_command_compares_what_git_compares() {
         &notebook(&["c = 1"], 4).replace("out:c = 1", "out:c = 1 again"),
     );
     let v = agree(&sb, &repo, &[], "edited");
-    assert_eq!(v["b.ipynb"], Verdict::Changed(Some([0, 0, 1, 0, 1])));
-    assert_eq!(v["sub/c.ipynb"], Verdict::Changed(Some([0, 0, 1, 0, 1])));
+    assert_eq!(v["b.ipynb"], "source changed (1 cell), outputs changed (1)");
+    assert_eq!(v["sub/c.ipynb"], "re-run only: 1 output changed, no source");
     assert_eq!(v.len(), 2, "{v:?}");
     let rev = agree(&sb, &repo, &["HEAD"], "edited, against HEAD");
     assert_eq!(rev, v);
@@ -547,10 +493,10 @@ fn corpus_agreement() {
         eprintln!(
             "{step}: {} notebooks agree ({} changed, {} only ignored, {} line diff, {} header only)",
             v.len(),
-            count(|x| matches!(x, Verdict::Changed(_))),
-            count(|x| *x == Verdict::Ignored),
-            count(|x| *x == Verdict::Lines),
-            count(|x| *x == Verdict::HeaderOnly),
+            count(|x| !x.is_ignored() && !x.is_lines() && !x.is_header_only()),
+            count(Verdict::is_ignored),
+            count(Verdict::is_lines),
+            count(Verdict::is_header_only),
         );
     };
     put("old");

@@ -32,6 +32,9 @@ pub fn report_format(args: &DiffArgs) -> Option<render::report::ReportFormat> {
         Some(render::report::ReportFormat::Html)
     } else if args.markdown {
         Some(render::report::ReportFormat::Markdown)
+    } else if args.stat == Some(render::stat::StatMode::Notebooks) {
+        // Collected like a report so that its columns line up.
+        Some(render::report::ReportFormat::Stat)
     } else {
         None
     }
@@ -90,8 +93,10 @@ pub fn request(args: &DiffArgs, color: bool, err: &mut dyn Write) -> Request {
         Format::Html
     } else if args.markdown {
         Format::Markdown
-    } else if args.stat {
+    } else if args.stat == Some(render::stat::StatMode::Notebooks) {
         Format::Stat
+    } else if args.stat == Some(render::stat::StatMode::Cells) {
+        Format::StatCells
     } else {
         Format::Terminal
     };
@@ -214,11 +219,23 @@ pub fn run_diff(
         out,
         &mut |stage| timer.stage(stage, err),
     );
-    // Equal modulo ignored data, but not the same file: say so.
+    // Equal modulo ignored data, but not the same file: say so (in a
+    // report, as the notebook's verdict).
     let result = result.and_then(|differs| {
-        match differs || req.report.is_some() || req.render.format == render::Format::Json {
-            true => Ok(differs),
-            false => crate::git::ignored::note_for_files(
+        match (differs || req.render.format == render::Format::Json, &req.report) {
+            (true, _) => Ok(differs),
+            (false, Some(report)) => {
+                let (o, n) = ((old_path.as_path(), &old), (new_path.as_path(), &new));
+                if let Some(v) = crate::git::ignored::verdict_for_files(o, n, &req.diff) {
+                    report.borrow_mut().add_other(
+                        &render::report::display_name(&old_label, &new_label),
+                        &v,
+                        None,
+                    );
+                }
+                Ok(false)
+            }
+            (false, None) => crate::git::ignored::note_for_files(
                 (old_path, &old),
                 (new_path, &new),
                 &req.diff,
@@ -283,7 +300,9 @@ fn run_revisions(
     // to `side` and becomes notes in it.
     let mut side = Vec::new();
     let real_out = out;
-    let out: &mut dyn Write = if opts.report.is_some() {
+    // (`--stat`'s table is collected too, but what the git layer writes,
+    // unmerged paths, goes out as it comes.)
+    let out: &mut dyn Write = if opts.report.is_some() && opts.render.format != Format::Stat {
         &mut side
     } else {
         real_out

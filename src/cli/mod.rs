@@ -105,9 +105,19 @@ pub struct DiffArgs {
     /// text output numbers cells and outputs from 1.
     #[arg(long)]
     pub json: bool,
-    /// Print a summary of changed cells and outputs (not with --json).
-    #[arg(long, conflicts_with = "json")]
-    pub stat: bool,
+    /// Print one line per notebook: its path, source lines added and
+    /// removed, and what changed (`source changed (2 cells), outputs changed
+    /// (3)`, `re-run only: …`, `metadata only`, …). `--stat=cells` adds one
+    /// line per changed cell. Not with --json.
+    #[arg(
+        long,
+        value_name = "WHAT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "notebooks",
+        conflicts_with = "json"
+    )]
+    pub stat: Option<crate::render::stat::StatMode>,
     /// Write a self-contained HTML review report (inline CSS, no script, no
     /// external URL); notebook HTML and markdown are sanitised.
     #[arg(long, conflicts_with_all = ["json", "stat", "markdown"])]

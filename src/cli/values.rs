@@ -8,6 +8,7 @@ use crate::clean::Keep;
 use crate::git::config::AttributesTarget;
 use crate::merge::options::{ConflictPolicy, ConflictStyle, OutputsPolicy};
 use crate::render::color::ColorChoice;
+use crate::render::stat::StatMode;
 use crate::render::terminal::OutputMode;
 use clap::builder::PossibleValue;
 
@@ -33,6 +34,11 @@ value_enum!(ColorChoice {
     Auto: "Colour when writing to a terminal or git's pager (for the diff driver: follow git's `color.diff`)",
     Always: "Always colour",
     Never: "Never colour",
+});
+
+value_enum!(StatMode {
+    Notebooks: "One line per notebook: its verdict and counts",
+    Cells: "Each notebook's verdict, then one line per changed cell",
 });
 
 value_enum!(OutputMode {

@@ -96,12 +96,7 @@ fn touched(c: &CellDiff<'_>) -> bool {
 }
 
 fn has_outputs(c: &CellDiff<'_>) -> bool {
-    c.new.is_some_and(|n| {
-        n.map
-            .get("outputs")
-            .and_then(serde_json::Value::as_array)
-            .is_some_and(|o| !o.is_empty())
-    })
+    super::verdict::has_outputs(c.new)
 }
 
 fn is_code(c: &CellDiff<'_>) -> bool {

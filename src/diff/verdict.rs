@@ -154,10 +154,25 @@ pub(crate) fn count_of(cell: Option<crate::notebook::Cell<'_>>) -> Option<u64> {
     c.map.get(c.execution_count_key()).and_then(Value::as_u64)
 }
 
-/// The cell was run between the two versions: it has a new execution count.
+/// The cell was run between the two versions: it has a new execution
+/// count, or, where counts are stripped (no count on either side, as the
+/// clean filter leaves them), new outputs that differ from the old ones.
 pub(crate) fn ran(cell: &CellDiff<'_>) -> bool {
-    let new = count_of(cell.new);
-    new.is_some() && new != count_of(cell.old)
+    let (old, new) = (count_of(cell.old), count_of(cell.new));
+    match new {
+        Some(_) => new != old,
+        None => old.is_none() && !cell.outputs.is_empty() && has_outputs(cell.new),
+    }
+}
+
+/// The cell holds at least one output.
+pub(crate) fn has_outputs(cell: Option<crate::notebook::Cell<'_>>) -> bool {
+    cell.is_some_and(|c| {
+        c.map
+            .get("outputs")
+            .and_then(Value::as_array)
+            .is_some_and(|o| !o.is_empty())
+    })
 }
 
 impl NotebookDiff<'_> {
@@ -361,6 +376,12 @@ mod tests {
         let rerun = nb(&[("x = 1", Some(3), None), ("x", Some(4), Some("2"))], "p");
         assert_eq!(
             verdict(&base, &rerun),
+            "re-run only: 1 output changed, no source"
+        );
+        let stripped = nb(&[("x = 1", None, None), ("x", None, Some("1"))], "p");
+        let stripped_rerun = nb(&[("x = 1", None, None), ("x", None, Some("2"))], "p");
+        assert_eq!(
+            verdict(&stripped, &stripped_rerun),
             "re-run only: 1 output changed, no source"
         );
         let cleared = nb(&[("x = 1", Some(1), None), ("x", None, None)], "p");

@@ -313,7 +313,7 @@ pub fn diff_pair(
                 .unwrap_or_default();
             let reason = crate::render::sanitize::visible(&reason).into_owned();
             let differs = old.map(|s| s.bytes) != new.map(|s| s.bytes);
-            if opts.report.is_some() || opts.render.format == Format::Stat {
+            if opts.report.is_some() || opts.render.format == Format::StatCells {
                 // One verdict line (and, in a report, the lines themselves):
                 // the notebook is listed like every other.
                 let mut lines = Vec::new();
@@ -340,7 +340,15 @@ pub fn diff_pair(
                 h.write(opts.render.color, out)?;
             }
             writeln!(out, "nbdiff: {reason}; showing a line diff")?;
-            line_diff(old, new, opts.render.color, out)?;
+            let mut plain = Vec::new();
+            line_diff(old, new, false, &mut plain)?;
+            let verdict = line_diff_verdict(&reason, &String::from_utf8_lossy(&plain));
+            writeln!(out, "summary: {verdict}")?;
+            if opts.render.color {
+                line_diff(old, new, true, out)?;
+            } else {
+                out.write_all(&plain)?;
+            }
             Ok(differs)
         }
     }
@@ -357,10 +365,11 @@ pub fn line_diff_verdict(reason: &str, lines: &str) -> String {
             del += 1;
         }
     }
-    if lines.starts_with("Binary files") {
-        return format!("not parsed ({reason}): binary, differs");
+    crate::diff::Verdict::NotParsed {
+        reason: reason.to_string(),
+        lines: (!lines.starts_with("Binary files")).then_some((add, del)),
     }
-    format!("not parsed ({reason}): line diff +{add} −{del}")
+    .to_string()
 }
 
 /// A plain unified line diff, or git's `Binary files … differ` line.

@@ -63,23 +63,22 @@ impl FileHeader {
         !self.extended.is_empty() || self.old_path != self.new_path
     }
 
-    /// What the header alone says about a file whose contents show no
-    /// notebook change (an added or deleted notebook without cells, a
-    /// rename, a mode change): the one-line verdict `--stat` and the reports
-    /// give it. `None` when it says nothing beyond the path.
-    pub fn verdict(&self) -> Option<String> {
+    /// What the header says happened to the file (an added or deleted
+    /// file, a rename or copy) and whether its mode changed: the file facts
+    /// of the notebook's verdict ([`crate::diff::Verdict`]).
+    pub fn file_change(&self) -> (crate::diff::FileChange, bool) {
+        use crate::diff::FileChange;
         let has = |prefix: &str| self.extended.iter().any(|l| l.starts_with(prefix));
-        if has("new file mode") {
-            Some("new notebook, no cells".into())
+        let change = if has("new file mode") {
+            FileChange::Added
         } else if has("deleted file mode") {
-            Some("deleted notebook, no cells".into())
+            FileChange::Deleted
         } else if self.old_path != self.new_path || has("rename ") || has("copy ") {
-            Some("renamed, no notebook changes".into())
-        } else if has("old mode") {
-            Some("mode changed, no notebook changes".into())
+            FileChange::Renamed
         } else {
-            None
-        }
+            FileChange::Modified
+        };
+        (change, has("old mode"))
     }
 
     /// `a/OLD`, every control made visible (paths come from the repository).

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! notebook.ipynb: only ignored changes (execution counts, metadata.widgets); nbdiff -a shows them
-//! notebook.ipynb: only the JSON formatting changed (indentation, key order or base64 line wrapping)
+//! notebook.ipynb: formatting only (indentation, key order or base64 line wrapping)
 //! ```
 //!
 //! The kinds come from a second diff with everything compared
@@ -12,10 +12,10 @@
 //! table that hides them ([`crate::policy`]).
 
 use crate::diff::output::OutputPart;
-use crate::diff::{diff_notebooks, DiffOptions, NotebookDiff};
+use crate::diff::{diff_notebooks, DiffOptions, NotebookDiff, Verdict};
 use crate::notebook::{read_bounded, Notebook};
 use crate::policy::{DiffRule, Kind, Scope};
-use crate::render::sanitize::{visible, visible_name};
+use crate::render::sanitize::visible_name;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::path::Path;
@@ -131,24 +131,13 @@ fn kinds(diff: &NotebookDiff<'_>, opts: &DiffOptions) -> Vec<Hidden> {
 /// the reports and `--stat` show for it).
 pub fn verdict(kinds: &[(String, bool)]) -> String {
     if kinds.is_empty() {
-        return "only the JSON formatting changed (indentation, key order or base64 line wrapping)"
-            .to_string();
+        return Verdict::FormattingOnly.to_string();
     }
-    let hint = if kinds.iter().any(|k| k.1) {
-        "; nbdiff -a shows them"
-    } else {
-        ""
-    };
-    format!(
-        "only ignored changes ({}){hint}",
-        visible(
-            &kinds
-                .iter()
-                .map(|k| k.0.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    )
+    Verdict::OnlyIgnored {
+        kinds: kinds.iter().map(|k| k.0.clone()).collect(),
+        shown_by_all: kinds.iter().any(|k| k.1),
+    }
+    .to_string()
 }
 
 /// Writes the line for `path`: its hidden changes and how to see them.
@@ -156,20 +145,30 @@ pub fn write_note(path: &str, kinds: &[(String, bool)], out: &mut dyn Write) -> 
     writeln!(out, "{}: {}", visible_name(path), verdict(kinds))
 }
 
-/// For two files on disk whose diff is empty: writes the line when their
-/// bytes differ anyway (named by the new file).
-pub fn note_for_files(
+/// For two files on disk whose diff is empty: the verdict when their bytes
+/// differ anyway (`None` when they are the same bytes).
+pub fn verdict_for_files(
     (old_path, old): (&Path, &Notebook),
     (new_path, new): (&Path, &Notebook),
     opts: &DiffOptions,
+) -> Option<String> {
+    match (read_bounded(old_path), read_bounded(new_path)) {
+        (Ok(a), Ok(b)) if a != b => Some(verdict(&hidden_kinds(old, new, opts))),
+        _ => None,
+    }
+}
+
+/// For two files on disk whose diff is empty: writes the line when their
+/// bytes differ anyway (named by the new file).
+pub fn note_for_files(
+    old: (&Path, &Notebook),
+    new: (&Path, &Notebook),
+    opts: &DiffOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match (read_bounded(old_path), read_bounded(new_path)) {
-        (Ok(a), Ok(b)) if a != b => {
-            let kinds = hidden_kinds(old, new, opts);
-            write_note(&new_path.display().to_string(), &kinds, out)
-        }
-        _ => Ok(()),
+    match verdict_for_files(old, new, opts) {
+        Some(v) => writeln!(out, "{}: {v}", visible_name(&new.0.display().to_string())),
+        None => Ok(()),
     }
 }
 

@@ -91,6 +91,9 @@ struct FileEntry {
     /// For a notebook without a notebook diff ([`HtmlReport::add_other`]):
     /// its verdict, shown instead of the counts.
     verdict: Option<String>,
+    /// What changed: the verdict ([`crate::diff::Verdict`]), first in the
+    /// summary table and in the notebook's section.
+    what: String,
 }
 
 /// The report being built: sections are rendered as notebooks are added;
@@ -158,7 +161,7 @@ impl HtmlReport {
         let _ = write!(
             b,
             "<section class=\"nb\" id=\"{anchor}\" aria-labelledby=\"{anchor}-h\">\n\
-             <h2 id=\"{anchor}-h\">{}</h2>\n<p class=\"counts\">{}</p>\n",
+             <h2 id=\"{anchor}-h\">{}</h2>\n<p class=\"verdict\">{}</p>\n",
             text(path),
             text(verdict)
         );
@@ -173,6 +176,7 @@ impl HtmlReport {
             notebook_changed: false,
             cells: Vec::new(),
             verdict: Some(verdict.to_string()),
+            what: verdict.to_string(),
         });
     }
 
@@ -196,15 +200,24 @@ impl HtmlReport {
             notebook_changed: diff.notebook_changed(),
             cells: Vec::new(),
             verdict: None,
+            what: diff.verdict().to_string(),
         };
         let b = &mut self.body;
         let _ = write!(
             b,
             "<section class=\"nb\" id=\"{anchor}\" aria-labelledby=\"{anchor}-h\">\n\
-             <h2 id=\"{anchor}-h\">{}</h2>\n<p class=\"counts\">{}</p>\n",
+             <h2 id=\"{anchor}-h\">{}</h2>\n<p class=\"verdict\">{}</p>\n<p class=\"counts\">{}</p>\n",
             text(path),
+            text(&entry.what),
             counts_text(&entry.stats, entry.notebook_changed)
         );
+        if !diff.stale.is_empty() {
+            b.push_str("<ul class=\"stale\">\n");
+            for s in &diff.stale {
+                let _ = writeln!(b, "<li>{}</li>", text(&format!("cell {}: {s}", s.cell + 1)));
+            }
+            b.push_str("</ul>\n");
+        }
         if entry.notebook_changed {
             b.push_str("<h3>Notebook</h3>\n<ul class=\"fields\">\n");
             if let Some(((a, x), (c, d))) = diff.format {
@@ -337,7 +350,7 @@ impl HtmlReport {
                 OutputPart::Text { what, diff } => {
                     let shown = !matches!(what.as_str(), "text" | "traceback");
                     let head = format!(
-                        "{}+{} −{} lines",
+                        "{}+{} -{} lines",
                         if shown {
                             format!("{what}: ")
                         } else {
@@ -538,7 +551,7 @@ impl HtmlReport {
         if !self.files.is_empty() {
             h.push_str(
                 "<section class=\"index\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Summary</h2>\n\
-                 <table>\n<thead><tr><th scope=\"col\">Notebook</th><th scope=\"col\">added</th>\
+                 <table>\n<thead><tr><th scope=\"col\">Notebook</th><th scope=\"col\">what changed</th><th scope=\"col\">added</th>\
                  <th scope=\"col\">deleted</th><th scope=\"col\">modified</th><th scope=\"col\">moved</th>\
                  <th scope=\"col\">outputs changed</th><th scope=\"col\">notebook metadata</th></tr></thead>\n<tbody>\n",
             );
@@ -546,7 +559,7 @@ impl HtmlReport {
                 if let Some(verdict) = &f.verdict {
                     let _ = writeln!(
                         h,
-                        "<tr><th scope=\"row\"><a href=\"#{}\">{}</a></th><td colspan=\"6\">{}</td></tr>",
+                        "<tr><th scope=\"row\"><a href=\"#{}\">{}</a></th><td class=\"what\">{}</td><td colspan=\"6\"></td></tr>",
                         f.anchor,
                         text(&f.path),
                         text(verdict)
@@ -556,9 +569,10 @@ impl HtmlReport {
                 let s = f.stats;
                 let _ = writeln!(
                     h,
-                    "<tr><th scope=\"row\"><a href=\"#{}\">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><th scope=\"row\"><a href=\"#{}\">{}</a></th><td class=\"what\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     f.anchor,
                     text(&f.path),
+                    text(&f.what),
                     s.added,
                     s.deleted,
                     s.modified,

@@ -64,6 +64,11 @@ struct FileEntry {
     /// For a notebook without a notebook diff ([`MarkdownReport::add_other`]):
     /// its verdict, shown instead of the counts.
     verdict: Option<String>,
+    /// What changed: the verdict ([`crate::diff::Verdict`]), first in the
+    /// table and under the notebook's title.
+    what: String,
+    /// Cells whose outputs may be stale: one line each.
+    stale: Vec<String>,
 }
 
 /// The summary being built; [`MarkdownReport::finish`] writes it.
@@ -187,6 +192,8 @@ impl MarkdownReport {
             notebook_changed: false,
             blocks,
             verdict: Some(verdict.to_string()),
+            what: verdict.to_string(),
+            stale: Vec::new(),
         });
     }
 
@@ -218,6 +225,12 @@ impl MarkdownReport {
             notebook_changed: diff.notebook_changed(),
             blocks,
             verdict: None,
+            what: diff.verdict().to_string(),
+            stale: diff
+                .stale
+                .iter()
+                .map(|s| format!("cell {}: {s}", s.cell + 1))
+                .collect(),
         });
     }
 
@@ -274,14 +287,14 @@ impl MarkdownReport {
         let mut table = String::new();
         if n > 0 {
             table.push_str(
-                "| Notebook | added | deleted | modified | moved | outputs | metadata |\n",
+                "| Notebook | what changed | added | deleted | modified | moved | outputs | metadata |\n",
             );
-            table.push_str("|---|--:|--:|--:|--:|--:|---|\n");
+            table.push_str("|---|---|--:|--:|--:|--:|--:|---|\n");
             for f in &self.files {
                 if let Some(verdict) = &f.verdict {
                     let _ = writeln!(
                         table,
-                        "| {} | {} |  |  |  |  |  |",
+                        "| {} | {} |  |  |  |  |  |  |",
                         md_text(&f.path),
                         md_text(verdict)
                     );
@@ -290,8 +303,9 @@ impl MarkdownReport {
                 let s = f.stats;
                 let _ = writeln!(
                     table,
-                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} | {} |",
                     md_text(&f.path),
+                    md_text(&f.what),
                     s.added,
                     s.deleted,
                     s.modified,
@@ -326,7 +340,13 @@ impl MarkdownReport {
         let mut full = push(&head, &mut used, &mut text) && push(&table, &mut used, &mut text);
         let (mut left_cells, mut left_files) = (0usize, 0usize);
         for f in &self.files {
-            let title = format!("#### {}\n\n", md_text(&f.path));
+            let mut title = format!("#### {}\n\n{}\n\n", md_text(&f.path), md_text(&f.what));
+            for line in &f.stale {
+                let _ = writeln!(title, "- {}", md_text(line));
+            }
+            if !f.stale.is_empty() {
+                title.push('\n');
+            }
             let mut left_here = 0;
             if full {
                 full = push(&title, &mut used, &mut text);

@@ -31,8 +31,12 @@ pub enum Format {
     /// The human-readable diff ([`terminal`]).
     #[default]
     Terminal,
-    /// One line per changed cell and a summary ([`stat`]).
+    /// One line per notebook: its verdict and counts ([`stat`]); collected
+    /// like `Html` so that the columns line up.
     Stat,
+    /// `--stat=cells`: each notebook's verdict, then one line per changed
+    /// cell ([`stat::render_cells`]).
+    StatCells,
     /// nbdime's complete JSON patch ([`json`]): built from the notebooks,
     /// not from a `NotebookDiff`, because a patch must not skip anything.
     Json,
@@ -78,17 +82,17 @@ pub fn render(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match opts.format {
-        Format::Stat => stat::render(diff, out),
+        Format::StatCells => stat::render_cells(diff, out),
         Format::Json => Err(io::Error::other(
             "--json renders nbdime's patch of the notebooks (compare::compare), not a NotebookDiff",
         )),
         // One notebook as a whole report (the commands collect several
         // into one `report::Report` instead, see `compare::Request::report`).
-        Format::Html | Format::Markdown => {
-            let format = if opts.format == Format::Html {
-                report::ReportFormat::Html
-            } else {
-                report::ReportFormat::Markdown
+        Format::Html | Format::Markdown | Format::Stat => {
+            let format = match opts.format {
+                Format::Html => report::ReportFormat::Html,
+                Format::Stat => report::ReportFormat::Stat,
+                _ => report::ReportFormat::Markdown,
             };
             let mut r = report::Report::new(format, opts.context, false, None);
             r.add(&report::display_name(&old_name, &new_name), diff);

@@ -4,6 +4,7 @@
 
 use super::html::{HtmlOptions, HtmlReport};
 use super::markdown::{MarkdownOptions, MarkdownReport};
+use super::stat::StatReport;
 use crate::diff::NotebookDiff;
 use std::io::{self, Write};
 
@@ -35,6 +36,8 @@ pub enum ReportFormat {
     Html,
     /// The Markdown pull-request summary.
     Markdown,
+    /// `--stat`: one aligned line per notebook.
+    Stat,
 }
 
 /// A report being collected.
@@ -44,6 +47,8 @@ pub enum Report {
     Html(HtmlReport),
     /// `--markdown`.
     Markdown(MarkdownReport),
+    /// `--stat`.
+    Stat(StatReport),
 }
 
 impl Report {
@@ -65,6 +70,7 @@ impl Report {
                 show_all,
                 max_bytes: max_bytes.unwrap_or(super::markdown::DEFAULT_MAX_BYTES),
             })),
+            ReportFormat::Stat => Report::Stat(StatReport::new()),
         }
     }
 
@@ -73,17 +79,19 @@ impl Report {
         match self {
             Report::Html(r) => r.add(path, diff),
             Report::Markdown(r) => r.add(path, diff),
+            Report::Stat(r) => r.add(path, diff),
         }
     }
 
     /// Adds a notebook that has no notebook diff to show, with its one-line
-    /// verdict (`only ignored changes (…)`, `not parsed (…): line diff +1 −1`,
-    /// `new notebook, no cells`) and, for a line diff, its text (a unified
+    /// verdict (`only ignored changes (…)`, `not parsed (…): line diff +1 -1`,
+    /// `added, no cells`) and, for a line diff, its text (a unified
     /// diff, no colour): so that every notebook git lists is in the report.
     pub fn add_other(&mut self, path: &str, verdict: &str, lines: Option<&str>) {
         match self {
             Report::Html(r) => r.add_other(path, verdict, lines),
             Report::Markdown(r) => r.add_other(path, verdict, lines),
+            Report::Stat(r) => r.add_other(path, verdict),
         }
     }
 
@@ -109,6 +117,9 @@ impl Report {
             Report::Markdown(r) => r.note(&format!(
                 "{path}: merge conflicts left (`nbdiff --html` shows them side by side)"
             )),
+            Report::Stat(r) => r.note(&format!(
+                "{path}: merge conflicts left (`nbdiff --html` shows them side by side)"
+            )),
         }
     }
 
@@ -117,6 +128,7 @@ impl Report {
         match self {
             Report::Html(r) => r.note(note),
             Report::Markdown(r) => r.note(note),
+            Report::Stat(r) => r.note(note),
         }
     }
 
@@ -125,6 +137,7 @@ impl Report {
         match self {
             Report::Html(r) => r.finish(out),
             Report::Markdown(r) => r.finish(out),
+            Report::Stat(r) => r.finish(out),
         }
     }
 }

@@ -78,7 +78,7 @@ pub fn render<W: Write + ?Sized>(
     opts: &TerminalOptions,
     out: &mut W,
 ) -> io::Result<()> {
-    if diff.is_empty() {
+    if diff.is_empty() && diff.verdict().is_unchanged() {
         return Ok(());
     }
     let header = format!(
@@ -102,21 +102,25 @@ pub fn render_body<W: Write + ?Sized>(
     opts: &TerminalOptions,
     out: &mut W,
 ) -> io::Result<()> {
-    if diff.is_empty() {
+    let verdict = diff.verdict();
+    if diff.is_empty() && verdict.is_unchanged() {
         return Ok(());
     }
     let mut p = Painter {
         out,
         color: opts.color,
     };
-    p.line(
-        Style::FileHeader,
-        &format!("--- {}", visible_name(&opts.old_name)),
-    )?;
-    p.line(
-        Style::FileHeader,
-        &format!("+++ {}", visible_name(&opts.new_name)),
-    )?;
+    if !diff.is_empty() {
+        p.line(
+            Style::FileHeader,
+            &format!("--- {}", visible_name(&opts.old_name)),
+        )?;
+        p.line(
+            Style::FileHeader,
+            &format!("+++ {}", visible_name(&opts.new_name)),
+        )?;
+    }
+    summary_lines(&mut p, diff, &verdict)?;
     if let Some(((a, b), (c, d))) = diff.format {
         p.line(Style::Meta, &format!("nbformat: {a}.{b} → {c}.{d}"))?;
     }
@@ -125,6 +129,24 @@ pub fn render_body<W: Write + ?Sized>(
     }
     for cell in diff.cells.iter().filter(|c| c.is_interesting()) {
         render_cell(&mut p, cell, opts)?;
+    }
+    Ok(())
+}
+
+/// The notebook's verdict (`summary: source changed (1 cell)`), then one
+/// line per cell whose outputs may be stale: the first lines of a notebook's
+/// diff, after its file header.
+fn summary_lines<W: Write + ?Sized>(
+    p: &mut Painter<'_, W>,
+    diff: &NotebookDiff<'_>,
+    verdict: &crate::diff::Verdict,
+) -> io::Result<()> {
+    p.line(
+        Style::Meta,
+        &format!("summary: {}", visible(&verdict.to_string())),
+    )?;
+    for s in &diff.stale {
+        p.line(Style::Meta, &format!("cell {}: {s}", s.cell + 1))?;
     }
     Ok(())
 }
@@ -221,7 +243,7 @@ fn render_output<W: Write + ?Sized>(
         match part {
             OutputPart::Text { what, diff } if main.is_some_and(|m| !std::ptr::eq(m, diff)) => {
                 let s = format!(
-                    "  {what}: +{} −{} lines (another representation of this output)",
+                    "  {what}: +{} -{} lines (another representation of this output)",
                     diff.added(),
                     diff.removed()
                 );
@@ -323,7 +345,7 @@ pub fn output_number(o: &OutputChange<'_>) -> (usize, Option<&'static str>) {
 }
 
 /// The one-line summary of a changed output, e.g. `output 1 (image/png):
-/// 83×64 1.8 KB → 114×64 1.9 KB; text/plain +1 −1 lines` (not yet made
+/// 83×64 1.8 KB → 114×64 1.9 KB; text/plain +1 -1 lines` (not yet made
 /// [`visible`]): the terminal's `--outputs summary` line and the Markdown
 /// report's.
 pub fn output_summary(o: &OutputChange<'_>) -> String {
@@ -334,7 +356,7 @@ pub fn output_summary(o: &OutputChange<'_>) -> String {
             OutputPart::Text { what, diff } => {
                 let n = match whole {
                     Some(_) => lines_word(diff.added().max(diff.removed())),
-                    None => format!("+{} −{} lines", diff.added(), diff.removed()),
+                    None => format!("+{} -{} lines", diff.added(), diff.removed()),
                 };
                 if matches!(what.as_str(), "text" | "traceback") || *what == o.label {
                     n

@@ -1072,6 +1072,7 @@ fn diff_pair(a: &Notebook, b: &Notebook) -> Result<(), String> {
         };
         nbdiff::render::terminal::render(&d, &topts, &mut out).map_err(|e| e.to_string())?;
         nbdiff::render::stat::render(&d, &mut out).map_err(|e| e.to_string())?;
+        nbdiff::render::stat::render_cells(&d, &mut out).map_err(|e| e.to_string())?;
     }
     let j = nbdiff::diff::nbdime::diff(a, b);
     nbdiff::render::json::render(&j, &mut Vec::new()).map_err(|e| e.to_string())?;
