@@ -256,9 +256,8 @@ pub fn stale_outputs(cells: &[CellDiff<'_>], python: bool) -> Vec<StaleOutput> {
         let changed = source_changed(c);
         for b in &d.binds {
             let (taint, direct) = match &found {
-                // What it binds came from stale values: carried on.
-                Some((root, _)) => (Some(root.clone()), false),
-                None if changed => (
+                // Its own change comes first: readers below depend on it.
+                _ if changed => (
                     Some(Cause {
                         cell: position(c),
                         deleted: false,
@@ -268,6 +267,8 @@ pub fn stale_outputs(cells: &[CellDiff<'_>], python: bool) -> Vec<StaleOutput> {
                     }),
                     true,
                 ),
+                // What it binds came from stale values: carried on.
+                Some((root, _)) => (Some(root.clone()), false),
                 None => (None, false),
             };
             let def = Def {
