@@ -105,7 +105,7 @@ fn enormous_single_line_is_read_or_refused_cleanly() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(String::from_utf8_lossy(&o.stdout).contains("modified"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("source changed (1 cell)"));
     // Invalid: the same line, unterminated.
     let c = dir.path().join("c.ipynb");
     std::fs::write(&c, format!("{{\"cells\": [\"{big}")).unwrap();

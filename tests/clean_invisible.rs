@@ -220,7 +220,13 @@ fn only_the_real_change_counts_beside_hidden_keys_added_to_other_cells() {
     std::fs::write(dir.join("b.ipynb"), new).expect("write");
     let stat = sb.nbdiff(
         &dir,
-        &["--no-pager", "--stat", "--exit-code", "a.ipynb", "b.ipynb"],
+        &[
+            "--no-pager",
+            "--stat=cells",
+            "--exit-code",
+            "a.ipynb",
+            "b.ipynb",
+        ],
     );
     assert_eq!(stat.status.code(), Some(1));
     assert!(
@@ -336,7 +342,7 @@ fn view_state_added_by_jupyterlab_is_no_change_for_git_diff_nbdiff_and_the_filte
     assert_eq!(git_diff.matches("── cell").count(), 1, "{git_diff}");
     assert!(git_diff.contains("── cell 3"), "{git_diff}");
     assert!(!git_diff.contains("metadata.jupyter"), "{git_diff}");
-    let stat = sb.nbdiff(&repo, &["--no-pager", "--stat"]);
+    let stat = sb.nbdiff(&repo, &["--no-pager", "--stat=cells"]);
     assert!(
         stdout(&stat).contains("0 added, 0 deleted, 1 modified"),
         "{}",

@@ -174,7 +174,12 @@ fn stat_is_one_line_per_notebook_and_cells_on_request() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "one row and the total: {out}");
     assert!(
-        lines[0].starts_with(" old.ipynb => new.ipynb | +2 -0 | source changed (1 cell)"),
+        lines[0].contains("old.ipynb => ")
+            && lines[0].contains("new.ipynb | +2 -0 | source changed (1 cell)"),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with(" 1 notebook changed, 2 source lines added"),
         "{out}"
     );
     assert!(out.is_ascii(), "{out}");
@@ -183,7 +188,10 @@ fn stat_is_one_line_per_notebook_and_cells_on_request() {
         cells.contains("cells: 1 added, 0 deleted, 0 modified, 0 moved"),
         "{cells}"
     );
-    assert!(cells.starts_with(" summary: source changed (1 cell)"), "{cells}");
+    assert!(
+        cells.starts_with(" summary: source changed (1 cell)"),
+        "{cells}"
+    );
 }
 
 #[test]

@@ -24,7 +24,8 @@ fn git_diff_shows_the_notebook_diff_and_leaves_other_files_to_git() {
     assert!(out.contains("-x = 1\n+x = 2\n"), "{out}");
     assert!(!out.contains("execution_count"), "{out}");
     assert!(
-        out.contains("diff --git a/nb.ipynb b/nb.ipynb\n--- a/nb.ipynb\n+++ b/nb.ipynb\n── cell 1"),
+        out.contains("diff --git a/nb.ipynb b/nb.ipynb\n--- a/nb.ipynb\n+++ b/nb.ipynb\nsummary: source changed (1 cell)")
+            && out.contains("\n── cell 1"),
         "the driver, not git, shows notebooks (no `index` line): {out}"
     );
     assert!(

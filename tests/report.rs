@@ -171,22 +171,22 @@ fn markdown_is_capped_and_says_what_was_left_out() {
     let full = text(&report(&case, &["--markdown"]));
     assert!(!full.contains("Left out"), "{full}");
     assert!(full.len() > 1500);
-    let capped = text(&report(&case, &["--markdown", "--max-bytes", "1500"]));
-    assert!(capped.len() <= 1500, "{} bytes", capped.len());
+    let capped = text(&report(&case, &["--markdown", "--max-bytes", "1700"]));
+    assert!(capped.len() <= 1700, "{} bytes", capped.len());
     assert!(
         capped.contains("cell 1 [markdown] modified"),
         "what fits is shown: {capped}"
     );
     assert!(
         capped.contains(
-            "**Left out:** 2 changes in 1 notebook: this summary is capped at 1500 bytes."
+            "**Left out:** 2 changes in 1 notebook: this summary is capped at 1700 bytes."
         ),
         "{capped}"
     );
     // Deterministic.
     assert_eq!(
         capped,
-        text(&report(&case, &["--markdown", "--max-bytes", "1500"]))
+        text(&report(&case, &["--markdown", "--max-bytes", "1700"]))
     );
 }
 
@@ -275,7 +275,11 @@ fn html_and_markdown_between_revisions() {
     assert!(md.starts_with("### nbdiff: 2 notebooks changed"), "{md}");
     assert!(md.contains("| broken.ipynb | not parsed \\("), "{md}");
     assert!(md.contains("+{not json\n"), "{md}");
-    assert!(md.contains("| a.ipynb | 0 | 0 | 1 |"), "{md}");
+    assert!(
+        md.contains("| a.ipynb | source changed \\(1 cell\\)"),
+        "{md}"
+    );
+    assert!(md.contains(" | 0 | 0 | 1 |"), "{md}");
     assert!(md.contains("-x = 1\n+x = 10\n"), "{md}");
 }
 
@@ -324,7 +328,11 @@ fn github_review_script_writes_the_report_and_one_comment_body() {
         body.starts_with("<!-- nbdiff-review -->\n### nbdiff: 1 notebook changed"),
         "{body}"
     );
-    assert!(body.contains("| a.ipynb | 0 | 0 | 1 |"), "{body}");
+    assert!(
+        body.contains("| a.ipynb | source changed \\(1 cell\\)"),
+        "{body}"
+    );
+    assert!(body.contains(" | 0 | 0 | 1 |"), "{body}");
     assert!(body.contains("+x = 10  # @someone"), "{body}");
     assert!(
         !body.contains("m.ipynb"),

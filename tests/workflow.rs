@@ -28,7 +28,13 @@ impl Verdict {
 
     /// Added, deleted or renamed with no cell to show: the header says it all.
     fn is_header_only(&self) -> bool {
-        ["added, no cells", "deleted, no cells", "renamed", "mode changed"].contains(&self.0.as_str())
+        [
+            "added, no cells",
+            "deleted, no cells",
+            "renamed",
+            "mode changed",
+        ]
+        .contains(&self.0.as_str())
     }
 }
 
@@ -51,13 +57,29 @@ fn new_name(name: &str) -> String {
 fn from_terminal(text: &str) -> BTreeMap<String, Verdict> {
     let mut out = BTreeMap::new();
     let mut current: Option<String> = None;
+    // git shows a pure rename itself, without the driver: its header is
+    // the verdict.
+    let mut renamed = false;
+    let flush =
+        |current: &mut Option<String>, renamed: bool, out: &mut BTreeMap<String, Verdict>| {
+            if let (Some(path), true) = (current.take(), renamed) {
+                out.insert(path, Verdict("renamed".to_string()));
+            }
+        };
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix("diff --git ") {
+            flush(&mut current, renamed, &mut out);
             current = rest.split_once(" b/").map(|(_, b)| b.to_string());
+            renamed = false;
             continue;
         }
+        if line.starts_with("rename to ") {
+            renamed = true;
+        }
         if let Some(v) = line.strip_prefix("summary: ") {
-            let path = current.take().unwrap_or_else(|| panic!("a summary outside a block: {text}"));
+            let path = current
+                .take()
+                .unwrap_or_else(|| panic!("a summary outside a block: {text}"));
             out.insert(path, Verdict(v.to_string()));
             continue;
         }
@@ -69,6 +91,7 @@ fn from_terminal(text: &str) -> BTreeMap<String, Verdict> {
             }
         }
     }
+    flush(&mut current, renamed, &mut out);
     out.retain(|p, _| p.ends_with(".ipynb"));
     out
 }
@@ -83,7 +106,10 @@ fn from_stat(text: &str) -> BTreeMap<String, Verdict> {
         }
         let name = new_name(cols[0]);
         let verdict = cols[cols.len() - 1].to_string();
-        assert!(out.insert(name, Verdict(verdict)).is_none(), "twice: {text}");
+        assert!(
+            out.insert(name, Verdict(verdict)).is_none(),
+            "twice: {text}"
+        );
     }
     out
 }
@@ -103,7 +129,15 @@ fn from_markdown(text: &str) -> BTreeMap<String, Verdict> {
         if cells[0] == "Notebook" || !path.ends_with(".ipynb") {
             continue;
         }
-        out.insert(path, Verdict(cells[1].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")));
+        out.insert(
+            path,
+            Verdict(
+                cells[1]
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&"),
+            ),
+        );
     }
     out
 }
@@ -260,7 +294,12 @@ fn without_the_filter_every_command_lists_the_same_notebooks_with_the_same_verdi
         "source changed (1 cell), outputs changed (1); outputs may be stale (1 cell)"
     );
     let stale = "cell 2: outputs may be stale: cell 1 (defines x) changed";
-    for args in [&["--no-pager"][..], &["--markdown"], &["--html"], &["--stat=cells"]] {
+    for args in [
+        &["--no-pager"][..],
+        &["--markdown"],
+        &["--html"],
+        &["--stat=cells"],
+    ] {
         // (Markdown backslash-escapes its punctuation.)
         let text = nbdiff_ok(&sb, &repo, args).replace('\\', "");
         assert!(text.contains(stale), "{args:?}: {text}");
@@ -293,6 +332,14 @@ fn without_the_filter_every_command_lists_the_same_notebooks_with_the_same_verdi
     let history = agree(&sb, &repo, &["HEAD~1", "HEAD"], "committed");
     assert_eq!(history, staged);
     assert!(agree(&sb, &repo, &[], "committed, worktree").is_empty());
+
+    // A rename and an added notebook with cells: the file's own change leads.
+    sb.git(&repo, &["mv", "a.ipynb", "moved.ipynb"]);
+    write(&repo, "new.ipynb", &notebook(&["n = 1", "print(n)"], 1));
+    sb.git(&repo, &["add", "-A"]);
+    let v = agree(&sb, &repo, &["--cached"], "renamed, added");
+    assert_eq!(v["moved.ipynb"], "renamed");
+    assert_eq!(v["new.ipynb"], "added (2 cells)");
 }
 
 #[test]
@@ -326,10 +373,7 @@ fn with_the_filter_every_command_compares_what_git_compares() {
     }
     let listed = agree(&sb, &repo, &[], "filter on");
     assert_eq!(listed.len(), 4, "git lists every notebook: {listed:?}");
-    assert!(
-        listed.values().all(Verdict::is_ignored),
-        "{listed:?}"
-    );
+    assert!(listed.values().all(Verdict::is_ignored), "{listed:?}");
 
     // The two steps it printed: afterwards everything is quiet.
     sb.git(&repo, &["add", "--renormalize", "."]);

@@ -71,7 +71,12 @@ mod tests {
 
     #[test]
     fn binds_and_reads() {
-        let deps = cell_deps(&["import pandas as pd\ndf = pd.read_csv('x')", "df.head()\ndf", "%%bash\nls", "def ("]);
+        let deps = cell_deps(&[
+            "import pandas as pd\ndf = pd.read_csv('x')",
+            "df.head()\ndf",
+            "%%bash\nls",
+            "def (",
+        ]);
         let d0 = deps[0].as_ref().expect("parsed");
         assert_eq!(d0.binds, ["df", "pd"]);
         let d1 = deps[1].as_ref().expect("parsed");

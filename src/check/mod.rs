@@ -19,10 +19,10 @@
 //! Every rule is listed in `docs/check.md` (a test keeps the two in step).
 //! Findings never carry a secret: the `secret` rule stores a redacted form only.
 
+pub mod deps;
 pub(crate) mod files;
 mod locate;
 mod magics;
-pub mod deps;
 mod names;
 mod order;
 mod outputs;

@@ -222,7 +222,10 @@ pub fn run_diff(
     // Equal modulo ignored data, but not the same file: say so (in a
     // report, as the notebook's verdict).
     let result = result.and_then(|differs| {
-        match (differs || req.render.format == render::Format::Json, &req.report) {
+        match (
+            differs || req.render.format == render::Format::Json,
+            &req.report,
+        ) {
             (true, _) => Ok(differs),
             (false, Some(report)) => {
                 let (o, n) = ((old_path.as_path(), &old), (new_path.as_path(), &new));

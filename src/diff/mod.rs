@@ -25,11 +25,11 @@ use image::ImageInfo;
 use json::JsonChange;
 use lines::TextDiff;
 pub use options::DiffOptions;
-pub use stale::StaleOutput;
-pub use verdict::{FileChange, Verdict};
 use output::OutputChange;
 use serde_json::Value;
+pub use stale::StaleOutput;
 use std::borrow::Cow;
+pub use verdict::{FileChange, Verdict};
 
 /// The differences between two notebooks. Borrows from both.
 #[derive(Debug, Clone)]

@@ -62,7 +62,11 @@ impl fmt::Display for StaleOutput {
         match (c.deleted, c.ran_later) {
             (true, _) => write!(f, "old cell {} (defined {name}) deleted", c.cell + 1)?,
             (false, Some((then, now))) => {
-                write!(f, "cell {} (defines {name}) ran later ([{then}]", c.cell + 1)?;
+                write!(
+                    f,
+                    "cell {} (defines {name}) ran later ([{then}]",
+                    c.cell + 1
+                )?;
                 match &c.via {
                     Some(_) => f.write_str(")")?,
                     None => write!(f, ", this cell [{now}])")?,

@@ -272,10 +272,9 @@ impl fmt::Display for Verdict {
                             _ if *file == FileChange::Added => {
                                 format!("{word} ({})", plural(counts.cells, "cell", "cells"))
                             }
-                            _ => format!(
-                                "{word} ({})",
-                                plural(counts.source_cells, "cell", "cells")
-                            ),
+                            _ => {
+                                format!("{word} ({})", plural(counts.source_cells, "cell", "cells"))
+                            }
                         }
                     }
                     FileChange::Renamed if inner.is_empty() => "renamed".to_string(),
@@ -422,7 +421,9 @@ mod tests {
             lines: Some((3, 1)),
         };
         assert_eq!(v.to_string(), "not parsed (not JSON): line diff +3 -1");
-        assert!(Verdict::FormattingOnly.to_string().starts_with("formatting only"));
+        assert!(Verdict::FormattingOnly
+            .to_string()
+            .starts_with("formatting only"));
         let v = Verdict::OnlyIgnored {
             kinds: vec!["execution counts".into()],
             shown_by_all: true,

@@ -146,7 +146,12 @@ impl StatReport {
         if !self.rows.is_empty() {
             let n = self.rows.len();
             let (added, removed, outputs, stale) = self.rows.iter().fold((0, 0, 0, 0), |t, r| {
-                (t.0 + r.added, t.1 + r.removed, t.2 + r.outputs, t.3 + r.stale)
+                (
+                    t.0 + r.added,
+                    t.1 + r.removed,
+                    t.2 + r.outputs,
+                    t.3 + r.stale,
+                )
             });
             let mut total = format!(
                 " {n} notebook{} changed, {added} source line{} added, {removed} removed, {outputs} output{} changed",
@@ -213,7 +218,11 @@ pub fn render_cells<W: Write + ?Sized>(diff: &NotebookDiff<'_>, out: &mut W) -> 
             (visible(&format!("{n} {what}")).into_owned(), rest)
         })
         .collect();
-    let w = rows.iter().map(|(a, _)| display_width(a)).max().unwrap_or(0);
+    let w = rows
+        .iter()
+        .map(|(a, _)| display_width(a))
+        .max()
+        .unwrap_or(0);
     for (head, rest) in &rows {
         let pad = " ".repeat(w - display_width(head));
         writeln!(out, " {head}{pad}{}", visible(rest))?;
@@ -230,4 +239,67 @@ pub fn render_cells<W: Write + ?Sized>(diff: &NotebookDiff<'_>, out: &mut W) -> 
         summary.push_str("; notebook metadata changed");
     }
     writeln!(out, "{summary}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::verdict::Counts;
+    use crate::diff::FileChange;
+
+    fn changed(source_cells: usize, added: usize) -> Verdict {
+        Verdict::Diff {
+            file: FileChange::Modified,
+            mode_changed: false,
+            counts: Counts {
+                source_cells,
+                lines_added: added,
+                lines_removed: 1,
+                ..Counts::default()
+            },
+        }
+    }
+
+    #[test]
+    fn columns_line_up_over_wide_zero_width_and_control_characters() {
+        let mut t = StatReport::new();
+        t.add_verdict("数据/分析.ipynb", &changed(1, 12));
+        t.add_verdict("a\u{200b}b.ipynb", &changed(2, 3));
+        t.add_verdict("x\x1b[31m.ipynb", &changed(1, 100));
+        t.add_other(
+            "plain.ipynb",
+            "formatting only (indentation, key order or base64 line wrapping)",
+        );
+        let mut out = Vec::new();
+        t.finish(&mut out).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        let rows: Vec<&str> = text.lines().take(4).collect();
+        // Every `|` at the same terminal column on every row.
+        let bars = |row: &str| -> Vec<usize> {
+            let mut col = 0;
+            let mut at = Vec::new();
+            for ch in row.chars() {
+                if ch == '|' {
+                    at.push(col);
+                }
+                col += display_width(ch.encode_utf8(&mut [0; 4]));
+            }
+            at
+        };
+        for row in &rows {
+            assert_eq!(bars(row), bars(rows[0]), "{text}");
+            assert!(!row.contains('\x1b') && !row.contains('\u{200b}'), "{text}");
+        }
+        assert!(
+            rows[0].contains("| +12 -1  | source changed (1 cell)"),
+            "{text}"
+        );
+        assert!(
+            text.lines().nth(4).is_some_and(
+                |l| l.starts_with(" 4 notebooks changed, 115 source lines added, 3 removed")
+            ),
+            "{text}"
+        );
+        assert!(!text.contains('\u{2212}'), "{text}");
+    }
 }
