@@ -123,7 +123,7 @@ fn from_markdown(text: &str) -> BTreeMap<String, Verdict> {
         };
         let cells: Vec<String> = row
             .split(" |")
-            .map(|c| c.trim().replace('\\', "").replace('\u{200b}', ""))
+            .map(|c| c.trim().replace(['\\', '\u{200b}'], ""))
             .collect();
         let path = new_name(&cells[0]);
         if cells[0] == "Notebook" || !path.ends_with(".ipynb") {
