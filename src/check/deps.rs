@@ -11,7 +11,9 @@ use crate::notebook::Notebook;
 pub struct CellDeps {
     /// Names the cell binds (assignments, imports, `def`, `class`, `global`).
     pub binds: Vec<String>,
-    /// Names the cell reads when it runs, each once, in order of first read.
+    /// Names the cell reads when it runs from what cells above bound, each
+    /// once, in order of first read: not bound by the cell, or read before
+    /// it binds them (`df = df.dropna()` reads `df` from above).
     pub reads: Vec<String>,
     /// `from m import *`, `exec` or a dynamic magic: it may bind anything.
     pub binds_unknown: bool,
@@ -38,6 +40,7 @@ pub fn cell_deps(sources: &[&str]) -> Vec<Option<CellDeps>> {
                         .reads
                         .into_iter()
                         .map(|(name, _)| name)
+                        .filter(|name| !n.binds.contains(name) || n.read_first.contains(name))
                         .filter(|name| seen.insert(name.clone()))
                         .collect();
                     let mut binds: Vec<String> = n.binds.into_iter().collect();
@@ -81,6 +84,12 @@ mod tests {
         assert_eq!(d0.binds, ["df", "pd"]);
         let d1 = deps[1].as_ref().expect("parsed");
         assert_eq!(d1.reads, ["df"]);
+        let own = cell_deps(&[
+            "x = 1\nprint(x)",
+            "df = df.dropna()\nfor i in r:\n    t = t + i",
+        ]);
+        assert_eq!(own[0].as_ref().expect("parsed").reads, ["print"]);
+        assert_eq!(own[1].as_ref().expect("parsed").reads, ["df", "r", "t"]);
         assert!(deps[3].is_none());
     }
 }

@@ -34,6 +34,9 @@ pub(crate) struct CellNames {
     pub star_import: bool,
     /// `exec`, writes through `globals()`, or a dynamic magic.
     pub dynamic: bool,
+    /// Names read before the cell (in the order it runs) binds them: they
+    /// come from above (`df = df.dropna()`), for the diff's stale outputs.
+    pub read_first: HashSet<String>,
     /// Literal paths given to readers at the top level (`pd.read_csv("a.csv")`):
     /// (path, 1-based line), for `missing-data-file`.
     pub data_paths: Vec<(String, usize)>,
@@ -451,6 +454,9 @@ impl Walker {
             return;
         }
         let line = self.line_of(offset);
+        if !self.out.binds.contains(name) {
+            self.out.read_first.insert(name.to_string());
+        }
         self.out.reads.push((name.to_string(), line));
     }
 

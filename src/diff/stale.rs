@@ -13,9 +13,10 @@
 //! cause on to the cells that read what it binds (`df2 = df.dropna()`
 //! carries a change of `df` to `df2.plot()`), so one sweep down the
 //! notebook finds every case: linear in the cells' names, with one hash
-//! map from name to the cell that last bound it. Cells that do not parse,
-//! and reads of a name the cell binds itself, are left alone (precision
-//! over recall, as `check` does).
+//! map from name to the cell that last bound it. A name the cell binds
+//! before reading it is its own (`x = 1; print(x)`); one it reads first
+//! comes from above (`df = df.dropna()`). Cells that do not parse are left
+//! alone (precision over recall, as `check` does).
 //!
 //! Nothing is parsed unless some cell could be flagged (a changed or
 //! deleted code cell above a cell with outputs that did not run again, or
@@ -222,9 +223,6 @@ pub fn stale_outputs(cells: &[CellDiff<'_>], python: bool) -> Vec<StaleOutput> {
         // (the root cause, the cause as this cell reads it)
         let mut found: Option<(Cause, Cause)> = None;
         for r in &d.reads {
-            if d.binds.binary_search(r).is_ok() {
-                continue;
-            }
             let Some(def) = defs.get(r) else { continue };
             if let (Some(root), false) = (&def.taint, this_ran) {
                 let mut here = root.clone();
@@ -379,6 +377,27 @@ mod tests {
         assert_eq!(
             flags(&old, &edited),
             ["cell 3: outputs may be stale: cell 1 (defines df) changed, read here through df2 from cell 2"]
+        );
+    }
+
+    #[test]
+    fn a_cell_that_rebinds_what_it_reads_carries_the_change() {
+        let old = nb(&[
+            ("model = 1", Some(1), None),
+            ("model = model + 1\nprint(model)", Some(2), Some("2")),
+            ("print(model)", Some(3), Some("2")),
+        ]);
+        let new = nb(&[
+            ("model = 5", Some(1), None),
+            ("model = model + 1\nprint(model)", Some(2), Some("2")),
+            ("print(model)", Some(3), Some("2")),
+        ]);
+        assert_eq!(
+            flags(&old, &new),
+            [
+                "cell 2: outputs may be stale: cell 1 (defines model) changed",
+                "cell 3: outputs may be stale: cell 1 (defines model) changed, read here through model from cell 2"
+            ]
         );
     }
 
