@@ -250,7 +250,7 @@ fn show_prints_an_invalid_notebook_as_sanitized_text() {
     let out = sb.nbdiff(sb.path(), &["show", f.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0));
     // Unchanged but for bytes that are not UTF-8 (shown as U+FFFD: no raw
-    // bytes reach a terminal; see hardening::show_of_a_broken_file_prints_no_raw_bytes).
+    // bytes reach a terminal; see io_safety::show_of_a_broken_file_prints_no_raw_bytes).
     assert_eq!(out.stdout, "not a notebook \u{fffd}\n".as_bytes());
 }
 

@@ -22,15 +22,15 @@
 pub(crate) mod files;
 mod locate;
 mod magics;
-mod names;
 mod order;
 mod outputs;
 mod paths;
+mod python;
 pub mod render;
 mod secrets;
 
 use crate::notebook::{Cell, Notebook};
-pub use names::MAX_NESTING;
+pub use python::MAX_NESTING;
 use serde_json::Value;
 use std::path::Path;
 
@@ -303,7 +303,7 @@ pub fn check_notebook_noting(
         || (opts.on(Rule::MissingDataFile) && opts.base_dir.is_some());
     let mut notes = Vec::new();
     let analysed = (wants_names && is_python(nb)).then(|| {
-        let (analysed, too_deep) = names::analyse_cells(&cells);
+        let (analysed, too_deep) = python::analyse_cells(&cells);
         notes.extend(too_deep.into_iter().map(|i| {
             format!(
                 "{path}: cell {}: nested more than {MAX_NESTING} levels deep, not parsed; \
@@ -314,7 +314,7 @@ pub fn check_notebook_noting(
         analysed
     });
     if let Some(analysed) = &analysed {
-        names::check(&cells, analysed, opts, &mut hits);
+        python::check(&cells, analysed, opts, &mut hits);
     }
     if opts.on(Rule::AbsolutePath) || opts.on(Rule::MissingDataFile) {
         paths::check(&cells, analysed.as_deref(), opts, &mut hits);

@@ -7,14 +7,14 @@
 //! Drive (`/content/drive/`). Placeholders (`/home/user/`, `/Users/<you>/`)
 //! and URL paths (`https://host/home/…`) are not findings.
 //!
-//! Data paths come from the parsed cells (see `names.rs`): a string literal
+//! Data paths come from the parsed cells (see `python.rs`): a string literal
 //! given as the first argument to a reader (`open`, `pd.read_*`, `np.load`,
 //! `Image.open`, …). A relative path with a file extension that does not
 //! exist beside the notebook is reported, unless the notebook may create it:
 //! it names the file elsewhere, changes directory, or downloads or unpacks
 //! data.
 
-use super::names::CellNames;
+use super::python::CellNames;
 use super::{output_texts, source_lines, Hit, Options, Rule};
 use crate::notebook::Cell;
 use rustpython_parser::ast::{self, Expr};

@@ -27,11 +27,11 @@ fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
 }
 
 /// The whole-report format asked for (`--html`, `--markdown`), if any.
-pub fn report_format(args: &DiffArgs) -> Option<render::report::ReportFormat> {
+pub fn report_format(args: &DiffArgs) -> Option<render::review::ReportFormat> {
     if args.html {
-        Some(render::report::ReportFormat::Html)
+        Some(render::review::ReportFormat::Html)
     } else if args.markdown {
-        Some(render::report::ReportFormat::Markdown)
+        Some(render::review::ReportFormat::Markdown)
     } else {
         None
     }
@@ -119,7 +119,7 @@ pub fn request(args: &DiffArgs, color: bool, err: &mut dyn Write) -> Request {
         },
         one_of_many: false,
         report: report_format(args).map(|f| {
-            std::rc::Rc::new(std::cell::RefCell::new(render::report::Report::new(
+            std::rc::Rc::new(std::cell::RefCell::new(render::review::Report::new(
                 f,
                 args.context,
                 args.show_all,
@@ -218,7 +218,7 @@ pub fn run_diff(
     let result = result.and_then(|differs| {
         match differs || req.report.is_some() || req.render.format == render::Format::Json {
             true => Ok(differs),
-            false => crate::git::ignored::note_for_files(
+            false => crate::render::hidden_only::note_for_files(
                 (old_path, &old),
                 (new_path, &new),
                 &req.diff,

@@ -7,7 +7,7 @@ use super::merge::{merge_options, write_atomic};
 use crate::exit::Exit;
 use crate::merge::options::{resolve_settings, ConflictPolicy, Labels, Options, OutputsPolicy};
 use crate::notebook::Notebook;
-use crate::resolve::report::{self, FileReport, From, Outcome};
+use crate::resolve::outcome::{self, FileReport, From, Outcome};
 use crate::resolve::{
     first_dropped, hand_edits, markers, merge_markers, merge_stages, stages, HandLine, Merged,
     ResolveError,
@@ -175,8 +175,8 @@ fn run_inner(
             }
         }
     }
-    let _ = report::render(&reports, out, err);
-    Ok(report::exit_code(&reports))
+    let _ = outcome::render(&reports, out, err);
+    Ok(outcome::exit_code(&reports))
 }
 
 /// Marks every cleanly written file as staged (after a successful `git add`).

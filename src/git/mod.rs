@@ -14,9 +14,8 @@
 //!   between revisions, the index and the working tree, read in-process with gix.
 //! - [`settings`] — every read of git configuration: `nbdiff.ignore`,
 //!   `nbdiff.merge.*`, and git's `color.diff` answer for the diff driver.
-//! - [`pathspec`], [`rename`], [`unmerged`], [`header`], [`ignored`] — git's
-//!   pathspecs, rename detection, unmerged paths, `diff --git` file headers,
-//!   and the line for a file whose only changes are hidden.
+//! - [`pathspec`], [`rename`], [`unmerged`], [`header`] — git's
+//!   pathspecs, rename detection, unmerged paths, `diff --git` file headers.
 //! - [`worktree`] — the working tree as git compares it: cleaned by the
 //!   `nbdiff` filter where its attribute applies.
 //! - [`renormalize`] — after `config-git --enable --filter`: the committed
@@ -29,7 +28,6 @@ pub mod config;
 pub mod difftool;
 pub mod driver;
 pub mod header;
-pub mod ignored;
 pub mod pathspec;
 pub mod rename;
 pub mod renormalize;

@@ -24,7 +24,7 @@
 //! delete, and `check` reports them.
 
 use super::leftover::has_markers;
-use super::render::{GROUP_KEY, RECORD_KEY};
+use super::to_notebook::{GROUP_KEY, RECORD_KEY};
 use crate::notebook::Notebook;
 use serde_json::{Map, Value};
 use std::collections::HashMap;

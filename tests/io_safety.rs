@@ -807,7 +807,8 @@ fn fuzz_merge3_a_side_with_a_missing_id_merges_back_unchanged_or_repaired() {
         panic!("the crash input parses");
     };
     let result = nbdiff::merge::merge_notebooks(&nb, &nl, &nb, &opts);
-    let written = nbdiff::merge::render::render(result, &nl, &opts).to_bytes_reusing(&[&nl, &nb]);
+    let written =
+        nbdiff::merge::to_notebook::render(result, &nl, &opts).to_bytes_reusing(&[&nl, &nb]);
     let merged = Notebook::parse(&written, "merged").expect("reads back");
     assert!(
         merged.cells().iter().all(|c| c.id().is_some()),
@@ -847,7 +848,8 @@ fn fuzz_merge3_an_invalid_cell_id_merges_back_unchanged_or_repaired() {
         "the input has the invalid id"
     );
     let result = nbdiff::merge::merge_notebooks(&nb, &nr, &nb, &opts);
-    let written = nbdiff::merge::render::render(result, &nr, &opts).to_bytes_reusing(&[&nr, &nb]);
+    let written =
+        nbdiff::merge::to_notebook::render(result, &nr, &opts).to_bytes_reusing(&[&nr, &nb]);
     let merged = Notebook::parse(&written, "merged").expect("reads back");
     let ids: Vec<&str> = merged.cells().iter().filter_map(|c| c.id()).collect();
     assert_eq!(ids.len(), merged.cells().len(), "every cell keeps an id");
@@ -995,7 +997,8 @@ fn fuzz_merge3_a_side_without_a_cell_list_merges_back_unchanged_or_repaired() {
         "local has no cell list"
     );
     let result = nbdiff::merge::merge_notebooks(&nb, &nl, &nb, &opts);
-    let written = nbdiff::merge::render::render(result, &nl, &opts).to_bytes_reusing(&[&nl, &nb]);
+    let written =
+        nbdiff::merge::to_notebook::render(result, &nl, &opts).to_bytes_reusing(&[&nl, &nb]);
     let merged = Notebook::parse(&written, "merged").expect("reads back");
     let ws = worksheet(&merged);
     assert_eq!(
@@ -1049,7 +1052,8 @@ fn fuzz_merge3_duplicate_ids_before_4_5_merge_back_unchanged_or_made_unique() {
     assert_eq!((nr.major, nr.minor), (4, 0));
     assert_eq!(ids(&nr), ["c0", "c0"], "the input repeats an id");
     let result = nbdiff::merge::merge_notebooks(&nb, &nr, &nb, &opts);
-    let written = nbdiff::merge::render::render(result, &nr, &opts).to_bytes_reusing(&[&nr, &nb]);
+    let written =
+        nbdiff::merge::to_notebook::render(result, &nr, &opts).to_bytes_reusing(&[&nr, &nb]);
     let merged = Notebook::parse(&written, "merged").expect("reads back");
     let got = ids(&merged);
     assert_eq!(got.len(), 2, "both cells keep an id");
