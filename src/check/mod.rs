@@ -11,7 +11,7 @@
 //! | file | rules |
 //! |---|---|
 //! | `order.rs` | `out-of-order`, `partial-run` |
-//! | `names.rs` (+ `magics.rs`) | `use-before-define`, `undefined-name` (Python parsed with `rustpython-parser`) |
+//! | `names.rs` (+ `python.rs`, `magics.rs`) | `use-before-define`, `undefined-name` (Python parsed with `rustpython-parser` in `python.rs`) |
 //! | `paths.rs` | `absolute-path`, `missing-data-file` |
 //! | `secrets.rs` | `secret` |
 //! | `outputs.rs` | `large-output`, `error-output`, `outputs-present`, `conflict-leftover` |
@@ -22,6 +22,7 @@
 pub(crate) mod files;
 mod locate;
 mod magics;
+mod names;
 mod order;
 mod outputs;
 mod paths;
@@ -314,7 +315,7 @@ pub fn check_notebook_noting(
         analysed
     });
     if let Some(analysed) = &analysed {
-        python::check(&cells, analysed, opts, &mut hits);
+        names::check(&cells, analysed, opts, &mut hits);
     }
     if opts.on(Rule::AbsolutePath) || opts.on(Rule::MissingDataFile) {
         paths::check(&cells, analysed.as_deref(), opts, &mut hits);

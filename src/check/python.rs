@@ -1,27 +1,23 @@
-//! `use-before-define` and `undefined-name`: names read at the top level of
-//! a cell (code that runs when the cell runs) compared with the names the
-//! notebook's cells bind at module level, in order.
+//! The Python a code cell holds, read once for the rules that need it
+//! (`names.rs`, `paths.rs`): what each cell binds and reads at module level,
+//! and the literal paths it gives to readers.
 //!
 //! Each code cell is parsed with `rustpython-parser` after [`magics`]
 //! blanks IPython syntax. Scopes: function and lambda bodies run later, so
-//! their reads are not checked (their `global` declarations do bind module
+//! their reads are not recorded (their `global` declarations do bind module
 //! names); class bodies and comprehensions have their own locals; a walrus
-//! in a comprehension binds in the enclosing scope. Reads are not checked
+//! in a comprehension binds in the enclosing scope. Reads are not recorded
 //! inside a `try` whose handlers catch `NameError` (or everything), or in
 //! the branches of a test that looks at `globals()`/`locals()`/`dir()`/`vars()`.
-//! A cell that does not parse is skipped; its identifiers then count as
-//! possibly bound, so it cannot cause a finding elsewhere. Annotations are
-//! not read (they may be strings or postponed).
-//!
-//! A read counts as defined when an earlier cell or the same cell (in any
-//! order: loops) binds the name. `del` is ignored: precision over recall.
+//! A cell that does not parse yields no [`CellNames`]; [`identifiers`] lists
+//! the words it might bind. Annotations are not read (they may be strings or
+//! postponed).
 
 use super::magics::{self, is_identifier};
-use super::{Hit, Options, Rule};
 use crate::notebook::Cell;
 use rustpython_parser::ast::{self, Expr, Stmt};
 use rustpython_parser::Parse;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// What one parsed cell binds and reads at module level.
 #[derive(Debug, Default)]
@@ -39,224 +35,65 @@ pub(crate) struct CellNames {
     pub data_paths: Vec<(String, usize)>,
 }
 
-/// Python's builtins (3.13, plus Python 2's, which old notebooks use), the
-/// module attributes, IPython's and common hosted kernels' predefined names.
-const BUILTINS: &[&str] = &[
-    "ArithmeticError",
-    "AssertionError",
-    "AttributeError",
-    "BaseException",
-    "BaseExceptionGroup",
-    "BlockingIOError",
-    "BrokenPipeError",
-    "BufferError",
-    "BytesWarning",
-    "ChildProcessError",
-    "ConnectionAbortedError",
-    "ConnectionError",
-    "ConnectionRefusedError",
-    "ConnectionResetError",
-    "DeprecationWarning",
-    "EOFError",
-    "Ellipsis",
-    "EncodingWarning",
-    "EnvironmentError",
-    "Exception",
-    "ExceptionGroup",
-    "False",
-    "FileExistsError",
-    "FileNotFoundError",
-    "FloatingPointError",
-    "FutureWarning",
-    "GeneratorExit",
-    "IOError",
-    "ImportError",
-    "ImportWarning",
-    "IndentationError",
-    "IndexError",
-    "InterruptedError",
-    "IsADirectoryError",
-    "KeyError",
-    "KeyboardInterrupt",
-    "LookupError",
-    "MemoryError",
-    "ModuleNotFoundError",
-    "NameError",
-    "None",
-    "NotADirectoryError",
-    "NotImplemented",
-    "NotImplementedError",
-    "OSError",
-    "OverflowError",
-    "PendingDeprecationWarning",
-    "PermissionError",
-    "ProcessLookupError",
-    "PythonFinalizationError",
-    "RecursionError",
-    "ReferenceError",
-    "ResourceWarning",
-    "RuntimeError",
-    "RuntimeWarning",
-    "StopAsyncIteration",
-    "StopIteration",
-    "SyntaxError",
-    "SyntaxWarning",
-    "SystemError",
-    "SystemExit",
-    "TabError",
-    "TimeoutError",
-    "True",
-    "TypeError",
-    "UnboundLocalError",
-    "UnicodeDecodeError",
-    "UnicodeEncodeError",
-    "UnicodeError",
-    "UnicodeTranslateError",
-    "UnicodeWarning",
-    "UserWarning",
-    "ValueError",
-    "Warning",
-    "ZeroDivisionError",
-    "__build_class__",
-    "__debug__",
-    "__doc__",
-    "__import__",
-    "__loader__",
-    "__name__",
-    "__package__",
-    "__spec__",
-    "__builtins__",
-    "__builtin__",
-    "__file__",
-    "__annotations__",
-    "__dict__",
-    "abs",
-    "aiter",
-    "all",
-    "anext",
-    "any",
-    "ascii",
-    "bin",
-    "bool",
-    "breakpoint",
-    "bytearray",
-    "bytes",
-    "callable",
-    "chr",
-    "classmethod",
-    "compile",
-    "complex",
-    "copyright",
-    "credits",
-    "delattr",
-    "dict",
-    "dir",
-    "divmod",
-    "enumerate",
-    "eval",
-    "exec",
-    "exit",
-    "filter",
-    "float",
-    "format",
-    "frozenset",
-    "getattr",
-    "globals",
-    "hasattr",
-    "hash",
-    "help",
-    "hex",
-    "id",
-    "input",
-    "int",
-    "isinstance",
-    "issubclass",
-    "iter",
-    "len",
-    "license",
-    "list",
-    "locals",
-    "map",
-    "max",
-    "memoryview",
-    "min",
-    "next",
-    "object",
-    "oct",
+/// Calls whose first argument is a file the cell reads.
+const READERS: &[&str] = &[
     "open",
-    "ord",
-    "pow",
-    "print",
-    "property",
-    "quit",
-    "range",
-    "repr",
-    "reversed",
-    "round",
-    "set",
-    "setattr",
-    "slice",
-    "sorted",
-    "staticmethod",
-    "str",
-    "sum",
-    "super",
-    "tuple",
-    "type",
-    "vars",
-    "zip",
-    // Python 2
-    "apply",
-    "basestring",
-    "buffer",
-    "cmp",
-    "coerce",
-    "execfile",
-    "file",
-    "intern",
-    "long",
-    "raw_input",
-    "reduce",
-    "reload",
-    "unichr",
-    "unicode",
-    "xrange",
-    "StandardError",
-    // IPython / Jupyter
-    "display",
-    "get_ipython",
-    "In",
-    "Out",
-    "_",
-    "__",
-    "___",
-    "_i",
-    "_ii",
-    "_iii",
-    "_ih",
-    "_oh",
-    "_dh",
-    "_exit_code",
-    "__session__",
-    "__vsc_ipynb_file__",
-    // Databricks / PySpark shells
-    "spark",
-    "sc",
-    "sqlContext",
-    "dbutils",
-    "displayHTML",
+    "read_csv",
+    "read_table",
+    "read_excel",
+    "read_json",
+    "read_parquet",
+    "read_feather",
+    "read_pickle",
+    "read_hdf",
+    "read_stata",
+    "read_sas",
+    "read_spss",
+    "read_orc",
+    "read_fwf",
+    "read_xml",
+    "load",
+    "loadtxt",
+    "genfromtxt",
+    "fromfile",
+    "imread",
+    "read_file",
+    "load_workbook",
+    "open_dataset",
+    "loadmat",
 ];
 
-fn is_builtin(name: &str) -> bool {
-    if BUILTINS.contains(&name) {
-        return true;
+/// The literal path a call reads, if it is one of [`READERS`] given a
+/// string literal first argument (and, for `open`, no writing mode).
+pub(crate) fn data_path_arg(call: &ast::ExprCall) -> Option<&str> {
+    let name = match call.func.as_ref() {
+        Expr::Name(n) => n.id.as_str(),
+        Expr::Attribute(a) => a.attr.as_str(),
+        _ => return None,
+    };
+    if !READERS.contains(&name) {
+        return None;
     }
-    // IPython's output and input history: `_5`, `_i5`.
-    let digits = name
-        .strip_prefix("_i")
-        .or_else(|| name.strip_prefix('_'))
-        .unwrap_or("");
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    let Expr::Constant(c) = call.args.first()? else {
+        return None;
+    };
+    let ast::Constant::Str(path) = &c.value else {
+        return None;
+    };
+    let mode = call.args.get(1).or_else(|| {
+        call.keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "mode"))
+            .map(|k| &k.value)
+    });
+    if let Some(Expr::Constant(m)) = mode {
+        if let ast::Constant::Str(m) = &m.value {
+            if m.contains(['w', 'a', 'x', '+']) {
+                return None;
+            }
+        }
+    }
+    Some(path)
 }
 
 /// What came of parsing one code cell.
@@ -799,7 +636,7 @@ impl Walker {
                 if writes_namespace(c) {
                     self.out.dynamic = true;
                 }
-                if let Some(p) = super::paths::data_path_arg(c) {
+                if let Some(p) = data_path_arg(c) {
                     let line = self.line_of(c.range.start().to_usize());
                     self.out.data_paths.push((p.to_string(), line));
                 }
@@ -1015,7 +852,7 @@ fn declared_globals(body: &[Stmt], out: &mut Vec<String>) {
 }
 
 /// Identifiers in a text, a cell we could not parse: what it might bind.
-fn identifiers(text: &str, out: &mut HashSet<String>) {
+pub(crate) fn identifiers(text: &str, out: &mut HashSet<String>) {
     for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
         if is_identifier(word) {
             out.insert(word.to_string());
@@ -1063,99 +900,6 @@ pub(crate) fn analyse_cells(cells: &[Cell<'_>]) -> (Vec<(usize, Option<CellNames
             Err(_) => (code().map(|(i, _)| (i, None)).collect(), Vec::new()),
         }
     })
-}
-
-/// Runs both name rules over the parsed code cells.
-pub(crate) fn check(
-    cells: &[Cell<'_>],
-    analysed: &[(usize, Option<CellNames>)],
-    opts: &Options,
-    hits: &mut Vec<Hit>,
-) {
-    // Names an unparsed cell might bind (and the first such cell), and
-    // where parsed cells first bind.
-    let mut maybe: HashMap<String, usize> = HashMap::new();
-    let mut first_bind: HashMap<&str, usize> = HashMap::new();
-    let mut skip_undefined = false;
-    for (i, names) in analysed {
-        match names {
-            Some(n) => {
-                skip_undefined |= n.star_import || n.dynamic;
-                for b in &n.binds {
-                    first_bind.entry(b.as_str()).or_insert(*i);
-                }
-            }
-            None => {
-                let mut ids = HashSet::new();
-                identifiers(&cells[*i].source(), &mut ids);
-                for id in ids {
-                    maybe.entry(id).or_insert(*i);
-                }
-            }
-        }
-    }
-    let mut defined: HashSet<&str> = HashSet::new();
-    let mut reported: HashSet<&str> = HashSet::new();
-    // After `from m import *` or `exec`, any name may already exist.
-    let mut anything_defined = false;
-    for (i, names) in analysed {
-        let Some(n) = names else {
-            continue;
-        };
-        anything_defined |= n.star_import || n.dynamic;
-        for (name, line) in &n.reads {
-            let name = name.as_str();
-            if defined.contains(name)
-                || n.binds.contains(name)
-                || is_builtin(name)
-                || reported.contains(name)
-            {
-                continue;
-            }
-            match first_bind.get(name) {
-                Some(&later) if later > *i => {
-                    if opts.on(Rule::UseBeforeDefine)
-                        && !anything_defined
-                        && !earlier_unparsed(&maybe, *i, name)
-                    {
-                        reported.insert(name);
-                        hits.push(Hit::cell(
-                            Rule::UseBeforeDefine,
-                            *i,
-                            Some(*line),
-                            format!(
-                                "`{name}` is used here but first defined in cell {}: \
-                                 run top to bottom, this cell fails",
-                                later + 1
-                            ),
-                        ));
-                    }
-                }
-                Some(_) => {}
-                None => {
-                    if opts.on(Rule::UndefinedName) && !skip_undefined && !maybe.contains_key(name)
-                    {
-                        reported.insert(name);
-                        hits.push(Hit::cell(
-                            Rule::UndefinedName,
-                            *i,
-                            Some(*line),
-                            format!(
-                                "`{name}` is not defined anywhere in the notebook \
-                                 (a deleted cell?)"
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        defined.extend(n.binds.iter().map(String::as_str));
-    }
-}
-
-/// True when a cell before `before` that did not parse mentions `name`.
-fn earlier_unparsed(first_unparsed: &HashMap<String, usize>, before: usize, name: &str) -> bool {
-    first_unparsed.get(name).is_some_and(|&i| i < before)
 }
 
 #[cfg(test)]
