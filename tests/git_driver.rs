@@ -278,7 +278,7 @@ fn git_merge_uses_the_notebook_merge_driver() {
 
 /// git passes 7 positional arguments; a driver configured without `--` (as
 /// other tools' instructions say) must still take a path starting with `-`
-/// as a path (issue 20, item 9).
+/// as a path, so a file named `-h.ipynb` is diffed, not taken for `-h`.
 #[test]
 fn driver_configured_without_dashdash_takes_paths_that_look_like_flags() {
     let sb = Sandbox::new();
