@@ -10,6 +10,7 @@ mod diff_cli;
 mod filter_config;
 mod git_config;
 mod git_driver;
+mod git_layer;
 mod git_like;
 mod git_revs;
 mod git_util;

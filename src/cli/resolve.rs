@@ -492,21 +492,12 @@ fn finish_keeping(
 
 /// `git add -- PATHS` in the working tree.
 fn git_add(workdir: &Path, paths: &[BString]) -> Result<(), String> {
-    let mut cmd = std::process::Command::new("git");
-    cmd.current_dir(workdir)
-        .args(["add", "--"])
-        .stdin(std::process::Stdio::null());
-    for p in paths {
-        cmd.arg(stages::os_path(p.as_bstr()));
-    }
-    match cmd.output() {
-        Ok(o) if o.status.success() => Ok(()),
-        Ok(o) => Err(format!(
-            "`git add` failed: {}",
-            String::from_utf8_lossy(&o.stderr).trim()
-        )),
-        Err(e) => Err(format!("cannot run `git add`: {e}")),
-    }
+    crate::git::run::git(&["add", "--"])
+        .in_dir(workdir)
+        .paths(paths.iter().map(|p| stages::os_path(p.as_bstr())))
+        .stdout()
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

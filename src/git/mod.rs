@@ -32,6 +32,7 @@ pub mod pathspec;
 pub mod rename;
 pub mod renormalize;
 pub mod revs;
+pub mod run;
 pub mod settings;
 pub mod show;
 pub mod unmerged;
