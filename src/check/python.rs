@@ -117,7 +117,7 @@ impl Analysis {
     }
 }
 
-/// The deepest a cell may nest (by [`nesting_bound`]) and still be parsed.
+/// The deepest a cell may nest (by `nesting_bound`) and still be parsed.
 /// CPython itself gives up near here (`RecursionError` during compilation).
 pub const MAX_NESTING: usize = 1000;
 

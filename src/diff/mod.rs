@@ -3,7 +3,7 @@
 //! [`diff_notebooks`] aligns the cells ([`align`]) and compares each pair
 //! field by field: source as a line diff with word ranges ([`lines`]),
 //! outputs by kind ([`output`], [`image`]), metadata as JSON paths
-//! ([`json`]), skipping the volatile data the [`crate::policy`] table hides. Nothing
+//! ([`json_paths`]), skipping the volatile data the [`crate::policy`] table hides. Nothing
 //! here renders: see `crate::render`. [`nbdime`] builds the complete
 //! machine diff in nbdime's format instead.
 

@@ -39,7 +39,7 @@
 //! Enabling says which of the user's own values it replaces. In a
 //! repository (`--local`), `--disable` gives back the config file and the
 //! attributes file byte for byte as they were before `--enable` when they
-//! are still as `--enable` left them ([`snapshot`]). Otherwise (the files
+//! are still as `--enable` left them (`snapshot.rs`). Otherwise (the files
 //! changed since, or `--global`/`--system`): enabling twice changes nothing. Disabling removes exactly those keys and
 //! that line: a section is removed only when nothing else is left in it, other
 //! lines of the attributes file stay byte-identical, and an attributes file

@@ -12,6 +12,11 @@
 //!   textconv (`git log -p`, `git show`, `git blame`).
 //! - [`revs`] — `nbdiff [--cached] [REV [REV]] [-- PATH…]`: changed notebooks
 //!   between revisions, the index and the working tree, read in-process with gix.
+//!   Also the notebooks staged for commit that `check --staged` reads
+//!   ([`revs::staged`]).
+//! - [`run`] — the one way the `git` binary is started, where gix does not
+//!   serve: a cleaned environment, errors naming the command, bounded output.
+//!   No other module starts git.
 //! - [`settings`] — every read of git configuration: `nbdiff.ignore`,
 //!   `nbdiff.merge.*`, and git's `color.diff` answer for the diff driver.
 //! - [`pathspec`], [`rename`], [`unmerged`], [`header`] — git's

@@ -9,7 +9,7 @@
 //!    to a plain line merge ([`fallback`]) and say why;
 //! 3. [`merge_notebooks`] builds a [`MergeResult`] value: cells aligned
 //!    three-way ([`cells`]), each cell merged ([`cell`]), metadata merged key by
-//!    key ([`json`]);
+//!    key ([`metadata`]);
 //! 4. [`to_notebook::render`] writes the value as a notebook in local's style.
 //!
 //! # Rules
@@ -33,7 +33,7 @@
 //!   local's value and are recorded.
 //!
 //! # Where conflicts are recorded
-//! - Markdown *notice cells* ([`render`]) begin with git's marker written as
+//! - Markdown *notice cells* ([`to_notebook`]) begin with git's marker written as
 //!   an inline code span (length from `%L`): searchable, inert in Jupyter.
 //!   Two versions of a cell sit between a `versions` and a `versions-middle`
 //!   notice; insert/insert blocks between `start`/`middle`/`end` notices.
