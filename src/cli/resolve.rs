@@ -5,12 +5,12 @@
 
 use super::merge::{merge_options, write_atomic};
 use crate::exit::Exit;
+use crate::git::stages;
 use crate::merge::options::{resolve_settings, ConflictPolicy, Labels, Options, OutputsPolicy};
 use crate::notebook::Notebook;
 use crate::resolve::outcome::{self, FileReport, From, Outcome};
 use crate::resolve::{
-    first_dropped, hand_edits, markers, merge_markers, merge_stages, stages, HandLine, Merged,
-    ResolveError,
+    first_dropped, hand_edits, markers, merge_markers, merge_stages, HandLine, Merged, ResolveError,
 };
 use gix::bstr::{BString, ByteSlice};
 use std::collections::HashMap;

@@ -40,5 +40,6 @@ pub mod revs;
 pub mod run;
 pub mod settings;
 pub mod show;
+pub mod stages;
 pub mod unmerged;
 pub mod worktree;

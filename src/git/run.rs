@@ -1,7 +1,7 @@
 //! The one way nbdiff runs the `git` binary.
 //!
 //! Most git access is in-process with gix (revisions, the index, blobs,
-//! config reads: [`super::revs`], [`super::settings`], `resolve/stages.rs`).
+//! config reads: [`super::revs`], [`super::settings`], [`super::stages`]).
 //! The binary is run only where git's own answer is the point or gix has no
 //! equivalent in the features we build: `config-git` writing config
 //! ([`super::config`]), `check-attr` (every attributes file, macro and

@@ -23,8 +23,8 @@
 pub mod base;
 pub mod markers;
 pub mod outcome;
-pub mod stages;
 
+use crate::git::stages;
 use crate::merge::options::ConflictStyle;
 use crate::merge::{merge_bytes, ConflictPolicy, Inputs, Options};
 use crate::notebook::{LoadError, Notebook};
