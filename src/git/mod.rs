@@ -14,6 +14,8 @@
 //!   between revisions, the index and the working tree, read in-process with gix.
 //!   Also the notebooks staged for commit that `check --staged` reads
 //!   ([`revs::staged`]).
+//! - [`stages`] — an unfinished merge for `resolve`: the index's conflict
+//!   stages and blobs (gix), the operation's labels, marker sizes.
 //! - [`run`] — the one way the `git` binary is started, where gix does not
 //!   serve: a cleaned environment, errors naming the command, bounded output.
 //!   No other module starts git.
