@@ -149,3 +149,31 @@ fn config_git_reads_the_attributes_file_within_the_read_limit() {
     let text = std::fs::read_to_string(&attrs).expect("read");
     assert!(text.starts_with(&big) && text.contains("*.ipynb"), "{text}");
 }
+
+/// `nbdiff --cached` reads the index's blobs within the read limit, as it
+/// reads working-tree files: it used to inflate any blob whole.
+#[test]
+fn diff_cached_reads_no_blob_over_the_read_limit() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    std::fs::write(repo.join("a.ipynb"), notebook(&["x = 1"], 1)).expect("write");
+    sb.commit_all(&repo, "base");
+    let big = notebook(&[&format!("x = '{}'", "y".repeat(4000))], 1);
+    std::fs::write(repo.join("a.ipynb"), big).expect("write");
+    sb.git(&repo, &["add", "a.ipynb"]);
+    let out = sb.nbdiff(&repo, &["--cached"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("a.ipynb"), "{}", stdout(&out));
+    let out = sb
+        .cmd(crate::git_util::nbdiff_exe(), &repo)
+        .env("NBDIFF_MAX_FILE_SIZE", "1K")
+        .args(["--cached"])
+        .output()
+        .expect("run nbdiff");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("a.ipynb") && err.contains("read limit"),
+        "{err}"
+    );
+}

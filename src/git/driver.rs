@@ -199,12 +199,12 @@ fn read_side(
     if hashed == Some(id) {
         return Ok(Some(bytes));
     }
-    let blob = repo.get().map(|r| r.find_blob(id).map(|b| b.detach().data));
+    let blob = repo.get().map(|r| super::read_blob(r, id));
     match blob {
         Some(Ok(data)) => Ok(Some(data)),
         failed => {
             let why = match failed {
-                Some(Err(e)) => e.to_string(),
+                Some(Err(e)) => e,
                 _ => "not inside its repository".to_string(),
             };
             let _ = writeln!(

@@ -18,7 +18,8 @@
 //!   stages and blobs (gix), the operation's labels, marker sizes.
 //! - [`run`] — the one way the `git` binary is started, where gix does not
 //!   serve: a cleaned environment, errors naming the command, bounded output.
-//!   No other module starts git.
+//!   No other module starts git. Every blob is read by [`read_blob`], within
+//!   the read limit.
 //! - [`settings`] — every read of git configuration: `nbdiff.ignore`,
 //!   `nbdiff.merge.*`, and git's `color.diff` answer for the diff driver.
 //! - [`pathspec`], [`rename`], [`unmerged`], [`header`] — git's
@@ -45,3 +46,15 @@ pub mod show;
 pub mod stages;
 pub mod unmerged;
 pub mod worktree;
+
+/// A blob's bytes, at most [`crate::notebook::read_limit`]: its size is
+/// looked up in the object's header first, so a larger blob is never read
+/// (or inflated). Every blob nbdiff reads goes through here.
+pub fn read_blob(repo: &gix::Repository, id: gix::ObjectId) -> Result<Vec<u8>, String> {
+    let header = repo.find_header(id).map_err(|e| e.to_string())?;
+    if header.size() > crate::notebook::read_limit() {
+        return Err(crate::notebook::too_large().to_string());
+    }
+    let blob = repo.find_blob(id).map_err(|e| e.to_string())?;
+    Ok(blob.detach().data)
+}

@@ -400,7 +400,7 @@ pub fn staged(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<Staged>, RevError> {
         if listed {
             out.push(Staged {
                 path: path[under.len()..].to_string(),
-                bytes: read_blob_bounded(&repo, entry.id),
+                bytes: super::read_blob(&repo, entry.id),
             });
         }
     }
@@ -413,17 +413,6 @@ fn tree_mode(repo: &gix::Repository, tree: ObjectId, path: &BStr) -> Option<u32>
     let tree = repo.find_tree(tree).ok()?;
     let entry = tree.lookup_entry(path.split(|b| *b == b'/')).ok()??;
     Some(u32::from(entry.mode().value()))
-}
-
-/// A blob's bytes, at most [`crate::notebook::read_limit`] (its size is
-/// looked up first, so a larger one is never read).
-fn read_blob_bounded(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>, String> {
-    let header = repo.find_header(id).map_err(|e| e.to_string())?;
-    if header.size() > crate::notebook::read_limit() {
-        return Err(crate::notebook::too_large().to_string());
-    }
-    let blob = repo.find_blob(id).map_err(|e| e.to_string())?;
-    Ok(blob.detach().data)
 }
 
 /// The file mode of one side of `path` as git writes it (`100644`,
@@ -729,10 +718,9 @@ fn load(
         None => Ok(None),
         Some(Source::Read(bytes)) => Ok(Some(bytes)),
         Some(Source::Blob(id)) => {
-            let blob = repo
-                .find_blob(id)
-                .map_err(|e| read_err(format!("{path} ({id})"), e))?;
-            Ok(Some(blob.detach().data))
+            let blob =
+                super::read_blob(repo, id).map_err(|e| read_err(format!("{path} ({id})"), e))?;
+            Ok(Some(blob))
         }
         Some(Source::Worktree) => read_worktree(repo, path),
     }
