@@ -41,7 +41,7 @@ pub struct Request {
     pub one_of_many: bool,
     /// `--html` / `--markdown`: each pair's diff is added to this report
     /// (written once by the command at the end) instead of rendered.
-    pub report: Option<std::rc::Rc<std::cell::RefCell<render::report::Report>>>,
+    pub report: Option<std::rc::Rc<std::cell::RefCell<render::review::Report>>>,
 }
 
 /// The notebook with no cells: stands for the missing side of an added or
@@ -109,7 +109,7 @@ pub fn compare_with_header(
     if req.render.format == Format::Json {
         let patch = crate::diff::nbdime::diff_in_place(old_nb, new_nb);
         stage("diff");
-        render::json::render(&patch, out)?;
+        render::nbdime_json::render(&patch, out)?;
         return Ok(patch.as_array().is_some_and(|d| !d.is_empty()));
     }
     let mut diff = diff_notebooks(old_nb, new_nb, &req.diff);
@@ -128,7 +128,7 @@ pub fn compare_with_header(
     let notable = header.is_some_and(FileHeader::is_notable) || diff.file != FileChange::Modified;
     if let Some(report) = &req.report {
         let mut report = report.borrow_mut();
-        let name = render::report::display_name(&old_name, &new_name);
+        let name = render::review::display_name(&old_name, &new_name);
         if diff.is_empty() {
             // An added or deleted notebook without cells, a rename: listed
             // by its verdict.
@@ -141,7 +141,7 @@ pub fn compare_with_header(
         }
         // A notebook merged with conflicts left: each shown side by side.
         if new_exists {
-            report.add_conflicts(render::report::path_of(&new_name), new_nb, None);
+            report.add_conflicts(render::review::path_of(&new_name), new_nb, None);
         }
         return Ok(!diff.is_empty());
     }
@@ -175,7 +175,7 @@ pub fn compare_with_header(
     }
     let title = (req.one_of_many && req.render.format == Format::StatCells).then(|| {
         let name = if new_exists { &new_name } else { &old_name };
-        render::report::path_of(name).to_string()
+        render::review::path_of(name).to_string()
     });
     if let Some(title) = title {
         writeln!(out, "{title}")?;

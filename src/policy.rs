@@ -564,7 +564,7 @@ impl Policy {
     /// `scope`, holds a path strictly below `path` that the diff hides by
     /// default: `{"outputs_hidden": false}` at a cell's `metadata.jupyter`.
     /// The diff then compares `value` key by key, so that a hidden key never
-    /// shows through its parent (see `diff::json::changes`).
+    /// shows through its parent (see `diff::json_paths::changes`).
     pub fn holds_hidden(&self, scope: Scope, path: &str, value: &serde_json::Value) -> bool {
         self.fields.iter().any(|f| {
             f.scope == scope
@@ -654,7 +654,7 @@ pub fn refusal(scope: Scope, path: &str) -> Option<&'static str> {
     None
 }
 
-/// A key the diff writes as itself in a path (`diff::json::push_key`;
+/// A key the diff writes as itself in a path (`diff::json_paths::push_key`;
 /// others are written `["…"]`), so that a path the user writes is the path
 /// the diff builds.
 pub fn plain_key(key: &str) -> bool {

@@ -7,7 +7,7 @@ use crate::git_util::{stderr, stdout, Sandbox};
 use nbdiff::clean::{CleanOptions, Cleaned, Cleaner, Keep};
 use nbdiff::notebook::LoadError;
 use nbdiff::policy::{CleanRule, Scope, DEFAULT_FIELDS};
-use nbdiff::text::diff::OpKind;
+use nbdiff::text::line_diff::OpKind;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -93,7 +93,7 @@ fn differences(a: &Value, b: &Value, path: &str, out: &mut Vec<String>) {
 /// strip writes (`"execution_count": null`, `[]`, `{}`) or an untouched
 /// line that only lost its trailing comma.
 fn changed_lines_are_only_strips(before: &str, after: &str) -> Result<(), String> {
-    let diff = nbdiff::text::diff::diff_texts(before, after);
+    let diff = nbdiff::text::line_diff::diff_texts(before, after);
     let norm = |l: &str| l.trim().trim_end_matches(',').to_string();
     let mut deleted: HashMap<String, usize> = HashMap::new();
     let mut inserted = Vec::new();

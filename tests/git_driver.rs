@@ -251,7 +251,7 @@ fn show_prints_an_invalid_notebook_as_sanitized_text() {
     let out = sb.nbdiff(sb.path(), &["show", f.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0));
     // Unchanged but for bytes that are not UTF-8 (shown as U+FFFD: no raw
-    // bytes reach a terminal; see hardening::show_of_a_broken_file_prints_no_raw_bytes).
+    // bytes reach a terminal; see io_safety::show_of_a_broken_file_prints_no_raw_bytes).
     assert_eq!(out.stdout, "not a notebook \u{fffd}\n".as_bytes());
 }
 
@@ -279,7 +279,7 @@ fn git_merge_uses_the_notebook_merge_driver() {
 
 /// git passes 7 positional arguments; a driver configured without `--` (as
 /// other tools' instructions say) must still take a path starting with `-`
-/// as a path (issue 20, item 9).
+/// as a path, so a file named `-h.ipynb` is diffed, not taken for `-h`.
 #[test]
 fn driver_configured_without_dashdash_takes_paths_that_look_like_flags() {
     let sb = Sandbox::new();

@@ -75,7 +75,8 @@ fn pathspecs_select_what_gits_select() {
         ("sub", &["../other"]),
         ("sub", &[":(top)top.ipynb"]),
         ("sub", &[":!skip"]),
-        // `.` with an exclude (issue 20, item 8), and `.`/`..` naming the top.
+        // `.` with an exclude: the exclude removes paths from what `.` names;
+        // `.`/`..` naming the top.
         ("", &[".", ":(exclude)sub/skip"]),
         ("", &[".", ":!sub/skip/"]),
         ("", &[".", ":^other", ":!sub/deep"]),

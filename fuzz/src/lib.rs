@@ -1,5 +1,5 @@
 //! The properties the fuzz targets assert, one function per target, so that
-//! a crash input can be replayed outside libFuzzer (`tests/hardening.rs`
+//! a crash input can be replayed outside libFuzzer (`tests/io_safety.rs`
 //! reads the inputs kept in `tests/fuzz_crashes/`) and every target shares
 //! one input format.
 //!
@@ -215,7 +215,7 @@ pub fn diff_render(data: &[u8]) {
     }
     let j = nbdiff::diff::nbdime::diff(&a, &b);
     let mut out = Vec::new();
-    nbdiff::render::json::render(&j, &mut out).expect("write to a Vec");
+    nbdiff::render::nbdime_json::render(&j, &mut out).expect("write to a Vec");
     assert_json_safe(&out);
 }
 
@@ -228,7 +228,7 @@ mod inert;
 /// tag but its own, and no raw control or bidi character (the zero-width
 /// space it puts after `@` and `#` on purpose aside).
 fn report_render(d: &nbdiff::diff::NotebookDiff<'_>, knob: u8) {
-    use nbdiff::render::report::{Report, ReportFormat};
+    use nbdiff::render::review::{Report, ReportFormat};
     let context = usize::from(knob >> 4);
     let mut html = Report::new(ReportFormat::Html, context, knob & 2 != 0, None);
     html.add("a\u{202e}<b>.ipynb", d);
@@ -410,7 +410,7 @@ pub fn merge3(data: &[u8]) {
     // writer's round trip is byte-identical.
     // (Only for sides with valid ids: the notebook merge adds the ids
     // nbformat 4.5 requires, replaces ids nbformat rejects and makes
-    // duplicates unique; see tests/hardening.rs, fuzz_merge3_a_side_with_a_missing_id…
+    // duplicates unique; see tests/io_safety.rs, fuzz_merge3_a_side_with_a_missing_id…
     // and fuzz_merge3_an_invalid_cell_id….)
     // Ids are checked in every version: the merge makes any ids present
     // unique and valid, also where nbformat does not require them (< 4.5).
@@ -431,7 +431,7 @@ pub fn merge3(data: &[u8]) {
     };
     // And only for sides that have the one cell list nbformat requires: the
     // notebook merge writes one (`"cells": []` where a side had none; a v3
-    // notebook's cells in its one worksheet; see tests/hardening.rs,
+    // notebook's cells in its one worksheet; see tests/io_safety.rs,
     // fuzz_merge3_a_side_without_a_cell_list….)
     let one_cell_list = |n: &Notebook| {
         let has_cells = |m: &serde_json::Map<String, serde_json::Value>| {
@@ -458,12 +458,12 @@ pub fn merge3(data: &[u8]) {
         let result = nbdiff::merge::merge_notebooks(&nb, nx, &nb, &opts);
         assert_eq!(result.conflict_count(), 0, "merge(B, X, B) has conflicts");
         let written =
-            nbdiff::merge::render::render(result, nx, &opts).to_bytes_reusing(&[nx, &nb, &nb]);
+            nbdiff::merge::to_notebook::render(result, nx, &opts).to_bytes_reusing(&[nx, &nb, &nb]);
         assert!(written == x, "notebook merge(B, X, B) != X");
         let result = nbdiff::merge::merge_notebooks(&nb, nx, nx, &opts);
         assert_eq!(result.conflict_count(), 0, "merge(B, X, X) has conflicts");
         let written =
-            nbdiff::merge::render::render(result, nx, &opts).to_bytes_reusing(&[nx, nx, &nb]);
+            nbdiff::merge::to_notebook::render(result, nx, &opts).to_bytes_reusing(&[nx, nx, &nb]);
         assert!(written == x, "notebook merge(B, X, X) != X");
     }
 }
@@ -903,7 +903,7 @@ fn read_pkts(mut b: &[u8]) -> Vec<Option<Vec<u8>>> {
 /// and no `@mention` or `#reference` outside code blocks, whatever the
 /// path, cell text, cell types and MIME labels hold.
 pub fn markdown_gfm(data: &[u8]) {
-    use nbdiff::render::report::{Report, ReportFormat};
+    use nbdiff::render::review::{Report, ReportFormat};
     let (parts, knob) = split(data, 3);
     let (Ok(a), Ok(b)) = (
         Notebook::parse(parts[0], "old.ipynb"),

@@ -3,7 +3,7 @@
 //! level. The diff's stale-output flags (`diff/stale.rs`) use it; nothing
 //! here renders or reports.
 
-use super::names::{analyse_cell, PARSE_STACK};
+use super::python::{analyse_cell, PARSE_STACK};
 use crate::notebook::Notebook;
 
 /// What one code cell binds and reads at module level.

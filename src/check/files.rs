@@ -2,20 +2,21 @@
 //! directories recursively (through `git ls-files` inside a repository, so
 //! `.gitignore` is honoured; a plain walk skipping hidden folders outside
 //! one); by default the notebooks git tracks under the current directory;
-//! with `--staged`, the notebooks staged for commit, read from the index.
+//! with `--staged`, the notebooks staged for commit, read from the index
+//! in-process ([`crate::git::revs::staged`], the same gix reading as
+//! `nbdiff --cached`). git itself runs through [`crate::git::run`].
 
-use std::io::{BufRead, BufReader, Read, Write};
+use crate::git::run::GitError;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// A notebook to check: how to name it, where it lives on disk (its folder
 /// resolves relative data paths), and its bytes when they come from the
-/// index rather than the file.
+/// index rather than the file (or why the index's version cannot be read).
 #[derive(Debug)]
 pub(crate) struct Input {
     pub name: String,
     pub path: PathBuf,
-    pub staged: Option<Vec<u8>>,
+    pub staged: Option<Result<Vec<u8>, String>>,
 }
 
 /// Listing the inputs failed (git missing or failing, unreadable folder).
@@ -26,29 +27,16 @@ pub(crate) enum FilesError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("git {args}: {message}")]
-    Git { args: String, message: String },
-    #[error("cannot run git ({0}); --staged needs it")]
-    NoGit(std::io::Error),
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error("{0}")]
+    Index(String),
     #[error("--staged reads git's index, but {} is not in a git work tree", .0.display())]
     NotARepo(PathBuf),
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, FilesError> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(FilesError::NoGit)?;
-    if !out.status.success() {
-        return Err(FilesError::Git {
-            args: args.join(" "),
-            message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-        });
-    }
-    Ok(out.stdout)
+    Ok(crate::git::run::git(args).in_dir(dir).stdout()?)
 }
 
 /// Whether `dir` is inside a git work tree (false when git cannot run).
@@ -134,90 +122,23 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), FilesError> {
     Ok(())
 }
 
-/// Notebooks staged for commit (added, copied, modified, renamed) under the
+/// Notebooks staged for commit (added, modified, renamed) under the
 /// current directory or `paths`, with their bytes from the index.
 pub(crate) fn staged(paths: &[PathBuf]) -> Result<Vec<Input>, FilesError> {
-    let mut args = vec![
-        "diff",
-        "--cached",
-        "--name-only",
-        "-z",
-        "--relative",
-        "--diff-filter=ACMR",
-        "--",
-    ];
-    let specs: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    args.extend(specs.iter().map(String::as_str));
+    use crate::git::revs::RevError;
     let here = Path::new(".");
-    if !inside_work_tree(here) {
-        // Say why in one line rather than pass on git's usage text
-        // (`git diff` outside a repository is `git diff --no-index`).
-        return Err(match git(here, &["--version"]) {
-            Err(e) => e,
-            Ok(_) => FilesError::NotARepo(std::env::current_dir().unwrap_or_else(|_| here.into())),
-        });
-    }
-    let listed = git(here, &args)?;
-    let names: Vec<String> = nul_list(&listed)
-        .filter(|n| super::is_notebook_path(Path::new(n)))
-        .collect();
-    let blobs = cat_index(&names)?;
-    Ok(names
+    let listed = crate::git::revs::staged(here, paths).map_err(|e| match e {
+        RevError::NotARepository { .. } | RevError::Bare { .. } => {
+            FilesError::NotARepo(std::env::current_dir().unwrap_or_else(|_| here.into()))
+        }
+        other => FilesError::Index(other.to_string()),
+    })?;
+    Ok(listed
         .into_iter()
-        .zip(blobs)
-        .map(|(name, bytes)| Input {
-            path: PathBuf::from(&name),
-            name,
-            staged: Some(bytes),
+        .map(|s| Input {
+            path: PathBuf::from(&s.path),
+            name: s.path,
+            staged: Some(s.bytes),
         })
         .collect())
-}
-
-/// The index's version of each path (relative to the current directory),
-/// read with one `git cat-file --batch` (no textconv, no filters).
-fn cat_index(names: &[String]) -> Result<Vec<Vec<u8>>, FilesError> {
-    if names.is_empty() {
-        return Ok(Vec::new());
-    }
-    let err = |message: String| FilesError::Git {
-        args: "cat-file --batch".into(),
-        message,
-    };
-    let mut child = Command::new("git")
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(FilesError::NoGit)?;
-    let mut stdin = child.stdin.take().ok_or_else(|| err("no stdin".into()))?;
-    let request: Vec<u8> = names
-        .iter()
-        .flat_map(|n| format!(":./{n}\n").into_bytes())
-        .collect();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&request);
-    });
-    let stdout = child.stdout.take().ok_or_else(|| err("no stdout".into()))?;
-    let mut reader = BufReader::new(stdout);
-    let mut blobs = Vec::with_capacity(names.len());
-    for name in names {
-        let mut header = String::new();
-        reader
-            .read_line(&mut header)
-            .map_err(|e| err(e.to_string()))?;
-        let size: usize = header
-            .split_whitespace()
-            .nth(2)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| err(format!("{name}: not in the index ({})", header.trim())))?;
-        let mut blob = vec![0; size + 1];
-        reader
-            .read_exact(&mut blob)
-            .map_err(|e| err(e.to_string()))?;
-        blob.pop();
-        blobs.push(blob);
-    }
-    let _ = writer.join();
-    let _ = child.wait();
-    Ok(blobs)
 }

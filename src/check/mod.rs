@@ -11,7 +11,7 @@
 //! | file | rules |
 //! |---|---|
 //! | `order.rs` | `out-of-order`, `partial-run` |
-//! | `names.rs` (+ `magics.rs`) | `use-before-define`, `undefined-name` (Python parsed with `rustpython-parser`) |
+//! | `names.rs` (+ `python.rs`, `magics.rs`) | `use-before-define`, `undefined-name` (Python parsed with `rustpython-parser` in `python.rs`) |
 //! | `paths.rs` | `absolute-path`, `missing-data-file` |
 //! | `secrets.rs` | `secret` |
 //! | `outputs.rs` | `large-output`, `error-output`, `outputs-present`, `conflict-leftover` |
@@ -27,11 +27,12 @@ mod names;
 mod order;
 mod outputs;
 mod paths;
+mod python;
 pub mod render;
 mod secrets;
 
 use crate::notebook::{Cell, Notebook};
-pub use names::MAX_NESTING;
+pub use python::MAX_NESTING;
 use serde_json::Value;
 use std::path::Path;
 
@@ -304,7 +305,7 @@ pub fn check_notebook_noting(
         || (opts.on(Rule::MissingDataFile) && opts.base_dir.is_some());
     let mut notes = Vec::new();
     let analysed = (wants_names && is_python(nb)).then(|| {
-        let (analysed, too_deep) = names::analyse_cells(&cells);
+        let (analysed, too_deep) = python::analyse_cells(&cells);
         notes.extend(too_deep.into_iter().map(|i| {
             format!(
                 "{path}: cell {}: nested more than {MAX_NESTING} levels deep, not parsed; \

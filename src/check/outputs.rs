@@ -2,7 +2,7 @@
 //! what the outputs weigh and say, and what a merge left behind.
 
 use super::{source_lines, Hit, Options, Rule};
-use crate::merge::render::RECORD_KEY;
+use crate::merge::to_notebook::RECORD_KEY;
 use crate::notebook::{Cell, Notebook, OutputKind};
 use serde_json::Value;
 
@@ -131,7 +131,7 @@ fn conflicts_in_cell(cell: &Cell<'_>, i: usize, stale: bool, hits: &mut Vec<Hit>
     let meta = cell.metadata();
     let nbdiff = meta.and_then(|m| m.get(RECORD_KEY));
     if let Some(marker) = nbdiff.and_then(|n| n.get("marker")).and_then(Value::as_str) {
-        // The first notice of a conflict (merge/render.rs): cells inserted on
+        // The first notice of a conflict (merge/to_notebook.rs): cells inserted on
         // both sides, two versions of a cell, a cell deleted on one side.
         if matches!(marker, "start" | "versions" | "deleted-edited") {
             hits.push(Hit::cell(

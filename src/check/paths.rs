@@ -7,78 +7,16 @@
 //! Drive (`/content/drive/`). Placeholders (`/home/user/`, `/Users/<you>/`)
 //! and URL paths (`https://host/home/…`) are not findings.
 //!
-//! Data paths come from the parsed cells (see `names.rs`): a string literal
+//! Data paths come from the parsed cells (see `python.rs`): a string literal
 //! given as the first argument to a reader (`open`, `pd.read_*`, `np.load`,
 //! `Image.open`, …). A relative path with a file extension that does not
 //! exist beside the notebook is reported, unless the notebook may create it:
 //! it names the file elsewhere, changes directory, or downloads or unpacks
 //! data.
 
-use super::names::CellNames;
+use super::python::CellNames;
 use super::{output_texts, source_lines, Hit, Options, Rule};
 use crate::notebook::Cell;
-use rustpython_parser::ast::{self, Expr};
-
-/// Calls whose first argument is a file the cell reads.
-const READERS: &[&str] = &[
-    "open",
-    "read_csv",
-    "read_table",
-    "read_excel",
-    "read_json",
-    "read_parquet",
-    "read_feather",
-    "read_pickle",
-    "read_hdf",
-    "read_stata",
-    "read_sas",
-    "read_spss",
-    "read_orc",
-    "read_fwf",
-    "read_xml",
-    "load",
-    "loadtxt",
-    "genfromtxt",
-    "fromfile",
-    "imread",
-    "read_file",
-    "load_workbook",
-    "open_dataset",
-    "loadmat",
-];
-
-/// The literal path a call reads, if it is one of [`READERS`] given a
-/// string literal first argument (and, for `open`, no writing mode).
-pub(crate) fn data_path_arg(call: &ast::ExprCall) -> Option<&str> {
-    let name = match call.func.as_ref() {
-        Expr::Name(n) => n.id.as_str(),
-        Expr::Attribute(a) => a.attr.as_str(),
-        _ => return None,
-    };
-    if !READERS.contains(&name) {
-        return None;
-    }
-    let Expr::Constant(c) = call.args.first()? else {
-        return None;
-    };
-    let ast::Constant::Str(path) = &c.value else {
-        return None;
-    };
-    let mode = call.args.get(1).or_else(|| {
-        call.keywords
-            .iter()
-            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "mode"))
-            .map(|k| &k.value)
-    });
-    if let Some(Expr::Constant(m)) = mode {
-        if let ast::Constant::Str(m) = &m.value {
-            if m.contains(['w', 'a', 'x', '+']) {
-                return None;
-            }
-        }
-    }
-    Some(path)
-}
 
 /// Markers of a notebook that fetches or unpacks its own data, or moves
 /// around: then a missing file may well appear at run time.

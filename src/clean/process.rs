@@ -30,6 +30,26 @@
 //! the notebook was NOT cleaned ([`not_cleaned`]). Git itself says nothing
 //! of a process filter's failure: with `filter.nbdiff.required` unset it
 //! stages the file as it is; set, it fails `git add` and keeps the index.
+//!
+//! ## Why the pkt-lines are read and written here, not with `gix-packetline`
+//!
+//! `gix-packetline` is in the dependency tree (through gix's transport) and
+//! was weighed against this protocol (its 0.24 source); it does not fit it cleanly:
+//!
+//! - its blocking reader reads each header with `read_exact`, so git closing
+//!   the pipe between two requests (the normal end of a session) and a
+//!   header cut short (a broken conversation, reported) are the same
+//!   `UnexpectedEof`; telling them apart would mean peeking at the stream
+//!   around it, which is most of what `read_packet` does;
+//! - it refuses `0004` (an empty data packet), which git's own reader
+//!   (`pkt-line.c`) accepts as an empty line;
+//! - its reader and writer sit behind its `blocking-io` feature, which no
+//!   crate in our tree enables, and it is built around fetch and push
+//!   (delimiters that end a read until reset, side bands, `ERR` lines).
+//!
+//! What the protocol needs is four functions of a few lines each (a header
+//! of four hex digits, `0000`, data split at [`MAX_PACKET_DATA`]), tested
+//! below and by the `clean_filter` fuzz target.
 
 use super::{dir_of, options_for, Cleaner, Overrides};
 use std::collections::HashMap;

@@ -303,7 +303,13 @@ fn check_input(input: &Input, opts: &Options) -> Outcome {
 fn check_one(input: &Input, opts: &Options) -> Outcome {
     let owned;
     let bytes: &[u8] = match &input.staged {
-        Some(b) => b,
+        Some(Ok(b)) => b,
+        Some(Err(e)) => {
+            return Err(format!(
+                "{}: cannot read the index's version: {e}",
+                input.name
+            ))
+        }
         None => {
             owned = crate::notebook::read_bounded(&input.path)
                 .map_err(|e| format!("{}: cannot read: {e}", input.name))?;

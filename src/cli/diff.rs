@@ -27,14 +27,14 @@ fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
 }
 
 /// The whole-report format asked for (`--html`, `--markdown`), if any.
-pub fn report_format(args: &DiffArgs) -> Option<render::report::ReportFormat> {
+pub fn report_format(args: &DiffArgs) -> Option<render::review::ReportFormat> {
     if args.html {
-        Some(render::report::ReportFormat::Html)
+        Some(render::review::ReportFormat::Html)
     } else if args.markdown {
-        Some(render::report::ReportFormat::Markdown)
+        Some(render::review::ReportFormat::Markdown)
     } else if args.stat == Some(render::stat::StatMode::Notebooks) {
         // Collected like a report so that its columns line up.
-        Some(render::report::ReportFormat::Stat)
+        Some(render::review::ReportFormat::Stat)
     } else {
         None
     }
@@ -124,7 +124,7 @@ pub fn request(args: &DiffArgs, color: bool, err: &mut dyn Write) -> Request {
         },
         one_of_many: false,
         report: report_format(args).map(|f| {
-            std::rc::Rc::new(std::cell::RefCell::new(render::report::Report::new(
+            std::rc::Rc::new(std::cell::RefCell::new(render::review::Report::new(
                 f,
                 args.context,
                 args.show_all,
@@ -229,16 +229,16 @@ pub fn run_diff(
             (true, _) => Ok(differs),
             (false, Some(report)) => {
                 let (o, n) = ((old_path.as_path(), &old), (new_path.as_path(), &new));
-                if let Some(v) = crate::git::ignored::verdict_for_files(o, n, &req.diff) {
+                if let Some(v) = crate::render::hidden_only::verdict_for_files(o, n, &req.diff) {
                     report.borrow_mut().add_other(
-                        &render::report::display_name(&old_label, &new_label),
+                        &render::review::display_name(&old_label, &new_label),
                         &v,
                         None,
                     );
                 }
                 Ok(false)
             }
-            (false, None) => crate::git::ignored::note_for_files(
+            (false, None) => crate::render::hidden_only::note_for_files(
                 (old_path, &old),
                 (new_path, &new),
                 &req.diff,

@@ -202,7 +202,7 @@ fn settings(p: &PolicyArgs, use_git_config: bool) -> Result<Settings, CommandErr
 }
 
 fn verbose(p: &PolicyArgs) -> bool {
-    p.verbose || crate::merge::report::verbose_from_env()
+    p.verbose || crate::merge::summary::verbose_from_env()
 }
 
 fn options(
@@ -295,7 +295,7 @@ fn inputs<'a>(files: &'a [Vec<u8>; 3], names: &'a [String; 3]) -> Inputs<'a> {
 }
 
 fn report(outcome: &Outcome, shown: &str, verbose: bool, err: &mut dyn Write) {
-    crate::merge::report::write(outcome, shown, verbose, err);
+    crate::merge::summary::write(outcome, shown, verbose, err);
 }
 
 fn exit_of(outcome: &Outcome) -> Exit {

@@ -5,12 +5,12 @@
 
 use super::merge::{merge_options, write_atomic};
 use crate::exit::Exit;
+use crate::git::stages;
 use crate::merge::options::{resolve_settings, ConflictPolicy, Labels, Options, OutputsPolicy};
 use crate::notebook::Notebook;
-use crate::resolve::report::{self, FileReport, From, Outcome};
+use crate::resolve::outcome::{self, FileReport, From, Outcome};
 use crate::resolve::{
-    first_dropped, hand_edits, markers, merge_markers, merge_stages, stages, HandLine, Merged,
-    ResolveError,
+    first_dropped, hand_edits, markers, merge_markers, merge_stages, HandLine, Merged, ResolveError,
 };
 use gix::bstr::{BString, ByteSlice};
 use std::collections::HashMap;
@@ -175,8 +175,8 @@ fn run_inner(
             }
         }
     }
-    let _ = report::render(&reports, out, err);
-    Ok(report::exit_code(&reports))
+    let _ = outcome::render(&reports, out, err);
+    Ok(outcome::exit_code(&reports))
 }
 
 /// Marks every cleanly written file as staged (after a successful `git add`).
@@ -492,21 +492,12 @@ fn finish_keeping(
 
 /// `git add -- PATHS` in the working tree.
 fn git_add(workdir: &Path, paths: &[BString]) -> Result<(), String> {
-    let mut cmd = std::process::Command::new("git");
-    cmd.current_dir(workdir)
-        .args(["add", "--"])
-        .stdin(std::process::Stdio::null());
-    for p in paths {
-        cmd.arg(stages::os_path(p.as_bstr()));
-    }
-    match cmd.output() {
-        Ok(o) if o.status.success() => Ok(()),
-        Ok(o) => Err(format!(
-            "`git add` failed: {}",
-            String::from_utf8_lossy(&o.stderr).trim()
-        )),
-        Err(e) => Err(format!("cannot run `git add`: {e}")),
-    }
+    crate::git::run::git(&["add", "--"])
+        .in_dir(workdir)
+        .paths(paths.iter().map(|p| stages::os_path(p.as_bstr())))
+        .stdout()
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

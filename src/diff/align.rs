@@ -3,7 +3,7 @@
 //! Near-linear by construction; there is no N×M grid over cells:
 //! 1. cells with the same id on both sides (ids unique on each side) match;
 //! 2. the remaining cells are diffed as a sequence of content hashes
-//!    ([`crate::text::diff`], git's Myers), so identical cells in the same
+//!    ([`crate::text::line_diff`], git's Myers), so identical cells in the same
 //!    order match;
 //! 3. leftover cells with identical content match anywhere (a move);
 //! 4. leftover cells inside each gap between matched cells are paired by
@@ -145,7 +145,7 @@ fn match_in_order(old_hashes: &[Option<u64>], new_hashes: &[Option<u64>], a: &mu
     if old_idx.is_empty() || new_idx.is_empty() {
         return;
     }
-    for (x, y) in crate::text::diff::equal_pairs(&before, &after) {
+    for (x, y) in crate::text::line_diff::equal_pairs(&before, &after) {
         link(a, old_idx[x], new_idx[y]);
     }
 }

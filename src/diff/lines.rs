@@ -5,7 +5,7 @@
 //! from [`crate::text`]; this file adapts them to the notebook diff model
 //! (byte ranges of lines, `--ignore-whitespace` keys).
 
-use crate::text::diff::OpKind;
+use crate::text::line_diff::OpKind;
 use crate::text::words::InlineDiff;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -108,7 +108,7 @@ impl<'a> TextDiff<'a> {
                 .iter()
                 .map(|r| line_key(&new, r, ignore_whitespace))
                 .collect();
-            crate::text::diff::diff_lines(&keys_old, &keys_new)
+            crate::text::line_diff::diff_lines(&keys_old, &keys_new)
         };
         let mut diff = TextDiff {
             old,

@@ -3,13 +3,13 @@
 //! [`diff_notebooks`] aligns the cells ([`align`]) and compares each pair
 //! field by field: source as a line diff with word ranges ([`lines`]),
 //! outputs by kind ([`output`], [`image`]), metadata as JSON paths
-//! ([`json`]), skipping the volatile data the [`crate::policy`] table hides. Nothing
+//! ([`json_paths`]), skipping the volatile data the [`crate::policy`] table hides. Nothing
 //! here renders: see `crate::render`. [`nbdime`] builds the complete
 //! machine diff in nbdime's format instead.
 
 pub mod align;
 pub mod image;
-pub mod json;
+pub mod json_paths;
 pub mod lines;
 pub mod nbdime;
 pub mod options;
@@ -22,7 +22,7 @@ use crate::notebook::{same_map, same_opt, Cell, Notebook};
 use crate::policy::Scope;
 use align::{CellKey, Step};
 use image::ImageInfo;
-use json::JsonChange;
+use json_paths::JsonChange;
 use lines::TextDiff;
 pub use options::DiffOptions;
 use output::OutputChange;
@@ -184,7 +184,7 @@ pub fn diff_notebooks<'a>(
         .then_some(((old.major, old.minor), (new.major, new.minor)));
     let mut metadata = Vec::new();
     if !opts.ignore_metadata {
-        json::changes(
+        json_paths::changes(
             &mut "metadata".to_string(),
             old.root.get("metadata"),
             new.root.get("metadata"),
@@ -348,7 +348,7 @@ fn diff_pair<'a>(
         d.outputs = output::compare(&a.outputs(), &b.outputs(), opts);
     }
     if !opts.ignore_metadata {
-        json::changes(
+        json_paths::changes(
             &mut "metadata".to_string(),
             a.map.get("metadata"),
             b.map.get("metadata"),
@@ -357,7 +357,7 @@ fn diff_pair<'a>(
         );
     }
     let field = |key: &str, d: &mut CellDiff<'a>| {
-        json::changes(
+        json_paths::changes(
             &mut key.to_string(),
             a.map.get(key),
             b.map.get(key),

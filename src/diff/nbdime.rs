@@ -304,7 +304,7 @@ fn item_ops(index: usize, x: &Value, y: &Value, depth: usize, cx: &Cx) -> Vec<Va
 fn diff_lists(a: &[Value], b: &[Value], depth: usize, cx: &Cx) -> Vec<Value> {
     let ha: Vec<u64> = a.iter().map(hash_of).collect();
     let hb: Vec<u64> = b.iter().map(hash_of).collect();
-    let pairs = crate::text::diff::equal_pairs(&ha, &hb);
+    let pairs = crate::text::line_diff::equal_pairs(&ha, &hb);
     let pairable = |x: &Value, y: &Value| match (x, y) {
         (Value::Object(p), Value::Object(q)) => p.get("output_type") == q.get("output_type"),
         (Value::Array(_), Value::Array(_)) => true,
@@ -379,7 +379,7 @@ fn diff_lines(a: &[&str], b: &[&str]) -> Vec<Value> {
     };
     let ha: Vec<u64> = a.iter().map(hash).collect();
     let hb: Vec<u64> = b.iter().map(hash).collect();
-    let pairs = crate::text::diff::equal_pairs(&ha, &hb);
+    let pairs = crate::text::line_diff::equal_pairs(&ha, &hb);
     let va: Vec<Value> = a.iter().map(|s| Value::String((*s).to_owned())).collect();
     let vb: Vec<Value> = b.iter().map(|s| Value::String((*s).to_owned())).collect();
     ops_from_pairs(&va, &vb, &pairs, &|_, _| false, &|_, _, _| Vec::new())

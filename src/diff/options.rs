@@ -2,7 +2,7 @@
 //! `--show-all`) is not listed here: [`crate::policy`] holds the one table
 //! the diff, the merge and `clean` share.
 
-use super::json::Hide;
+use super::json_paths::Hide;
 use crate::policy::{Policy, Scope};
 use std::sync::{Arc, LazyLock};
 
@@ -46,7 +46,7 @@ impl DiffOptions {
         !self.show_all && self.policy.diff_hides(scope, path)
     }
 
-    /// What [`crate::diff::json::changes`] leaves out of objects in `scope`.
+    /// What [`crate::diff::json_paths::changes`] leaves out of objects in `scope`.
     pub fn hide_in(&self, scope: Scope) -> Hides<'_> {
         Hides { opts: self, scope }
     }

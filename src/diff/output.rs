@@ -7,12 +7,12 @@
 use super::image::{
     compare_pixels, is_base64_mime, is_binary_mime, same_payload, summarize, ImageInfo, PixelChange,
 };
-use super::json::{changes, JsonChange};
+use super::json_paths::{changes, JsonChange};
 use super::lines::TextDiff;
 use super::options::DiffOptions;
 use crate::notebook::{join_text, Output, OutputKind};
 use crate::policy::Scope;
-use crate::text::diff::OpKind;
+use crate::text::line_diff::OpKind;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::hash::Hasher;
@@ -146,7 +146,7 @@ pub fn compare<'a>(
     let hashes_b: Vec<u64> = new.iter().map(|o| output_hash(o, opts)).collect();
     // The same sequence diff (git's Myers) pairs outputs for `--json`
     // (`nbdime::diff_lists`), so both formats pair them alike.
-    for op in crate::text::diff::diff_lines(&hashes_a, &hashes_b) {
+    for op in crate::text::line_diff::diff_lines(&hashes_a, &hashes_b) {
         if op.kind == OpKind::Equal {
             continue;
         }
@@ -356,13 +356,13 @@ fn describe<'a>(
                 continue;
             }
             let mut path = String::new();
-            super::json::push_key(&mut path, k);
+            super::json_paths::push_key(&mut path, k);
             changes(&mut path, Some(va), b.map.get(k), &ignored, &mut fields);
         }
         for (k, vb) in b.map {
             if !a.map.contains_key(k) && !is_content_key(k) {
                 let mut path = String::new();
-                super::json::push_key(&mut path, k);
+                super::json_paths::push_key(&mut path, k);
                 changes(&mut path, None, Some(vb), &ignored, &mut fields);
             }
         }

@@ -39,7 +39,7 @@
 //! Enabling says which of the user's own values it replaces. In a
 //! repository (`--local`), `--disable` gives back the config file and the
 //! attributes file byte for byte as they were before `--enable` when they
-//! are still as `--enable` left them ([`snapshot`]). Otherwise (the files
+//! are still as `--enable` left them (`snapshot.rs`). Otherwise (the files
 //! changed since, or `--global`/`--system`): enabling twice changes nothing. Disabling removes exactly those keys and
 //! that line: a section is removed only when nothing else is left in it, other
 //! lines of the attributes file stay byte-identical, and an attributes file
@@ -49,10 +49,10 @@
 mod created_dir;
 mod snapshot;
 use super::attributes;
+use super::run::GitOutput;
 use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// The line added to the attributes file.
 pub const ATTRIBUTE_LINE: &str = "*.ipynb diff=nbdiff merge=nbdiff";
@@ -121,12 +121,9 @@ impl AttributesTarget {
 /// Why setup failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// `git` could not be started.
-    #[error("cannot run `git` ({source}); is git installed and on PATH?")]
-    NoGit {
-        /// The OS error.
-        source: std::io::Error,
-    },
+    /// `git` could not be started, or its output not read.
+    #[error(transparent)]
+    Run(#[from] super::run::GitError),
     /// A git command failed.
     #[error("`git {args}` failed: {stderr}")]
     Git {
@@ -269,20 +266,15 @@ pub struct Git {
 }
 
 impl Git {
-    fn output(&self, args: &[&str]) -> Result<std::process::Output, ConfigError> {
-        Command::new("git")
-            .args(args)
-            .current_dir(&self.cwd)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|source| ConfigError::NoGit { source })
+    fn output(&self, args: &[&str]) -> Result<GitOutput, ConfigError> {
+        Ok(super::run::git(args).in_dir(&self.cwd).output()?)
     }
 
     /// Runs git; its trimmed stdout when it succeeds, `None` when it exits 1
     /// (git config's "not found").
     fn query(&self, args: &[&str]) -> Result<Option<String>, ConfigError> {
         let out = self.output(args)?;
-        match out.status.code() {
+        match out.code {
             Some(0) => Ok(Some(
                 String::from_utf8_lossy(&out.stdout)
                     .trim_end_matches('\n')
@@ -301,17 +293,17 @@ impl Git {
 
     fn run(&self, args: &[&str]) -> Result<(), ConfigError> {
         let out = self.output(args)?;
-        if out.status.success() {
+        if out.success() {
             Ok(())
         } else {
             Err(self.failed(args, &out))
         }
     }
 
-    fn failed(&self, args: &[&str], out: &std::process::Output) -> ConfigError {
+    fn failed(&self, args: &[&str], out: &GitOutput) -> ConfigError {
         ConfigError::Git {
             args: args.join(" "),
-            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            stderr: out.stderr.clone(),
         }
     }
 }
@@ -389,7 +381,7 @@ impl Plan {
         target: AttributesTarget,
         exe: &str,
     ) -> Result<Plan, ConfigError> {
-        if scope == Scope::Local && !git.output(&["rev-parse", "--git-dir"])?.status.success() {
+        if scope == Scope::Local && !git.output(&["rev-parse", "--git-dir"])?.success() {
             return Err(ConfigError::NotInRepository);
         }
         Ok(Plan {
@@ -412,7 +404,7 @@ impl Plan {
 
 /// The bytes of a file `config-git` changes or keeps, `None` when absent.
 fn read_file(path: &Path) -> Result<Option<Vec<u8>>, ConfigError> {
-    match std::fs::read(path) {
+    match crate::notebook::read_bounded(path) {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(attr_err(path)(source)),

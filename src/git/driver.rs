@@ -199,12 +199,12 @@ fn read_side(
     if hashed == Some(id) {
         return Ok(Some(bytes));
     }
-    let blob = repo.get().map(|r| r.find_blob(id).map(|b| b.detach().data));
+    let blob = repo.get().map(|r| super::read_blob(r, id));
     match blob {
         Some(Ok(data)) => Ok(Some(data)),
         failed => {
             let why = match failed {
-                Some(Err(e)) => e.to_string(),
+                Some(Err(e)) => e,
                 _ => "not inside its repository".to_string(),
             };
             let _ = writeln!(
@@ -249,7 +249,7 @@ pub fn diff_paths(
 /// Diffs two sides: a notebook diff when every present side is a notebook,
 /// otherwise a line diff (or `Binary files … differ`) after a one-line note.
 /// A notebook whose bytes changed but whose diff is empty gets one line
-/// saying what nbdiff hid ([`super::ignored`]). Returns whether the sides
+/// saying what nbdiff hid ([`crate::render::hidden_only`]). Returns whether the sides
 /// differ as shown (a rename counts; only ignored changes do not).
 pub fn diff_pair(
     old: Option<Input<'_>>,
@@ -289,16 +289,16 @@ pub fn diff_pair(
                         Some(h) => h.path().to_string(),
                         None => b.label.to_string(),
                     };
-                    let kinds = super::ignored::hidden_kinds(x, y, &opts.diff);
+                    let kinds = crate::render::hidden_only::hidden_kinds(x, y, &opts.diff);
                     match &opts.report {
                         // Notable headers were added to the report already.
                         Some(report) if !notable => report.borrow_mut().add_other(
-                            &crate::render::report::display_name(a.label, b.label),
-                            &super::ignored::verdict(&kinds),
+                            &crate::render::review::display_name(a.label, b.label),
+                            &crate::render::hidden_only::verdict(&kinds),
                             None,
                         ),
                         Some(_) => {}
-                        None => super::ignored::write_note(&path, &kinds, out)?,
+                        None => crate::render::hidden_only::write_note(&path, &kinds, out)?,
                     }
                 }
             }
@@ -320,7 +320,7 @@ pub fn diff_pair(
                 line_diff(old, new, false, &mut lines)?;
                 let lines = String::from_utf8_lossy(&lines).into_owned();
                 let verdict = line_diff_verdict(&reason, &lines);
-                let name = crate::render::report::display_name(
+                let name = crate::render::review::display_name(
                     old.map_or("/dev/null", |s| s.label),
                     new.map_or("/dev/null", |s| s.label),
                 );

@@ -5,6 +5,7 @@
 //! header rather than a stray `nbdiff:` line.
 
 use crate::render::sanitize::visible_name;
+use crate::render::style::{Paint, Style};
 use std::io::{self, Write};
 
 /// The header of one file's diff.
@@ -99,11 +100,7 @@ impl FileHeader {
     /// Writes `diff --git a/OLD b/NEW` and the extended lines, bold when
     /// `color` (git's `color.diff.meta`).
     pub fn write(&self, color: bool, out: &mut dyn Write) -> io::Result<()> {
-        let (on, off) = if color {
-            ("\x1b[1m", "\x1b[m")
-        } else {
-            ("", "")
-        };
+        let (on, off) = Paint::git(color).around(Style::FileHeader);
         writeln!(
             out,
             "{on}diff --git {} {}{off}",

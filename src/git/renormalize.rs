@@ -43,10 +43,9 @@ pub fn pending(cwd: &Path, assume_attribute: bool, warn: &mut dyn Write) -> Opti
         if filtered.as_ref().is_some_and(|f| !f.contains(&path)) {
             continue;
         }
-        let Ok(blob) = repo.find_blob(id) else {
+        let Ok(bytes) = super::read_blob(&repo, id) else {
             continue;
         };
-        let bytes = blob.detach().data;
         let cleaned = clean.clean(path.as_ref(), bytes.clone(), warn);
         if cleaned != bytes {
             out.push(path);

@@ -321,6 +321,100 @@ pub fn run(
     Ok(differs)
 }
 
+/// A notebook staged for commit: its path relative to the directory the
+/// listing started from (`/`-separated) and the index's bytes, or why they
+/// could not be read (an object over the read limit, a missing object).
+#[derive(Debug)]
+pub struct Staged {
+    /// The path relative to the starting directory.
+    pub path: String,
+    /// The index's version (no filter, no textconv).
+    pub bytes: Result<Vec<u8>, String>,
+}
+
+/// The notebooks staged for commit under `cwd`, as `git diff --cached
+/// --relative --diff-filter=ACMR -- PATHS` lists them (added, modified in
+/// content or mode, renamed; not deleted, unmerged, or changed in type),
+/// sorted, with their bytes from the index read in-process — each at most
+/// [`crate::notebook::read_limit`] bytes. `paths` are pathspecs relative
+/// to `cwd`; none means everything under `cwd`.
+pub fn staged(cwd: &Path, paths: &[PathBuf]) -> Result<Vec<Staged>, RevError> {
+    let not_a_repo = |message: String| RevError::NotARepository {
+        dir: cwd.display().to_string(),
+        message,
+    };
+    let repo =
+        gix::discover_with_environment_overrides(cwd).map_err(|e| not_a_repo(e.to_string()))?;
+    let Some(root) = repo.workdir().map(Path::to_path_buf) else {
+        return Err(RevError::Bare {
+            git_dir: repo.git_dir().display().to_string(),
+        });
+    };
+    let prefix = repo
+        .prefix()
+        .ok()
+        .flatten()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let specs: Vec<OsString> = paths.iter().map(|p| p.as_os_str().to_owned()).collect();
+    let spec = Pathspec::new(&specs, &prefix, &root)?;
+    let mut under = to_repo_path(Path::new(""), &prefix)?;
+    if !under.is_empty() {
+        under.push(b'/');
+    }
+    let head = repo
+        .head_tree_id_or_empty()
+        .map_err(|e| read_err("HEAD", e))?
+        .detach();
+    let old = flatten(&repo, head, &spec)?;
+    let index = repo
+        .index_or_empty()
+        .map_err(|e| read_err("the index", e))?;
+    let unmerged = unmerged_paths(&repo, &spec)?;
+    let mut out = Vec::new();
+    for entry in index.entries() {
+        let path = entry.path(&index);
+        let is_file = !matches!(
+            entry.mode,
+            gix::index::entry::Mode::COMMIT | gix::index::entry::Mode::DIR
+        );
+        if entry.stage_raw() != 0
+            || !is_file
+            || !is_notebook(path)
+            || !path.starts_with(&under)
+            || !spec.matches(path)
+            || unmerged.contains(path)
+        {
+            continue;
+        }
+        let mode = entry.mode.bits();
+        let listed = match old.get(path) {
+            None => true,
+            Some(id) => {
+                let old_mode = tree_mode(&repo, head, path);
+                let symlink = |m: u32| m & 0o170000 == 0o120000;
+                let same_type = old_mode.is_none_or(|m| symlink(m) == symlink(mode));
+                same_type && (*id != entry.id || old_mode.is_some_and(|m| m != mode))
+            }
+        };
+        if listed {
+            out.push(Staged {
+                path: path[under.len()..].to_string(),
+                bytes: super::read_blob(&repo, entry.id),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// The mode of `path` in `tree` as git writes it (`0o100644`, …).
+fn tree_mode(repo: &gix::Repository, tree: ObjectId, path: &BStr) -> Option<u32> {
+    let tree = repo.find_tree(tree).ok()?;
+    let entry = tree.lookup_entry(path.split(|b| *b == b'/')).ok()??;
+    Some(u32::from(entry.mode().value()))
+}
+
 /// The file mode of one side of `path` as git writes it (`100644`,
 /// `100755`, `120000`); `100644` when it cannot be read.
 fn mode_of(repo: &gix::Repository, mode: &Mode, old: bool, path: &BStr) -> String {
@@ -624,10 +718,9 @@ fn load(
         None => Ok(None),
         Some(Source::Read(bytes)) => Ok(Some(bytes)),
         Some(Source::Blob(id)) => {
-            let blob = repo
-                .find_blob(id)
-                .map_err(|e| read_err(format!("{path} ({id})"), e))?;
-            Ok(Some(blob.detach().data))
+            let blob =
+                super::read_blob(repo, id).map_err(|e| read_err(format!("{path} ({id})"), e))?;
+            Ok(Some(blob))
         }
         Some(Source::Worktree) => read_worktree(repo, path),
     }

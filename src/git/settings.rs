@@ -28,7 +28,6 @@
 
 use gix::config::{File, Source};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// The multi-valued key naming the user's volatile paths.
 pub const IGNORE_KEY: &str = "nbdiff.ignore";
@@ -65,22 +64,15 @@ fn globals() -> Option<File> {
 /// `git config --get-regexp ^nbdiff\.merge\.` as `(key, value)` pairs (git
 /// prints keys with the section and name in lower case).
 pub fn merge_settings() -> Vec<(String, String)> {
-    let out = Command::new("git")
-        .args([
-            "config",
-            "--get-regexp",
-            r"^nbdiff\.merge\.|^merge\.conflictstyle$",
-        ])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
-    let Ok(out) = out else {
+    let Ok(out) = super::run::git(&[
+        "config",
+        "--get-regexp",
+        r"^nbdiff\.merge\.|^merge\.conflictstyle$",
+    ])
+    .stdout() else {
         return Vec::new();
     };
-    if !out.status.success() {
-        return Vec::new();
-    }
-    String::from_utf8_lossy(&out.stdout)
+    String::from_utf8_lossy(&out)
         .lines()
         .map(|line| match line.split_once(' ') {
             Some((k, v)) => (k.to_string(), v.to_string()),
@@ -92,12 +84,8 @@ pub fn merge_settings() -> Vec<(String, String)> {
 /// git's own answer for `color.diff` (`git config --get-colorbool`); false if
 /// git cannot be run.
 pub fn git_colorbool(stdout_tty: bool) -> bool {
-    Command::new("git")
-        .args(["config", "--get-colorbool", "color.diff"])
-        .arg(if stdout_tty { "true" } else { "false" })
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .map(|o| o.status.success() && o.stdout.trim_ascii() == b"true")
-        .unwrap_or(false)
+    let tty = if stdout_tty { "true" } else { "false" };
+    super::run::git(&["config", "--get-colorbool", "color.diff", tty])
+        .stdout()
+        .is_ok_and(|o| o.trim_ascii() == b"true")
 }

@@ -17,7 +17,6 @@ use gix::bstr::{BStr, BString, ByteSlice};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// The filter driver's name in git's config and attributes.
 pub const FILTER: &str = "nbdiff";
@@ -53,34 +52,18 @@ pub fn check_attr(workdir: &Path, attr: &str, paths: &[&BStr]) -> Option<Vec<BSt
     if paths.is_empty() {
         return Some(Vec::new());
     }
-    let mut child = Command::new("git")
-        .args(["check-attr", "--stdin", "-z", attr])
-        .current_dir(workdir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
     let mut input = Vec::new();
     for p in paths {
         input.extend_from_slice(p.as_bytes());
         input.push(0);
     }
-    // Written from a thread: git answers while it reads, and a large list
-    // would otherwise fill both pipes.
-    let stdin = child.stdin.take();
-    let writer = std::thread::spawn(move || {
-        if let Some(mut stdin) = stdin {
-            let _ = stdin.write_all(&input);
-        }
-    });
-    let output = child.wait_with_output().ok()?;
-    let _ = writer.join();
-    if !output.status.success() {
-        return None;
-    }
+    let output = super::run::git(&["check-attr", "--stdin", "-z", attr])
+        .in_dir(workdir)
+        .stdin(input)
+        .stdout()
+        .ok()?;
     // NUL-separated triples, in the order given: path, attribute, value.
-    let fields: Vec<&[u8]> = output.stdout.split(|&b| b == 0).collect();
+    let fields: Vec<&[u8]> = output.split(|&b| b == 0).collect();
     Some(
         fields
             .chunks_exact(3)

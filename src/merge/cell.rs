@@ -1,7 +1,7 @@
 //! Merging the three versions of one cell: source by lines, outputs and
 //! execution count as derived data, everything else key by key.
 
-use super::json::{merge_map, Decisions, Volatile};
+use super::metadata::{merge_map, Decisions, Volatile};
 use super::model::{FieldConflict, MergedCell, Sides, SourceConflict, SourceRegion};
 use super::options::{ConflictPolicy, Options, OutputsPolicy};
 use crate::notebook::{same_map, same_opt, Cell};

@@ -417,7 +417,7 @@ impl Planner<'_, '_, '_> {
         }
         // Common entries, in order (the line diff's algorithm: near-linear).
         let keys = |fs: &[Float]| fs.iter().map(Float::key).collect::<Vec<_>>();
-        let pairs = crate::text::diff::equal_pairs(&keys(fl), &keys(fr));
+        let pairs = crate::text::line_diff::equal_pairs(&keys(fl), &keys(fr));
         let (mut i, mut j) = (0, 0);
         for (pi, pj) in pairs
             .into_iter()

@@ -4,8 +4,8 @@
 //! easily leave the records behind, and textconv hides metadata, so the
 //! diff commands warn about both: one line per notebook on stderr.
 
-use super::render::RECORD_KEY;
 use super::stale::record;
+use super::to_notebook::RECORD_KEY;
 use crate::notebook::Notebook;
 use serde_json::Value;
 use std::io::Write;

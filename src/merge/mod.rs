@@ -9,8 +9,8 @@
 //!    to a plain line merge ([`fallback`]) and say why;
 //! 3. [`merge_notebooks`] builds a [`MergeResult`] value: cells aligned
 //!    three-way ([`cells`]), each cell merged ([`cell`]), metadata merged key by
-//!    key ([`json`]);
-//! 4. [`render::render`] writes the value as a notebook in local's style.
+//!    key ([`metadata`]);
+//! 4. [`to_notebook::render`] writes the value as a notebook in local's style.
 //!
 //! # Rules
 //! - Changes to different cells combine: edits, insertions, deletions, moves.
@@ -33,7 +33,7 @@
 //!   local's value and are recorded.
 //!
 //! # Where conflicts are recorded
-//! - Markdown *notice cells* ([`render`]) begin with git's marker written as
+//! - Markdown *notice cells* ([`to_notebook`]) begin with git's marker written as
 //!   an inline code span (length from `%L`): searchable, inert in Jupyter.
 //!   Two versions of a cell sit between a `versions` and a `versions-middle`
 //!   notice; insert/insert blocks between `start`/`middle`/`end` notices.
@@ -48,7 +48,7 @@
 //!   "local"}`, or `{"kind": "field", "path":
 //!   "metadata/…", "base": …, "local": …, "remote": …}` (absent values are
 //!   left out; `outputs` conflicts carry only the path; values nested deeper
-//!   than [`render::MAX_RECORDED_DEPTH`] are left out with an `"omitted"`
+//!   than [`to_notebook::MAX_RECORDED_DEPTH`] are left out with an `"omitted"`
 //!   note, so that the result stays within the JSON reader's depth limit).
 //! - `metadata.nbdiff.conflicts` of the notebook for notebook-level fields.
 //! - Notice cells carry `metadata.nbdiff.marker` (their role) and every
@@ -61,21 +61,21 @@
 pub mod cell;
 pub mod cells;
 pub mod fallback;
-pub mod json;
 pub mod leftover;
+pub mod metadata;
 pub mod model;
 pub mod options;
 pub mod order;
-pub mod render;
-pub mod report;
 pub mod stale;
+pub mod summary;
+pub mod to_notebook;
 
 pub use model::{MergeResult, Resolution, Side};
 pub use options::{ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy, MAX_MARKER_SIZE};
 
 use crate::notebook::{free_later, parse_many, Notebook};
 use crate::policy::Scope;
-use json::{merge_map, Decisions, Volatile};
+use metadata::{merge_map, Decisions, Volatile};
 use serde_json::Value;
 
 /// The outcome of [`merge_bytes`].
@@ -86,7 +86,7 @@ pub struct Outcome {
     /// Conflicts left for a person (0: clean).
     pub conflicts: usize,
     /// Lines for stderr, without a prefix: rule-based resolutions summarised
-    /// per kind (see [`report::summarize`]), then each conflict that has no
+    /// per kind (see [`summary::summarize`]), then each conflict that has no
     /// markers in a source, one by one.
     pub notes: Vec<String>,
     /// The same, with every rule-based resolution on its own line (for
@@ -165,14 +165,14 @@ pub fn merge_bytes(inputs: Inputs<'_>, opts: &Options) -> Outcome {
 fn merge_parsed(b: &Notebook, l: &Notebook, r: &Notebook, opts: &Options) -> Outcome {
     let result = merge_notebooks(b, l, r, opts);
     let unmarked = unmarked_conflicts(&result);
-    let mut notes = report::summarize(&result.resolutions);
+    let mut notes = summary::summarize(&result.resolutions);
     notes.extend(unmarked.iter().cloned());
     let mut details: Vec<String> = result.resolutions.iter().map(Resolution::line).collect();
     details.extend(unmarked);
     let conflicts = result.conflict_count();
     let resolved = result.resolutions.len();
     // The result is consumed: its cells move into the notebook, uncopied.
-    let nb = render::render(result, l, opts);
+    let nb = to_notebook::render(result, l, opts);
     Outcome {
         bytes: nb.to_bytes_reusing(&[l, r, b]),
         conflicts,

@@ -1,5 +1,5 @@
 //! The merge as a value: merged cells, the conflicts left in them, and the
-//! auto-resolutions made on the way. [`super::render`] turns it into a notebook.
+//! auto-resolutions made on the way. [`super::to_notebook`] turns it into a notebook.
 
 use serde_json::{Map, Value};
 

@@ -1,7 +1,7 @@
 //! Conflict records that outlived their conflict.
 //!
 //! A merge writes `metadata.nbdiff` records beside its notice cells (see
-//! [`super::render`]). A person resolves in Jupyter by deleting notice cells
+//! [`super::to_notebook`]). A person resolves in Jupyter by deleting notice cells
 //! and versions, and Jupyter keeps the records of the cells left: without
 //! this module they would be committed. [`drop_stale`] removes every record
 //! whose conflict is gone; the clean filter, `nbdiff clean` and
@@ -24,7 +24,7 @@
 //! delete, and `check` reports them.
 
 use super::leftover::has_markers;
-use super::render::{GROUP_KEY, RECORD_KEY};
+use super::to_notebook::{GROUP_KEY, RECORD_KEY};
 use crate::notebook::Notebook;
 use serde_json::{Map, Value};
 use std::collections::HashMap;

@@ -2,7 +2,7 @@
 //! base, local and remote side by side, rendered as Jupyter renders them
 //! (markdown rendered, code as code, text outputs, images, HTML outputs).
 //!
-//! Input is a notebook as the merge writes it (`merge/render.rs`): notice
+//! Input is a notebook as the merge writes it (`merge/to_notebook.rs`): notice
 //! cells, the two versions of each conflicted cell, records with the
 //! conflict's number. The base of a version comes from `base` (the merge's
 //! base notebook, matched by cell id), when the caller has it.
@@ -14,7 +14,7 @@
 
 use super::html::{render_markdown, sanitize_html, Payload, EMBEDDED};
 use super::sanitize::visible;
-use crate::merge::render::{GROUP_KEY, RECORD_KEY};
+use crate::merge::to_notebook::{GROUP_KEY, RECORD_KEY};
 use crate::notebook::{Cell, Notebook};
 use serde_json::Value;
 use std::collections::HashMap;

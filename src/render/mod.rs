@@ -1,5 +1,5 @@
 //! Renderers of a [`crate::diff::NotebookDiff`]: terminal text, `--stat`,
-//! nbdime-format JSON, and the `--html` / `--markdown` reports ([`report`]),
+//! nbdime-format JSON, and the `--html` / `--markdown` reports ([`review`]),
 //! chosen once by [`Format`]; plus the plain line diff for files that are
 //! not notebooks ([`unified`]). Each writes to an `impl Write`; colour is
 //! decided once ([`color`]) and untrusted text is made visible
@@ -10,11 +10,12 @@
 
 pub mod color;
 pub mod conflict_html;
+pub mod hidden_only;
 pub mod html;
-pub mod json;
 pub mod markdown;
+pub mod nbdime_json;
 pub mod pager;
-pub mod report;
+pub mod review;
 pub mod sanitize;
 pub mod stat;
 pub mod style;
@@ -37,11 +38,11 @@ pub enum Format {
     /// `--stat=cells`: each notebook's verdict, then one line per changed
     /// cell ([`stat::render_cells`]).
     StatCells,
-    /// nbdime's complete JSON patch ([`json`]): built from the notebooks,
+    /// nbdime's complete JSON patch ([`nbdime_json`]): built from the notebooks,
     /// not from a `NotebookDiff`, because a patch must not skip anything.
     Json,
     /// The self-contained HTML review report ([`html`]): every notebook's
-    /// diff is collected ([`report::Report`]), then written once.
+    /// diff is collected ([`review::Report`]), then written once.
     Html,
     /// The Markdown pull-request summary ([`markdown`]), collected like `Html`.
     Markdown,
@@ -87,15 +88,15 @@ pub fn render(
             "--json renders nbdime's patch of the notebooks (compare::compare), not a NotebookDiff",
         )),
         // One notebook as a whole report (the commands collect several
-        // into one `report::Report` instead, see `compare::Request::report`).
+        // into one `review::Report` instead, see `compare::Request::report`).
         Format::Html | Format::Markdown | Format::Stat => {
             let format = match opts.format {
-                Format::Html => report::ReportFormat::Html,
-                Format::Stat => report::ReportFormat::Stat,
-                _ => report::ReportFormat::Markdown,
+                Format::Html => review::ReportFormat::Html,
+                Format::Stat => review::ReportFormat::Stat,
+                _ => review::ReportFormat::Markdown,
             };
-            let mut r = report::Report::new(format, opts.context, false, None);
-            r.add(&report::display_name(&old_name, &new_name), diff);
+            let mut r = review::Report::new(format, opts.context, false, None);
+            r.add(&review::display_name(&old_name, &new_name), diff);
             r.finish(out)
         }
         Format::Terminal => {

@@ -8,7 +8,7 @@
 //!  2 notebooks changed, 12 source lines added, 4 removed, 17 outputs changed
 //! ```
 //!
-//! The rows are collected ([`StatReport`], one of [`super::report::Report`]'s
+//! The rows are collected ([`StatReport`], one of [`super::review::Report`]'s
 //! kinds) and written once, so the columns line up over every notebook;
 //! widths are measured on the text as shown (controls made visible, wide
 //! characters two columns, zero-width ones none). Every sign is ASCII.

@@ -5,7 +5,7 @@
 use super::sanitize::{visible, visible_name};
 use super::style::{Style, RESET};
 use crate::diff::image::{ImageInfo, PixelChange};
-use crate::diff::json::JsonChange;
+use crate::diff::json_paths::JsonChange;
 use crate::diff::lines::{DiffLine, LineTag, TextDiff};
 use crate::diff::output::{OutputChange, OutputPart};
 use crate::diff::{AttachmentChange, CellDiff, CellStatus, NotebookDiff};

@@ -1,10 +1,10 @@
 //! A plain unified line diff in git's format, for files that are not
 //! notebooks (the diff driver's fallback): the project's own line diff
-//! ([`crate::text::diff`], git's Myers), grouped into hunks with 3 lines of
+//! ([`crate::text::line_diff`], git's Myers), grouped into hunks with 3 lines of
 //! context, with `--- old` / `+++ new` headers and git's colours.
 
 use super::style::{Paint, Style};
-use crate::text::diff::{diff_texts, OpKind};
+use crate::text::line_diff::{diff_texts, OpKind};
 use std::io::{self, Write};
 
 /// Lines of context around each change, as `git diff` shows by default.

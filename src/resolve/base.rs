@@ -27,7 +27,7 @@ use crate::diff::align::align;
 use crate::merge::cell::text_value;
 use crate::merge::cells::keys;
 use crate::notebook::{same_value, Cell, Notebook};
-use crate::text::diff::equal_pairs;
+use crate::text::line_diff::equal_pairs;
 use crate::text::lines::split_lines;
 use serde_json::{Map, Value};
 

@@ -17,14 +17,14 @@
 //!   look at.
 //!
 //! Both return a [`Merged`] value; the command (`crate::cli::resolve`)
-//! writes it to the working tree (atomically) and [`report`] renders what
+//! writes it to the working tree (atomically) and [`outcome`] renders what
 //! happened to each file.
 
 pub mod base;
 pub mod markers;
-pub mod report;
-pub mod stages;
+pub mod outcome;
 
+use crate::git::stages;
 use crate::merge::options::ConflictStyle;
 use crate::merge::{merge_bytes, ConflictPolicy, Inputs, Options};
 use crate::notebook::{LoadError, Notebook};
@@ -404,7 +404,7 @@ pub fn lost_lines(local: &Notebook, remote: &Notebook, result: &Notebook) -> usi
 /// The conflicts recorded in a merged notebook (`metadata.nbdiff` of cells
 /// and of the notebook), in order.
 pub fn places(nb: &Notebook) -> Vec<Place> {
-    let key = crate::merge::render::RECORD_KEY;
+    let key = crate::merge::to_notebook::RECORD_KEY;
     let kinds = |record: Option<&Value>| -> Vec<String> {
         let list = record
             .and_then(|r| r.get("conflicts"))

@@ -255,7 +255,7 @@ fn hand_written_cases_match_git() {
 }
 
 /// `@@` headers of `git diff --no-index` (without the indent heuristic, which
-/// [`diff_texts`](super::diff::diff_texts) does not apply).
+/// [`diff_texts`](super::line_diff::diff_texts) does not apply).
 fn git_diff_headers(dir: &Path, old: &str, new: &str, context: usize) -> Vec<String> {
     std::fs::write(dir.join("old"), old).expect("write old");
     std::fs::write(dir.join("new"), new).expect("write new");
@@ -278,7 +278,7 @@ fn git_diff_headers(dir: &Path, old: &str, new: &str, context: usize) -> Vec<Str
         .collect()
 }
 
-fn header(h: &super::diff::Hunk) -> String {
+fn header(h: &super::line_diff::Hunk) -> String {
     let side = |sign: char, r: &std::ops::Range<usize>| {
         let start = if r.is_empty() { r.start } else { r.start + 1 };
         if r.len() == 1 {
@@ -308,7 +308,7 @@ fn random_diff_hunks_match_git_diff() {
         let (a, b) = (join(&old, "\n", true), join(&new, "\n", true));
         let context = case % 4;
         let want = git_diff_headers(dir.path(), &a, &b, context);
-        let got: Vec<String> = super::diff::diff_texts(&a, &b)
+        let got: Vec<String> = super::line_diff::diff_texts(&a, &b)
             .hunks(context)
             .iter()
             .map(header)

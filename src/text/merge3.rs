@@ -23,7 +23,7 @@ use std::borrow::Cow;
 
 use imara_diff::intern::{Interner, Token};
 
-use super::diff::{token_changes, Change};
+use super::line_diff::{token_changes, Change};
 use super::lines::split_lines;
 
 /// Conflict marker length used by git unless configured otherwise.

@@ -4,14 +4,14 @@
 //! merge build on it, and renderers turn the values into output.
 //!
 //! - [`lines`]: split text into lines that keep their endings (zero-copy).
-//! - [`diff`]: line diff as a list of steps, hunks with context.
+//! - [`line_diff`]: line diff as a list of steps, hunks with context.
 //! - [`words`]: which words of a changed line differ, for inline highlighting.
 //! - [`merge3`]: three-way line merge with git's (`git merge-file`) semantics,
 //!   and a renderer for conflict markers.
 
 #![deny(missing_docs)]
 
-pub mod diff;
+pub mod line_diff;
 pub mod lines;
 pub mod merge3;
 mod myers;

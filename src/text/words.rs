@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::diff::changes;
+use super::line_diff::changes;
 use super::lines::strip_eol;
 
 /// Lines longer than this many characters are not word-diffed.

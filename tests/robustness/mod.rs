@@ -1075,7 +1075,7 @@ fn diff_pair(a: &Notebook, b: &Notebook) -> Result<(), String> {
         nbdiff::render::stat::render_cells(&d, &mut out).map_err(|e| e.to_string())?;
     }
     let j = nbdiff::diff::nbdime::diff(a, b);
-    nbdiff::render::json::render(&j, &mut Vec::new()).map_err(|e| e.to_string())?;
+    nbdiff::render::nbdime_json::render(&j, &mut Vec::new()).map_err(|e| e.to_string())?;
     for nb in [a, b] {
         let same = diff_notebooks(nb, nb, &DiffOptions::default());
         if !same.is_empty() {
@@ -1250,7 +1250,7 @@ fn check_merge(case: &Case) -> Result<(), String> {
     // writer's round trip is the identity (the merge writes in local's style,
     // reusing its cells; REMOTE may be in another layout). Not yet for an
     // nbformat 3 LOCAL with several worksheets: the notebook merge writes
-    // every cell into the first one (src/merge/render.rs), the same cells.
+    // every cell into the first one (src/merge/to_notebook.rs), the same cells.
     let relaid = Layout {
         indent: (case.layouts[0].indent + 1) % 3,
         sorted: !case.layouts[0].sorted,

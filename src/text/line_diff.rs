@@ -112,7 +112,7 @@ impl LineDiff<'_> {
 /// Diffs two texts line by line (line endings are part of each line).
 ///
 /// ```
-/// use nbdiff::text::diff::{diff_texts, OpKind};
+/// use nbdiff::text::line_diff::{diff_texts, OpKind};
 /// let d = diff_texts("a\nb\nc\n", "a\nB\nc\n");
 /// let kinds: Vec<OpKind> = d.ops.iter().map(|op| op.kind).collect();
 /// assert_eq!(kinds, [OpKind::Equal, OpKind::Delete, OpKind::Insert, OpKind::Equal]);

@@ -1,9 +1,9 @@
-//! Issue 14's findings, each through the real binary: write errors are never
-//! silent (1); `-o` and `%A` never replace a link or a device (2); git's
-//! positional arguments are never flags (3); sizes from input are bounded
-//! (4); every byte to a terminal is sanitised (5), invisible characters
-//! included (6); nbdiff reads back what its merges write (7); `show`'s exit
-//! codes are the documented ones (9). Crashes the fuzz targets found are
+//! What nbdiff does at the edges of its input and output, each through the
+//! real binary: write errors are never silent; `-o` and `%A` never replace a
+//! link or a device; git's positional arguments are never flags; sizes from
+//! input are bounded; every byte to a terminal is sanitised, invisible
+//! characters included; nbdiff reads back what its merges write; `show`'s
+//! exit codes are the documented ones. Crashes the fuzz targets found are
 //! replayed at the end.
 
 use crate::git_util::{notebook, Sandbox};
@@ -84,7 +84,7 @@ fn output_within(mut cmd: Command, limit: Duration) -> Output {
     }
 }
 
-// ------------------------------------------------ 1. write errors are loud
+// ------------------------------------------------ write errors are loud
 
 #[test]
 fn a_failed_write_is_exit_2_with_a_message_in_every_command() {
@@ -174,7 +174,7 @@ fn a_closed_pipe_is_still_not_an_error() {
     }
 }
 
-// ------------------------------------- 2. links and special files survive
+// ------------------------------------- links and special files survive
 
 fn clean_merge(dir: &Path) -> ([PathBuf; 3], Vec<u8>) {
     let files = merge_case("different-cells-edited");
@@ -343,7 +343,7 @@ fn output_to_a_directory_or_a_dangling_link_is_refused_and_left_alone() {
     assert!(sub.is_dir());
 }
 
-// ------------------------------------ 3. git's arguments are never flags
+// ------------------------------------ git's arguments are never flags
 
 #[test]
 fn files_named_like_flags_diff_and_merge_through_real_git() {
@@ -418,7 +418,7 @@ fn merge_driver_takes_a_path_like_a_flag_as_the_path_even_without_dashdash() {
     }
 }
 
-// --------------------------------------------------- 4. bounded sizes
+// --------------------------------------------------- bounded sizes
 
 #[test]
 fn huge_marker_sizes_from_git_are_clamped() {
@@ -500,7 +500,7 @@ fn a_huge_context_is_all_the_context() {
     assert_eq!(o.stdout, small.stdout);
 }
 
-// ------------------------------------------- 5. one sanitiser for all
+// ------------------------------------------- one sanitiser for all
 
 fn assert_no_escape(what: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
@@ -628,7 +628,7 @@ fn show_of_a_broken_file_prints_no_raw_bytes() {
     assert!(text.contains("<U+202E> rest"), "{text}");
 }
 
-// ---------------------------------------------- 6. invisible characters
+// ---------------------------------------------- invisible characters
 
 fn one_cell(source: &str) -> String {
     let src = serde_json::to_string(source).expect("json");
@@ -694,7 +694,7 @@ fn json_escapes_c1_controls_and_bidi_overrides() {
     assert!(v.to_string().contains('\u{202e}'), "same value once read");
 }
 
-// ------------------------------ 7. nbdiff reads back what a merge writes
+// ------------------------------ nbdiff reads back what a merge writes
 
 /// A value nested `depth` arrays deep with `leaf` inside.
 fn nested(depth: usize, leaf: &str) -> String {
@@ -739,7 +739,7 @@ fn a_conflict_record_of_a_deeply_nested_value_reads_back() {
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("notebook"));
 }
 
-// ------------------------------------------- 9. show's documented exits
+// ------------------------------------------- show's documented exits
 
 #[test]
 fn show_exit_codes_are_the_documented_ones() {
@@ -807,7 +807,8 @@ fn fuzz_merge3_a_side_with_a_missing_id_merges_back_unchanged_or_repaired() {
         panic!("the crash input parses");
     };
     let result = nbdiff::merge::merge_notebooks(&nb, &nl, &nb, &opts);
-    let written = nbdiff::merge::render::render(result, &nl, &opts).to_bytes_reusing(&[&nl, &nb]);
+    let written =
+        nbdiff::merge::to_notebook::render(result, &nl, &opts).to_bytes_reusing(&[&nl, &nb]);
     let merged = Notebook::parse(&written, "merged").expect("reads back");
     assert!(
         merged.cells().iter().all(|c| c.id().is_some()),
@@ -847,7 +848,8 @@ fn fuzz_merge3_an_invalid_cell_id_merges_back_unchanged_or_repaired() {
         "the input has the invalid id"
     );
     let result = nbdiff::merge::merge_notebooks(&nb, &nr, &nb, &opts);
-    let written = nbdiff::merge::render::render(result, &nr, &opts).to_bytes_reusing(&[&nr, &nb]);
+    let written =
+        nbdiff::merge::to_notebook::render(result, &nr, &opts).to_bytes_reusing(&[&nr, &nb]);
     let merged = Notebook::parse(&written, "merged").expect("reads back");
     let ids: Vec<&str> = merged.cells().iter().filter_map(|c| c.id()).collect();
     assert_eq!(ids.len(), merged.cells().len(), "every cell keeps an id");
@@ -995,7 +997,8 @@ fn fuzz_merge3_a_side_without_a_cell_list_merges_back_unchanged_or_repaired() {
         "local has no cell list"
     );
     let result = nbdiff::merge::merge_notebooks(&nb, &nl, &nb, &opts);
-    let written = nbdiff::merge::render::render(result, &nl, &opts).to_bytes_reusing(&[&nl, &nb]);
+    let written =
+        nbdiff::merge::to_notebook::render(result, &nl, &opts).to_bytes_reusing(&[&nl, &nb]);
     let merged = Notebook::parse(&written, "merged").expect("reads back");
     let ws = worksheet(&merged);
     assert_eq!(
@@ -1049,7 +1052,8 @@ fn fuzz_merge3_duplicate_ids_before_4_5_merge_back_unchanged_or_made_unique() {
     assert_eq!((nr.major, nr.minor), (4, 0));
     assert_eq!(ids(&nr), ["c0", "c0"], "the input repeats an id");
     let result = nbdiff::merge::merge_notebooks(&nb, &nr, &nb, &opts);
-    let written = nbdiff::merge::render::render(result, &nr, &opts).to_bytes_reusing(&[&nr, &nb]);
+    let written =
+        nbdiff::merge::to_notebook::render(result, &nr, &opts).to_bytes_reusing(&[&nr, &nb]);
     let merged = Notebook::parse(&written, "merged").expect("reads back");
     let got = ids(&merged);
     assert_eq!(got.len(), 2, "both cells keep an id");

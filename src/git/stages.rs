@@ -75,11 +75,9 @@ pub fn unmerged(repo: &gix::Repository) -> Result<Vec<Unmerged>, GitError> {
     Ok(out)
 }
 
-/// A blob's bytes.
+/// A blob's bytes ([`super::read_blob`]: within the read limit).
 pub fn blob(repo: &gix::Repository, id: ObjectId, path: &BStr) -> Result<Vec<u8>, GitError> {
-    repo.find_blob(id)
-        .map(|b| b.detach().data)
-        .map_err(|e| git_err(format!("{path} ({id})"), e))
+    super::read_blob(repo, id).map_err(|e| git_err(format!("{path} ({id})"), e))
 }
 
 /// Marker labels of the operation in progress, as git writes them:

@@ -1,4 +1,8 @@
-//! Small things a user trips over (issue 9, item 15), through the real binary.
+//! Details of the command line a user trips over, through the real binary:
+//! which MIME part `--outputs full` prints, singular wording, `--stat --json`
+//! refused, `--json` image payloads replaced whole, the help's cell
+//! numbering, and `config-git --disable --global` removing what `--enable`
+//! created.
 
 use crate::git_util::{stderr, stdout, Sandbox};
 
