@@ -37,9 +37,9 @@ pub fn report_format(args: &DiffArgs) -> Option<render::report::ReportFormat> {
     }
 }
 
-/// `-o FILE`: runs the diff into memory, then writes FILE as the merge
-/// commands write theirs ([`super::merge::write_atomic`]: a temporary file
-/// renamed over it, links followed); a failed run leaves FILE untouched.
+/// `-o FILE`: runs the diff into memory, then writes FILE with
+/// [`crate::write::write_atomic`] (a temporary file renamed over it, links
+/// followed); a failed run leaves FILE untouched.
 fn run_diff_to_file(
     args: &DiffArgs,
     path: &Path,
@@ -51,7 +51,7 @@ fn run_diff_to_file(
     if code == Exit::Error {
         return code;
     }
-    match super::merge::write_atomic(path, &buf) {
+    match crate::write::write_atomic(path, &buf, crate::write::What::DiffOutput) {
         Ok(()) => code,
         Err(e) => {
             let _ = writeln!(err, "nbdiff: {e}");

@@ -7,6 +7,7 @@ use crate::merge::options::{
     resolve_settings, ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy, Settings,
 };
 use crate::merge::{merge_bytes, Inputs, Outcome};
+use crate::write::{write_atomic, write_with, Durability, What};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -100,13 +101,8 @@ pub enum CommandError {
         source: std::io::Error,
     },
     /// The result could not be written.
-    #[error("{path}: cannot write the merge result: {source} (the file was left as it was)")]
-    Write {
-        /// The file.
-        path: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Write(#[from] crate::write::WriteError),
     /// A policy setting had an unknown value.
     #[error(transparent)]
     Setting(#[from] crate::merge::options::SettingError),
@@ -131,7 +127,7 @@ pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         // be written, that error is the only message.
         let shown = match &args.output {
             Some(path) => {
-                write_atomic(path, &outcome.bytes)?;
+                write_atomic(path, &outcome.bytes, What::MergeResult)?;
                 path.display().to_string()
             }
             None => {
@@ -174,10 +170,13 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
         let outcome = merge_bytes(inputs(&files, &names), &opts);
         if outcome.bytes != files[1] {
             // %A is git's own temporary file, read back as soon as we exit:
-            // replaced atomically, but not fsynced (git does not fsync the
-            // files it writes into the work tree either; it cost ~0.7 ms, a
-            // quarter of a small merge).
-            write_via_temp(&args.local, &outcome.bytes, false)?;
+            // replaced atomically, but not fsynced.
+            write_with(
+                &args.local,
+                &outcome.bytes,
+                What::MergeResult,
+                Durability::Unsynced,
+            )?;
         }
         report(&outcome, &shown, verbose(&args.policy), err);
         Ok(exit_of(&outcome))
@@ -314,124 +313,6 @@ fn finish(result: Result<Exit, CommandError>, err: &mut dyn Write) -> Exit {
             Exit::Error
         }
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and
-/// a rename, so the file is never seen half-written. Keeps the permissions of
-/// an existing file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
-    write_via_temp(path, bytes, true)
-}
-
-/// Where a merge result goes, once the path is resolved.
-enum Target {
-    /// A regular file (or none yet) at this path: replaced atomically.
-    File(PathBuf),
-    /// A stream that cannot be replaced (a FIFO, a terminal, `/dev/null`,
-    /// `/dev/stdout`): written in place, never replaced.
-    Stream(PathBuf),
-}
-
-/// Follows `path` through symlinks to the file a write should change: a
-/// symlink is never replaced by a file (its target is), a device or FIFO is
-/// written into rather than replaced, and anything else that is not a
-/// regular file (a directory, a socket, a block device, a link to nothing)
-/// is refused.
-fn resolve_target(path: &Path) -> Result<Target, std::io::Error> {
-    use std::io::{Error, ErrorKind};
-    let refuse = |what: &str| Error::new(ErrorKind::InvalidInput, what.to_string());
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Target::File(path.into())),
-        Err(e) => return Err(e),
-    };
-    let (real, meta) = if meta.file_type().is_symlink() {
-        let unresolved = |e: Error| {
-            refuse(&format!(
-                "is a symbolic link whose target cannot be resolved ({e}); not replaced"
-            ))
-        };
-        let meta = std::fs::metadata(path).map_err(unresolved)?;
-        if meta.is_file() {
-            (std::fs::canonicalize(path).map_err(unresolved)?, meta)
-        } else {
-            // `/dev/stdout` → `/proc/self/fd/1` → a pipe: opened through
-            // the link, as a shell redirection would.
-            (path.to_path_buf(), meta)
-        }
-    } else {
-        (path.to_path_buf(), meta)
-    };
-    let kind = meta.file_type();
-    if kind.is_file() {
-        return Ok(Target::File(real));
-    }
-    if kind.is_dir() {
-        return Err(refuse("is a directory"));
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() || kind.is_char_device() {
-            return Ok(Target::Stream(real));
-        }
-    }
-    Err(refuse(
-        "is not a regular file (a socket or block device); not written",
-    ))
-}
-
-/// [`write_atomic`], with the data flushed to disk before the rename only
-/// when `sync`.
-fn write_via_temp(path: &Path, bytes: &[u8], sync: bool) -> Result<(), CommandError> {
-    let fail = |source: std::io::Error| CommandError::Write {
-        path: path.display().to_string(),
-        source,
-    };
-    let path = match resolve_target(path).map_err(fail)? {
-        Target::File(real) => real,
-        Target::Stream(real) => {
-            // No create, no truncate: the device or FIFO stays what it is.
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(&real)
-                .map_err(fail)?;
-            return f.write_all(bytes).and_then(|()| f.flush()).map_err(fail);
-        }
-    };
-    let path = path.as_path();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".nbdiff-merge-")
-        .tempfile_in(&dir)
-        .map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    if sync {
-        tmp.as_file().sync_all().map_err(fail)?;
-    }
-    let perms = match std::fs::metadata(path) {
-        Ok(m) => Some(m.permissions()),
-        Err(_) => default_permissions(),
-    };
-    if let Some(perms) = perms {
-        tmp.as_file().set_permissions(perms).map_err(fail)?;
-    }
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    None
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! [`crate::resolve::merge_markers`]), writes the results atomically, stages clean
 //! ones with `--add`, and reports.
 
-use super::merge::{merge_options, write_atomic};
+use super::merge::merge_options;
 use crate::exit::Exit;
 use crate::merge::options::{resolve_settings, ConflictPolicy, Labels, Options, OutputsPolicy};
 use crate::notebook::Notebook;
@@ -12,6 +12,7 @@ use crate::resolve::{
     first_dropped, hand_edits, markers, merge_markers, merge_stages, stages, HandLine, Merged,
     ResolveError,
 };
+use crate::write::{write_atomic, What};
 use gix::bstr::{BString, ByteSlice};
 use std::collections::HashMap;
 use std::io::Write;
@@ -396,7 +397,7 @@ fn backup_name(file: &Path, bytes: &[u8]) -> PathBuf {
 /// are gone are dropped; the hint says what is left to do.
 fn already_valid(file: &Path, shown: &str, bytes: &[u8]) -> Outcome {
     let (bytes, dropped) = match crate::merge::stale::without_stale(bytes, shown) {
-        Some((new, d)) => match write_atomic(file, &new) {
+        Some((new, d)) => match write_atomic(file, &new, What::ResolvedNotebook) {
             Ok(()) => (new, d.cells + usize::from(d.notebook)),
             Err(e) => return Outcome::Failed(e.to_string()),
         },
@@ -471,7 +472,7 @@ fn finish_keeping(
         Ok((from, mut m)) => {
             if let Some(old) = backup {
                 let to = backup_name(file, old);
-                if let Err(e) = write_atomic(&to, old) {
+                if let Err(e) = write_atomic(&to, old, What::Backup) {
                     return report(Outcome::Failed(format!(
                         "{e}; cannot keep a backup, so the file is left untouched"
                     )));
@@ -481,7 +482,7 @@ fn finish_keeping(
                     crate::render::sanitize::visible_name(&to.display().to_string())
                 ));
             }
-            match write_atomic(file, &m.bytes) {
+            match write_atomic(file, &m.bytes, What::ResolvedNotebook) {
                 Ok(()) => report(written(from, m)),
                 Err(e) => report(Outcome::Failed(e.to_string())),
             }
