@@ -24,6 +24,7 @@ mod resolve_git;
 mod review_outputs;
 mod robustness;
 mod round_trip;
+mod settings;
 mod small_fixes;
 mod user_ignore;
 mod workflow;

@@ -2,11 +2,11 @@
 //! files, merge, write the result atomically, report on stderr, exit as git
 //! expects (0 clean, 1 conflicts, 2 error).
 
+use super::settings::{Env, MergeFlags, MergeSettings};
 use crate::exit::Exit;
-use crate::merge::options::{
-    resolve_settings, ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy, Settings,
-};
+use crate::merge::options::{ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy};
 use crate::merge::{merge_bytes, Inputs, Outcome};
+use crate::project::{ProjectConfig, ProjectError};
 use crate::write::{write_atomic, write_with, Durability, What};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,23 +15,25 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, clap::Args)]
 pub struct PolicyArgs {
     /// Outputs both sides changed differently [env: NBDIFF_MERGE_OUTPUTS; git
-    /// config nbdiff.merge.outputs for the driver] [default: auto].
+    /// config nbdiff.merge.outputs for the driver; project file
+    /// merge.outputs] [default: auto].
     #[arg(long, value_enum)]
     pub outputs: Option<OutputsPolicy>,
     /// Conflicts: leave them marked, or resolve them to one side or both
     /// [env: NBDIFF_MERGE_CONFLICTS; git config nbdiff.merge.conflicts for the
-    /// driver] [default: mark].
+    /// driver; project file merge.conflicts] [default: mark].
     #[arg(long, value_enum)]
     pub conflicts: Option<ConflictPolicy>,
     /// How conflicts are written, as git's merge.conflictStyle [merge-driver:
-    /// git config merge.conflictStyle] [default: merge].
+    /// git config merge.conflictStyle; project file merge.conflict-style]
+    /// [default: merge].
     #[arg(long, value_enum, value_name = "STYLE")]
     pub conflict_style: Option<ConflictStyle>,
     /// Same as --conflict-style diff3.
     #[arg(long, conflicts_with = "conflict_style")]
     pub diff3: bool,
-    /// List every rule-based resolution on stderr, not a summary per kind
-    /// [env: NBDIFF_VERBOSE=1].
+    /// List every rule-based resolution on stderr, not a summary per kind,
+    /// and say each setting and where it came from [env: NBDIFF_VERBOSE=1].
     #[arg(short, long)]
     pub verbose: bool,
     /// Label after `<<<<<<<`.
@@ -109,13 +111,15 @@ pub enum CommandError {
 }
 
 /// Runs `nbdiff merge`.
-pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+pub fn run(args: MergeArgs, env: Env, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = (|| -> Result<Exit, CommandError> {
-        let settings = settings(&args.policy, false)?;
+        let (settings, project) = settings(&args.policy, false, env, err)?;
         let names = [&args.base, &args.local, &args.remote].map(|p| p.display().to_string());
+        let verbose = settings.verbose.value;
         let opts = options(
             &args.policy,
-            settings,
+            &settings,
+            &project,
             usize::from(args.marker_size),
             [&names[0], &names[1], &names[2]],
             err,
@@ -134,21 +138,22 @@ pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
                 let written = out.write_all(&outcome.bytes).and_then(|()| out.flush());
                 let code = crate::exit::after_write(written, exit_of(&outcome), err);
                 if code != Exit::Error {
-                    report(&outcome, &names[1], verbose(&args.policy), err);
+                    report(&outcome, &names[1], verbose, err);
                 }
                 return Ok(code);
             }
         };
-        report(&outcome, &shown, verbose(&args.policy), err);
+        report(&outcome, &shown, verbose, err);
         Ok(exit_of(&outcome))
     })();
     finish(result, err)
 }
 
 /// Runs `nbdiff merge-driver`: writes the result into `%A`.
-pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
+pub fn run_driver(args: DriverArgs, env: Env, err: &mut dyn Write) -> Exit {
     let result = (|| -> Result<Exit, CommandError> {
-        let settings = settings(&args.policy, true)?;
+        let (settings, project) = settings(&args.policy, true, env, err)?;
+        let verbose = settings.verbose.value;
         let shown = args
             .path
             .clone()
@@ -161,7 +166,8 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
         let size = driver_marker_size(args.marker_size.as_deref());
         let opts = options(
             &args.policy,
-            settings,
+            &settings,
+            &project,
             size,
             ["base", "ours", "theirs"],
             err,
@@ -178,35 +184,49 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
                 Durability::Unsynced,
             )?;
         }
-        report(&outcome, &shown, verbose(&args.policy), err);
+        report(&outcome, &shown, verbose, err);
         Ok(exit_of(&outcome))
     })();
     finish(result, err)
 }
 
-/// Policies and conflict style from the flags, then the environment and
-/// (for the driver) git config.
-fn settings(p: &PolicyArgs, use_git_config: bool) -> Result<Settings, CommandError> {
+/// The settings of a merge command ([`super::settings::merge`]; git config
+/// only for the driver) and the project file they were read from, found
+/// from the working directory (git runs the driver at the top of the
+/// working tree); with `-v`, each setting and its origin on `err`.
+fn settings(
+    p: &PolicyArgs,
+    use_git_config: bool,
+    env: Env,
+    err: &mut dyn Write,
+) -> Result<(MergeSettings, Project), CommandError> {
     let style = match (p.conflict_style, p.diff3) {
         (Some(s), _) => Some(s),
         (None, true) => Some(ConflictStyle::Diff3),
         (None, false) => None,
     };
-    Ok(resolve_settings(
-        p.outputs,
-        p.conflicts,
+    let flags = MergeFlags {
+        outputs: p.outputs,
+        conflicts: p.conflicts,
         style,
-        use_git_config,
-    )?)
+        verbose: p.verbose,
+    };
+    let dir = Path::new(".");
+    let project = ProjectConfig::discover(dir);
+    let settings = super::settings::merge(flags, env, use_git_config, dir, &project)?;
+    if settings.verbose.value {
+        settings.say(err);
+    }
+    Ok((settings, project))
 }
 
-fn verbose(p: &PolicyArgs) -> bool {
-    p.verbose || crate::merge::report::verbose_from_env()
-}
+/// The project file as [`ProjectConfig::discover`] found it.
+pub(super) type Project = Result<Option<ProjectConfig>, ProjectError>;
 
 fn options(
     p: &PolicyArgs,
-    settings: Settings,
+    settings: &MergeSettings,
+    project: &Project,
     marker_size: usize,
     default_labels: [&str; 3],
     err: &mut dyn Write,
@@ -216,27 +236,29 @@ fn options(
         local: label(&p.label_local, default_labels[1]),
         remote: label(&p.label_remote, default_labels[2]),
     };
-    merge_options(settings, marker_size, labels, Path::new("."), err)
+    merge_options(settings, marker_size, labels, Path::new("."), project, err)
 }
 
 /// The options of a merge by the merge commands and `nbdiff resolve`:
-/// `settings` ([`resolve_settings`]), the volatile-field table found from
-/// `dir` (git runs the driver at the top of the working tree), marker size
-/// and labels.
+/// `settings` ([`super::settings::merge`]), the volatile-field table found
+/// from `dir` with its `project` file (git runs the driver at the top of
+/// the working tree), marker size and labels.
 pub(super) fn merge_options(
-    settings: Settings,
+    settings: &MergeSettings,
     marker_size: usize,
     labels: Labels,
     dir: &Path,
+    project: &Project,
     err: &mut dyn Write,
 ) -> Options {
+    let plain = settings.plain();
     Options {
-        outputs: settings.outputs,
-        conflicts: settings.conflicts,
+        outputs: plain.outputs,
+        conflicts: plain.conflicts,
         marker_size: marker_size.clamp(1, crate::merge::MAX_MARKER_SIZE),
         labels,
-        style: settings.style,
-        policy: std::sync::Arc::new(crate::policy::load(dir, err)),
+        style: plain.style,
+        policy: std::sync::Arc::new(crate::policy::load_with(dir, project, err)),
     }
 }
 

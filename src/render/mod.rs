@@ -13,7 +13,6 @@ pub mod conflict_html;
 pub mod html;
 pub mod json;
 pub mod markdown;
-pub mod pager;
 pub mod report;
 pub mod sanitize;
 pub mod stat;
