@@ -239,7 +239,6 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
             ..RenderOptions::default()
         },
         one_of_many: true,
-        report: None,
     };
     let written = crate::git::driver::run(&args, &opts, out, err).and_then(|()| out.flush());
     crate::exit::after_write(written, Exit::Ok, err)

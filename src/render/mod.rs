@@ -1,12 +1,16 @@
 //! Renderers of a [`crate::diff::NotebookDiff`]: terminal text, `--stat`,
 //! nbdime-format JSON, and the `--html` / `--markdown` reports ([`report`]),
-//! chosen once by [`Format`]; plus the plain line diff for files that are
-//! not notebooks ([`unified`]). Each writes to an `impl Write`; colour is
+//! chosen once by [`Format`] and told apart by type ([`Output`]: per-pair
+//! renderers write each pair as it comes, whole-report renderers collect
+//! every pair first); plus the plain line diff for files that are not
+//! notebooks ([`unified`]). Each writes to an `impl Write`; colour is
 //! decided once ([`color`]) and untrusted text is made visible
 //! ([`sanitize`]).
 //!
-//! A new output format is a module here, a [`Format`] variant and its arm in
-//! [`render`] (and its column in the pinned outputs, `tests/golden.rs`).
+//! A new output format is a module here, a [`Format`] variant and its
+//! [`Output`] (a [`DiffFormat`] arm in [`render`], or a
+//! [`report::ReportFormat`]), and its column in the pinned outputs
+//! (`tests/golden.rs`).
 
 pub mod color;
 pub mod conflict_html;
@@ -24,7 +28,9 @@ use crate::diff::NotebookDiff;
 use std::io::{self, Write};
 use terminal::OutputMode;
 
-/// The output format, chosen once per command.
+/// The output format the user chose (`--stat`, `--json`, `--html`,
+/// `--markdown`, or none). Decided once per command and turned into an
+/// [`Output`], which says how the output is produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// The human-readable diff ([`terminal`]).
@@ -42,11 +48,50 @@ pub enum Format {
     Markdown,
 }
 
-/// The renderer and its switches.
+impl Format {
+    /// How this format produces its output.
+    pub fn output(self) -> Output {
+        match self {
+            Format::Terminal => Output::Pairs(PairFormat::Diff(DiffFormat::Terminal)),
+            Format::Stat => Output::Pairs(PairFormat::Diff(DiffFormat::Stat)),
+            Format::Json => Output::Pairs(PairFormat::Json),
+            Format::Html => Output::Report(report::ReportFormat::Html),
+            Format::Markdown => Output::Report(report::ReportFormat::Markdown),
+        }
+    }
+}
+
+/// How a command's output is produced: pair by pair, or one whole report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Each notebook pair is written as it is compared.
+    Pairs(PairFormat),
+    /// Every pair is added to one [`report::Report`], written once at the end.
+    Report(report::ReportFormat),
+}
+
+/// The per-pair renderers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairFormat {
+    /// A renderer of the semantic diff ([`render`]).
+    Diff(DiffFormat),
+    /// nbdime's patch of the two notebooks ([`json`]; not a `NotebookDiff`).
+    Json,
+}
+
+/// The renderers of one [`NotebookDiff`] ([`render`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DiffFormat {
+    /// The human-readable diff ([`terminal`]).
+    #[default]
+    Terminal,
+    /// One line per changed cell and a summary ([`stat`]).
+    Stat,
+}
+
+/// The renderer's switches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// Which renderer.
-    pub format: Format,
     /// Emit ANSI colours (terminal).
     pub color: bool,
     /// Lines of context around source changes (terminal).
@@ -58,7 +103,6 @@ pub struct RenderOptions {
 impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
-            format: Format::Terminal,
             color: false,
             context: 3,
             outputs: OutputMode::Summary,
@@ -66,34 +110,20 @@ impl Default for RenderOptions {
     }
 }
 
-/// Renders a semantic diff in `opts.format` (the terminal or `--stat`;
-/// [`Format::Json`] renders nbdime's patch instead, see
-/// [`crate::compare::compare`]).
+/// Renders a semantic diff in `format` (the whole-report renderers and
+/// nbdime's patch are not renderers of one `NotebookDiff`: see
+/// [`crate::compare::Sink`]).
 pub fn render(
     diff: &NotebookDiff<'_>,
+    format: DiffFormat,
     opts: &RenderOptions,
     old_name: String,
     new_name: String,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match opts.format {
-        Format::Stat => stat::render(diff, out),
-        Format::Json => Err(io::Error::other(
-            "--json renders nbdime's patch of the notebooks (compare::compare), not a NotebookDiff",
-        )),
-        // One notebook as a whole report (the commands collect several
-        // into one `report::Report` instead, see `compare::Request::report`).
-        Format::Html | Format::Markdown => {
-            let format = if opts.format == Format::Html {
-                report::ReportFormat::Html
-            } else {
-                report::ReportFormat::Markdown
-            };
-            let mut r = report::Report::new(format, opts.context, false, None);
-            r.add(&report::display_name(&old_name, &new_name), diff);
-            r.finish(out)
-        }
-        Format::Terminal => {
+    match format {
+        DiffFormat::Stat => stat::render(diff, out),
+        DiffFormat::Terminal => {
             let topts = terminal::TerminalOptions {
                 color: opts.color,
                 context: opts.context,
