@@ -1,6 +1,6 @@
 //! The default command, `nbdiff [OPTIONS] OLD NEW` or `nbdiff [REV [REV]]
 //! [-- PATH…]`: decides files or revisions, builds one [`Request`] and one
-//! output ([`Collect`]: pairs written one by one, or one whole report) from
+//! output (`Collect`: pairs written one by one, or one whole report) from
 //! the arguments, and sends every notebook pair down
 //! [`crate::compare::compare`].
 
