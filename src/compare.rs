@@ -4,19 +4,44 @@
 //! working tree (`git/revs.rs`), git's external diff driver (`git/driver.rs`).
 //! [`compare`] fills a missing side (an added or deleted file) with an empty
 //! notebook, builds the value — a [`NotebookDiff`] for people, or nbdime's
-//! complete patch for `--json` — and hands it to the renderer chosen once in
-//! [`RenderOptions::format`]. A new output format is a module in `render/`
+//! complete patch for `--json` — and hands it to the [`Sink`] the command
+//! built once from its format: a per-pair renderer writes it at once, a
+//! whole report collects it. A new output format is a module in `render/`
 //! and a [`Format`] variant; no command changes.
 
 use crate::diff::{diff_notebooks, DiffOptions, FileChange};
 use crate::git::header::FileHeader;
 use crate::notebook::Notebook;
+use crate::render::review::Report;
 use crate::render::sanitize::visible_name;
-use crate::render::{self, Format, RenderOptions};
+use crate::render::{self, DiffFormat, PairFormat, RenderOptions};
 use std::io::{self, Write};
 
 #[cfg(doc)]
 use crate::diff::NotebookDiff;
+#[cfg(doc)]
+use crate::render::Format;
+
+/// Where each compared pair goes, chosen once per command from its
+/// [`Format`] ([`render::Output`]).
+pub enum Sink<'a> {
+    /// A per-pair renderer: each pair is written to the stream as it is
+    /// compared (so are git's headers and the notes of the git layer).
+    Pairs(PairFormat, &'a mut dyn Write),
+    /// A whole-report renderer (`--html`, `--markdown`): each pair is added
+    /// to the report, which the command writes once at the end.
+    Report(&'a mut Report),
+}
+
+impl Sink<'_> {
+    /// The semantic diff's renderer, when pairs are written one by one with it.
+    pub fn diff_format(&self) -> Option<DiffFormat> {
+        match self {
+            Sink::Pairs(PairFormat::Diff(f), _) => Some(*f),
+            _ => None,
+        }
+    }
+}
 
 /// One side of a notebook diff. Mutable because `--json` normalises the
 /// notebooks in place rather than copying them (see
@@ -29,19 +54,17 @@ pub struct Side<'a> {
     pub notebook: &'a mut Notebook,
 }
 
-/// What to compare and how to show it.
+/// What to compare and the renderer's switches (where the output goes and
+/// in which format is the [`Sink`]).
 #[derive(Debug, Clone, Default)]
 pub struct Request {
     /// What the semantic diff compares.
     pub diff: DiffOptions,
-    /// The renderer and its switches.
+    /// The renderer's switches.
     pub render: RenderOptions,
     /// One of several files (a revision diff, git's driver): `--stat=cells`
     /// names the file above its summary.
     pub one_of_many: bool,
-    /// `--html` / `--markdown`: each pair's diff is added to this report
-    /// (written once by the command at the end) instead of rendered.
-    pub report: Option<std::rc::Rc<std::cell::RefCell<render::review::Report>>>,
 }
 
 /// The notebook with no cells: stands for the missing side of an added or
@@ -74,10 +97,10 @@ pub fn compare(
     old: Option<Side<'_>>,
     new: Option<Side<'_>>,
     req: &Request,
-    out: &mut dyn Write,
+    sink: &mut Sink<'_>,
     stage: &mut dyn FnMut(&str),
 ) -> io::Result<bool> {
-    compare_with_header(old, new, None, req, out, stage)
+    compare_with_header(old, new, None, req, sink, stage)
 }
 
 /// [`compare`] inside git: with a `header`, the terminal diff opens with
@@ -90,7 +113,7 @@ pub fn compare_with_header(
     new: Option<Side<'_>>,
     header: Option<&FileHeader>,
     req: &Request,
-    out: &mut dyn Write,
+    sink: &mut Sink<'_>,
     stage: &mut dyn FnMut(&str),
 ) -> io::Result<bool> {
     let old_name = old.as_ref().map_or("/dev/null", |s| s.label).to_string();
@@ -106,81 +129,79 @@ pub fn compare_with_header(
         (None, Some(n)) => (filler.as_mut().expect("filled above"), n.notebook),
         (None, None) => return Ok(false),
     };
-    if req.render.format == Format::Json {
-        let patch = crate::diff::nbdime::diff_in_place(old_nb, new_nb);
-        stage("diff");
-        render::nbdime_json::render(&patch, out)?;
-        return Ok(patch.as_array().is_some_and(|d| !d.is_empty()));
-    }
-    let mut diff = diff_notebooks(old_nb, new_nb, &req.diff);
-    stage("diff");
-    // The file facts of the verdict: the header's, else the missing side.
-    let (file, mode_changed) = match header {
-        Some(h) => h.file_change(),
-        None => (FileChange::Modified, false),
-    };
-    diff.file = match (old_exists, new_exists) {
-        (false, true) => FileChange::Added,
-        (true, false) => FileChange::Deleted,
-        _ => file,
-    };
-    diff.mode_changed = mode_changed;
-    let notable = header.is_some_and(FileHeader::is_notable) || diff.file != FileChange::Modified;
-    if let Some(report) = &req.report {
-        let mut report = report.borrow_mut();
-        let name = render::review::display_name(&old_name, &new_name);
-        if diff.is_empty() {
-            // An added or deleted notebook without cells, a rename: listed
-            // by its verdict.
-            let verdict = diff.verdict();
-            if !verdict.is_unchanged() {
-                report.add_other(&name, &verdict.to_string(), None);
+    let (format, out) = match sink {
+        Sink::Pairs(PairFormat::Json, out) => {
+            let patch = crate::diff::nbdime::diff_in_place(old_nb, new_nb);
+            stage("diff");
+            render::nbdime_json::render(&patch, *out)?;
+            return Ok(patch.as_array().is_some_and(|d| !d.is_empty()));
+        }
+        Sink::Report(report) => {
+            let diff = diff_notebooks(old_nb, new_nb, &req.diff);
+            let diff = with_file_facts(diff, header, old_exists, new_exists);
+            stage("diff");
+            let name = render::review::display_name(&old_name, &new_name);
+            if diff.is_empty() {
+                // An added or deleted notebook without cells, a rename:
+                // listed by its verdict.
+                let verdict = diff.verdict();
+                if !verdict.is_unchanged() {
+                    report.add_other(&name, &verdict.to_string(), None);
+                }
+            } else {
+                report.add(&name, &diff);
             }
-        } else {
-            report.add(&name, &diff);
+            // A notebook merged with conflicts left: each shown side by side.
+            if new_exists {
+                report.add_conflicts(render::review::path_of(&new_name), new_nb, None);
+            }
+            return Ok(!diff.is_empty());
         }
-        // A notebook merged with conflicts left: each shown side by side.
-        if new_exists {
-            report.add_conflicts(render::review::path_of(&new_name), new_nb, None);
-        }
-        return Ok(!diff.is_empty());
-    }
+        Sink::Pairs(PairFormat::Diff(format), out) => (*format, &mut **out),
+    };
+    let diff = diff_notebooks(old_nb, new_nb, &req.diff);
+    let diff = with_file_facts(diff, header, old_exists, new_exists);
+    stage("diff");
+    let notable = header.is_some_and(FileHeader::is_notable) || diff.file != FileChange::Modified;
     if diff.is_empty() && !notable {
         return Ok(false);
     }
     if let Some(h) = header {
-        match req.render.format {
-            Format::StatCells if h.old_path != h.new_path => writeln!(
+        match format {
+            DiffFormat::StatCells if h.old_path != h.new_path => writeln!(
                 out,
                 "{} => {}",
                 visible_name(&h.old_path),
                 visible_name(&h.new_path)
             )?,
-            Format::StatCells => writeln!(out, "{}", visible_name(h.path()))?,
-            _ => h.write(req.render.color, out)?,
+            DiffFormat::StatCells => writeln!(out, "{}", visible_name(h.path()))?,
+            DiffFormat::Terminal => h.write(req.render.color, out)?,
         }
-        if req.render.format == Format::Terminal {
-            let topts = render::terminal::TerminalOptions {
-                color: req.render.color,
-                context: req.render.context,
-                outputs: req.render.outputs,
-                old_name,
-                new_name,
-            };
-            render::terminal::render_body(&diff, &topts, out)?;
-        } else {
-            render::render(&diff, &req.render, old_name, new_name, out)?;
+        match format {
+            DiffFormat::StatCells => {
+                render::render(&diff, format, &req.render, old_name, new_name, out)?;
+            }
+            DiffFormat::Terminal => {
+                let topts = render::terminal::TerminalOptions {
+                    color: req.render.color,
+                    context: req.render.context,
+                    outputs: req.render.outputs,
+                    old_name,
+                    new_name,
+                };
+                render::terminal::render_body(&diff, &topts, out)?;
+            }
         }
         return Ok(!diff.is_empty());
     }
-    let title = (req.one_of_many && req.render.format == Format::StatCells).then(|| {
+    let title = (req.one_of_many && format == DiffFormat::StatCells).then(|| {
         let name = if new_exists { &new_name } else { &old_name };
         render::review::path_of(name).to_string()
     });
     if let Some(title) = title {
         writeln!(out, "{title}")?;
     }
-    render::render(&diff, &req.render, old_name, new_name, out)?;
+    render::render(&diff, format, &req.render, old_name, new_name, out)?;
     Ok(true)
 }
 
@@ -204,7 +225,8 @@ mod tests {
                 notebook: &mut nb,
             };
             let mut out = Vec::new();
-            let differs = compare(Some(old), None, &Request::default(), &mut out, &mut |_| {})
+            let mut sink = Sink::Pairs(PairFormat::Diff(DiffFormat::Terminal), &mut out);
+            let differs = compare(Some(old), None, &Request::default(), &mut sink, &mut |_| {})
                 .expect("write to a Vec");
             assert!(differs);
             let text = String::from_utf8(out).expect("utf-8");
@@ -212,4 +234,78 @@ mod tests {
             assert!(!text.contains("metadata"), "only the cells differ: {text}");
         }
     }
+
+    #[test]
+    fn a_report_sink_collects_each_pair_and_a_pair_sink_writes_it() {
+        let json = |src: &str| {
+            format!(
+                r#"{{"cells": [{{"cell_type": "code", "metadata": {{}}, "source": "{src}", "outputs": [], "execution_count": null}}], "metadata": {{}}, "nbformat": 4, "nbformat_minor": 4}}"#
+            )
+        };
+        let mut a = Notebook::parse(json("x = 1").as_bytes(), "a.ipynb").expect("valid");
+        let mut b = Notebook::parse(json("x = 2").as_bytes(), "b.ipynb").expect("valid");
+        let mut report = Report::new(render::review::ReportFormat::Markdown, 3, false, None);
+        let differs = compare(
+            Some(Side {
+                label: "a.ipynb",
+                notebook: &mut a,
+            }),
+            Some(Side {
+                label: "b.ipynb",
+                notebook: &mut b,
+            }),
+            &Request::default(),
+            &mut Sink::Report(&mut report),
+            &mut |_| {},
+        )
+        .expect("no stream to fail");
+        assert!(differs);
+        let mut page = Vec::new();
+        report.finish(&mut page).expect("write to a Vec");
+        let page = String::from_utf8(page).expect("utf-8");
+        assert!(page.contains("x = 2"), "{page}");
+
+        let mut out = Vec::new();
+        let mut sink = Sink::Pairs(PairFormat::Diff(DiffFormat::StatCells), &mut out);
+        assert_eq!(sink.diff_format(), Some(DiffFormat::StatCells));
+        compare(
+            Some(Side {
+                label: "a.ipynb",
+                notebook: &mut a,
+            }),
+            Some(Side {
+                label: "b.ipynb",
+                notebook: &mut b,
+            }),
+            &Request::default(),
+            &mut sink,
+            &mut |_| {},
+        )
+        .expect("write to a Vec");
+        assert!(!out.is_empty());
+        assert!(Sink::Pairs(PairFormat::Json, &mut Vec::new())
+            .diff_format()
+            .is_none());
+    }
+}
+
+/// Sets the verdict's file facts on `diff`: the header's (a rename, a mode
+/// change), else what a missing side says (added, deleted).
+fn with_file_facts<'a>(
+    mut diff: crate::diff::NotebookDiff<'a>,
+    header: Option<&FileHeader>,
+    old_exists: bool,
+    new_exists: bool,
+) -> crate::diff::NotebookDiff<'a> {
+    let (file, mode_changed) = match header {
+        Some(h) => h.file_change(),
+        None => (FileChange::Modified, false),
+    };
+    diff.file = match (old_exists, new_exists) {
+        (false, true) => FileChange::Added,
+        (true, false) => FileChange::Deleted,
+        _ => file,
+    };
+    diff.mode_changed = mode_changed;
+    diff
 }

@@ -20,3 +20,4 @@ pub mod project;
 pub mod render;
 pub mod resolve;
 pub mod text;
+pub mod write;

@@ -1,5 +1,6 @@
 //! The one integration-test binary: each area's tests live in their own module.
 
+mod atomic_write;
 mod bad_input;
 mod check_cli;
 mod clean;
@@ -25,5 +26,6 @@ mod resolve_git;
 mod review_outputs;
 mod robustness;
 mod round_trip;
+mod settings;
 mod user_ignore;
 mod workflow;

@@ -294,7 +294,18 @@ fn rule_based_resolutions_are_summarised_per_kind() {
             "merge", "-v", "b.ipynb", "l.ipynb", "r.ipynb", "-o", "o.ipynb",
         ],
     );
-    assert_eq!(stderr(&out).lines().count(), n, "{}", stderr(&out));
+    // Besides, `-v` says each setting and where it came from.
+    let err = stderr(&out);
+    let settings = err
+        .lines()
+        .filter(|l| l.starts_with("nbdiff: setting "))
+        .count();
+    assert_eq!(settings, 4, "{err}");
+    assert!(
+        err.contains("nbdiff: setting merge.outputs = auto (default)"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count() - settings, n, "{err}");
 }
 
 /// Item 14: the driver honours `merge.conflictStyle` (`diff3`, `zdiff3`)

@@ -151,23 +151,30 @@ pub fn diff_render(data: &[u8]) {
         let opts = nbdiff::compare::Request {
             render: nbdiff::render::RenderOptions {
                 color,
-                format: if knob & 1 != 0 {
-                    nbdiff::render::Format::Stat
-                } else {
-                    nbdiff::render::Format::Terminal
-                },
                 ..Default::default()
             },
             one_of_many: true,
             ..Default::default()
+        };
+        let format = if knob & 1 != 0 {
+            nbdiff::render::DiffFormat::Stat
+        } else {
+            nbdiff::render::DiffFormat::Terminal
         };
         let header = nbdiff::git::header::FileHeader {
             old_path: "x\x1b]0;t\x07.ipynb".into(),
             new_path: "y\u{202e}.ipynb".into(),
             extended: Vec::new(),
         };
-        let _ =
-            nbdiff::git::driver::diff_paths(&header, Some(a_bytes), Some(b_bytes), &opts, &mut out);
+        let mut sink =
+            nbdiff::compare::Sink::Pairs(nbdiff::render::PairFormat::Diff(format), &mut out);
+        let _ = nbdiff::git::driver::diff_paths(
+            &header,
+            Some(a_bytes),
+            Some(b_bytes),
+            &opts,
+            &mut sink,
+        );
         assert_terminal_safe("diff-driver", &out, color);
     }
     let (Ok(a), Ok(b)) = (

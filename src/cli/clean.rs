@@ -173,7 +173,7 @@ fn clean_file(args: &CleanArgs, cleaner: &Result<Cleaner, String>, path: &Path) 
     if args.check {
         return Outcome::WouldClean(summary);
     }
-    match super::merge::write_atomic(path, &new) {
+    match crate::write::write_atomic(path, &new, crate::write::What::CleanedNotebook) {
         Ok(()) => Outcome::Cleaned(summary),
         Err(e) => Outcome::Failed(e.to_string()),
     }

@@ -1,16 +1,19 @@
 //! The default command, `nbdiff [OPTIONS] OLD NEW` or `nbdiff [REV [REV]]
-//! [-- PATH…]`: decides files or revisions, builds one [`Request`] from the
-//! arguments and sends every notebook pair down [`crate::compare::compare`].
+//! [-- PATH…]`: decides files or revisions, builds one [`Request`] and one
+//! output (`Collect`: pairs written one by one, or one whole report) from
+//! the arguments, and sends every notebook pair down
+//! [`crate::compare::compare`].
 
 use super::DiffArgs;
-use crate::compare::{compare, Request, Side};
+use crate::compare::{compare, Request, Side, Sink};
 use crate::diff::DiffOptions;
 use crate::exit::Exit;
 use crate::git::revs::RevError;
 use crate::notebook::free_later;
 use crate::notebook::read_many;
 use crate::notebook::LoadError;
-use crate::render::{self, Format, RenderOptions};
+use crate::render::review::Report;
+use crate::render::{self, Format, Output, PairFormat, RenderOptions};
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -26,23 +29,63 @@ fn diff_paths(paths: &[PathBuf]) -> Option<(&PathBuf, &PathBuf)> {
     }
 }
 
-/// The whole-report format asked for (`--html`, `--markdown`), if any.
-pub fn report_format(args: &DiffArgs) -> Option<render::review::ReportFormat> {
-    if args.html {
-        Some(render::review::ReportFormat::Html)
+/// The output format asked for, decided once.
+pub fn format(args: &DiffArgs) -> Format {
+    if args.json {
+        Format::Json
+    } else if args.html {
+        Format::Html
     } else if args.markdown {
-        Some(render::review::ReportFormat::Markdown)
+        Format::Markdown
     } else if args.stat == Some(render::stat::StatMode::Notebooks) {
         // Collected like a report so that its columns line up.
-        Some(render::review::ReportFormat::Stat)
+        Format::Stat
+    } else if args.stat == Some(render::stat::StatMode::Cells) {
+        Format::StatCells
     } else {
-        None
+        Format::Terminal
     }
 }
 
-/// `-o FILE`: runs the diff into memory, then writes FILE as the merge
-/// commands write theirs ([`super::merge::write_atomic`]: a temporary file
-/// renamed over it, links followed); a failed run leaves FILE untouched.
+/// Where this command's notebook pairs go: written one by one by a
+/// per-pair renderer, or collected into one report written at the end.
+enum Collect {
+    /// Terminal, `--stat`, `--json`.
+    Pairs(PairFormat),
+    /// `--html`, `--markdown`.
+    Report(Report),
+}
+
+impl Collect {
+    fn new(args: &DiffArgs) -> Collect {
+        match format(args).output() {
+            Output::Pairs(f) => Collect::Pairs(f),
+            Output::Report(f) => {
+                Collect::Report(Report::new(f, args.context, args.show_all, args.max_bytes))
+            }
+        }
+    }
+
+    /// The sink the pairs are handed to.
+    fn sink<'a>(&'a mut self, out: &'a mut dyn Write) -> Sink<'a> {
+        match self {
+            Collect::Pairs(f) => Sink::Pairs(*f, out),
+            Collect::Report(r) => Sink::Report(r),
+        }
+    }
+
+    /// Writes the report, once every pair is in it.
+    fn finish(self, out: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Collect::Pairs(_) => Ok(()),
+            Collect::Report(r) => r.finish(out),
+        }
+    }
+}
+
+/// `-o FILE`: runs the diff into memory, then writes FILE with
+/// [`crate::write::write_atomic`] (a temporary file renamed over it, links
+/// followed); a failed run leaves FILE untouched.
 fn run_diff_to_file(
     args: &DiffArgs,
     path: &Path,
@@ -54,7 +97,7 @@ fn run_diff_to_file(
     if code == Exit::Error {
         return code;
     }
-    match super::merge::write_atomic(path, &buf) {
+    match crate::write::write_atomic(path, &buf, crate::write::What::DiffOutput) {
         Ok(()) => code,
         Err(e) => {
             let _ = writeln!(err, "nbdiff: {e}");
@@ -63,43 +106,11 @@ fn run_diff_to_file(
     }
 }
 
-/// Writes a collected report (`--html`, `--markdown`); what the git layer
-/// wrote meanwhile to `side` (a file that is not a notebook) becomes notes.
-fn finish_report(req: &mut Request, side: &[u8], out: &mut dyn Write) -> io::Result<()> {
-    let Some(report) = req.report.take() else {
-        return Ok(());
-    };
-    let Ok(report) = std::rc::Rc::try_unwrap(report).map(std::cell::RefCell::into_inner) else {
-        return Err(io::Error::other("the report is still in use"));
-    };
-    let mut report = report;
-    for line in String::from_utf8_lossy(side).lines() {
-        if let Some(note) = line.strip_prefix("nbdiff: ") {
-            let note = note.strip_suffix("; showing a line diff").unwrap_or(note);
-            report.note(&format!("{note} (not in this report)"));
-        }
-    }
-    report.finish(out)
-}
-
 /// The request every notebook pair of this command is compared with:
 /// the semantic diff's switches (the policy adds the user's paths, see
-/// [`crate::policy::load`]; warnings go to `err`) and the renderer, chosen
-/// once. `color` was decided by the caller.
+/// [`crate::policy::load`]; warnings go to `err`) and the renderer's
+/// switches. `color` was decided by the caller.
 pub fn request(args: &DiffArgs, color: bool, err: &mut dyn Write) -> Request {
-    let format = if args.json {
-        Format::Json
-    } else if args.html {
-        Format::Html
-    } else if args.markdown {
-        Format::Markdown
-    } else if args.stat == Some(render::stat::StatMode::Notebooks) {
-        Format::Stat
-    } else if args.stat == Some(render::stat::StatMode::Cells) {
-        Format::StatCells
-    } else {
-        Format::Terminal
-    };
     let defaults = DiffOptions::default();
     // nbdime's patch is complete: it reads no policy.
     let policy = if args.json {
@@ -117,20 +128,11 @@ pub fn request(args: &DiffArgs, color: bool, err: &mut dyn Write) -> Request {
             policy,
         },
         render: RenderOptions {
-            format,
             color,
             context: args.context,
             outputs: args.outputs,
         },
         one_of_many: false,
-        report: report_format(args).map(|f| {
-            std::rc::Rc::new(std::cell::RefCell::new(render::review::Report::new(
-                f,
-                args.context,
-                args.show_all,
-                args.max_bytes,
-            )))
-        }),
     }
 }
 
@@ -201,7 +203,8 @@ pub fn run_diff(
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    let mut req = request(args, color, err);
+    let req = request(args, color, err);
+    let mut collect = Collect::new(args);
     let (old_label, new_label) = (
         old_path.display().to_string(),
         new_path.display().to_string(),
@@ -216,21 +219,18 @@ pub fn run_diff(
             notebook: &mut new,
         }),
         &req,
-        out,
+        &mut collect.sink(out),
         &mut |stage| timer.stage(stage, err),
     );
-    // Equal modulo ignored data, but not the same file: say so (in a
-    // report, as the notebook's verdict).
+    // Equal modulo ignored data, but not the same file: said under the
+    // semantic diff's renderers, and in a report as the notebook's verdict.
     let result = result.and_then(|differs| {
-        match (
-            differs || req.render.format == render::Format::Json,
-            &req.report,
-        ) {
-            (true, _) => Ok(differs),
-            (false, Some(report)) => {
-                let (o, n) = ((old_path.as_path(), &old), (new_path.as_path(), &new));
+        let (o, n) = ((old_path.as_path(), &old), (new_path.as_path(), &new));
+        match (differs, &mut collect) {
+            (true, _) | (false, Collect::Pairs(PairFormat::Json)) => Ok(differs),
+            (false, Collect::Report(report)) => {
                 if let Some(v) = crate::render::hidden_only::verdict_for_files(o, n, &req.diff) {
-                    report.borrow_mut().add_other(
+                    report.add_other(
                         &render::review::display_name(&old_label, &new_label),
                         &v,
                         None,
@@ -238,16 +238,18 @@ pub fn run_diff(
                 }
                 Ok(false)
             }
-            (false, None) => crate::render::hidden_only::note_for_files(
-                (old_path, &old),
-                (new_path, &new),
-                &req.diff,
-                out,
-            )
-            .map(|()| false),
+            (false, Collect::Pairs(PairFormat::Diff(_))) => {
+                crate::render::hidden_only::note_for_files(
+                    (old_path, &old),
+                    (new_path, &new),
+                    &req.diff,
+                    out,
+                )
+                .map(|()| false)
+            }
         }
     });
-    let result = result.and_then(|d| finish_report(&mut req, &[], out).map(|()| d));
+    let result = result.and_then(|d| collect.finish(out).map(|()| d));
     let result = result.and_then(|d| out.flush().map(|()| d));
     timer.stage("render", err);
     free_later((old, new), input_bytes);
@@ -295,21 +297,11 @@ fn run_revisions(
         let _ = writeln!(err, "nbdiff: --json compares two files (nbdiff --json OLD NEW); it is not available for revisions");
         return Some(Exit::Error);
     }
-    let mut opts = Request {
+    let opts = Request {
         one_of_many: true,
         ..request(args, color, err)
     };
-    // A report collects the diffs; what the git layer writes itself goes
-    // to `side` and becomes notes in it.
-    let mut side = Vec::new();
-    let real_out = out;
-    // (`--stat`'s table is collected too, but what the git layer writes,
-    // unmerged paths, goes out as it comes.)
-    let out: &mut dyn Write = if opts.report.is_some() && opts.render.format != Format::Stat {
-        &mut side
-    } else {
-        real_out
-    };
+    let mut collect = Collect::new(args);
     let revs: Vec<OsString> = args
         .paths
         .iter()
@@ -322,9 +314,17 @@ fn run_revisions(
             return Some(Exit::Error);
         }
     };
-    let result = crate::git::revs::run(&cwd, &revs, &args.pathspec, args.cached, &opts, out, err);
+    let result = crate::git::revs::run(
+        &cwd,
+        &revs,
+        &args.pathspec,
+        args.cached,
+        &opts,
+        &mut collect.sink(out),
+        err,
+    );
     if result.is_ok() {
-        if let Err(e) = finish_report(&mut opts, &side, real_out) {
+        if let Err(e) = collect.finish(out) {
             let _ = writeln!(err, "nbdiff: cannot write output: {e}");
             return Some(Exit::Error);
         }

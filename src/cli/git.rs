@@ -7,7 +7,7 @@ use crate::git::config::{self, AttributesTarget, Git, Plan, Scope};
 use crate::render::color::{use_color, ColorChoice, ColorEnv};
 use crate::render::RenderOptions;
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `nbdiff config-git`.
@@ -225,7 +225,10 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
             }
         }
     }
-    let env = ColorEnv::from_process();
+    let env = ColorEnv::read(
+        std::io::stdout().is_terminal(),
+        &super::settings::process_env,
+    );
     let opts = Request {
         diff: crate::diff::DiffOptions {
             policy: std::sync::Arc::new(crate::policy::load(Path::new("."), err)),
@@ -236,7 +239,6 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
             ..RenderOptions::default()
         },
         one_of_many: true,
-        report: None,
     };
     let written = crate::git::driver::run(&args, &opts, out, err).and_then(|()| out.flush());
     crate::exit::after_write(written, Exit::Ok, err)

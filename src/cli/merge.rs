@@ -2,11 +2,12 @@
 //! files, merge, write the result atomically, report on stderr, exit as git
 //! expects (0 clean, 1 conflicts, 2 error).
 
+use super::settings::{Env, MergeFlags, MergeSettings};
 use crate::exit::Exit;
-use crate::merge::options::{
-    resolve_settings, ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy, Settings,
-};
+use crate::merge::options::{ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy};
 use crate::merge::{merge_bytes, Inputs, Outcome};
+use crate::project::{ProjectConfig, ProjectError};
+use crate::write::{write_atomic, write_with, Durability, What};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -14,23 +15,25 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, clap::Args)]
 pub struct PolicyArgs {
     /// Outputs both sides changed differently [env: NBDIFF_MERGE_OUTPUTS; git
-    /// config nbdiff.merge.outputs for the driver] [default: auto].
+    /// config nbdiff.merge.outputs for the driver; project file
+    /// merge.outputs] [default: auto].
     #[arg(long, value_enum)]
     pub outputs: Option<OutputsPolicy>,
     /// Conflicts: leave them marked, or resolve them to one side or both
     /// [env: NBDIFF_MERGE_CONFLICTS; git config nbdiff.merge.conflicts for the
-    /// driver] [default: mark].
+    /// driver; project file merge.conflicts] [default: mark].
     #[arg(long, value_enum)]
     pub conflicts: Option<ConflictPolicy>,
     /// How conflicts are written, as git's merge.conflictStyle [merge-driver:
-    /// git config merge.conflictStyle] [default: merge].
+    /// git config merge.conflictStyle; project file merge.conflict-style]
+    /// [default: merge].
     #[arg(long, value_enum, value_name = "STYLE")]
     pub conflict_style: Option<ConflictStyle>,
     /// Same as --conflict-style diff3.
     #[arg(long, conflicts_with = "conflict_style")]
     pub diff3: bool,
-    /// List every rule-based resolution on stderr, not a summary per kind
-    /// [env: NBDIFF_VERBOSE=1].
+    /// List every rule-based resolution on stderr, not a summary per kind,
+    /// and say each setting and where it came from [env: NBDIFF_VERBOSE=1].
     #[arg(short, long)]
     pub verbose: bool,
     /// Label after `<<<<<<<`.
@@ -100,26 +103,23 @@ pub enum CommandError {
         source: std::io::Error,
     },
     /// The result could not be written.
-    #[error("{path}: cannot write the merge result: {source} (the file was left as it was)")]
-    Write {
-        /// The file.
-        path: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Write(#[from] crate::write::WriteError),
     /// A policy setting had an unknown value.
     #[error(transparent)]
     Setting(#[from] crate::merge::options::SettingError),
 }
 
 /// Runs `nbdiff merge`.
-pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+pub fn run(args: MergeArgs, env: Env, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = (|| -> Result<Exit, CommandError> {
-        let settings = settings(&args.policy, false)?;
+        let (settings, project) = settings(&args.policy, false, env, err)?;
         let names = [&args.base, &args.local, &args.remote].map(|p| p.display().to_string());
+        let verbose = settings.verbose.value;
         let opts = options(
             &args.policy,
-            settings,
+            &settings,
+            &project,
             usize::from(args.marker_size),
             [&names[0], &names[1], &names[2]],
             err,
@@ -131,28 +131,29 @@ pub fn run(args: MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
         // be written, that error is the only message.
         let shown = match &args.output {
             Some(path) => {
-                write_atomic(path, &outcome.bytes)?;
+                write_atomic(path, &outcome.bytes, What::MergeResult)?;
                 path.display().to_string()
             }
             None => {
                 let written = out.write_all(&outcome.bytes).and_then(|()| out.flush());
                 let code = crate::exit::after_write(written, exit_of(&outcome), err);
                 if code != Exit::Error {
-                    report(&outcome, &names[1], verbose(&args.policy), err);
+                    report(&outcome, &names[1], verbose, err);
                 }
                 return Ok(code);
             }
         };
-        report(&outcome, &shown, verbose(&args.policy), err);
+        report(&outcome, &shown, verbose, err);
         Ok(exit_of(&outcome))
     })();
     finish(result, err)
 }
 
 /// Runs `nbdiff merge-driver`: writes the result into `%A`.
-pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
+pub fn run_driver(args: DriverArgs, env: Env, err: &mut dyn Write) -> Exit {
     let result = (|| -> Result<Exit, CommandError> {
-        let settings = settings(&args.policy, true)?;
+        let (settings, project) = settings(&args.policy, true, env, err)?;
+        let verbose = settings.verbose.value;
         let shown = args
             .path
             .clone()
@@ -165,7 +166,8 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
         let size = driver_marker_size(args.marker_size.as_deref());
         let opts = options(
             &args.policy,
-            settings,
+            &settings,
+            &project,
             size,
             ["base", "ours", "theirs"],
             err,
@@ -174,40 +176,57 @@ pub fn run_driver(args: DriverArgs, err: &mut dyn Write) -> Exit {
         let outcome = merge_bytes(inputs(&files, &names), &opts);
         if outcome.bytes != files[1] {
             // %A is git's own temporary file, read back as soon as we exit:
-            // replaced atomically, but not fsynced (git does not fsync the
-            // files it writes into the work tree either; it cost ~0.7 ms, a
-            // quarter of a small merge).
-            write_via_temp(&args.local, &outcome.bytes, false)?;
+            // replaced atomically, but not fsynced.
+            write_with(
+                &args.local,
+                &outcome.bytes,
+                What::MergeResult,
+                Durability::Unsynced,
+            )?;
         }
-        report(&outcome, &shown, verbose(&args.policy), err);
+        report(&outcome, &shown, verbose, err);
         Ok(exit_of(&outcome))
     })();
     finish(result, err)
 }
 
-/// Policies and conflict style from the flags, then the environment and
-/// (for the driver) git config.
-fn settings(p: &PolicyArgs, use_git_config: bool) -> Result<Settings, CommandError> {
+/// The settings of a merge command ([`super::settings::merge`]; git config
+/// only for the driver) and the project file they were read from, found
+/// from the working directory (git runs the driver at the top of the
+/// working tree); with `-v`, each setting and its origin on `err`.
+fn settings(
+    p: &PolicyArgs,
+    use_git_config: bool,
+    env: Env,
+    err: &mut dyn Write,
+) -> Result<(MergeSettings, Project), CommandError> {
     let style = match (p.conflict_style, p.diff3) {
         (Some(s), _) => Some(s),
         (None, true) => Some(ConflictStyle::Diff3),
         (None, false) => None,
     };
-    Ok(resolve_settings(
-        p.outputs,
-        p.conflicts,
+    let flags = MergeFlags {
+        outputs: p.outputs,
+        conflicts: p.conflicts,
         style,
-        use_git_config,
-    )?)
+        verbose: p.verbose,
+    };
+    let dir = Path::new(".");
+    let project = ProjectConfig::discover(dir);
+    let settings = super::settings::merge(flags, env, use_git_config, dir, &project)?;
+    if settings.verbose.value {
+        settings.say(err);
+    }
+    Ok((settings, project))
 }
 
-fn verbose(p: &PolicyArgs) -> bool {
-    p.verbose || crate::merge::summary::verbose_from_env()
-}
+/// The project file as [`ProjectConfig::discover`] found it.
+pub(super) type Project = Result<Option<ProjectConfig>, ProjectError>;
 
 fn options(
     p: &PolicyArgs,
-    settings: Settings,
+    settings: &MergeSettings,
+    project: &Project,
     marker_size: usize,
     default_labels: [&str; 3],
     err: &mut dyn Write,
@@ -217,27 +236,29 @@ fn options(
         local: label(&p.label_local, default_labels[1]),
         remote: label(&p.label_remote, default_labels[2]),
     };
-    merge_options(settings, marker_size, labels, Path::new("."), err)
+    merge_options(settings, marker_size, labels, Path::new("."), project, err)
 }
 
 /// The options of a merge by the merge commands and `nbdiff resolve`:
-/// `settings` ([`resolve_settings`]), the volatile-field table found from
-/// `dir` (git runs the driver at the top of the working tree), marker size
-/// and labels.
+/// `settings` ([`super::settings::merge`]), the volatile-field table found
+/// from `dir` with its `project` file (git runs the driver at the top of
+/// the working tree), marker size and labels.
 pub(super) fn merge_options(
-    settings: Settings,
+    settings: &MergeSettings,
     marker_size: usize,
     labels: Labels,
     dir: &Path,
+    project: &Project,
     err: &mut dyn Write,
 ) -> Options {
+    let plain = settings.plain();
     Options {
-        outputs: settings.outputs,
-        conflicts: settings.conflicts,
+        outputs: plain.outputs,
+        conflicts: plain.conflicts,
         marker_size: marker_size.clamp(1, crate::merge::MAX_MARKER_SIZE),
         labels,
-        style: settings.style,
-        policy: std::sync::Arc::new(crate::policy::load(dir, err)),
+        style: plain.style,
+        policy: std::sync::Arc::new(crate::policy::load_with(dir, project, err)),
     }
 }
 
@@ -314,124 +335,6 @@ fn finish(result: Result<Exit, CommandError>, err: &mut dyn Write) -> Exit {
             Exit::Error
         }
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and
-/// a rename, so the file is never seen half-written. Keeps the permissions of
-/// an existing file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
-    write_via_temp(path, bytes, true)
-}
-
-/// Where a merge result goes, once the path is resolved.
-enum Target {
-    /// A regular file (or none yet) at this path: replaced atomically.
-    File(PathBuf),
-    /// A stream that cannot be replaced (a FIFO, a terminal, `/dev/null`,
-    /// `/dev/stdout`): written in place, never replaced.
-    Stream(PathBuf),
-}
-
-/// Follows `path` through symlinks to the file a write should change: a
-/// symlink is never replaced by a file (its target is), a device or FIFO is
-/// written into rather than replaced, and anything else that is not a
-/// regular file (a directory, a socket, a block device, a link to nothing)
-/// is refused.
-fn resolve_target(path: &Path) -> Result<Target, std::io::Error> {
-    use std::io::{Error, ErrorKind};
-    let refuse = |what: &str| Error::new(ErrorKind::InvalidInput, what.to_string());
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Target::File(path.into())),
-        Err(e) => return Err(e),
-    };
-    let (real, meta) = if meta.file_type().is_symlink() {
-        let unresolved = |e: Error| {
-            refuse(&format!(
-                "is a symbolic link whose target cannot be resolved ({e}); not replaced"
-            ))
-        };
-        let meta = std::fs::metadata(path).map_err(unresolved)?;
-        if meta.is_file() {
-            (std::fs::canonicalize(path).map_err(unresolved)?, meta)
-        } else {
-            // `/dev/stdout` → `/proc/self/fd/1` → a pipe: opened through
-            // the link, as a shell redirection would.
-            (path.to_path_buf(), meta)
-        }
-    } else {
-        (path.to_path_buf(), meta)
-    };
-    let kind = meta.file_type();
-    if kind.is_file() {
-        return Ok(Target::File(real));
-    }
-    if kind.is_dir() {
-        return Err(refuse("is a directory"));
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() || kind.is_char_device() {
-            return Ok(Target::Stream(real));
-        }
-    }
-    Err(refuse(
-        "is not a regular file (a socket or block device); not written",
-    ))
-}
-
-/// [`write_atomic`], with the data flushed to disk before the rename only
-/// when `sync`.
-fn write_via_temp(path: &Path, bytes: &[u8], sync: bool) -> Result<(), CommandError> {
-    let fail = |source: std::io::Error| CommandError::Write {
-        path: path.display().to_string(),
-        source,
-    };
-    let path = match resolve_target(path).map_err(fail)? {
-        Target::File(real) => real,
-        Target::Stream(real) => {
-            // No create, no truncate: the device or FIFO stays what it is.
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(&real)
-                .map_err(fail)?;
-            return f.write_all(bytes).and_then(|()| f.flush()).map_err(fail);
-        }
-    };
-    let path = path.as_path();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".nbdiff-merge-")
-        .tempfile_in(&dir)
-        .map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    if sync {
-        tmp.as_file().sync_all().map_err(fail)?;
-    }
-    let perms = match std::fs::metadata(path) {
-        Ok(m) => Some(m.permissions()),
-        Err(_) => default_permissions(),
-    };
-    if let Some(perms) = perms {
-        tmp.as_file().set_permissions(perms).map_err(fail)?;
-    }
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    None
 }
 
 #[cfg(test)]

@@ -6,7 +6,11 @@
 //! - [`merge`]: `merge` and `merge-driver`;
 //! - [`git`]: `config-git`, `diff-driver`, `show`;
 //! - the `check` command: [`check`];
-//! - [`values`]: the command line's names for library enums.
+//! - [`values`]: the command line's names for library enums;
+//! - [`settings`]: every setting resolved once (flag > environment > git
+//!   config > project file > default), with where it came from; the one
+//!   reader of the process environment;
+//! - [`pager`]: paging like git.
 //!
 //! A new command is a module here, a [`Command`] variant and its arm in [`run`].
 
@@ -21,7 +25,9 @@ pub mod clean;
 pub mod diff;
 pub mod git;
 pub mod merge;
+pub mod pager;
 pub mod resolve;
+pub mod settings;
 pub mod values;
 
 use std::io::{self, IsTerminal, Write};
@@ -177,18 +183,18 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     // Messages name files and quote git's arguments: no byte of them
     // reaches the terminal raw.
     let err = &mut render::sanitize::LineSanitizer::new(err);
-    let env = |k: &str| std::env::var(k).ok();
+    let env = &settings::process_env;
     match cli.command {
-        Some(Command::Merge(args)) => merge::run(args, out, err),
+        Some(Command::Merge(args)) => merge::run(args, env, out, err),
         Some(Command::ConfigGit(args)) => git::run_config_git(args, out, err),
         Some(Command::DiffDriver(args)) => git::run_diff_driver(args, out, err),
         Some(Command::Show(args)) => git::run_show(args, out, err),
-        Some(Command::MergeDriver(args)) => merge::run_driver(args, err),
+        Some(Command::MergeDriver(args)) => merge::run_driver(args, env, err),
         Some(Command::Clean(args)) => clean::run(args, out, err),
         Some(Command::FilterProcess(args)) => clean::run_process(args, out, err),
-        Some(Command::Resolve(args)) => resolve::run(args, out, err),
+        Some(Command::Resolve(args)) => resolve::run(args, env, out, err),
         Some(Command::Check(args)) => check::run(args, out, err),
-        None => diff::run_diff(&cli.diff, false, &env, out, err),
+        None => diff::run_diff(&cli.diff, false, env, out, err),
     }
 }
 
@@ -199,36 +205,26 @@ pub fn run_stdio(cli: Cli) -> Exit {
     let mut err = render::sanitize::LineSanitizer::new(stderr.lock());
     let stdout = io::stdout();
     let tty = stdout.is_terminal();
-    let env = |k: &str| std::env::var(k).ok();
-    if let Some(v) = std::env::var_os(crate::notebook::READ_LIMIT_ENV) {
-        match v.to_str().and_then(crate::notebook::parse_size) {
-            Some(n) => crate::notebook::set_read_limit(n),
-            None => {
-                let _ = writeln!(
-                    err,
-                    "nbdiff: {}={}: not a size (bytes, or a number with K, M or G)",
-                    crate::notebook::READ_LIMIT_ENV,
-                    v.to_string_lossy()
-                );
-                return Exit::Error;
-            }
-        }
+    let env = &settings::process_env;
+    if let Err(e) = settings::apply_read_limit(env) {
+        let _ = writeln!(err, "nbdiff: {e}");
+        return Exit::Error;
     }
     if cli.command.is_some() {
         return run(cli, &mut stdout.lock(), &mut err);
     }
     let args = cli.diff;
     let pager = if tty && !args.no_pager && args.out_file.is_none() && !args.html {
-        render::pager::pager_command(&env)
+        pager::pager_command(env)
     } else {
         None
     };
     if let Some(cmd) = pager {
-        if let Ok(mut child) = render::pager::spawn(&cmd) {
+        if let Ok(mut child) = pager::spawn(&cmd, env) {
             let code = match child.stdin.take() {
                 Some(stdin) => {
                     let mut w = io::BufWriter::with_capacity(1 << 16, stdin);
-                    let code = diff::run_diff(&args, true, &env, &mut w, &mut err);
+                    let code = diff::run_diff(&args, true, env, &mut w, &mut err);
                     let _ = w.flush();
                     code
                 }
@@ -239,7 +235,7 @@ pub fn run_stdio(cli: Cli) -> Exit {
         }
     }
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let code = diff::run_diff(&args, tty, &env, &mut out, &mut err);
+    let code = diff::run_diff(&args, tty, env, &mut out, &mut err);
     let flushed = out.flush();
     if code == Exit::Error {
         return code;

@@ -3,15 +3,17 @@
 //! [`crate::resolve::merge_markers`]), writes the results atomically, stages clean
 //! ones with `--add`, and reports.
 
-use super::merge::{merge_options, write_atomic};
+use super::merge::merge_options;
+use super::settings::{Env, MergeFlags};
 use crate::exit::Exit;
 use crate::git::stages;
-use crate::merge::options::{resolve_settings, ConflictPolicy, Labels, Options, OutputsPolicy};
+use crate::merge::options::{ConflictPolicy, Labels, Options, OutputsPolicy};
 use crate::notebook::Notebook;
 use crate::resolve::outcome::{self, FileReport, From, Outcome};
 use crate::resolve::{
     first_dropped, hand_edits, markers, merge_markers, merge_stages, HandLine, Merged, ResolveError,
 };
+use crate::write::{write_atomic, What};
 use gix::bstr::{BString, ByteSlice};
 use std::collections::HashMap;
 use std::io::Write;
@@ -38,14 +40,17 @@ pub struct ResolveArgs {
     #[arg(long)]
     pub from_markers: bool,
     /// Outputs both sides changed differently [env: NBDIFF_MERGE_OUTPUTS; git
-    /// config nbdiff.merge.outputs] [default: auto].
+    /// config nbdiff.merge.outputs; project file merge.outputs] [default: auto].
     #[arg(long, value_enum)]
     pub outputs: Option<OutputsPolicy>,
     /// Conflicts: leave them marked, or resolve them to one side or both
-    /// [env: NBDIFF_MERGE_CONFLICTS; git config nbdiff.merge.conflicts]
-    /// [default: mark].
+    /// [env: NBDIFF_MERGE_CONFLICTS; git config nbdiff.merge.conflicts;
+    /// project file merge.conflicts] [default: mark].
     #[arg(long, value_enum)]
     pub conflicts: Option<ConflictPolicy>,
+    /// Say each setting and where it came from [env: NBDIFF_VERBOSE=1].
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// Why `nbdiff resolve` could not start.
@@ -73,8 +78,8 @@ enum Job {
 }
 
 /// Runs `nbdiff resolve`.
-pub fn run(args: ResolveArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
-    match run_inner(&args, out, err) {
+pub fn run(args: ResolveArgs, env: Env, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    match run_inner(&args, env, out, err) {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(err, "nbdiff resolve: {e}");
@@ -85,11 +90,10 @@ pub fn run(args: ResolveArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit 
 
 fn run_inner(
     args: &ResolveArgs,
+    env: Env,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit, StartError> {
-    // Policies and `merge.conflictStyle` as the merge driver reads them.
-    let settings = resolve_settings(args.outputs, args.conflicts, None, true)?;
     let cwd = std::env::current_dir().map_err(StartError::Cwd)?;
     let repo = gix::discover_with_environment_overrides(&cwd)
         .ok()
@@ -98,6 +102,21 @@ fn run_inner(
         .as_ref()
         .and_then(|r| r.workdir())
         .map(Path::to_path_buf);
+    // Policies and `merge.conflictStyle` as the merge driver reads them,
+    // the project file from the working tree's top (git runs the driver
+    // there).
+    let top = workdir.as_deref().unwrap_or(&cwd);
+    let project = crate::project::ProjectConfig::discover(top);
+    let flags = MergeFlags {
+        outputs: args.outputs,
+        conflicts: args.conflicts,
+        style: None,
+        verbose: args.verbose,
+    };
+    let settings = super::settings::merge(flags, env, true, &cwd, &project)?;
+    if settings.verbose.value {
+        settings.say(err);
+    }
     // As the merge driver's: the volatile-field table from the working
     // tree's top (git runs the driver there), its default labels.
     let labels = Labels {
@@ -106,10 +125,11 @@ fn run_inner(
         remote: "theirs".into(),
     };
     let policy = merge_options(
-        settings,
+        &settings,
         crate::text::merge3::DEFAULT_MARKER_SIZE,
         labels,
-        workdir.as_deref().unwrap_or(&cwd),
+        top,
+        &project,
         err,
     );
     let unmerged = match &repo {
@@ -396,7 +416,7 @@ fn backup_name(file: &Path, bytes: &[u8]) -> PathBuf {
 /// are gone are dropped; the hint says what is left to do.
 fn already_valid(file: &Path, shown: &str, bytes: &[u8]) -> Outcome {
     let (bytes, dropped) = match crate::merge::stale::without_stale(bytes, shown) {
-        Some((new, d)) => match write_atomic(file, &new) {
+        Some((new, d)) => match write_atomic(file, &new, What::ResolvedNotebook) {
             Ok(()) => (new, d.cells + usize::from(d.notebook)),
             Err(e) => return Outcome::Failed(e.to_string()),
         },
@@ -471,7 +491,7 @@ fn finish_keeping(
         Ok((from, mut m)) => {
             if let Some(old) = backup {
                 let to = backup_name(file, old);
-                if let Err(e) = write_atomic(&to, old) {
+                if let Err(e) = write_atomic(&to, old, What::Backup) {
                     return report(Outcome::Failed(format!(
                         "{e}; cannot keep a backup, so the file is left untouched"
                     )));
@@ -481,7 +501,7 @@ fn finish_keeping(
                     crate::render::sanitize::visible_name(&to.display().to_string())
                 ));
             }
-            match write_atomic(file, &m.bytes) {
+            match write_atomic(file, &m.bytes, What::ResolvedNotebook) {
                 Ok(()) => report(written(from, m)),
                 Err(e) => report(Outcome::Failed(e.to_string())),
             }

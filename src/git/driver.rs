@@ -17,9 +17,9 @@
 //! Binary content gets git's `Binary files … differ`.
 
 use super::header::FileHeader;
-use crate::compare::{compare_with_header, Request, Side};
+use crate::compare::{compare_with_header, Request, Side, Sink};
 use crate::notebook::Notebook;
-use crate::render::Format;
+use crate::render::{DiffFormat, PairFormat};
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::Path;
@@ -139,7 +139,9 @@ fn run_inner(
                     });
                 }
             }
-            Ok(diff_paths(&header, old.as_deref(), new.as_deref(), opts, out).map(|_| ()))
+            // git's external diff: the terminal diff, pair by pair.
+            let mut sink = Sink::Pairs(PairFormat::Diff(DiffFormat::Terminal), out);
+            Ok(diff_paths(&header, old.as_deref(), new.as_deref(), opts, &mut sink).map(|_| ()))
         }
         count => Err(DriverError::Arguments { count }),
     }
@@ -226,7 +228,7 @@ pub fn diff_paths(
     old: Option<&[u8]>,
     new: Option<&[u8]>,
     opts: &Request,
-    out: &mut dyn Write,
+    sink: &mut Sink<'_>,
 ) -> io::Result<bool> {
     // The one place paths become labels: every later line shows them safely.
     let old_label = header.old_label();
@@ -242,7 +244,7 @@ pub fn diff_paths(
         }),
         Some(header),
         opts,
-        out,
+        sink,
     )
 }
 
@@ -256,7 +258,7 @@ pub fn diff_pair(
     new: Option<Input<'_>>,
     header: Option<&FileHeader>,
     opts: &Request,
-    out: &mut dyn Write,
+    sink: &mut Sink<'_>,
 ) -> io::Result<bool> {
     let parse = |side: Option<Input<'_>>| side.map(|s| Notebook::parse(s.bytes, s.label));
     let (mut old_nb, mut new_nb) = (parse(old), parse(new));
@@ -276,7 +278,7 @@ pub fn diff_pair(
                 }),
                 header,
                 opts,
-                out,
+                sink,
                 &mut |_| {},
             )?;
             if let (false, Some(a), Some(b)) = (differs, old, new) {
@@ -290,15 +292,17 @@ pub fn diff_pair(
                         None => b.label.to_string(),
                     };
                     let kinds = crate::render::hidden_only::hidden_kinds(x, y, &opts.diff);
-                    match &opts.report {
+                    match sink {
                         // Notable headers were added to the report already.
-                        Some(report) if !notable => report.borrow_mut().add_other(
+                        Sink::Report(report) if !notable => report.add_other(
                             &crate::render::review::display_name(a.label, b.label),
                             &crate::render::hidden_only::verdict(&kinds),
                             None,
                         ),
-                        Some(_) => {}
-                        None => crate::render::hidden_only::write_note(&path, &kinds, out)?,
+                        Sink::Report(_) => {}
+                        Sink::Pairs(_, out) => {
+                            crate::render::hidden_only::write_note(&path, &kinds, *out)?
+                        }
                     }
                 }
             }
@@ -313,9 +317,9 @@ pub fn diff_pair(
                 .unwrap_or_default();
             let reason = crate::render::sanitize::visible(&reason).into_owned();
             let differs = old.map(|s| s.bytes) != new.map(|s| s.bytes);
-            if opts.report.is_some() || opts.render.format == Format::StatCells {
-                // One verdict line (and, in a report, the lines themselves):
-                // the notebook is listed like every other.
+            // In a report or `--stat`, the file is listed like every other
+            // notebook: one verdict line (and, in a report, the lines).
+            let listed = || -> io::Result<(String, String, String)> {
                 let mut lines = Vec::new();
                 line_diff(old, new, false, &mut lines)?;
                 let lines = String::from_utf8_lossy(&lines).into_owned();
@@ -324,18 +328,23 @@ pub fn diff_pair(
                     old.map_or("/dev/null", |s| s.label),
                     new.map_or("/dev/null", |s| s.label),
                 );
-                match &opts.report {
-                    Some(report) => {
-                        report.borrow_mut().add_other(&name, &verdict, Some(&lines));
-                    }
-                    None => {
-                        let title = header.map_or(name.as_str(), FileHeader::path);
-                        writeln!(out, "{}", crate::render::sanitize::visible_name(title))?;
-                        writeln!(out, " {verdict}")?;
-                    }
+                Ok((name, verdict, lines))
+            };
+            let out: &mut dyn Write = match sink {
+                Sink::Report(report) => {
+                    let (name, verdict, lines) = listed()?;
+                    report.add_other(&name, &verdict, Some(&lines));
+                    return Ok(differs);
                 }
-                return Ok(differs);
-            }
+                Sink::Pairs(PairFormat::Diff(DiffFormat::StatCells), out) => {
+                    let (name, verdict, _) = listed()?;
+                    let title = header.map_or(name.as_str(), FileHeader::path);
+                    writeln!(out, "{}", crate::render::sanitize::visible_name(title))?;
+                    writeln!(out, " {verdict}")?;
+                    return Ok(differs);
+                }
+                Sink::Pairs(_, out) => *out,
+            };
             if let Some(h) = header {
                 h.write(opts.render.color, out)?;
             }

@@ -25,7 +25,7 @@ use super::driver;
 use super::header::FileHeader;
 use super::pathspec::{looks_like_pathspec, Pathspec};
 use super::worktree::AsGitSees;
-use crate::compare::Request;
+use crate::compare::{Request, Sink};
 use gix::bstr::{BStr, BString, ByteVec};
 use gix::ObjectId;
 use std::collections::{BTreeMap, BTreeSet};
@@ -168,14 +168,14 @@ fn is_notebook(path: &BStr) -> bool {
 }
 
 /// Runs a revision diff from `cwd` with the positional arguments `args`,
-/// the paths after `--`, and `cached`. Writes the diffs to `out`.
+/// the paths after `--`, and `cached`. Hands each pair to `sink`.
 pub fn run(
     cwd: &Path,
     args: &[OsString],
     paths_after_dashdash: &[PathBuf],
     cached: bool,
     opts: &Request,
-    out: &mut dyn Write,
+    sink: &mut Sink<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, RevError> {
     let repo =
@@ -275,14 +275,19 @@ pub fn run(
         let path = change.path.to_string();
         if change.unmerged {
             differs = true;
-            // The report shows the conflicts side by side (resolve/mod.rs).
-            if let Some(report) = &opts.report {
-                if let Some((nb, base)) = crate::resolve::conflict_view(&repo, &path) {
-                    report.borrow_mut().add_conflicts(&path, &nb, base.as_ref());
+            match sink {
+                // The report shows the conflicts side by side (resolve/mod.rs).
+                Sink::Report(report) => {
+                    if let Some((nb, base)) = crate::resolve::conflict_view(&repo, &path) {
+                        report.add_conflicts(&path, &nb, base.as_ref());
+                    }
                 }
-            }
-            if super::unmerged::write_for(&path, unmerged_state(&repo, &path), out).is_err() {
-                return Ok(differs);
+                Sink::Pairs(_, out) => {
+                    let state = unmerged_state(&repo, &path);
+                    if super::unmerged::write_for(&path, state, *out).is_err() {
+                        return Ok(differs);
+                    }
+                }
             }
             continue;
         }
@@ -310,7 +315,7 @@ pub fn run(
         if let Some(bytes) = &new {
             crate::merge::leftover::warn_bytes(&path, bytes, err);
         }
-        let written = driver::diff_paths(&header, old.as_deref(), new.as_deref(), opts, out);
+        let written = driver::diff_paths(&header, old.as_deref(), new.as_deref(), opts, sink);
         match written {
             Ok(d) => differs |= d,
             // The reader went away (a closed pager): stop quietly.

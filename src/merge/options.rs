@@ -1,4 +1,6 @@
-//! Merge policies and labels, from flags, the environment and git config.
+//! Merge policies, conflict styles and labels: the values and their names.
+//! Where a value comes from (flag, environment, git config, project file) is
+//! the command layer's business (`crate::cli::settings`).
 
 use crate::policy::Policy;
 use crate::text::merge3::{self, Favor, Merge3, MergeOptions, DEFAULT_MARKER_SIZE};
@@ -242,29 +244,19 @@ impl Default for Options {
     }
 }
 
-/// A setting read from the environment or git config had a value we do not know.
+/// A setting (from the environment, git config or the project file) had a
+/// value we do not know.
 #[derive(Debug, thiserror::Error)]
 #[error("{origin}: unknown value {value:?}; expected one of: {expected}")]
 pub struct SettingError {
-    /// Where the value came from (an environment variable or git config key).
+    /// Where the value came from (an environment variable, git config key or
+    /// project file key).
     pub origin: String,
     /// The value found.
     pub value: String,
     /// The accepted values.
     pub expected: &'static str,
 }
-
-/// Environment variable for the outputs policy.
-pub const ENV_OUTPUTS: &str = "NBDIFF_MERGE_OUTPUTS";
-/// Environment variable for the conflict policy.
-pub const ENV_CONFLICTS: &str = "NBDIFF_MERGE_CONFLICTS";
-/// git config key for the outputs policy.
-pub const GIT_OUTPUTS: &str = "nbdiff.merge.outputs";
-/// git config key for the conflict policy.
-pub const GIT_CONFLICTS: &str = "nbdiff.merge.conflicts";
-/// git's own conflict style setting, honoured by the merge driver as `git
-/// merge-file` honours it.
-pub const GIT_CONFLICT_STYLE: &str = "merge.conflictstyle";
 
 /// Parses an outputs policy name.
 pub fn parse_outputs(origin: &str, value: &str) -> Result<OutputsPolicy, SettingError> {
@@ -293,7 +285,8 @@ pub fn parse_conflict_style(origin: &str, value: &str) -> Result<ConflictStyle, 
     })
 }
 
-/// Everything [`resolve_settings`] decides.
+/// The policies and conflict style, resolved by the command layer
+/// (`crate::cli::settings`: flag, environment, git config, project file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
     /// Outputs policy.
@@ -302,102 +295,4 @@ pub struct Settings {
     pub conflicts: ConflictPolicy,
     /// Conflict style.
     pub style: ConflictStyle,
-}
-
-/// Fills the policies and the conflict style not given on the command line:
-/// policies from the environment, then git config (`nbdiff.merge.*`); the
-/// style from git's `merge.conflictStyle` (only with `use_git_config`). One
-/// `git config` run, only when needed. Flags win over the environment, which
-/// wins over git config.
-pub fn resolve_settings(
-    outputs_flag: Option<OutputsPolicy>,
-    conflicts_flag: Option<ConflictPolicy>,
-    style_flag: Option<ConflictStyle>,
-    use_git_config: bool,
-) -> Result<Settings, SettingError> {
-    let mut git = GitSettings::new(use_git_config);
-    let (outputs, conflicts) = policies(outputs_flag, conflicts_flag, &mut git)?;
-    let style = match style_flag {
-        Some(s) => s,
-        None => style_from(&mut git)?,
-    };
-    Ok(Settings {
-        outputs,
-        conflicts,
-        style,
-    })
-}
-
-fn style_from(git: &mut GitSettings) -> Result<ConflictStyle, SettingError> {
-    match git.get(GIT_CONFLICT_STYLE) {
-        Some(v) if !v.trim().is_empty() => {
-            parse_conflict_style(&format!("git config {GIT_CONFLICT_STYLE}"), &v)
-        }
-        _ => Ok(ConflictStyle::Merge),
-    }
-}
-
-fn policies(
-    outputs_flag: Option<OutputsPolicy>,
-    conflicts_flag: Option<ConflictPolicy>,
-    git: &mut GitSettings,
-) -> Result<(OutputsPolicy, ConflictPolicy), SettingError> {
-    let outputs = match outputs_flag {
-        Some(p) => p,
-        None => match setting(ENV_OUTPUTS, GIT_OUTPUTS, git) {
-            Some((origin, v)) => parse_outputs(&origin, &v)?,
-            None => OutputsPolicy::default(),
-        },
-    };
-    let conflicts = match conflicts_flag {
-        Some(p) => p,
-        None => match setting(ENV_CONFLICTS, GIT_CONFLICTS, git) {
-            Some((origin, v)) => parse_conflicts(&origin, &v)?,
-            None => ConflictPolicy::default(),
-        },
-    };
-    Ok((outputs, conflicts))
-}
-
-/// The `nbdiff.merge.*` and `merge.conflictStyle` git settings, read with one `git config` process the
-/// first time one is needed (a process costs about 1.5 ms, half of a small
-/// merge driver run; this used to start one per setting).
-struct GitSettings {
-    enabled: bool,
-    values: Option<Vec<(String, String)>>,
-}
-
-impl GitSettings {
-    fn new(enabled: bool) -> Self {
-        GitSettings {
-            enabled,
-            values: None,
-        }
-    }
-
-    /// The value of `key` (lower case), as `git config --get` gives it: the
-    /// last one when the key is set several times.
-    fn get(&mut self, key: &str) -> Option<String> {
-        if !self.enabled {
-            return None;
-        }
-        let values = self
-            .values
-            .get_or_insert_with(crate::git::settings::merge_settings);
-        values
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-    }
-}
-
-fn setting(env: &str, git_key: &str, git: &mut GitSettings) -> Option<(String, String)> {
-    if let Ok(v) = std::env::var(env) {
-        if !v.trim().is_empty() {
-            return Some((format!("${env}"), v));
-        }
-    }
-    let v = git.get(git_key)?.trim().to_string();
-    (!v.is_empty()).then(|| (format!("git config {git_key}"), v))
 }

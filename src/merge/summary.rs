@@ -1,22 +1,13 @@
 //! What a merge tells the user on stderr: rule-based resolutions summarised
 //! per kind (one line per kind, not one per cell: a merge of two re-executed
 //! 10,000-cell notebooks is a few lines, not 7,500), conflicts one by one.
-//! `--verbose` (or `NBDIFF_VERBOSE=1`, which the merge driver reads) lists
-//! every resolution.
+//! `--verbose` (or `NBDIFF_VERBOSE=1`, which the merge driver reads; see
+//! `crate::cli::settings`) lists every resolution.
 
 use super::model::Resolution;
 use super::Outcome;
 use std::collections::HashMap;
 use std::io::Write;
-
-/// Environment variable that turns on `--verbose` (for the merge driver,
-/// whose command line is in git config).
-pub const ENV_VERBOSE: &str = "NBDIFF_VERBOSE";
-
-/// Whether `NBDIFF_VERBOSE` asks for every resolution (set, not empty, not `0`).
-pub fn verbose_from_env() -> bool {
-    std::env::var(ENV_VERBOSE).is_ok_and(|v| !v.trim().is_empty() && v.trim() != "0")
-}
 
 /// Resolutions grouped by what was decided, in order of first appearance:
 /// a kind that happened once is its own line (`cell 4: …`); a kind that
@@ -91,7 +82,7 @@ pub fn write(outcome: &Outcome, shown: &str, verbose: bool, err: &mut dyn Write)
     if !verbose && outcome.details.len() > outcome.notes.len() {
         let _ = writeln!(
             err,
-            "nbdiff: {shown}: {} resolutions by rule in all; --verbose or {ENV_VERBOSE}=1 lists each",
+            "nbdiff: {shown}: {} resolutions by rule in all; --verbose or NBDIFF_VERBOSE=1 lists each",
             thousands(outcome.resolved)
         );
     }

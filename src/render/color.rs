@@ -58,14 +58,6 @@ impl ColorEnv {
                 .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes" | "on")),
         }
     }
-
-    /// Reads the process environment and whether stdout is a terminal.
-    pub fn from_process() -> ColorEnv {
-        use std::io::IsTerminal;
-        ColorEnv::read(std::io::stdout().is_terminal(), &|k| {
-            std::env::var_os(k).map(|v| v.to_string_lossy().into_owned())
-        })
-    }
 }
 
 /// Decides colour. `git_colorbool`, given for git's diff driver, is git's

@@ -1,12 +1,16 @@
 //! Renderers of a [`crate::diff::NotebookDiff`]: terminal text, `--stat`,
 //! nbdime-format JSON, and the `--html` / `--markdown` reports ([`review`]),
-//! chosen once by [`Format`]; plus the plain line diff for files that are
-//! not notebooks ([`unified`]). Each writes to an `impl Write`; colour is
+//! chosen once by [`Format`] and told apart by type ([`Output`]: per-pair
+//! renderers write each pair as it comes, whole-report renderers collect
+//! every pair first); plus the plain line diff for files that are not
+//! notebooks ([`unified`]). Each writes to an `impl Write`; colour is
 //! decided once ([`color`]) and untrusted text is made visible
 //! ([`sanitize`]).
 //!
-//! A new output format is a module here, a [`Format`] variant and its arm in
-//! [`render`] (and its column in the pinned outputs, `tests/golden.rs`).
+//! A new output format is a module here, a [`Format`] variant and its
+//! [`Output`] (a [`DiffFormat`] arm in [`render`], or a
+//! [`review::ReportFormat`]), and its column in the pinned outputs
+//! (`tests/golden.rs`).
 
 pub mod color;
 pub mod conflict_html;
@@ -14,7 +18,6 @@ pub mod hidden_only;
 pub mod html;
 pub mod markdown;
 pub mod nbdime_json;
-pub mod pager;
 pub mod review;
 pub mod sanitize;
 pub mod stat;
@@ -26,7 +29,9 @@ use crate::diff::NotebookDiff;
 use std::io::{self, Write};
 use terminal::OutputMode;
 
-/// The output format, chosen once per command.
+/// The output format the user chose (`--stat`, `--json`, `--html`,
+/// `--markdown`, or none). Decided once per command and turned into an
+/// [`Output`], which says how the output is produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// The human-readable diff ([`terminal`]).
@@ -48,11 +53,52 @@ pub enum Format {
     Markdown,
 }
 
-/// The renderer and its switches.
+impl Format {
+    /// How this format produces its output.
+    pub fn output(self) -> Output {
+        match self {
+            Format::Terminal => Output::Pairs(PairFormat::Diff(DiffFormat::Terminal)),
+            Format::Stat => Output::Report(review::ReportFormat::Stat),
+            Format::StatCells => Output::Pairs(PairFormat::Diff(DiffFormat::StatCells)),
+            Format::Json => Output::Pairs(PairFormat::Json),
+            Format::Html => Output::Report(review::ReportFormat::Html),
+            Format::Markdown => Output::Report(review::ReportFormat::Markdown),
+        }
+    }
+}
+
+/// How a command's output is produced: pair by pair, or one whole report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Each notebook pair is written as it is compared.
+    Pairs(PairFormat),
+    /// Every pair is added to one [`review::Report`], written once at the end.
+    Report(review::ReportFormat),
+}
+
+/// The per-pair renderers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairFormat {
+    /// A renderer of the semantic diff ([`render`]).
+    Diff(DiffFormat),
+    /// nbdime's patch of the two notebooks ([`nbdime_json`]; not a `NotebookDiff`).
+    Json,
+}
+
+/// The renderers of one [`NotebookDiff`] ([`render`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DiffFormat {
+    /// The human-readable diff ([`terminal`]).
+    #[default]
+    Terminal,
+    /// `--stat=cells`: the verdict, then one line per changed cell
+    /// ([`stat::render_cells`]).
+    StatCells,
+}
+
+/// The renderer's switches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// Which renderer.
-    pub format: Format,
     /// Emit ANSI colours (terminal).
     pub color: bool,
     /// Lines of context around source changes (terminal).
@@ -64,7 +110,6 @@ pub struct RenderOptions {
 impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
-            format: Format::Terminal,
             color: false,
             context: 3,
             outputs: OutputMode::Summary,
@@ -72,34 +117,20 @@ impl Default for RenderOptions {
     }
 }
 
-/// Renders a semantic diff in `opts.format` (the terminal or `--stat`;
-/// [`Format::Json`] renders nbdime's patch instead, see
-/// [`crate::compare::compare`]).
+/// Renders a semantic diff in `format` (the whole-report renderers and
+/// nbdime's patch are not renderers of one `NotebookDiff`: see
+/// [`crate::compare::Sink`]).
 pub fn render(
     diff: &NotebookDiff<'_>,
+    format: DiffFormat,
     opts: &RenderOptions,
     old_name: String,
     new_name: String,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match opts.format {
-        Format::StatCells => stat::render_cells(diff, out),
-        Format::Json => Err(io::Error::other(
-            "--json renders nbdime's patch of the notebooks (compare::compare), not a NotebookDiff",
-        )),
-        // One notebook as a whole report (the commands collect several
-        // into one `review::Report` instead, see `compare::Request::report`).
-        Format::Html | Format::Markdown | Format::Stat => {
-            let format = match opts.format {
-                Format::Html => review::ReportFormat::Html,
-                Format::Stat => review::ReportFormat::Stat,
-                _ => review::ReportFormat::Markdown,
-            };
-            let mut r = review::Report::new(format, opts.context, false, None);
-            r.add(&review::display_name(&old_name, &new_name), diff);
-            r.finish(out)
-        }
-        Format::Terminal => {
+    match format {
+        DiffFormat::StatCells => stat::render_cells(diff, out),
+        DiffFormat::Terminal => {
             let topts = terminal::TerminalOptions {
                 color: opts.color,
                 context: opts.context,

@@ -15,14 +15,15 @@ pub fn pager_command(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     (!cmd.is_empty() && cmd != "cat").then_some(cmd)
 }
 
-/// Starts the pager with a piped stdin.
-pub fn spawn(cmd: &str) -> std::io::Result<Child> {
+/// Starts the pager with a piped stdin (`env`: where `LESS` and `LV` are
+/// looked up).
+pub fn spawn(cmd: &str, env: &dyn Fn(&str) -> Option<String>) -> std::io::Result<Child> {
     let mut c = Command::new("sh");
     c.arg("-c").arg(cmd).stdin(Stdio::piped());
-    if std::env::var_os("LESS").is_none() {
+    if env("LESS").is_none() {
         c.env("LESS", "FRX");
     }
-    if std::env::var_os("LV").is_none() {
+    if env("LV").is_none() {
         c.env("LV", "-c");
     }
     c.spawn()

@@ -1,0 +1,298 @@
+//! Settings are resolved once, in the command layer (`src/cli/settings.rs`),
+//! with a documented precedence — flag > environment > git config > project
+//! file > default — and `-v` says where each came from. Library modules
+//! read no environment and start no process.
+
+use crate::git_util::{stderr, Sandbox};
+use std::path::{Path, PathBuf};
+
+const CASE: &str = "rule-same-lines-conflict";
+/// Local's and remote's versions of the conflicting line.
+const LOCAL_LINE: &str = "range(20)";
+const REMOTE_LINE: &str = "range(30)";
+
+fn fixture(side: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/merge")
+        .join(CASE)
+        .join(format!("{side}.ipynb"));
+    std::fs::read(path).expect("fixture")
+}
+
+/// A repository holding the three versions as files, and a project file
+/// asking for `conflicts = "union"`.
+fn repo_with_project_file(sb: &Sandbox) -> PathBuf {
+    let repo = sb.repo("r");
+    for side in ["base", "local", "remote"] {
+        std::fs::write(repo.join(format!("{side}.ipynb")), fixture(side)).expect("write");
+    }
+    std::fs::write(
+        repo.join("pyproject.toml"),
+        "[project]\nname = \"x\"\n\n[tool.nbdiff.merge]\nconflicts = \"union\"\n",
+    )
+    .expect("write");
+    repo
+}
+
+/// Runs the merge driver as git would (`%O %A %B %L %P`) on a fresh copy of
+/// local's version, with `env` and `-v` by `NBDIFF_VERBOSE`; returns the exit
+/// code, the merged text and stderr.
+fn driver(
+    sb: &Sandbox,
+    repo: &Path,
+    env: &[(&str, &str)],
+    flags: &[&str],
+) -> (Option<i32>, String, String) {
+    let ours = repo.join("ours.ipynb");
+    std::fs::write(&ours, fixture("local")).expect("write");
+    let mut cmd = sb.cmd(crate::git_util::nbdiff_exe(), repo);
+    cmd.args([
+        "merge-driver",
+        "base.ipynb",
+        "ours.ipynb",
+        "remote.ipynb",
+        "7",
+        "nb.ipynb",
+    ])
+    .args(flags)
+    .env("NBDIFF_VERBOSE", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run nbdiff");
+    let merged = std::fs::read_to_string(&ours).expect("read");
+    (out.status.code(), merged, stderr(&out))
+}
+
+/// What the merged notebook took from each side.
+fn took(merged: &str) -> (bool, bool) {
+    (merged.contains(LOCAL_LINE), merged.contains(REMOTE_LINE))
+}
+
+#[test]
+fn flag_beats_environment_beats_git_config_beats_project_file() {
+    let sb = Sandbox::new();
+    let repo = repo_with_project_file(&sb);
+    let said = |err: &str, line: &str| {
+        assert!(err.contains(line), "wanted {line:?} in:\n{err}");
+    };
+
+    // Project file only: union keeps both lines, no conflict left.
+    let (code, merged, err) = driver(&sb, &repo, &[], &[]);
+    let project = repo
+        .canonicalize()
+        .expect("canonical")
+        .join("pyproject.toml");
+    said(
+        &err,
+        &format!(
+            "nbdiff: setting merge.conflicts = union ({} tool.nbdiff.merge.conflicts)",
+            project.display()
+        ),
+    );
+    said(&err, "nbdiff: setting merge.outputs = auto (default)");
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(took(&merged), (true, true));
+
+    // git config beats the project file.
+    sb.git(&repo, &["config", "nbdiff.merge.conflicts", "ours"]);
+    let (code, merged, err) = driver(&sb, &repo, &[], &[]);
+    said(
+        &err,
+        "nbdiff: setting merge.conflicts = ours (git config nbdiff.merge.conflicts)",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(took(&merged), (true, false));
+
+    // The environment beats git config.
+    let env = [("NBDIFF_MERGE_CONFLICTS", "theirs")];
+    let (code, merged, err) = driver(&sb, &repo, &env, &[]);
+    said(
+        &err,
+        "nbdiff: setting merge.conflicts = theirs ($NBDIFF_MERGE_CONFLICTS)",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(took(&merged), (false, true));
+
+    // The flag beats the environment: the conflict stays marked.
+    let (code, merged, err) = driver(&sb, &repo, &env, &["--conflicts", "mark"]);
+    said(&err, "nbdiff: setting merge.conflicts = mark (--conflicts)");
+    said(&err, "nbdiff: setting merge.verbose = on ($NBDIFF_VERBOSE)");
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(took(&merged), (true, true));
+}
+
+/// `nbdiff merge` on three files reads no git config (as its help says),
+/// but the project file; without `-v` nothing is said.
+#[test]
+fn nbdiff_merge_skips_git_config_and_is_quiet_without_verbose() {
+    let sb = Sandbox::new();
+    let repo = repo_with_project_file(&sb);
+    sb.git(&repo, &["config", "nbdiff.merge.conflicts", "ours"]);
+    let files = ["merge", "base.ipynb", "local.ipynb", "remote.ipynb"];
+    let out = sb.nbdiff(&repo, &files);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(took(&String::from_utf8_lossy(&out.stdout)), (true, true));
+    assert!(!stderr(&out).contains("setting"), "{}", stderr(&out));
+    let out = sb.nbdiff(&repo, &[&files[..], &["-v"]].concat());
+    assert!(
+        stderr(&out).contains("nbdiff: setting merge.verbose = on (--verbose)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Through real git: the driver reads git config in-process and still sees
+/// `git -c` (which git hands on in `GIT_CONFIG_PARAMETERS`), above the
+/// repository's own config.
+#[test]
+fn git_dash_c_reaches_the_driver_above_the_repository_config() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    sb.enable(&repo);
+    let nb = repo.join("nb.ipynb");
+    std::fs::write(&nb, fixture("base")).expect("write");
+    sb.commit_all(&repo, "base");
+    sb.git(&repo, &["checkout", "-q", "-b", "other"]);
+    std::fs::write(&nb, fixture("remote")).expect("write");
+    sb.commit_all(&repo, "remote");
+    sb.git(&repo, &["checkout", "-q", "main"]);
+    std::fs::write(&nb, fixture("local")).expect("write");
+    sb.commit_all(&repo, "local");
+    sb.git(&repo, &["config", "nbdiff.merge.conflicts", "ours"]);
+    let out = sb.git_output(
+        &repo,
+        &[
+            "-c",
+            "nbdiff.merge.conflicts=theirs",
+            "merge",
+            "--no-edit",
+            "other",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let merged = std::fs::read_to_string(&nb).expect("read");
+    assert_eq!(took(&merged), (false, true));
+}
+
+/// A setting with a value nbdiff does not know is an error naming where it
+/// came from, and the driver leaves `%A` alone.
+#[test]
+fn an_unknown_project_file_value_names_the_file_and_key() {
+    let sb = Sandbox::new();
+    let repo = repo_with_project_file(&sb);
+    std::fs::write(
+        repo.join("pyproject.toml"),
+        "[tool.nbdiff.merge]\noutputs = \"newest\"\n",
+    )
+    .expect("write");
+    let (code, merged, err) = driver(&sb, &repo, &[], &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("pyproject.toml tool.nbdiff.merge.outputs: unknown value \"newest\""),
+        "{err}"
+    );
+    assert_eq!(merged.as_bytes(), fixture("local"));
+}
+
+/// Source files of library modules: everything under `src/` but the command
+/// layer (`cli/`, `main.rs`) and the git layer (`git/`, where git's own
+/// variables are read for git's behaviour); test-only files and inline test
+/// modules are left out.
+fn library_sources() -> Vec<(PathBuf, String)> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let texts: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("read");
+            (p, text)
+        })
+        .collect();
+    // Modules declared `#[cfg(test)] mod name;` are test code.
+    let test_only: Vec<String> = texts
+        .iter()
+        .flat_map(|(_, t)| {
+            let lines: Vec<&str> = t.lines().map(str::trim).collect();
+            lines
+                .windows(2)
+                .filter(|w| w[0] == "#[cfg(test)]")
+                .filter_map(|w| w[1].strip_prefix("mod ")?.strip_suffix(';'))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    texts
+        .into_iter()
+        .filter(|(p, _)| {
+            let rel = p.strip_prefix(&src).expect("under src");
+            let first = rel.components().next().expect("a component");
+            let stem = p.file_stem().expect("stem").to_string_lossy().into_owned();
+            !matches!(first.as_os_str().to_str(), Some("cli" | "git" | "main.rs"))
+                && !test_only.contains(&stem)
+        })
+        .map(|(p, t)| {
+            // Inline test modules start at `#[cfg(test)]` before `mod …{`.
+            let cut = t.find("#[cfg(test)]\nmod ").unwrap_or(t.len());
+            (p, t[..cut].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn library_modules_read_no_environment() {
+    let sources = library_sources();
+    assert!(
+        sources.iter().any(|(p, _)| p.ends_with("merge/options.rs")),
+        "the scan must see the library"
+    );
+    let reads = ["env::var(", "env::var_os(", "env::vars(", "env::vars_os("];
+    let found: Vec<String> = sources
+        .iter()
+        .flat_map(|(p, t)| {
+            t.lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim_start().starts_with("//"))
+                .filter(|(_, l)| reads.iter().any(|r| l.contains(r)))
+                .map(move |(i, l)| format!("{}:{}: {}", p.display(), i + 1, l.trim()))
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "read the environment in cli/settings.rs instead:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn library_modules_start_no_process() {
+    // `check --staged` reads the index with git today; the git layer
+    // (issue 23, item 4) takes it over.
+    let allowed = ["check/files.rs"];
+    let found: Vec<String> = library_sources()
+        .iter()
+        .filter(|(p, _)| !allowed.iter().any(|a| p.ends_with(a)))
+        .flat_map(|(p, t)| {
+            t.lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains("Command::new("))
+                .map(move |(i, l)| format!("{}:{}: {}", p.display(), i + 1, l.trim()))
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "start processes from cli/ or git/:\n{}",
+        found.join("\n")
+    );
+}
