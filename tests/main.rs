@@ -17,6 +17,7 @@ mod hardening;
 mod merge_fixtures;
 mod merge_git;
 mod merge_visible;
+mod orientation;
 mod report;
 mod resolve_fixtures;
 mod resolve_git;

@@ -269,13 +269,16 @@ impl HtmlReport {
         );
         match (cell.moved, cell.old_index) {
             (true, Some(old)) => {
-                let (before, _) = header.split_once(" (moved from").unwrap_or((header, ""));
+                let (before, rest) = header.split_once(" (moved from").unwrap_or((header, ""));
+                // What follows `(moved from N)`: ` · ` and the first line.
+                let after = rest.split_once(')').map_or("", |(_, a)| a);
                 let _ = write!(
                     b,
-                    "{} <a href=\"#{nb}-was{}\">(moved from old cell {})</a>",
+                    "{} <a href=\"#{nb}-was{}\">(moved from old cell {})</a>{}",
                     escape(before),
                     old + 1,
-                    old + 1
+                    old + 1,
+                    escape(after)
                 );
             }
             _ => b.push_str(&escape(header)),

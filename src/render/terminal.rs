@@ -150,15 +150,24 @@ pub fn cell_header(cell: &CellDiff<'_>) -> String {
         if let Some(old) = cell.old_index {
             s.push_str(&format!(" (moved from {})", old + 1));
         }
-        // A moved cell is named by its first line (most cells have no id).
-        let source = cell.new.or(cell.old).map(|c| c.source());
-        if let Some(line) = source.as_deref().and_then(super::sanitize::first_line) {
-            s.push_str(" · ");
-            s.push_str(&line);
-        }
+    }
+    // Every cell is named by its first line (most cells have no id; cell
+    // numbers shift with every insertion).
+    if let Some(line) = cell_headline(cell) {
+        s.push_str(" · ");
+        s.push_str(&line);
     }
     s.push_str(" ──");
     s
+}
+
+/// The first non-blank line of the cell's source (the new side's, the old
+/// side's for a deleted cell), made visible and cut to a display width
+/// ([`super::sanitize::headline`]); what [`cell_header`] and the HTML index
+/// name a cell by.
+pub fn cell_headline(cell: &CellDiff<'_>) -> Option<String> {
+    let source = cell.new.or(cell.old).map(|c| c.source());
+    source.as_deref().and_then(super::sanitize::headline)
 }
 
 fn render_cell<W: Write + ?Sized>(
