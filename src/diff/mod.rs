@@ -15,6 +15,7 @@ pub mod nbdime;
 pub mod options;
 pub mod output;
 pub mod similarity;
+pub mod table;
 
 use crate::notebook::{same_map, same_opt, Cell, Notebook};
 use crate::policy::Scope;

@@ -338,6 +338,14 @@ impl HtmlReport {
         for part in &o.parts {
             match part {
                 OutputPart::Text { what, diff } => {
+                    // A changed DataFrame: its cells compared, then the
+                    // rendered tables and their HTML as for any HTML output.
+                    let table = o.table.as_ref().filter(|_| what == "text/html");
+                    if let Some(t) = table {
+                        let head = format!("{what}: {}", t.summary());
+                        let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&head));
+                        super::table_view::write(&mut self.body, t);
+                    }
                     let shown = !matches!(what.as_str(), "text" | "traceback");
                     let head = format!(
                         "{}+{} −{} lines",

@@ -18,6 +18,7 @@ pub mod report;
 pub mod sanitize;
 pub mod stat;
 pub mod style;
+mod table_view;
 pub mod terminal;
 pub mod unified;
 

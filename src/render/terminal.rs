@@ -237,6 +237,11 @@ fn render_output<W: Write + ?Sized>(
                 p.line(Style::Meta, &visible(&s))?;
             }
             OutputPart::Text { what, diff } => {
+                if what == "text/html" {
+                    if let Some(t) = &o.table {
+                        p.line(Style::Meta, &visible(&format!("  {}", t.summary())))?;
+                    }
+                }
                 // Name the part unless it is the output's only one and what
                 // the header names (an output labelled `text/plain` whose
                 // `text/markdown` changed says so).
@@ -340,6 +345,15 @@ pub fn output_summary(o: &OutputChange<'_>) -> String {
     let mut bits: Vec<String> = Vec::new();
     for part in &o.parts {
         let bit = match part {
+            // A DataFrame by its cells, not its HTML lines.
+            OutputPart::Text { what, .. } if what == "text/html" && o.table.is_some() => {
+                let t = o.table.as_ref().map(|t| t.summary()).unwrap_or_default();
+                if *what == o.label {
+                    t
+                } else {
+                    format!("{what} {t}")
+                }
+            }
             OutputPart::Text { what, diff } => {
                 let n = match whole {
                     Some(_) => lines_word(diff.added().max(diff.removed())),
