@@ -193,3 +193,43 @@ fn open_needs_html_and_web_excludes_other_formats() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
     }
 }
+
+#[test]
+fn changed_images_get_css_only_comparison_views_under_the_same_csp() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff/image-pixels-changed");
+    let sb = Sandbox::new();
+    let html = stdout(&sb.nbdiff(&dir, &["--no-pager", "--html", "old.ipynb", "new.ipynb"]));
+    assert!(
+        html.contains(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
+        ),
+        "the CSP is unchanged"
+    );
+    assert!(!html.contains("<script"), "no script");
+    let widget = &html[html.find("<div class=\"imgcmp\"").expect("a comparison")..];
+    for mode in ["side", "diff", "slide", "flip"] {
+        assert!(
+            widget.contains(&format!("id=\"cmp1-{mode}\" class=\"m-{mode}\"")),
+            "{mode} tab"
+        );
+        assert!(
+            widget.contains(&format!("<label for=\"cmp1-{mode}\"")),
+            "{mode} label"
+        );
+    }
+    // The two images, each embedded once, inside the one stage.
+    assert_eq!(html.matches("<img ").count(), 2, "{html}");
+    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), 2);
+    for rule in [
+        "mix-blend-mode: difference",
+        "resize: horizontal",
+        ":hover .new",
+    ] {
+        assert!(html.contains(rule), "the stylesheet has {rule}");
+    }
+
+    // An image only on one side has nothing to compare with: side by side.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/diff/output-added");
+    let html = stdout(&sb.nbdiff(&dir, &["--no-pager", "--html", "old.ipynb", "new.ipynb"]));
+    assert!(!html.contains("<div class=\"imgcmp\""), "{html}");
+}

@@ -106,6 +106,8 @@ pub struct HtmlReport {
     /// summary: the `id` of each `<img>` and where its base64 text is in `body`.
     images: HashMap<ImageKey, Vec<(String, std::ops::Range<usize>)>>,
     image_count: usize,
+    /// Image comparisons written (`render/image_view.rs`), for unique names.
+    compare_count: usize,
 }
 
 /// HTML-escapes text for element content and quoted attribute values.
@@ -142,6 +144,7 @@ impl HtmlReport {
             body: String::new(),
             images: HashMap::new(),
             image_count: 0,
+            compare_count: 0,
         }
     }
 
@@ -433,6 +436,21 @@ impl HtmlReport {
     fn images_pair(&mut self, mime: &str, old: Option<Img<'_>>, new: Option<Img<'_>>, what: &str) {
         if old.is_none() && new.is_none() {
             return;
+        }
+        // Two decoded images: compared beyond side by side.
+        if let (Some(a), Some(b)) = (old, new) {
+            if a.1.pixels.is_some() && b.1.pixels.is_some() {
+                self.compare_count += 1;
+                super::image_view::start(&mut self.body, self.compare_count, what);
+                for (after, label, (value, info)) in [(false, "before", a), (true, "after", b)] {
+                    super::image_view::figure_start(&mut self.body, after);
+                    let alt = format!("{what}, {label}: {}", describe_image(mime, info));
+                    self.image(mime, value, info, &alt);
+                    super::image_view::figure_end(&mut self.body, after);
+                }
+                super::image_view::end(&mut self.body);
+                return;
+            }
         }
         self.body.push_str("<div class=\"pair images\">\n");
         for (label, side) in [("Before", old), ("After", new)] {

@@ -11,6 +11,7 @@
 pub mod color;
 pub mod conflict_html;
 pub mod html;
+mod image_view;
 pub mod json;
 pub mod markdown;
 pub mod pager;
