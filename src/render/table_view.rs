@@ -12,6 +12,16 @@ fn text(s: &str) -> String {
     escape(&visible(s)).into_owned()
 }
 
+/// A changed cell's side: its text, or `(empty)` when it has none (a cell
+/// holding only markup, such as an image, has no text).
+fn side(s: &str) -> String {
+    if s.is_empty() {
+        "<span class=\"none\">(empty)</span>".into()
+    } else {
+        text(s)
+    }
+}
+
 fn class(mark: Mark) -> &'static str {
     match mark {
         Mark::Changed => "",
@@ -71,8 +81,8 @@ pub fn write(b: &mut String, t: &TableChange) {
                     let _ = write!(
                         b,
                         "<td class=\"chg\"><del>{}</del> <ins>{}</ins></td>",
-                        text(old),
-                        text(&cell.text)
+                        side(old),
+                        side(&cell.text)
                     );
                 }
                 None => {
