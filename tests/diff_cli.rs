@@ -94,8 +94,9 @@ fn exit_code_is_one_on_differences() {
 #[test]
 fn source_edit_shows_a_unified_hunk_with_cell_header() {
     let out = stdout(&run("source-line-edit", &["--color", "never"]));
+    // The header names the cell by its first line.
     let expected = "\
-── cell 3 [code] modified ──
+── cell 3 [code] modified · sales = {\"mon\": 3, \"tue\": 5, \"wed\": 2, \"thu\": 8} ──
 @@ -1,3 +1,3 @@
  sales = {\"mon\": 3, \"tue\": 5, \"wed\": 2, \"thu\": 8}
 -total = sum(sales.values())

@@ -20,6 +20,7 @@ mod io_safety;
 mod merge_fixtures;
 mod merge_git;
 mod merge_visible;
+mod orientation;
 mod report;
 mod resolve_fixtures;
 mod resolve_git;

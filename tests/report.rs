@@ -148,9 +148,20 @@ fn the_inertness_checks_catch_what_they_look_for() {
         "<svg></svg>",
         "<p style=\"x\">",
         "<p>1 < 2</p>",
+        // Inputs other than the report's own tabs.
+        "<input type=\"text\" name=\"cmp1\" id=\"cmp1-side\" class=\"m-side\">",
+        "<input type=\"radio\" name=\"cmp1\" id=\"cmp1-side\" class=\"m-side\" formaction=\"x\">",
+        "<input type=\"radio\" name=\"cmp1\" id=\"cmp2-side\" class=\"m-side\">",
+        "<input type=\"radio\" name=\"x\" id=\"x-side\" class=\"m-side\">",
     ] {
         assert!(inert::check_html_report(&page(bad)).is_err(), "{bad}");
     }
+    assert_eq!(
+        inert::check_html_report(&page(
+            "<input type=\"radio\" name=\"cmp3\" id=\"cmp3-diff\" class=\"m-diff\" checked>"
+        )),
+        Ok(())
+    );
     assert!(inert::check_html_report("<html><head><style></style></head></html>").is_err());
     assert_eq!(
         inert::check_markdown_report("<details open=\"\"><summary><b>x</b></summary><pre><code class=\"language-python\">1</code></pre></details>"),

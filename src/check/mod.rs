@@ -60,7 +60,7 @@ impl Severity {
 pub enum Rule {
     /// Execution counts not increasing down the notebook.
     OutOfOrder,
-    /// Code cells never run among cells that were.
+    /// Code cells without an execution count among cells with one.
     PartialRun,
     /// A name read at the top level of a cell is first bound in a later cell.
     UseBeforeDefine,
@@ -135,8 +135,8 @@ impl Rule {
     /// One line on what the rule finds.
     pub fn summary(self) -> &'static str {
         match self {
-            Rule::OutOfOrder => "cells were run out of order (execution counts not increasing)",
-            Rule::PartialRun => "code cells never ran among cells that did",
+            Rule::OutOfOrder => "execution counts do not increase down the notebook",
+            Rule::PartialRun => "code cells without an execution count among cells with one",
             Rule::UseBeforeDefine => "a name is read before the cell that defines it",
             Rule::UndefinedName => "a name is read but defined nowhere in the notebook",
             Rule::AbsolutePath => "an absolute path into one user's home or machine",

@@ -148,6 +148,9 @@ pub fn run_diff(
     if args.parse_only {
         return parse_only(&args.paths, err);
     }
+    if super::open::wanted(args) {
+        return super::open::run(args, env, out, err);
+    }
     if let Some(path) = &args.out_file {
         let args = DiffArgs {
             out_file: None,

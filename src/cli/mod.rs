@@ -25,6 +25,7 @@ pub mod clean;
 pub mod diff;
 pub mod git;
 pub mod merge;
+pub mod open;
 pub mod pager;
 pub mod resolve;
 pub mod settings;
@@ -128,6 +129,15 @@ pub struct DiffArgs {
     /// external URL); notebook HTML and markdown are sanitised.
     #[arg(long, conflicts_with_all = ["json", "stat", "markdown"])]
     pub html: bool,
+    /// With --html: write the report to a temporary file (nbdiff-*.html in
+    /// the system's temporary directory, kept), or to FILE with -o, and open
+    /// it in the browser ($BROWSER, else the platform's opener); when none
+    /// starts, print the file's path.
+    #[arg(long, requires = "html")]
+    pub open: bool,
+    /// The same as --html --open.
+    #[arg(long, conflicts_with_all = ["json", "stat", "markdown", "html"])]
+    pub web: bool,
     /// Write a GitHub-flavoured Markdown summary for a pull-request comment.
     #[arg(long, conflicts_with_all = ["json", "stat"])]
     pub markdown: bool,
@@ -214,7 +224,7 @@ pub fn run_stdio(cli: Cli) -> Exit {
         return run(cli, &mut stdout.lock(), &mut err);
     }
     let args = cli.diff;
-    let pager = if tty && !args.no_pager && args.out_file.is_none() && !args.html {
+    let pager = if tty && !args.no_pager && args.out_file.is_none() && !args.html && !args.web {
         pager::pager_command(env)
     } else {
         None

@@ -16,6 +16,7 @@ pub mod options;
 pub mod output;
 pub mod similarity;
 pub mod stale;
+pub mod table;
 pub mod verdict;
 
 use crate::notebook::{same_map, same_opt, Cell, Notebook};

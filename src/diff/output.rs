@@ -28,6 +28,9 @@ pub struct OutputChange<'a> {
     pub label: String,
     /// The changed parts.
     pub parts: Vec<OutputPart<'a>>,
+    /// A DataFrame (`text/html` holding a pandas table) on both sides whose
+    /// HTML changed: the two tables compared ([`super::table`]).
+    pub table: Option<super::table::TableChange>,
 }
 
 /// One changed part of an output.
@@ -262,6 +265,7 @@ fn describe<'a>(
     let ws = opts.ignore_whitespace;
     let shown = b.or(a).map(|o| label(&o)).unwrap_or_default();
     let mut parts = Vec::new();
+    let mut table = None;
     let kind = b.or(a).map(|o| o.kind()).unwrap_or(OutputKind::Other);
     let empty = Cow::Borrowed("");
     match kind {
@@ -335,6 +339,9 @@ fn describe<'a>(
                 } else {
                     let diff = TextDiff::new(text_cow(mime_text(va)), text_cow(mime_text(vb)), ws);
                     if !diff.is_unchanged() {
+                        if m == "text/html" && va.is_some() && vb.is_some() {
+                            table = super::table::compare(&diff.old, &diff.new);
+                        }
                         parts.push(OutputPart::Text {
                             what: m.to_string(),
                             diff,
@@ -373,6 +380,7 @@ fn describe<'a>(
         new_index,
         label: shown,
         parts,
+        table,
     }
 }
 

@@ -109,6 +109,8 @@ pub struct HtmlReport {
     /// summary: the `id` of each `<img>` and where its base64 text is in `body`.
     images: HashMap<ImageKey, Vec<(String, std::ops::Range<usize>)>>,
     image_count: usize,
+    /// Image comparisons written (`render/image_view.rs`), for unique names.
+    compare_count: usize,
 }
 
 /// HTML-escapes text for element content and quoted attribute values.
@@ -145,6 +147,7 @@ impl HtmlReport {
             body: String::new(),
             images: HashMap::new(),
             image_count: 0,
+            compare_count: 0,
         }
     }
 
@@ -282,13 +285,16 @@ impl HtmlReport {
         );
         match (cell.moved, cell.old_index) {
             (true, Some(old)) => {
-                let (before, _) = header.split_once(" (moved from").unwrap_or((header, ""));
+                let (before, rest) = header.split_once(" (moved from").unwrap_or((header, ""));
+                // What follows `(moved from N)`: ` · ` and the first line.
+                let after = rest.split_once(')').map_or("", |(_, a)| a);
                 let _ = write!(
                     b,
-                    "{} <a href=\"#{nb}-was{}\">(moved from old cell {})</a>",
+                    "{} <a href=\"#{nb}-was{}\">(moved from old cell {})</a>{}",
                     escape(before),
                     old + 1,
-                    old + 1
+                    old + 1,
+                    escape(after)
                 );
             }
             _ => b.push_str(&escape(header)),
@@ -348,6 +354,14 @@ impl HtmlReport {
         for part in &o.parts {
             match part {
                 OutputPart::Text { what, diff } => {
+                    // A changed DataFrame: its cells compared, then the
+                    // rendered tables and their HTML as for any HTML output.
+                    let table = o.table.as_ref().filter(|_| what == "text/html");
+                    if let Some(t) = table {
+                        let head = format!("{what}: {}", t.summary());
+                        let _ = writeln!(self.body, "<p class=\"out-head\">{}</p>", text(&head));
+                        super::table_view::write(&mut self.body, t);
+                    }
                     let shown = !matches!(what.as_str(), "text" | "traceback");
                     let head = format!(
                         "{}+{} -{} lines",
@@ -435,6 +449,21 @@ impl HtmlReport {
     fn images_pair(&mut self, mime: &str, old: Option<Img<'_>>, new: Option<Img<'_>>, what: &str) {
         if old.is_none() && new.is_none() {
             return;
+        }
+        // Two decoded images: compared beyond side by side.
+        if let (Some(a), Some(b)) = (old, new) {
+            if a.1.pixels.is_some() && b.1.pixels.is_some() {
+                self.compare_count += 1;
+                super::image_view::start(&mut self.body, self.compare_count, what);
+                for (after, label, (value, info)) in [(false, "before", a), (true, "after", b)] {
+                    super::image_view::figure_start(&mut self.body, after);
+                    let alt = format!("{what}, {label}: {}", describe_image(mime, info));
+                    self.image(mime, value, info, &alt);
+                    super::image_view::figure_end(&mut self.body, after);
+                }
+                super::image_view::end(&mut self.body);
+                return;
+            }
         }
         self.body.push_str("<div class=\"pair images\">\n");
         for (label, side) in [("Before", old), ("After", new)] {

@@ -16,12 +16,14 @@ pub mod color;
 pub mod conflict_html;
 pub mod hidden_only;
 pub mod html;
+mod image_view;
 pub mod markdown;
 pub mod nbdime_json;
 pub mod review;
 pub mod sanitize;
 pub mod stat;
 pub mod style;
+mod table_view;
 pub mod terminal;
 pub mod unified;
 

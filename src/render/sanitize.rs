@@ -273,6 +273,34 @@ pub fn first_line(source: &str) -> Option<String> {
     }
 }
 
+/// Widest [`headline`] shown, in terminal columns (then `…`).
+pub const HEADLINE_COLUMNS: usize = 60;
+
+/// A cell's first line for the renderers' cell headers and the HTML index:
+/// the line [`first_line`] picks (trimmed, made visible), cut to
+/// [`HEADLINE_COLUMNS`] display columns (a wide character counts two; a
+/// tab is shown as a space); `None` for a blank source.
+pub fn headline(source: &str) -> Option<String> {
+    use unicode_width::UnicodeWidthChar;
+    let line = source.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let shown = visible(line).replace('\t', " ");
+    let width = |c: char| c.width().unwrap_or(0);
+    if shown.chars().map(width).sum::<usize>() <= HEADLINE_COLUMNS {
+        return Some(shown);
+    }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in shown.chars() {
+        // Room for the `…` (one column).
+        if used + width(c) > HEADLINE_COLUMNS - 1 {
+            break;
+        }
+        used += width(c);
+        cut.push(c);
+    }
+    Some(format!("{}…", cut.trim_end()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,6 +370,26 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "nbdiff: ␛]0;t␇x.ipynb: \u{fffd} bad\nnext ␛[2J"
         );
+    }
+
+    #[test]
+    fn headline_is_cut_by_display_width() {
+        use unicode_width::UnicodeWidthStr;
+        assert_eq!(
+            headline("\n  df = load()  \nx").as_deref(),
+            Some("df = load()")
+        );
+        assert_eq!(headline(" \n\t\n"), None);
+        assert_eq!(headline("a\tb\u{1b}[31mc").as_deref(), Some("a bc"));
+        // 40 wide characters are 80 columns: cut to 59 columns and `…`.
+        let wide = "表".repeat(40);
+        let cut = headline(&wide).expect("a line");
+        assert!(cut.ends_with('…'), "{cut}");
+        assert!(cut.width() <= HEADLINE_COLUMNS, "{cut}");
+        assert_eq!(cut.chars().count(), 30, "{cut}");
+        // 60 narrow characters fit as they are.
+        let narrow = "x".repeat(60);
+        assert_eq!(headline(&narrow).as_deref(), Some(narrow.as_str()));
     }
 
     #[test]

@@ -172,15 +172,24 @@ pub fn cell_header(cell: &CellDiff<'_>) -> String {
         if let Some(old) = cell.old_index {
             s.push_str(&format!(" (moved from {})", old + 1));
         }
-        // A moved cell is named by its first line (most cells have no id).
-        let source = cell.new.or(cell.old).map(|c| c.source());
-        if let Some(line) = source.as_deref().and_then(super::sanitize::first_line) {
-            s.push_str(" · ");
-            s.push_str(&line);
-        }
+    }
+    // Every cell is named by its first line (most cells have no id; cell
+    // numbers shift with every insertion).
+    if let Some(line) = cell_headline(cell) {
+        s.push_str(" · ");
+        s.push_str(&line);
     }
     s.push_str(" ──");
     s
+}
+
+/// The first non-blank line of the cell's source (the new side's, the old
+/// side's for a deleted cell), made visible and cut to a display width
+/// ([`super::sanitize::headline`]); what [`cell_header`] and the HTML index
+/// name a cell by.
+pub fn cell_headline(cell: &CellDiff<'_>) -> Option<String> {
+    let source = cell.new.or(cell.old).map(|c| c.source());
+    source.as_deref().and_then(super::sanitize::headline)
 }
 
 fn render_cell<W: Write + ?Sized>(
@@ -250,6 +259,11 @@ fn render_output<W: Write + ?Sized>(
                 p.line(Style::Meta, &visible(&s))?;
             }
             OutputPart::Text { what, diff } => {
+                if what == "text/html" {
+                    if let Some(t) = &o.table {
+                        p.line(Style::Meta, &visible(&format!("  {}", t.summary())))?;
+                    }
+                }
                 // Name the part unless it is the output's only one and what
                 // the header names (an output labelled `text/plain` whose
                 // `text/markdown` changed says so).
@@ -353,6 +367,15 @@ pub fn output_summary(o: &OutputChange<'_>) -> String {
     let mut bits: Vec<String> = Vec::new();
     for part in &o.parts {
         let bit = match part {
+            // A DataFrame by its cells, not its HTML lines.
+            OutputPart::Text { what, .. } if what == "text/html" && o.table.is_some() => {
+                let t = o.table.as_ref().map(|t| t.summary()).unwrap_or_default();
+                if *what == o.label {
+                    t
+                } else {
+                    format!("{what} {t}")
+                }
+            }
             OutputPart::Text { what, diff } => {
                 let n = match whole {
                     Some(_) => lines_word(diff.added().max(diff.removed())),

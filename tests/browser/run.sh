@@ -6,7 +6,9 @@
 # fixture points) that nothing was fetched. A control page without the
 # report's protections shows that both checks can fail. Screenshots of three
 # reports land in target/ (target/review.png, target/review-hostile.png,
-# target/review-dark.png).
+# target/review-dark.png). tests/browser/image_compare.py then drives the
+# image comparison views with JavaScript disabled (target/browser/image-diff-*.png;
+# the copies in docs/ come from it).
 #
 # Usage: bash tests/browser/run.sh [NBDIFF_BINARY]   (default target/release/nbdiff,
 # else target/debug/nbdiff). Installs Debian's chromium when missing and root.
@@ -110,6 +112,10 @@ chrome --screenshot="$PWD/target/review.png" --window-size=1280,2000 "file://$PW
 chrome --screenshot="$PWD/target/review-hostile.png" --window-size=1280,2400 "file://$PWD/$hostile" >/dev/null || fail "screenshot (hostile)"
 chrome --force-dark-mode --blink-settings=preferredColorScheme=0 --screenshot="$PWD/target/review-dark.png" \
     --window-size=1280,2000 "file://$PWD/$out/cell-moved-edited.html" >/dev/null || fail "screenshot (dark)"
+
+# The image comparison views (difference, slider, flip) with JavaScript
+# disabled, driven by clicks and a drag; screenshots in target/browser/.
+python3 tests/browser/image_compare.py "$out/image-pixels-changed.html" "$out" || fail "image comparison views"
 
 echo "browser: $pass reports loaded in chromium, no script ran, $n requests; screenshots in target/review*.png"
 echo "$pass passed, $failures failed"

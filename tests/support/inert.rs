@@ -102,7 +102,7 @@ pub fn check_html_report(html: &str) -> Result<(), String> {
             && attrs
                 .iter()
                 .any(|(k, v)| k == "class" && v == "view-switch");
-        if ACTIVE.contains(&name.as_str()) && !view_switch {
+        if ACTIVE.contains(&name.as_str()) && !view_switch && !compare_tab(&name, &attrs) {
             return Err(format!("<{name} {attrs:?}>"));
         }
         if name == "meta"
@@ -139,6 +139,35 @@ pub fn check_html_report(html: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The tabs of an image comparison (`render/image_view.rs`): a radio
+/// button named `cmpN`, with the id `cmpN-MODE` and the class `m-MODE` of
+/// one of its four modes, and no other attribute but `checked`.
+fn compare_tab(name: &str, attrs: &[(String, String)]) -> bool {
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let get = |key: &str| {
+        attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let (Some("radio"), Some(group), Some(id), Some(class)) =
+        (get("type"), get("name"), get("id"), get("class"))
+    else {
+        return false;
+    };
+    let Some(mode) = class.strip_prefix("m-") else {
+        return false;
+    };
+    name == "input"
+        && ["side", "diff", "slide", "flip"].contains(&mode)
+        && group.strip_prefix("cmp").is_some_and(number)
+        && id == format!("{group}-{mode}")
+        && attrs.iter().all(|(k, v)| {
+            matches!(k.as_str(), "type" | "name" | "id" | "class")
+                || (k == "checked" && v.is_empty())
+        })
 }
 
 /// Panics with `what` when [`check_html_report`] fails.
