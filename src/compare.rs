@@ -205,6 +205,27 @@ pub fn compare_with_header(
     Ok(true)
 }
 
+/// Sets the verdict's file facts on `diff`: the header's (a rename, a mode
+/// change), else what a missing side says (added, deleted).
+fn with_file_facts<'a>(
+    mut diff: crate::diff::NotebookDiff<'a>,
+    header: Option<&FileHeader>,
+    old_exists: bool,
+    new_exists: bool,
+) -> crate::diff::NotebookDiff<'a> {
+    let (file, mode_changed) = match header {
+        Some(h) => h.file_change(),
+        None => (FileChange::Modified, false),
+    };
+    diff.file = match (old_exists, new_exists) {
+        (false, true) => FileChange::Added,
+        (true, false) => FileChange::Deleted,
+        _ => file,
+    };
+    diff.mode_changed = mode_changed;
+    diff
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,25 +308,4 @@ mod tests {
             .diff_format()
             .is_none());
     }
-}
-
-/// Sets the verdict's file facts on `diff`: the header's (a rename, a mode
-/// change), else what a missing side says (added, deleted).
-fn with_file_facts<'a>(
-    mut diff: crate::diff::NotebookDiff<'a>,
-    header: Option<&FileHeader>,
-    old_exists: bool,
-    new_exists: bool,
-) -> crate::diff::NotebookDiff<'a> {
-    let (file, mode_changed) = match header {
-        Some(h) => h.file_change(),
-        None => (FileChange::Modified, false),
-    };
-    diff.file = match (old_exists, new_exists) {
-        (false, true) => FileChange::Added,
-        (true, false) => FileChange::Deleted,
-        _ => file,
-    };
-    diff.mode_changed = mode_changed;
-    diff
 }

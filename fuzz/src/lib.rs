@@ -157,7 +157,7 @@ pub fn diff_render(data: &[u8]) {
             ..Default::default()
         };
         let format = if knob & 1 != 0 {
-            nbdiff::render::DiffFormat::Stat
+            nbdiff::render::DiffFormat::StatCells
         } else {
             nbdiff::render::DiffFormat::Terminal
         };
