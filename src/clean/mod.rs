@@ -145,24 +145,46 @@ impl Cleaner {
 
     /// Cleans notebook bytes. `name` is used in error messages only.
     pub fn clean(&self, bytes: &[u8], name: &str) -> Result<Cleaned, LoadError> {
+        self.run(bytes, name, true)
+    }
+
+    /// What [`Cleaner::clean`] would do, without writing the cleaned bytes
+    /// (`clean --check`): the same plan, stale records and refusals, but
+    /// `bytes` is always `None`; the notebook would change when
+    /// [`Cleaned::would_change`].
+    pub fn check(&self, bytes: &[u8], name: &str) -> Result<Cleaned, LoadError> {
+        self.run(bytes, name, false)
+    }
+
+    fn run(&self, bytes: &[u8], name: &str, write: bool) -> Result<Cleaned, LoadError> {
         // Merge conflict records whose conflict is gone go first (merge/stale.rs).
         let (unstale, stale) = match crate::merge::stale::without_stale(bytes, name) {
             Some((b, d)) => (Some(b), d),
             None => (None, Default::default()),
         };
         let bytes = unstale.as_deref().unwrap_or(bytes);
-        let mut nb = Notebook::parse_keeping_raw(bytes, name)?;
+        // The input bytes are kept (copied) only when a cleaned notebook is
+        // written: a clean one, or a check, never needs them.
+        let mut nb = Notebook::parse(bytes, name)?;
         let plan = self.plan(&nb);
         if plan.is_empty() {
             return Ok(Cleaned {
                 plan,
-                bytes: unstale,
+                bytes: unstale.filter(|_| write),
                 stale,
             });
         }
         let required = Required::before(&nb, &plan);
         apply(&mut nb, &plan);
         required.still_there(&nb, name)?;
+        if !write {
+            return Ok(Cleaned {
+                plan,
+                bytes: None,
+                stale,
+            });
+        }
+        nb.raw = Some(bytes.into());
         let touched: std::collections::HashSet<usize> = plan
             .strips
             .iter()
@@ -321,6 +343,14 @@ pub struct Cleaned {
     pub bytes: Option<Vec<u8>>,
     /// Merge conflict records dropped because their conflict is gone.
     pub stale: crate::merge::stale::Dropped,
+}
+
+impl Cleaned {
+    /// True when cleaning changes the notebook: something to strip, or
+    /// stale conflict records to drop (also after [`Cleaner::check`]).
+    pub fn would_change(&self) -> bool {
+        !self.plan.is_empty() || !self.stale.is_empty()
+    }
 }
 
 /// Fields nbformat (3 or 4) requires of the notebook, dotted; a nested one
