@@ -156,7 +156,19 @@ impl Style {
         root: &Map<String, Value>,
         originals: &mut Originals<'_>,
     ) -> Vec<u8> {
-        let mut out = Vec::with_capacity(4096);
+        self.write_document_sized(root, originals, 4096)
+    }
+
+    /// [`Style::write_document_with`] into a buffer of `capacity` bytes to
+    /// begin with (the size of the bytes it was read from, when known: a
+    /// buffer grown from small moves the document at every doubling).
+    pub fn write_document_sized(
+        &self,
+        root: &Map<String, Value>,
+        originals: &mut Originals<'_>,
+        capacity: usize,
+    ) -> Vec<u8> {
+        let mut out = Vec::with_capacity(capacity);
         self.write_object(&mut out, root, 0, originals);
         if self.final_newline {
             out.extend_from_slice(self.newline.as_bytes());
