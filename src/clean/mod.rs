@@ -802,4 +802,35 @@ mod tests {
             .unwrap()
             .contains("language_info"));
     }
+
+    /// `clean --check` asks [`Cleaner::check`], which writes nothing: it must
+    /// still say exactly what [`Cleaner::clean`] does, refusals included.
+    #[test]
+    fn check_says_what_clean_does_without_writing_bytes() {
+        let dirty = r#"{"cells": [{"cell_type": "code", "execution_count": 3, "id": "a",
+            "metadata": {"execution": {"x": 1}}, "outputs": [{"name": "stdout",
+            "output_type": "stream", "text": "x"}], "source": "1"}],
+            "metadata": {"language_info": {"name": "python", "version": "3.11"}},
+            "nbformat": 4, "nbformat_minor": 5}"#;
+        for outputs in [Keep::Keep, Keep::Strip] {
+            let cleaner = Cleaner::with_defaults(CleanOptions {
+                outputs,
+                ..CleanOptions::default()
+            });
+            let cleaned = cleaner.clean(dirty.as_bytes(), "t.ipynb").unwrap();
+            let checked = cleaner.check(dirty.as_bytes(), "t.ipynb").unwrap();
+            assert!(!cleaned.plan.is_empty());
+            assert_eq!(checked.plan, cleaned.plan);
+            assert!(checked.would_change() && cleaned.would_change());
+            assert!(checked.bytes.is_none() && cleaned.bytes.is_some());
+            // Once cleaned, neither finds anything.
+            let again = cleaned.bytes.unwrap();
+            assert!(!cleaner.check(&again, "t.ipynb").unwrap().would_change());
+            assert!(!cleaner.clean(&again, "t.ipynb").unwrap().would_change());
+        }
+        let refused = forced(Scope::Cell, "source");
+        let e_clean = refused.clean(dirty.as_bytes(), "t.ipynb").unwrap_err();
+        let e_check = refused.check(dirty.as_bytes(), "t.ipynb").unwrap_err();
+        assert_eq!(e_check.to_string(), e_clean.to_string());
+    }
 }
