@@ -17,6 +17,8 @@ Modes (all deterministic for a given --seed):
                   and remote each carry --edit-frac of edits on disjoint
                   cells (a clean merge), plus --conflicts cells that both
                   sides change differently.
+                  --rerun: both sides also re-execute every code cell
+                  (new execution counts and outputs everywhere).
   --single        only OUT/a.ipynb.
 
 Sizes:
@@ -356,6 +358,9 @@ def main(argv=None):
     mode.add_argument("--merge", action="store_true", help="write base/local/remote triplet")
     mode.add_argument("--single", action="store_true", help="write only a.ipynb")
     ap.add_argument("--conflicts", type=int, default=0, help="--merge: cells both sides edit differently")
+    ap.add_argument("--rerun", action="store_true",
+                    help="--merge: both sides re-execute every code cell (new counts and outputs), "
+                         "after their edits")
     args = ap.parse_args(argv)
 
     rng = random.Random(args.seed)
@@ -384,6 +389,9 @@ def main(argv=None):
         # Disjoint clean edits; moves only on the local side to keep the merge clean.
         local = apply_edits(g, lc, n_edits, allowed=local_ok, moves=True)
         remote = apply_edits(g, rc, n_edits, allowed=remote_ok, moves=False)
+        if args.rerun:
+            local = [g.reexecute(c) if c["cell_type"] == "code" else c for c in local]
+            remote = [g.reexecute(c) if c["cell_type"] == "code" else c for c in remote]
         write_nb(os.path.join(args.out, "base.ipynb"), notebook(cells, g.ids))
         write_nb(os.path.join(args.out, "local.ipynb"), notebook(local, g.ids))
         write_nb(os.path.join(args.out, "remote.ipynb"), notebook(remote, g.ids))

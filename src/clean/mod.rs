@@ -145,24 +145,46 @@ impl Cleaner {
 
     /// Cleans notebook bytes. `name` is used in error messages only.
     pub fn clean(&self, bytes: &[u8], name: &str) -> Result<Cleaned, LoadError> {
+        self.run(bytes, name, true)
+    }
+
+    /// What [`Cleaner::clean`] would do, without writing the cleaned bytes
+    /// (`clean --check`): the same plan, stale records and refusals, but
+    /// `bytes` is always `None`; the notebook would change when
+    /// [`Cleaned::would_change`].
+    pub fn check(&self, bytes: &[u8], name: &str) -> Result<Cleaned, LoadError> {
+        self.run(bytes, name, false)
+    }
+
+    fn run(&self, bytes: &[u8], name: &str, write: bool) -> Result<Cleaned, LoadError> {
         // Merge conflict records whose conflict is gone go first (merge/stale.rs).
         let (unstale, stale) = match crate::merge::stale::without_stale(bytes, name) {
             Some((b, d)) => (Some(b), d),
             None => (None, Default::default()),
         };
         let bytes = unstale.as_deref().unwrap_or(bytes);
-        let mut nb = Notebook::parse_keeping_raw(bytes, name)?;
+        // The input bytes are kept (copied) only when a cleaned notebook is
+        // written: a clean one, or a check, never needs them.
+        let mut nb = Notebook::parse(bytes, name)?;
         let plan = self.plan(&nb);
         if plan.is_empty() {
             return Ok(Cleaned {
                 plan,
-                bytes: unstale,
+                bytes: unstale.filter(|_| write),
                 stale,
             });
         }
         let required = Required::before(&nb, &plan);
         apply(&mut nb, &plan);
         required.still_there(&nb, name)?;
+        if !write {
+            return Ok(Cleaned {
+                plan,
+                bytes: None,
+                stale,
+            });
+        }
+        nb.raw = Some(bytes.into());
         let touched: std::collections::HashSet<usize> = plan
             .strips
             .iter()
@@ -321,6 +343,14 @@ pub struct Cleaned {
     pub bytes: Option<Vec<u8>>,
     /// Merge conflict records dropped because their conflict is gone.
     pub stale: crate::merge::stale::Dropped,
+}
+
+impl Cleaned {
+    /// True when cleaning changes the notebook: something to strip, or
+    /// stale conflict records to drop (also after [`Cleaner::check`]).
+    pub fn would_change(&self) -> bool {
+        !self.plan.is_empty() || !self.stale.is_empty()
+    }
 }
 
 /// Fields nbformat (3 or 4) requires of the notebook, dotted; a nested one
@@ -771,5 +801,36 @@ mod tests {
         assert!(!String::from_utf8(out.bytes.unwrap())
             .unwrap()
             .contains("language_info"));
+    }
+
+    /// `clean --check` asks [`Cleaner::check`], which writes nothing: it must
+    /// still say exactly what [`Cleaner::clean`] does, refusals included.
+    #[test]
+    fn check_says_what_clean_does_without_writing_bytes() {
+        let dirty = r#"{"cells": [{"cell_type": "code", "execution_count": 3, "id": "a",
+            "metadata": {"execution": {"x": 1}}, "outputs": [{"name": "stdout",
+            "output_type": "stream", "text": "x"}], "source": "1"}],
+            "metadata": {"language_info": {"name": "python", "version": "3.11"}},
+            "nbformat": 4, "nbformat_minor": 5}"#;
+        for outputs in [Keep::Keep, Keep::Strip] {
+            let cleaner = Cleaner::with_defaults(CleanOptions {
+                outputs,
+                ..CleanOptions::default()
+            });
+            let cleaned = cleaner.clean(dirty.as_bytes(), "t.ipynb").unwrap();
+            let checked = cleaner.check(dirty.as_bytes(), "t.ipynb").unwrap();
+            assert!(!cleaned.plan.is_empty());
+            assert_eq!(checked.plan, cleaned.plan);
+            assert!(checked.would_change() && cleaned.would_change());
+            assert!(checked.bytes.is_none() && cleaned.bytes.is_some());
+            // Once cleaned, neither finds anything.
+            let again = cleaned.bytes.unwrap();
+            assert!(!cleaner.check(&again, "t.ipynb").unwrap().would_change());
+            assert!(!cleaner.clean(&again, "t.ipynb").unwrap().would_change());
+        }
+        let refused = forced(Scope::Cell, "source");
+        let e_clean = refused.clean(dirty.as_bytes(), "t.ipynb").unwrap_err();
+        let e_check = refused.check(dirty.as_bytes(), "t.ipynb").unwrap_err();
+        assert_eq!(e_check.to_string(), e_clean.to_string());
     }
 }

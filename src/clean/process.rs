@@ -135,12 +135,13 @@ fn read_list(r: &mut impl Read) -> Result<Option<Vec<String>>, ProtocolError> {
     }
 }
 
-/// Reads content packets up to a flush.
-fn read_content(r: &mut impl Read) -> Result<Vec<u8>, ProtocolError> {
-    let mut buf = Vec::new();
+/// Reads content packets up to a flush into `buf` (emptied first; one
+/// buffer serves every file, so it stops growing after the largest).
+fn read_content(r: &mut impl Read, buf: &mut Vec<u8>) -> Result<(), ProtocolError> {
+    buf.clear();
     loop {
-        match read_packet(r, &mut buf)? {
-            Packet::Flush => return Ok(buf),
+        match read_packet(r, buf)? {
+            Packet::Flush => return Ok(()),
             Packet::Data if buf.len() as u64 > crate::notebook::read_limit() => {
                 return Err(ProtocolError::Io(crate::notebook::too_large()));
             }
@@ -206,6 +207,7 @@ pub fn serve(
     let mut cleaners: HashMap<PathBuf, Result<Cleaner, String>> = HashMap::new();
     // Configuration errors already explained in full (one per project).
     let mut explained: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut content = Vec::new();
     while let Some(header) = read_list(input)? {
         let value = |key: &str| {
             header
@@ -215,7 +217,7 @@ pub fn serve(
         };
         let command = value("command").unwrap_or_default();
         let pathname = value("pathname").unwrap_or_default();
-        let content = read_content(input)?;
+        read_content(input, &mut content)?;
         let answer = match command.as_str() {
             "clean" => {
                 let cleaner = cleaners
@@ -350,7 +352,10 @@ mod tests {
         write_data(&mut wire, &data).unwrap();
         write_flush(&mut wire).unwrap();
         assert_eq!(packets(&wire).len(), 4);
-        assert_eq!(read_content(&mut wire.as_slice()).unwrap(), data);
+        // The buffer is emptied first: what a previous file left goes.
+        let mut buf = b"left over".to_vec();
+        read_content(&mut wire.as_slice(), &mut buf).unwrap();
+        assert_eq!(buf, data);
     }
 
     #[test]

@@ -154,13 +154,19 @@ fn clean_file(args: &CleanArgs, cleaner: &Result<Cleaner, String>, path: &Path) 
         Ok(b) => b,
         Err(e) => return Outcome::Failed(format!("{name}: cannot read: {e}")),
     };
-    let cleaned = match cleaner.clean(&bytes, &name) {
+    // --check writes nothing, so the cleaned bytes are not made.
+    let run = if args.check {
+        Cleaner::check
+    } else {
+        Cleaner::clean
+    };
+    let cleaned = match run(cleaner, &bytes, &name) {
         Ok(c) => c,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
-    let Some(new) = cleaned.bytes else {
+    if !cleaned.would_change() {
         return Outcome::Clean;
-    };
+    }
     let mut summary = cleaned.plan.summary();
     if !cleaned.stale.is_empty() {
         let what = "the records of resolved merge conflicts (metadata.nbdiff)";
@@ -170,9 +176,9 @@ fn clean_file(args: &CleanArgs, cleaner: &Result<Cleaner, String>, path: &Path) 
             format!("{summary}, {what}")
         };
     }
-    if args.check {
+    let Some(new) = cleaned.bytes.filter(|_| !args.check) else {
         return Outcome::WouldClean(summary);
-    }
+    };
     match crate::write::write_atomic(path, &new, crate::write::What::CleanedNotebook) {
         Ok(()) => Outcome::Cleaned(summary),
         Err(e) => Outcome::Failed(e.to_string()),

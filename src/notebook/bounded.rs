@@ -66,8 +66,13 @@ pub fn too_large() -> io::Error {
 
 /// Reads all of `r`, at most [`read_limit`] bytes (more is an error).
 pub fn read_stream_bounded(r: &mut impl Read) -> io::Result<Vec<u8>> {
+    read_capped(r, Vec::new())
+}
+
+/// Reads all of `r` into `buf` (allocated by the caller, ideally to the
+/// expected size), at most [`read_limit`] bytes.
+fn read_capped(r: &mut impl Read, mut buf: Vec<u8>) -> io::Result<Vec<u8>> {
     let limit = read_limit();
-    let mut buf = Vec::new();
     r.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
     if buf.len() as u64 > limit {
         return Err(too_large());
@@ -116,7 +121,11 @@ pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
         }
         return Ok(Vec::new());
     }
-    read_stream_bounded(&mut file)
+    // Sized from the file's length (and one byte more for the read that
+    // finds the end): growing from empty moves and re-faults the bytes at
+    // every doubling, a fifth of `clean --check` over many notebooks.
+    let expected = usize::try_from(meta.len()).unwrap_or(0);
+    read_capped(&mut file, Vec::with_capacity(expected.saturating_add(1)))
 }
 
 /// Reads a configuration file as text: [`read_bounded`], and when `path`

@@ -164,7 +164,8 @@ impl Notebook {
                 }
             }
         }
-        self.style.write_document_with(&self.root, &mut originals)
+        self.style
+            .write_document_sized(&self.root, &mut originals, raw.len())
     }
 
     /// Serializes the notebook with its own [`Style`], but copies every cell
@@ -188,10 +189,12 @@ impl Notebook {
         };
         let mut index: HashMap<u64, Vec<(&CellMap, &[u8])>> = HashMap::new();
         let mut numbers = Vec::with_capacity(sources.len());
+        let mut capacity = 4096;
         for src in sources {
             let Some(raw) = src.raw.as_deref() else {
                 continue;
             };
+            capacity = capacity.max(raw.len());
             let found = raw::scan(raw, src.is_v3());
             numbers.push(found.numbers);
             if src.style != self.style || src.major != self.major {
@@ -225,7 +228,8 @@ impl Notebook {
                 }
             }
         }
-        self.style.write_document_with(&self.root, &mut originals)
+        self.style
+            .write_document_sized(&self.root, &mut originals, capacity)
     }
 }
 

@@ -156,7 +156,19 @@ impl Style {
         root: &Map<String, Value>,
         originals: &mut Originals<'_>,
     ) -> Vec<u8> {
-        let mut out = Vec::with_capacity(4096);
+        self.write_document_sized(root, originals, 4096)
+    }
+
+    /// [`Style::write_document_with`] into a buffer of `capacity` bytes to
+    /// begin with (the size of the bytes it was read from, when known: a
+    /// buffer grown from small moves the document at every doubling).
+    pub fn write_document_sized(
+        &self,
+        root: &Map<String, Value>,
+        originals: &mut Originals<'_>,
+        capacity: usize,
+    ) -> Vec<u8> {
+        let mut out = Vec::with_capacity(capacity);
         self.write_object(&mut out, root, 0, originals);
         if self.final_newline {
             out.extend_from_slice(self.newline.as_bytes());
@@ -273,7 +285,12 @@ impl Style {
         out.push(b'"');
         let bytes = s.as_bytes();
         let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
+        let mut i = 0;
+        while i < bytes.len() {
+            // Runs of bytes that are written as they are (most of any text,
+            // all of base64) are skipped eight at a time.
+            i = plain_run_end(bytes, i, self.ensure_ascii);
+            let Some(&b) = bytes.get(i) else { break };
             let escape: Option<&[u8]> = match b {
                 b'"' => Some(b"\\\""),
                 b'\\' => Some(b"\\\\"),
@@ -287,9 +304,11 @@ impl Style {
             let needs_unicode =
                 b < 0x20 && escape.is_none() || (self.ensure_ascii && (b == 0x7f || b >= 0x80));
             if escape.is_none() && !needs_unicode {
+                i += 1;
                 continue;
             }
             if self.ensure_ascii && b >= 0x80 && !is_char_start(b) {
+                i += 1;
                 continue; // continuation byte, handled with its start byte
             }
             out.extend_from_slice(&bytes[start..i]);
@@ -308,6 +327,7 @@ impl Style {
                 }
                 start = i + len;
             }
+            i += 1;
         }
         out.extend_from_slice(&bytes[start..]);
         out.push(b'"');
@@ -324,6 +344,36 @@ impl Style {
             out.push(digits[((unit >> shift) & 0xf) as usize]);
         }
     }
+}
+
+/// The first index at or after `i` that may need escaping, found eight
+/// bytes at a time: a quote, a backslash, a control byte, and with
+/// `ascii_only` also DEL and every non-ASCII byte. It may stop early (at the
+/// start of a word holding such a byte), never late: the caller looks at
+/// each byte from there.
+fn plain_run_end(bytes: &[u8], mut i: usize, ascii_only: bool) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // A high bit set where a byte of `x` is below `n` (`n` ≤ 0x80; exact
+    // as to whether any byte is, which is all that is asked).
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let zero = |x: u64| below(x, 1);
+    while let Some(word) = bytes.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let x = u64::from_ne_bytes(w);
+        let mut special = below(x, 0x20)
+            | zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')));
+        if ascii_only {
+            special |= (x & HIGH) | zero(x ^ (ONES * 0x7f));
+        }
+        if special != 0 {
+            break;
+        }
+        i += 8;
+    }
+    i
 }
 
 fn is_char_start(b: u8) -> bool {
@@ -388,6 +438,72 @@ fn first_hex_escape_is_upper(text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `write_string` as it was before the eight-byte skip: one byte at a
+    /// time, every byte looked at.
+    fn write_string_bytewise(style: &Style, s: &str) -> Vec<u8> {
+        let mut out = vec![b'"'];
+        for ch in s.chars() {
+            match ch {
+                '"' => out.extend_from_slice(b"\\\""),
+                '\\' => out.extend_from_slice(b"\\\\"),
+                '\n' => out.extend_from_slice(b"\\n"),
+                '\r' => out.extend_from_slice(b"\\r"),
+                '\t' => out.extend_from_slice(b"\\t"),
+                '\u{8}' => out.extend_from_slice(b"\\b"),
+                '\u{c}' => out.extend_from_slice(b"\\f"),
+                c if (c as u32) < 0x20 || (style.ensure_ascii && (c as u32) >= 0x7f) => {
+                    let mut buf = [0u16; 2];
+                    for unit in c.encode_utf16(&mut buf) {
+                        style.unicode_escape(&mut out, *unit);
+                    }
+                }
+                c => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+            }
+        }
+        out.push(b'"');
+        out
+    }
+
+    #[test]
+    fn write_string_escapes_every_byte_the_bytewise_writer_does() {
+        // Every special byte at every offset of a word, runs longer than a
+        // word, and characters of 2, 3 and 4 bytes across word boundaries.
+        let specials = [
+            "\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{c}", "\u{1}", "\u{1f}", "\u{7f}", "é", "€",
+            "😀", "\u{80}", "\u{2028}",
+        ];
+        let mut cases = vec![String::new(), "a".repeat(37)];
+        for sp in specials {
+            for pad in 0..17 {
+                let p = "x".repeat(pad);
+                cases.push(format!("{p}{sp}"));
+                cases.push(format!("{p}{sp}{p}{sp}abcdefghijklmnopq"));
+                cases.push(format!("{sp}{sp}{p}"));
+            }
+        }
+        cases.push(specials.concat().repeat(5));
+        for ensure_ascii in [false, true] {
+            for upper_hex in [false, true] {
+                let style = Style {
+                    ensure_ascii,
+                    upper_hex,
+                    ..Style::default()
+                };
+                for case in &cases {
+                    let mut got = Vec::new();
+                    style.write_string(&mut got, case);
+                    assert_eq!(
+                        String::from_utf8_lossy(&got),
+                        String::from_utf8_lossy(&write_string_bytewise(&style, case)),
+                        "{case:?} ensure_ascii={ensure_ascii}"
+                    );
+                    let back: String = serde_json::from_slice(&got).unwrap();
+                    assert_eq!(&back, case);
+                }
+            }
+        }
+    }
 
     fn roundtrip(text: &str) -> String {
         let style = Style::detect(text.as_bytes());
