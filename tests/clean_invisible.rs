@@ -1,4 +1,4 @@
-//! One truth about a notebook (issue 18, items 1 and 2): what `clean` strips
+//! One truth about a notebook: what `clean` strips
 //! is exactly what the diff hides, so `nbdiff --exit-code X clean(X)` is 0
 //! for every notebook, `-a` shows what was stripped, and clean is
 //! idempotent. Each class of notebook that once broke this has a

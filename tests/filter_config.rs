@@ -1,4 +1,4 @@
-//! A broken configuration and the clean filter (issue 18, item 8): a typo in
+//! A broken configuration and the clean filter: a typo in
 //! `pyproject.toml`, a refused `ignore` entry, or a bad `nbdiff.ignore`
 //! never yields a partially cleaned notebook. The filter refuses the file
 //! and says, naming the notebook, the file and the entry, that the notebook

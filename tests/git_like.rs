@@ -1,4 +1,4 @@
-//! nbdiff behaves like git in real repositories (issue 9): pathspecs,
+//! nbdiff behaves like git in real repositories: pathspecs,
 //! unmerged paths, renames, error messages, hidden changes, re-encoded
 //! images, difftool, the textconv cache, file headers, moved cells.
 

@@ -1,4 +1,4 @@
-//! Merges as a person meets them (issue 9, items 11–14), through the real
+//! Merges as a person meets them, through the real
 //! binary and real git in temporary repositories (clean environment): every
 //! conflict visible in the notebook, messages naming the user's file, a few
 //! lines per merge rather than one per cell, git's `merge.conflictStyle`.

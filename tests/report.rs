@@ -263,7 +263,7 @@ fn html_and_markdown_between_revisions() {
     assert!(out.status.success(), "{}", stderr(&out));
     let html = std::fs::read_to_string(repo.join("review.html")).expect("report");
     assert_inert(&html, "revision report");
-    // Every notebook git lists is in the report (issue 18, item 6): the one
+    // Every notebook git lists is in the report, as in `git diff`: the one
     // that does not parse with its line diff.
     assert!(html.contains("2 notebooks changed"), "{html}");
     assert!(

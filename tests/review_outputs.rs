@@ -1,4 +1,4 @@
-//! Outputs by what they show (issue 21, items 3 and 4): images compared by
+//! Outputs by what they show: images compared by
 //! their pixels, small text output changes inline, one representation per
 //! output under `--outputs full`. Through the real binary, on project-made
 //! fixtures (`fixtures/diff/image-*`, `fixtures/diff/output-inline`).

@@ -277,12 +277,10 @@ fn library_modules_read_no_environment() {
 
 #[test]
 fn library_modules_start_no_process() {
-    // `check --staged` reads the index with git today; the git layer
-    // (issue 23, item 4) takes it over.
-    let allowed = ["check/files.rs"];
+    // The git binary is started by `git/run.rs` only (git/ is the git
+    // layer); every other library module asks it.
     let found: Vec<String> = library_sources()
         .iter()
-        .filter(|(p, _)| !allowed.iter().any(|a| p.ends_with(a)))
         .flat_map(|(p, t)| {
             t.lines()
                 .enumerate()
@@ -293,6 +291,40 @@ fn library_modules_start_no_process() {
     assert!(
         found.is_empty(),
         "start processes from cli/ or git/:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn in_the_git_layer_only_its_runner_starts_git() {
+    let git = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/git");
+    let mut found = Vec::new();
+    let mut dirs = vec![git.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read src/git") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let name = path.file_name().expect("name").to_string_lossy();
+            // run.rs is the runner (difftool.rs starts the user's tool, not git).
+            if name == "run.rs" || !name.ends_with(".rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read");
+            let code = &text[..text.find("#[cfg(test)]\nmod ").unwrap_or(text.len())];
+            found.extend(
+                code.lines()
+                    .enumerate()
+                    .filter(|(_, l)| l.contains("Command::new(\"git\")"))
+                    .map(|(i, l)| format!("{}:{}: {}", path.display(), i + 1, l.trim())),
+            );
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "start git through git/run.rs:\n{}",
         found.join("\n")
     );
 }

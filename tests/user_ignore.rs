@@ -30,7 +30,7 @@ fn ignored_cell_metadata_is_hidden_from_file_and_revision_diffs() {
     );
     let hidden = sb.nbdiff(&repo, &["--no-pager", "--exit-code", "a.ipynb", "b.ipynb"]);
     assert_eq!(hidden.status.code(), Some(0), "{}", stdout(&hidden));
-    // Hidden, but not silent (issue 9): one line names it.
+    // Hidden, but not silent: one line names it.
     assert_eq!(
         stdout(&hidden),
         "b.ipynb: only ignored changes (metadata.slideshow); nbdiff -a shows them\n"

@@ -1,4 +1,4 @@
-//! Whole user sequences with real git in a clean environment (issue 18):
+//! Whole user sequences with real git in a clean environment:
 //! `config-git --enable [--filter]`, edits, re-runs, `git add`, `git diff`,
 //! `git diff --cached`, `nbdiff`, `nbdiff --cached`, `--stat`, `--html`,
 //! `--markdown`, commits — asserting at every step that every command lists
@@ -418,7 +418,7 @@ fn with_the_filter_every_command_compares_what_git_compares() {
 
 /// `git diff --cached` hands the driver the working-tree file with the
 /// staged blob's hash; with outputs stripped by the filter the two differ,
-/// and the driver must show the blob (issue 18, item 3).
+/// and the driver must show the blob, as git does.
 #[test]
 fn git_diff_cached_through_the_driver_shows_the_staged_content() {
     let sb = Sandbox::new();
@@ -458,7 +458,7 @@ fn git_diff_cached_through_the_driver_shows_the_staged_content() {
 }
 
 /// `nbdiff check` on a file git left conflicted names it and why, after a
-/// summary that does not pass for "all clear" (issue 18, item 8).
+/// summary that does not pass for "all clear".
 #[test]
 fn check_on_a_conflicted_notebook_names_it_and_why() {
     let sb = Sandbox::new();
