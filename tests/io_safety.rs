@@ -779,6 +779,38 @@ fn show_exit_codes_are_the_documented_ones() {
 
 // ------------------------------- crashes the fuzz targets found (fuzz/)
 
+/// A `merge3` crash input (BASE, LOCAL, REMOTE separated by NUL), after
+/// checking that each side merged with an unchanged base comes back byte
+/// for byte (merge(B, X, B) == X).
+fn merge3_crash_merges_back(file: &str) -> Vec<u8> {
+    let data = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fuzz_crashes")
+            .join(file),
+    )
+    .expect("crash input");
+    let [b, l, r] = split3(&data);
+    for x in [l, r] {
+        let inputs = nbdiff::merge::Inputs {
+            base: (b, "base"),
+            local: (x, "local"),
+            remote: (b, "remote"),
+        };
+        let opts = nbdiff::merge::Options::default();
+        assert!(
+            nbdiff::merge::merge_bytes(inputs, &opts).bytes == x,
+            "{file}"
+        );
+    }
+    data
+}
+
+/// BASE, LOCAL, REMOTE of a `merge3` crash input.
+fn split3(data: &[u8]) -> [&[u8]; 3] {
+    let parts: Vec<&[u8]> = data.splitn(4, |&b| b == 0).collect();
+    [parts[0], parts[1], parts[2]]
+}
+
 /// `fuzz/artifacts/merge3/crash-72ac…`: BASE, LOCAL, REMOTE separated by
 /// NUL; a side of nbformat 4.5 has a cell without the required id. The
 /// merge of a side with an unchanged base gives that side back byte for byte
@@ -787,21 +819,9 @@ fn show_exit_codes_are_the_documented_ones() {
 /// holds only for sides whose ids are valid).
 #[test]
 fn fuzz_merge3_a_side_with_a_missing_id_merges_back_unchanged_or_repaired() {
-    let data = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_crashes/merge3-b-x-b.bin"),
-    )
-    .expect("crash input");
-    let parts: Vec<&[u8]> = data.splitn(4, |&b| b == 0).collect();
-    let [b, l, r] = [parts[0], parts[1], parts[2]];
+    let data = merge3_crash_merges_back("merge3-b-x-b.bin");
+    let [b, l, r] = split3(&data);
     let opts = nbdiff::merge::Options::default();
-    for x in [l, r] {
-        let inputs = nbdiff::merge::Inputs {
-            base: (b, "base"),
-            local: (x, "local"),
-            remote: (b, "remote"),
-        };
-        assert!(nbdiff::merge::merge_bytes(inputs, &opts).bytes == x);
-    }
     let parsed = nbdiff::notebook::parse_many([(b, "b"), (l, "l"), (r, "r")], true);
     let [Ok(nb), Ok(nl), Ok(_)] = parsed else {
         panic!("the crash input parses");
@@ -824,21 +844,9 @@ fn fuzz_merge3_a_side_with_a_missing_id_merges_back_unchanged_or_repaired() {
 /// holds only for sides whose ids are valid).
 #[test]
 fn fuzz_merge3_an_invalid_cell_id_merges_back_unchanged_or_repaired() {
-    let data = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_crashes/merge3-invalid-id.bin"),
-    )
-    .expect("crash input");
-    let parts: Vec<&[u8]> = data.splitn(4, |&b| b == 0).collect();
-    let [b, l, r] = [parts[0], parts[1], parts[2]];
+    let data = merge3_crash_merges_back("merge3-invalid-id.bin");
+    let [b, l, r] = split3(&data);
     let opts = nbdiff::merge::Options::default();
-    for x in [l, r] {
-        let inputs = nbdiff::merge::Inputs {
-            base: (b, "base"),
-            local: (x, "local"),
-            remote: (b, "remote"),
-        };
-        assert!(nbdiff::merge::merge_bytes(inputs, &opts).bytes == x);
-    }
     let parsed = nbdiff::notebook::parse_many([(b, "b"), (l, "l"), (r, "r")], true);
     let [Ok(nb), Ok(_), Ok(nr)] = parsed else {
         panic!("the crash input parses");
@@ -972,21 +980,9 @@ fn fuzz_roundtrip_copied_cells_keep_their_separators_in_a_one_line_style() {
 /// fuzz property holds only for sides that have their cell list).
 #[test]
 fn fuzz_merge3_a_side_without_a_cell_list_merges_back_unchanged_or_repaired() {
-    let data = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_crashes/merge3-no-cell-list.bin"),
-    )
-    .expect("crash input");
-    let parts: Vec<&[u8]> = data.splitn(4, |&b| b == 0).collect();
-    let [b, l, r] = [parts[0], parts[1], parts[2]];
+    let data = merge3_crash_merges_back("merge3-no-cell-list.bin");
+    let [b, l, r] = split3(&data);
     let opts = nbdiff::merge::Options::default();
-    for x in [l, r] {
-        let inputs = nbdiff::merge::Inputs {
-            base: (b, "base"),
-            local: (x, "local"),
-            remote: (b, "remote"),
-        };
-        assert!(nbdiff::merge::merge_bytes(inputs, &opts).bytes == x);
-    }
     let parsed = nbdiff::notebook::parse_many([(b, "b"), (l, "l"), (r, "r")], true);
     let [Ok(nb), Ok(nl), Ok(_)] = parsed else {
         panic!("the crash input parses");
@@ -1023,22 +1019,9 @@ fn fuzz_merge3_a_side_without_a_cell_list_merges_back_unchanged_or_repaired() {
 /// duplicate unique in every version, by design.
 #[test]
 fn fuzz_merge3_duplicate_ids_before_4_5_merge_back_unchanged_or_made_unique() {
-    let data = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fuzz_crashes/merge3-duplicate-ids-v4.0.bin"),
-    )
-    .expect("crash input");
-    let parts: Vec<&[u8]> = data.splitn(4, |&b| b == 0).collect();
-    let [b, l, r] = [parts[0], parts[1], parts[2]];
+    let data = merge3_crash_merges_back("merge3-duplicate-ids-v4.0.bin");
+    let [b, l, r] = split3(&data);
     let opts = nbdiff::merge::Options::default();
-    for x in [l, r] {
-        let inputs = nbdiff::merge::Inputs {
-            base: (b, "base"),
-            local: (x, "local"),
-            remote: (b, "remote"),
-        };
-        assert!(nbdiff::merge::merge_bytes(inputs, &opts).bytes == x);
-    }
     let parsed = nbdiff::notebook::parse_many([(b, "b"), (l, "l"), (r, "r")], true);
     let [Ok(nb), Ok(_), Ok(nr)] = parsed else {
         panic!("the crash input parses");
