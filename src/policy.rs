@@ -14,8 +14,9 @@
 //! plus a reason a person can read. [`DEFAULT_FIELDS`] is the table;
 //! `docs/volatile.md` and the `--help` text are generated from it (and tested
 //! against it). A [`Policy`] is the table plus the user's own paths (git
-//! config `nbdiff.ignore`, the project file's `ignore = [...]`), each of which
-//! is hidden, settled to local's and stripped.
+//! config `nbdiff.ignore`, the project file's `ignore = [...]`, found by the
+//! command layer and handed here as plain [`UserPaths`]: this module reads no
+//! configuration), each of which is hidden, settled to local's and stripped.
 //!
 //! A path is decided by the most specific row that covers it (the row's path
 //! or an ancestor of it): `metadata.language_info.version` is hidden while the
@@ -23,10 +24,8 @@
 //! syntax they already build: the diff with dots (`[...]` for unusual keys),
 //! the merge with slashes; matching allocates nothing.
 
-use crate::project::{ProjectConfig, ProjectError};
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::path::Path;
 
 /// Which object a field path is relative to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -488,33 +487,57 @@ impl Policy {
         paths: impl IntoIterator<Item = &'p str>,
     ) -> Result<Policy, PathError> {
         for written in paths {
-            let written = written.trim();
-            let err = |why| PathError {
-                origin: origin.to_string(),
-                path: written.to_string(),
-                why,
-            };
-            let (scope, path) = if let Some(p) = written.strip_prefix("cell.") {
-                (Scope::Cell, p)
-            } else if let Some(p) = written.strip_prefix("output.") {
-                (Scope::Output, p)
-            } else {
-                (Scope::Notebook, written)
-            };
-            if let Some(why) = refusal(scope, path) {
-                return Err(err(why));
-            }
-            self.fields.push(Field {
-                scope,
-                path: Cow::Owned(path.to_string()),
-                kind: Kind::User,
-                diff: DiffRule::Hidden,
-                merge: MergeRule::TakeLocal,
-                clean: CleanRule::Strip,
-                reason: Cow::Owned(format!("listed in {origin}")),
-            });
+            self.add_user_path(origin, written)?;
         }
         Ok(self)
+    }
+
+    /// The table plus every list's paths, in the order given (git config
+    /// `nbdiff.ignore` first, then the project file's `ignore`: they add
+    /// up), each path as [`Policy::with_user_paths`] takes it; a path that
+    /// cannot be ignored is skipped and returned, naming its list's origin.
+    /// The lists are resolved by the command layer (`cli::settings::ignore`):
+    /// this module reads no git config and no project file.
+    pub fn with_user_lists(mut self, lists: &[UserPaths]) -> (Policy, Vec<PathError>) {
+        let mut refused = Vec::new();
+        for list in lists {
+            for path in &list.paths {
+                if let Err(e) = self.add_user_path(&list.origin, path) {
+                    refused.push(e);
+                }
+            }
+        }
+        (self, refused)
+    }
+
+    /// Adds one user path, or says why it cannot be ignored (nothing added).
+    fn add_user_path(&mut self, origin: &str, written: &str) -> Result<(), PathError> {
+        let written = written.trim();
+        let err = |why| PathError {
+            origin: origin.to_string(),
+            path: written.to_string(),
+            why,
+        };
+        let (scope, path) = if let Some(p) = written.strip_prefix("cell.") {
+            (Scope::Cell, p)
+        } else if let Some(p) = written.strip_prefix("output.") {
+            (Scope::Output, p)
+        } else {
+            (Scope::Notebook, written)
+        };
+        if let Some(why) = refusal(scope, path) {
+            return Err(err(why));
+        }
+        self.fields.push(Field {
+            scope,
+            path: Cow::Owned(path.to_string()),
+            kind: Kind::User,
+            diff: DiffRule::Hidden,
+            merge: MergeRule::TakeLocal,
+            clean: CleanRule::Strip,
+            reason: Cow::Owned(format!("listed in {origin}")),
+        });
+        Ok(())
     }
 
     /// Every row, built-in first, then the user's.
@@ -664,114 +687,16 @@ pub fn plain_key(key: &str) -> bool {
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '/')
 }
 
-/// The policy for work in `cwd`: the built-in table, then the paths of git
-/// config `nbdiff.ignore`, then the project file's `ignore = [...]`
-/// (`[tool.nbdiff]` in `pyproject.toml`, or `nbdiff.toml`; see
-/// [`crate::project`]). A path that cannot be ignored, or a project file that
-/// cannot be read, is skipped with a warning on `warn`: a typo must not break
-/// `git diff` or a merge. (`clean` refuses instead: [`load_checked`].)
-pub fn load(cwd: &Path, warn: &mut dyn std::io::Write) -> Policy {
-    load_with(cwd, &ProjectConfig::discover(cwd), warn)
-}
-
-/// [`load`] with the project file already looked for from `cwd`
-/// ([`ProjectConfig::discover`]), for a caller that reads its other keys too
-/// and so finds and parses it once.
-pub fn load_with(
-    cwd: &Path,
-    project: &Result<Option<ProjectConfig>, ProjectError>,
-    warn: &mut dyn std::io::Write,
-) -> Policy {
-    let (policy, problems) = load_reporting(cwd, project);
-    for problem in problems {
-        let _ = writeln!(warn, "nbdiff: warning: {}", problem.warning());
-    }
-    policy
-}
-
-/// The policy as [`load_with`] builds it, or every problem met: for `clean`,
-/// which must not strip less (or other) than the user asked. Each problem
-/// names the file (or `git config nbdiff.ignore`) and the entry.
-pub fn load_checked(
-    cwd: &Path,
-    project: &Result<Option<ProjectConfig>, ProjectError>,
-) -> Result<Policy, Vec<Problem>> {
-    let (policy, problems) = load_reporting(cwd, project);
-    if problems.is_empty() {
-        Ok(policy)
-    } else {
-        Err(problems)
-    }
-}
-
-/// Something wrong with the user's paths, met while loading the policy.
+/// The user's paths from one source, as the command layer found them
+/// (`cli::settings::ignore`: git config `nbdiff.ignore`, the project file's
+/// `ignore = [...]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
-    /// One entry cannot be ignored.
-    Path(PathError),
-    /// The project file (or its `ignore` key) cannot be read.
-    Project(String),
-}
-
-impl Problem {
-    /// The line [`load`] warns with: the problem and what was skipped.
-    pub fn warning(&self) -> String {
-        match self {
-            Problem::Path(e) => format!("{e}; skipped"),
-            Problem::Project(e) => format!("{e}; its ignore list was skipped"),
-        }
-    }
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Problem::Path(e) => e.fmt(f),
-            Problem::Project(e) => f.write_str(e),
-        }
-    }
-}
-
-/// The policy with every path that can be ignored, and the problems met.
-fn load_reporting(
-    cwd: &Path,
-    project: &Result<Option<ProjectConfig>, ProjectError>,
-) -> (Policy, Vec<Problem>) {
-    let mut policy = Policy::defaults();
-    let mut problems = Vec::new();
-    let mut add = |origin: &str, paths: Vec<String>, problems: &mut Vec<Problem>| {
-        for path in paths {
-            match policy.clone().with_user_paths(origin, [path.as_str()]) {
-                Ok(p) => policy = p,
-                Err(e) => problems.push(Problem::Path(e)),
-            }
-        }
-    };
-    let git = crate::git::settings::ignore_paths(cwd);
-    add(
-        &format!("git config {}", crate::git::settings::IGNORE_KEY),
-        git,
-        &mut problems,
-    );
-    let project = project
-        .as_ref()
-        .map_err(ProjectError::to_string)
-        .and_then(|found| {
-            found
-                .as_ref()
-                .map(|cfg| {
-                    let origin = format!("{} ({}ignore)", cfg.path.display(), cfg.key_prefix());
-                    let paths = cfg.string_list("ignore").map_err(|e| e.to_string())?;
-                    Ok((origin, paths))
-                })
-                .transpose()
-        });
-    match project {
-        Ok(Some((origin, paths))) => add(&origin, paths, &mut problems),
-        Ok(None) => {}
-        Err(e) => problems.push(Problem::Project(e)),
-    }
-    (policy, problems)
+pub struct UserPaths {
+    /// The source, as refusals and the reason column name it
+    /// (`git config nbdiff.ignore`, `pyproject.toml (tool.nbdiff.ignore)`).
+    pub origin: String,
+    /// The paths as written.
+    pub paths: Vec<String>,
 }
 
 /// True when `value` holds the dotted chain of object keys `keys`.
@@ -981,6 +906,41 @@ mod tests {
             );
             assert!(text.contains(why), "{bad}: {text}");
         }
+    }
+
+    #[test]
+    fn user_lists_add_up_in_order_and_skip_what_is_refused() {
+        let lists = [
+            UserPaths {
+                origin: "git config nbdiff.ignore".into(),
+                paths: vec!["cell.metadata.tags".into(), "cell.source".into()],
+            },
+            UserPaths {
+                origin: "nbdiff.toml (ignore)".into(),
+                paths: vec!["metadata.authors".into(), "cells".into()],
+            },
+        ];
+        let (p, refused) = Policy::defaults().with_user_lists(&lists);
+        assert!(p.diff_hides(Scope::Cell, "metadata.tags"));
+        assert!(p.diff_hides(Scope::Notebook, "metadata.authors"));
+        assert!(!p.diff_hides(Scope::Cell, "source"));
+        let user: Vec<String> = p
+            .fields()
+            .iter()
+            .filter(|f| f.kind == Kind::User)
+            .map(|f| format!("{} {}", f.qualified_path(), f.reason))
+            .collect();
+        assert_eq!(
+            user,
+            [
+                "cell.metadata.tags listed in git config nbdiff.ignore",
+                "metadata.authors listed in nbdiff.toml (ignore)"
+            ]
+        );
+        let refused: Vec<String> = refused.iter().map(|e| e.to_string()).collect();
+        assert_eq!(refused.len(), 2, "{refused:?}");
+        assert!(refused[0].starts_with("git config nbdiff.ignore: cannot ignore \"cell.source\""));
+        assert!(refused[1].starts_with("nbdiff.toml (ignore): cannot ignore \"cells\""));
     }
 
     #[test]

@@ -803,9 +803,11 @@ fn check_findings(findings: &[nbdiff::check::Finding], raw: &[u8], secret_text: 
 /// protocol session, content split into packets), git gets exactly what
 /// `clean` gives.
 pub fn clean_filter(data: &[u8]) {
-    use nbdiff::clean::{process, CleanOptions, Cleaner, Keep, Overrides};
-    let overrides = Overrides::default();
-    let _ = process::serve(&overrides, &mut &data[..], &mut Vec::new(), &mut Vec::new());
+    use nbdiff::clean::{process, CleanOptions, Cleaner, Keep};
+    let defaults = |_: &std::path::Path| -> Result<Cleaner, String> {
+        Ok(Cleaner::with_defaults(CleanOptions::default()))
+    };
+    let _ = process::serve(&defaults, &mut &data[..], &mut Vec::new(), &mut Vec::new());
 
     let (parts, knob) = split(data, 1);
     let bytes = parts[0];
@@ -840,11 +842,9 @@ pub fn clean_filter(data: &[u8]) {
             }
         },
     };
-    // A whole session, as git runs it.
-    let opts = Overrides {
-        outputs: Some(options.outputs),
-        execution_counts: Some(options.execution_counts),
-    };
+    // A whole session, as git runs it (the command layer would resolve
+    // the folder's settings; here they are `options`).
+    let opts = |_: &std::path::Path| -> Result<Cleaner, String> { Ok(Cleaner::with_defaults(options)) };
     let mut session = Vec::new();
     for l in ["git-filter-client", "version=2"] {
         pkt(&mut session, format!("{l}\n").as_bytes());

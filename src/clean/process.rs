@@ -51,7 +51,7 @@
 //! of four hex digits, `0000`, data split at [`MAX_PACKET_DATA`]), tested
 //! below and by the `clean_filter` fuzz target.
 
-use super::{dir_of, options_for, Cleaner, Overrides};
+use super::{dir_of, Cleaner};
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -69,6 +69,15 @@ pub enum ProtocolError {
     #[error("filter-process: protocol error: {0}")]
     Protocol(String),
 }
+
+/// The cleaner for the notebooks of one folder, or why there is none (a
+/// configuration that cannot be read whole, named: `clean` never strips
+/// less, or other, than the user asked). The command layer builds it from
+/// the folder's settings (`cli::clean::cleaner_for`: the command line's
+/// options, the project file, the user's volatile paths); the filter and
+/// the git layer ask it once per folder. This module reads no
+/// configuration.
+pub type CleanerFor<'a> = dyn Fn(&Path) -> Result<Cleaner, String> + 'a;
 
 /// One packet read.
 #[derive(Debug, PartialEq, Eq)]
@@ -172,11 +181,11 @@ fn write_text(w: &mut impl Write, line: &str) -> io::Result<()> {
     writeln!(w, "{:04x}{line}", line.len() + 5)
 }
 
-/// Serves git until it closes the pipe. `overrides` are the command line's
-/// settings (`--outputs`, `--execution-counts`); the policy and project file
-/// of each notebook's directory supply the rest. Warnings go to `err`.
+/// Serves git until it closes the pipe, cleaning each notebook with the
+/// cleaner `cleaner_for` gives for its folder (asked once per folder).
+/// Warnings go to `err`.
 pub fn serve(
-    overrides: &Overrides,
+    cleaner_for: &CleanerFor,
     input: &mut impl Read,
     output: &mut impl Write,
     err: &mut dyn Write,
@@ -222,7 +231,7 @@ pub fn serve(
             "clean" => {
                 let cleaner = cleaners
                     .entry(dir_of(Path::new(&pathname)))
-                    .or_insert_with_key(|dir| cleaner_for(overrides, dir));
+                    .or_insert_with_key(|dir| cleaner_for(dir));
                 match cleaner {
                     Ok(cleaner) => Ok(clean_or_pass(cleaner, &content, &pathname, err)),
                     Err(e) if explained.contains(e.as_str()) => {
@@ -262,22 +271,6 @@ pub fn serve(
         output.flush()?;
     }
     Ok(())
-}
-
-/// The cleaner for notebooks in `dir`: the policy (with the user's paths)
-/// and the options found from there. A configuration that cannot be read
-/// whole is an error naming the file and the entry (`clean` never strips
-/// less, or other, than the user asked): a project file that is not valid
-/// TOML, a bad `[tool.nbdiff.clean]` value, an `ignore` entry that cannot be
-/// ignored (here or in git config `nbdiff.ignore`).
-pub fn cleaner_for(overrides: &Overrides, dir: &Path) -> Result<Cleaner, String> {
-    let project = crate::project::ProjectConfig::discover(dir);
-    let options = options_for(overrides, &project)?;
-    let policy = crate::policy::load_checked(dir, &project).map_err(|problems| {
-        let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        all.join("; ")
-    })?;
-    Ok(Cleaner::new(&policy, options))
 }
 
 /// What the filter says when it could not clean `pathname` because of
@@ -325,10 +318,12 @@ mod tests {
         v
     }
 
-    fn args() -> Overrides {
-        Overrides {
-            outputs: Some(super::super::Keep::Keep),
-            execution_counts: Some(super::super::Keep::Strip),
+    fn args() -> impl Fn(&Path) -> Result<Cleaner, String> {
+        |_| {
+            Ok(Cleaner::with_defaults(super::super::CleanOptions {
+                outputs: super::super::Keep::Keep,
+                execution_counts: super::super::Keep::Strip,
+            }))
         }
     }
 

@@ -7,18 +7,21 @@
 //! `[tool.nbdiff.clean]` in the project file (`outputs = "strip"`,
 //! `execution-counts = "keep"`), else outputs kept and counts stripped. What
 //! is stripped besides is the policy table's `clean` column plus the user's
-//! own paths (`crate::policy::load`).
+//! own paths (git config `nbdiff.ignore`, then the project file's `ignore`:
+//! `super::settings::ignore`). [`cleaner_for`] resolves them once per folder,
+//! here in the command layer, for `clean`, `filter-process` and the git
+//! layer's view of the working tree alike.
 //!
 //! As a filter, input that is not a notebook (invalid JSON, conflict markers,
 //! not UTF-8) is passed through unchanged with a warning on stderr and exit 0:
 //! a clean filter must never lose what the user is adding. A configuration
-//! that cannot be read whole (see `crate::clean::process::cleaner_for`) is
+//! that cannot be read whole (see [`cleaner_for`]) is
 //! refused: exit 2, saying the notebook was NOT cleaned (git then stages it
 //! as it is, or with `filter.nbdiff.required` refuses it); in place, the
 //! file is left alone.
 
-use crate::clean::process::{clean_or_pass, cleaner_for, not_cleaned};
-use crate::clean::{dir_of, Cleaner, Keep, Overrides};
+use crate::clean::process::{clean_or_pass, not_cleaned};
+use crate::clean::{dir_of, options_for, Cleaner, Keep, Overrides};
 use crate::exit::Exit;
 use std::collections::HashMap;
 use std::io::Write;
@@ -67,6 +70,28 @@ pub struct FilterProcessArgs {
     /// `[tool.nbdiff.clean] execution-counts`).
     #[arg(long, value_enum, value_name = "keep|strip")]
     pub execution_counts: Option<Keep>,
+}
+
+/// The cleaner for notebooks in `dir`: `overrides` (the command line's
+/// `--outputs`, `--execution-counts`), else the project file found from
+/// `dir`, else the defaults; the policy with the user's volatile paths (git
+/// config `nbdiff.ignore`, then the project file's `ignore`). A
+/// configuration that cannot be read whole is an error naming the file and
+/// the entry (`clean` never strips less, or other, than the user asked): a
+/// project file that is not valid TOML, a bad `[tool.nbdiff.clean]` value,
+/// an `ignore` entry that cannot be ignored (there or in git config).
+pub fn cleaner_for(overrides: &Overrides, dir: &Path) -> Result<Cleaner, String> {
+    let project = crate::project::ProjectConfig::discover(dir);
+    let options = options_for(overrides, &project)?;
+    let policy = super::settings::ignore(dir, &project).policy_checked()?;
+    Ok(Cleaner::new(&policy, options))
+}
+
+/// [`cleaner_for`] with the project file's clean options (no command line
+/// overrides): as git's filter, configured by `config-git`, cleans. Handed
+/// to the git layer, which compares working-tree notebooks cleaned.
+pub fn filter_cleaner(dir: &Path) -> Result<Cleaner, String> {
+    cleaner_for(&Overrides::default(), dir)
 }
 
 /// Runs `nbdiff clean`.
@@ -231,7 +256,8 @@ pub fn run_process(args: FilterProcessArgs, out: &mut dyn Write, err: &mut dyn W
     let stdin = std::io::stdin();
     let mut input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
     let mut output = std::io::BufWriter::with_capacity(1 << 16, out);
-    match crate::clean::process::serve(&overrides, &mut input, &mut output, err) {
+    let cleaner = |dir: &Path| cleaner_for(&overrides, dir);
+    match crate::clean::process::serve(&cleaner, &mut input, &mut output, err) {
         Ok(()) => Exit::Ok,
         Err(e) => {
             let _ = writeln!(err, "nbdiff {e}");

@@ -108,7 +108,7 @@ fn run_diff_to_file(
 
 /// The request every notebook pair of this command is compared with:
 /// the semantic diff's switches (the policy adds the user's paths, see
-/// [`crate::policy::load`]; warnings go to `err`) and the renderer's
+/// [`super::settings::policy`]; warnings go to `err`) and the renderer's
 /// switches. `color` was decided by the caller.
 pub fn request(args: &DiffArgs, color: bool, err: &mut dyn Write) -> Request {
     let defaults = DiffOptions::default();
@@ -116,7 +116,7 @@ pub fn request(args: &DiffArgs, color: bool, err: &mut dyn Write) -> Request {
     let policy = if args.json {
         defaults.policy
     } else {
-        Arc::new(crate::policy::load(Path::new("."), err))
+        Arc::new(super::settings::policy(Path::new("."), err))
     };
     Request {
         diff: DiffOptions {
@@ -323,6 +323,7 @@ fn run_revisions(
         &args.pathspec,
         args.cached,
         &opts,
+        &super::clean::filter_cleaner,
         &mut collect.sink(out),
         err,
     );

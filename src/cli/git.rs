@@ -184,7 +184,12 @@ pub fn run_config_git(args: ConfigGitArgs, out: &mut dyn Write, err: &mut dyn Wr
         if args.enable && args.filter {
             // Notebooks committed before the filter: git now lists them as
             // modified; say how to commit them cleaned.
-            let pending = crate::git::renormalize::pending(&git.cwd, args.dry_run, err);
+            let pending = crate::git::renormalize::pending(
+                &git.cwd,
+                args.dry_run,
+                &super::clean::filter_cleaner,
+                err,
+            );
             crate::git::renormalize::write_steps(&pending.unwrap_or_default(), !args.dry_run, out)?;
         }
         Ok(())
@@ -231,7 +236,7 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
     );
     let opts = Request {
         diff: crate::diff::DiffOptions {
-            policy: std::sync::Arc::new(crate::policy::load(Path::new("."), err)),
+            policy: std::sync::Arc::new(super::settings::policy(Path::new("."), err)),
             ..crate::diff::DiffOptions::default()
         },
         render: RenderOptions {
@@ -240,7 +245,8 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
         },
         one_of_many: true,
     };
-    let written = crate::git::driver::run(&args, &opts, out, err).and_then(|()| out.flush());
+    let written = crate::git::driver::run(&args, &opts, &super::clean::filter_cleaner, out, err)
+        .and_then(|()| out.flush());
     crate::exit::after_write(written, Exit::Ok, err)
 }
 

@@ -252,13 +252,17 @@ pub(super) fn merge_options(
     err: &mut dyn Write,
 ) -> Options {
     let plain = settings.plain();
+    let ignore = super::settings::ignore(dir, project);
+    if settings.verbose.value {
+        ignore.say(err);
+    }
     Options {
         outputs: plain.outputs,
         conflicts: plain.conflicts,
         marker_size: marker_size.clamp(1, crate::merge::MAX_MARKER_SIZE),
         labels,
         style: plain.style,
-        policy: std::sync::Arc::new(crate::policy::load_with(dir, project, err)),
+        policy: std::sync::Arc::new(ignore.policy(err)),
     }
 }
 

@@ -20,24 +20,32 @@
 //! | `merge.conflict-style` | `--conflict-style`, `--diff3` | | `merge.conflictStyle` | `merge.conflict-style` | `merge` |
 //! | `merge.verbose` | `-v` | `NBDIFF_VERBOSE=1` | | | off |
 //! | `max-file-size` | | `NBDIFF_MAX_FILE_SIZE` | | | 1G |
+//! | `ignore` (add up) | | | `nbdiff.ignore` (every value) | `ignore` | none |
 //!
 //! The values handed to the library are plain ([`crate::merge::options::Settings`],
-//! [`crate::notebook::set_read_limit`]); library modules read no environment
-//! and start no process. Each [`Setting`] remembers its [`Origin`], and `-v`
-//! says them: `nbdiff: setting merge.outputs = local (git config
-//! nbdiff.merge.outputs)`.
+//! [`crate::policy::Policy`] built from [`IgnoreSettings`],
+//! [`crate::notebook::set_read_limit`]); library modules read no environment,
+//! no git config and no project file, and start no process. Each [`Setting`]
+//! remembers its [`Origin`], and `-v` says them: `nbdiff: setting
+//! merge.outputs = local (git config nbdiff.merge.outputs)`.
 //!
-//! The user's volatile paths (`nbdiff.ignore`, the project file's `ignore`)
-//! add up rather than override; `crate::policy::load` gathers them. Only
+//! The user's volatile paths ([`ignore`]: git config `nbdiff.ignore`, then
+//! the project file's `ignore`) add up rather than override: `-v` says one
+//! line per source that gave some. The read limit is only read from the
+//! environment: it bounds the read of the project file itself. It is the one
+//! setting kept process-wide ([`apply_read_limit`] is its only writer) rather
+//! than passed down, because every reader of a user's file (some thirty
+//! calls across the library) checks it; ARCHITECTURE.md says more. Only
 //! the command layer reads the environment, through [`process_env`] (or an
 //! injected lookup of the same shape) save for a path it must keep as bytes
 //! (`GIT_EXTERNAL_DIFF`); `tests/settings.rs` fails when a library module
-//! reads it.
+//! reads it, or reads git config or the project file.
 
 use crate::merge::options::{
     parse_conflict_style, parse_conflicts, parse_outputs, ConflictPolicy, ConflictStyle,
     OutputsPolicy, SettingError, Settings,
 };
+use crate::policy::{PathError, Policy, UserPaths};
 use crate::project::{ProjectConfig, ProjectError};
 use std::fmt;
 use std::io::Write;
@@ -68,6 +76,8 @@ pub const GIT_CONFLICTS: &str = "nbdiff.merge.conflicts";
 pub const GIT_CONFLICT_STYLE: &str = "merge.conflictStyle";
 /// The project file's merge table (`[tool.nbdiff.merge]`).
 pub const PROJECT_MERGE: &str = "merge";
+/// The project file's list of volatile paths (`[tool.nbdiff] ignore`).
+pub const PROJECT_IGNORE: &str = "ignore";
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +132,10 @@ pub struct MergeSettings {
     pub style: Setting<ConflictStyle>,
     /// List every resolution.
     pub verbose: Setting<bool>,
+    /// The most bytes read from one file (`NBDIFF_MAX_FILE_SIZE`), said by
+    /// `-v` beside the others (the readers have it from
+    /// [`apply_read_limit`]).
+    pub read_limit: Setting<u64>,
 }
 
 impl MergeSettings {
@@ -156,6 +170,7 @@ impl MergeSettings {
         );
         let verbose = if self.verbose.value { "on" } else { "off" };
         say(err, "merge.verbose", verbose, &self.verbose.origin);
+        say_read_limit(&self.read_limit, err);
     }
 }
 
@@ -180,7 +195,7 @@ pub struct MergeFlags {
 /// git config (only `with_git_config`), then `project`, then the defaults.
 /// git config is read once, and only when a setting is not given before it.
 /// A value nbdiff does not know is an error naming where it came from; a
-/// project file that cannot be read is skipped (`crate::policy::load_with`
+/// project file that cannot be read is skipped (the policy, [`ignore`],
 /// warns about it).
 pub fn merge(
     flags: MergeFlags,
@@ -238,11 +253,20 @@ pub fn merge(
             },
         }
     };
+    let read_limit = read_limit(env).map_err(|_| {
+        let var = crate::notebook::READ_LIMIT_ENV;
+        SettingError {
+            origin: Origin::Env(var).to_string(),
+            value: env(var).unwrap_or_default(),
+            expected: "a size (bytes, or a number with K, M or G)",
+        }
+    })?;
     Ok(MergeSettings {
         outputs,
         conflicts,
         style,
         verbose,
+        read_limit,
     })
 }
 
@@ -353,10 +377,159 @@ impl<'a> GitValues<'a> {
     }
 }
 
-/// `NBDIFF_MAX_FILE_SIZE` from `env`, handed to the readers
-/// ([`crate::notebook::set_read_limit`]); an error message when it is not a
-/// size.
-pub fn apply_read_limit(env: Env) -> Result<Setting<u64>, String> {
+/// The project file as [`ProjectConfig::discover`] found it for a folder.
+pub type Project = Result<Option<ProjectConfig>, ProjectError>;
+
+/// The user's volatile paths for work in a folder: each source that gave
+/// some, in the order they add up (git config `nbdiff.ignore`, then the
+/// project file's `ignore = [...]`), and what could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoreSettings {
+    /// One per source that gave paths, with its origin.
+    pub sources: Vec<Setting<Vec<String>>>,
+    /// The project file (or its `ignore` key) that could not be read.
+    pub unreadable: Option<String>,
+}
+
+/// Something wrong with the user's volatile paths: a path that cannot be
+/// ignored, or a project file whose `ignore` cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IgnoreProblem {
+    /// One entry cannot be ignored.
+    Path(PathError),
+    /// The project file (or its `ignore` key) cannot be read.
+    Project(String),
+}
+
+impl IgnoreProblem {
+    /// The line the diff and the merge warn with: the problem and what was
+    /// skipped.
+    pub fn warning(&self) -> String {
+        match self {
+            IgnoreProblem::Path(e) => format!("{e}; skipped"),
+            IgnoreProblem::Project(e) => format!("{e}; its ignore list was skipped"),
+        }
+    }
+}
+
+impl fmt::Display for IgnoreProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IgnoreProblem::Path(e) => e.fmt(f),
+            IgnoreProblem::Project(e) => f.write_str(e),
+        }
+    }
+}
+
+/// The user's volatile paths for work in `dir`, with `project` the project
+/// file found from there: git config `nbdiff.ignore` (every value, read
+/// in-process by [`crate::git::settings::ignore_paths`]), then the project
+/// file's `ignore`. They add up rather than override.
+pub fn ignore(dir: &Path, project: &Project) -> IgnoreSettings {
+    let mut sources = Vec::new();
+    let git = crate::git::settings::ignore_paths(dir);
+    if !git.is_empty() {
+        sources.push(Setting {
+            value: git,
+            origin: Origin::GitConfig(crate::git::settings::IGNORE_KEY),
+        });
+    }
+    let mut unreadable = None;
+    match project {
+        Err(e) => unreadable = Some(e.to_string()),
+        Ok(None) => {}
+        Ok(Some(cfg)) => match cfg.string_list(PROJECT_IGNORE) {
+            Ok(paths) if paths.is_empty() => {}
+            Ok(paths) => sources.push(Setting {
+                value: paths,
+                origin: Origin::Project {
+                    file: cfg.path.clone(),
+                    key: format!("{}{PROJECT_IGNORE}", cfg.key_prefix()),
+                },
+            }),
+            Err(e) => unreadable = Some(e.to_string()),
+        },
+    }
+    IgnoreSettings {
+        sources,
+        unreadable,
+    }
+}
+
+/// The policy for the diff in `dir`: the user's volatile paths
+/// ([`ignore`], with the project file found from `dir`), each problem
+/// warned about on `warn` ([`IgnoreSettings::policy`]).
+pub fn policy(dir: &Path, warn: &mut dyn Write) -> Policy {
+    ignore(dir, &ProjectConfig::discover(dir)).policy(warn)
+}
+
+impl IgnoreSettings {
+    /// The policy with the user's paths and every problem met, in order
+    /// (git config's refused paths, then the project file's).
+    fn build(&self) -> (Policy, Vec<IgnoreProblem>) {
+        let lists: Vec<UserPaths> = self
+            .sources
+            .iter()
+            .map(|s| UserPaths {
+                origin: match &s.origin {
+                    // As refusals have always named the file's list.
+                    Origin::Project { file, key } => format!("{} ({key})", file.display()),
+                    other => other.to_string(),
+                },
+                paths: s.value.clone(),
+            })
+            .collect();
+        let (policy, refused) = Policy::defaults().with_user_lists(&lists);
+        let mut problems: Vec<IgnoreProblem> =
+            refused.into_iter().map(IgnoreProblem::Path).collect();
+        problems.extend(self.unreadable.clone().map(IgnoreProblem::Project));
+        (policy, problems)
+    }
+
+    /// The policy for the diff and the merge: a path that cannot be
+    /// ignored, or a project file that cannot be read, is skipped with a
+    /// warning on `warn` (a typo must not break `git diff` or a merge).
+    pub fn policy(&self, warn: &mut dyn Write) -> Policy {
+        let (policy, problems) = self.build();
+        for problem in problems {
+            let _ = writeln!(warn, "nbdiff: warning: {}", problem.warning());
+        }
+        policy
+    }
+
+    /// The policy for `clean`, which must not strip less (or other) than the
+    /// user asked: every problem, each naming the file (or `git config
+    /// nbdiff.ignore`) and the entry, joined with `; `.
+    pub fn policy_checked(&self) -> Result<Policy, String> {
+        let (policy, problems) = self.build();
+        if problems.is_empty() {
+            Ok(policy)
+        } else {
+            let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            Err(all.join("; "))
+        }
+    }
+
+    /// One line per source that gave paths, for `-v`: `nbdiff: setting
+    /// ignore = cell.metadata.tags, metadata.authors (git config
+    /// nbdiff.ignore)`; `none (default)` when no source gave any.
+    pub fn say(&self, err: &mut dyn Write) {
+        if self.sources.is_empty() {
+            say(err, "ignore", "none", &Origin::Default);
+        }
+        for source in &self.sources {
+            let paths: Vec<&str> = source.value.iter().map(|p| p.trim()).collect();
+            let shown = crate::render::sanitize::visible(&paths.join(", ")).into_owned();
+            say(err, "ignore", &shown, &source.origin);
+        }
+    }
+}
+
+/// `NBDIFF_MAX_FILE_SIZE` from `env`, or the default; an error message
+/// when it is not a size. Only the environment gives it: the limit bounds
+/// the reads of the configuration itself (the project file), so it must be
+/// known before them.
+pub fn read_limit(env: Env) -> Result<Setting<u64>, String> {
     let var = crate::notebook::READ_LIMIT_ENV;
     let Some(text) = env(var) else {
         return Ok(Setting {
@@ -365,17 +538,41 @@ pub fn apply_read_limit(env: Env) -> Result<Setting<u64>, String> {
         });
     };
     match crate::notebook::parse_size(&text) {
-        Some(n) => {
-            crate::notebook::set_read_limit(n);
-            Ok(Setting {
-                value: n,
-                origin: Origin::Env(var),
-            })
-        }
+        Some(n) => Ok(Setting {
+            value: n,
+            origin: Origin::Env(var),
+        }),
         None => Err(format!(
             "{var}={text}: not a size (bytes, or a number with K, M or G)"
         )),
     }
+}
+
+/// [`read_limit`], handed to the readers: the process-wide
+/// [`crate::notebook::set_read_limit`], written here and nowhere else
+/// (`tests/settings.rs` checks it; ARCHITECTURE.md says why it is not a
+/// value passed down).
+pub fn apply_read_limit(env: Env) -> Result<Setting<u64>, String> {
+    let limit = read_limit(env)?;
+    crate::notebook::set_read_limit(limit.value);
+    Ok(limit)
+}
+
+/// `-v`'s line for the read limit: `nbdiff: setting max-file-size = 1G
+/// (default)`.
+pub fn say_read_limit(limit: &Setting<u64>, err: &mut dyn Write) {
+    say(err, "max-file-size", &size_name(limit.value), &limit.origin);
+}
+
+/// A size as `NBDIFF_MAX_FILE_SIZE` takes it: with the largest of `G`, `M`,
+/// `K` that divides it, else in bytes.
+fn size_name(bytes: u64) -> String {
+    for (shift, unit) in [(30, "G"), (20, "M"), (10, "K")] {
+        if bytes != 0 && bytes.is_multiple_of(1u64 << shift) {
+            return format!("{}{unit}", bytes >> shift);
+        }
+    }
+    bytes.to_string()
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 //! Binary content gets git's `Binary files … differ`.
 
 use super::header::FileHeader;
+use crate::clean::process::CleanerFor;
 use crate::compare::{compare_with_header, Request, Side, Sink};
 use crate::notebook::Notebook;
 use crate::render::{DiffFormat, PairFormat};
@@ -60,10 +61,11 @@ pub enum DriverError {
 pub fn run(
     args: &[OsString],
     opts: &Request,
+    cleaner_for: &CleanerFor,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
-    match run_inner(args, opts, out, err) {
+    match run_inner(args, opts, cleaner_for, out, err) {
         Ok(written) => written,
         Err(e) => {
             let _ = writeln!(err, "{e}");
@@ -75,6 +77,7 @@ pub fn run(
 fn run_inner(
     args: &[OsString],
     opts: &Request,
+    cleaner_for: &CleanerFor,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<io::Result<()>, DriverError> {
@@ -108,12 +111,14 @@ fn run_inner(
                 [&args[0], &args[1], &args[2], &args[3]],
                 "old",
                 &mut repo,
+                cleaner_for,
                 err,
             )?;
             let new = read_side(
                 [new_path, &args[4], &args[5], &args[6]],
                 "new",
                 &mut repo,
+                cleaner_for,
                 err,
             )?;
             if let Some(bytes) = &new {
@@ -173,6 +178,7 @@ fn read_side(
     [path, file, hex, mode]: [&OsString; 4],
     side: &'static str,
     repo: &mut RepoOnce,
+    cleaner_for: &CleanerFor,
     err: &mut dyn Write,
 ) -> Result<Option<Vec<u8>>, DriverError> {
     if mode == "." || file == "/dev/null" {
@@ -191,7 +197,7 @@ fn read_side(
         let (Some(path), Some(repo)) = (path, repo.get()) else {
             return Ok(Some(bytes));
         };
-        let mut as_git_sees = super::worktree::AsGitSees::new(repo, &[path]);
+        let mut as_git_sees = super::worktree::AsGitSees::new(repo, &[path], cleaner_for);
         return Ok(Some(as_git_sees.apply(path, bytes, err)));
     }
     let Ok(id) = gix::ObjectId::from_hex(hex.as_bytes()) else {
@@ -419,7 +425,17 @@ mod tests {
     fn run_str(args: &[&str]) -> (String, String) {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        run(&args, &Request::default(), &mut out, &mut err).expect("write to a Vec");
+        let unconfigured = |_: &Path| -> Result<crate::clean::Cleaner, String> {
+            Ok(crate::clean::Cleaner::with_defaults(Default::default()))
+        };
+        run(
+            &args,
+            &Request::default(),
+            &unconfigured,
+            &mut out,
+            &mut err,
+        )
+        .expect("write to a Vec");
         (
             String::from_utf8_lossy(&out).into(),
             String::from_utf8_lossy(&err).into(),

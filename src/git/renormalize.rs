@@ -11,6 +11,7 @@
 //! ([`super::worktree::GitClean`]); [`write_steps`] says what to do.
 
 use super::worktree::{filtered_paths, GitClean};
+use crate::clean::process::CleanerFor;
 use gix::bstr::{BStr, BString};
 use std::io::{self, Write};
 use std::path::Path;
@@ -18,8 +19,15 @@ use std::path::Path;
 /// The tracked notebooks (stage 0 of the index) the filter would change,
 /// repository-relative, sorted. `assume_attribute`: count every `*.ipynb`
 /// (before the attribute line is written, for `--dry-run`); otherwise only
-/// those git gives `filter=nbdiff`. `None` outside a working tree.
-pub fn pending(cwd: &Path, assume_attribute: bool, warn: &mut dyn Write) -> Option<Vec<BString>> {
+/// those git gives `filter=nbdiff`. `cleaner_for` gives the filter's
+/// cleaner for a folder (resolved by the command layer). `None` outside a
+/// working tree.
+pub fn pending(
+    cwd: &Path,
+    assume_attribute: bool,
+    cleaner_for: &CleanerFor,
+    warn: &mut dyn Write,
+) -> Option<Vec<BString>> {
     let repo = gix::discover_with_environment_overrides(cwd).ok()?;
     let root = repo.workdir()?.to_path_buf();
     let index = repo.index_or_empty().ok()?;
@@ -37,7 +45,7 @@ pub fn pending(cwd: &Path, assume_attribute: bool, warn: &mut dyn Write) -> Opti
         let paths: Vec<&BStr> = notebooks.iter().map(|(p, _)| p.as_ref()).collect();
         filtered_paths(&root, &paths)
     });
-    let mut clean = GitClean::new(&root);
+    let mut clean = GitClean::new(&root, cleaner_for);
     let mut out = Vec::new();
     for (path, id) in notebooks {
         if filtered.as_ref().is_some_and(|f| !f.contains(&path)) {

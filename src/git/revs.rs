@@ -25,6 +25,7 @@ use super::driver;
 use super::header::FileHeader;
 use super::pathspec::{looks_like_pathspec, Pathspec};
 use super::worktree::AsGitSees;
+use crate::clean::process::CleanerFor;
 use crate::compare::{Request, Sink};
 use gix::bstr::{BStr, BString, ByteVec};
 use gix::ObjectId;
@@ -169,12 +170,17 @@ fn is_notebook(path: &BStr) -> bool {
 
 /// Runs a revision diff from `cwd` with the positional arguments `args`,
 /// the paths after `--`, and `cached`. Hands each pair to `sink`.
+/// `cleaner_for` gives the clean filter's cleaner for a folder (resolved by
+/// the command layer), for working-tree notebooks under `filter=nbdiff`.
+// The command's inputs, each plain: a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     cwd: &Path,
     args: &[OsString],
     paths_after_dashdash: &[PathBuf],
     cached: bool,
     opts: &Request,
+    cleaner_for: &CleanerFor,
     sink: &mut Sink<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, RevError> {
@@ -268,7 +274,7 @@ pub fn run(
             git_dir: repo.git_dir().display().to_string(),
         });
     }
-    let mut changes = changes(&repo, &mode, &pathspec, err)?;
+    let mut changes = changes(&repo, &mode, &pathspec, cleaner_for, err)?;
     detect_renames(&repo, &mut changes)?;
     let mut differs = false;
     for change in changes {
@@ -567,6 +573,7 @@ fn changes(
     repo: &gix::Repository,
     mode: &Mode,
     spec: &Pathspec,
+    cleaner_for: &CleanerFor,
     err: &mut dyn Write,
 ) -> Result<Vec<Change>, RevError> {
     let mut out = Vec::new();
@@ -607,6 +614,7 @@ fn changes(
             let mut wt = AsGitSees::new(
                 repo,
                 &tracked.keys().map(|p| p.as_ref()).collect::<Vec<_>>(),
+                cleaner_for,
             );
             for (path, id) in tracked {
                 if unchanged.contains(&path) {
@@ -624,6 +632,7 @@ fn changes(
             let mut wt = AsGitSees::new(
                 repo,
                 &tracked.keys().map(|p| p.as_ref()).collect::<Vec<_>>(),
+                cleaner_for,
             );
             for (path, (old_id, in_index)) in pair_up(old, tracked) {
                 if old_id.is_none() && in_index.is_none() {

@@ -1,8 +1,8 @@
 //! The working tree as git sees it: a notebook under the `filter=nbdiff`
 //! attribute, with the filter configured, is compared *cleaned* — through
-//! the very function the filter runs ([`crate::clean::process::cleaner_for`]
-//! and [`crate::clean::process::clean_or_pass`], with the project's clean
-//! settings) — because that is what `git status`, `git diff` and `git add`
+//! the very functions the filter runs (the cleaner the command layer
+//! resolves per folder, `cli::clean::filter_cleaner`, handed down as a
+//! [`CleanerFor`], and [`crate::clean::process::clean_or_pass`]) — because that is what `git status`, `git diff` and `git add`
 //! compare with the index. Without this, `nbdiff` would list every notebook
 //! whose execution counts the filter strips, while `git status` is empty.
 //!
@@ -11,8 +11,8 @@
 //! gix's `attributes` feature is left out for its dependencies), so that
 //! every attributes file, macro and negation counts exactly as git counts it.
 
-use crate::clean::process::{clean_or_pass, cleaner_for};
-use crate::clean::{dir_of, Cleaner, Overrides};
+use crate::clean::process::{clean_or_pass, CleanerFor};
+use crate::clean::{dir_of, Cleaner};
 use gix::bstr::{BStr, BString, ByteSlice};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -75,23 +75,30 @@ pub fn check_attr(workdir: &Path, attr: &str, paths: &[&BStr]) -> Option<Vec<BSt
 /// Working-tree files as git hashes them: cleaned ([`GitClean`]) where the
 /// `nbdiff` filter is configured ([`filter_configured`]) and its attribute
 /// applies ([`filtered_paths`]); the one road for `nbdiff` and the driver.
-#[derive(Default)]
-pub struct AsGitSees {
+pub struct AsGitSees<'a> {
     filtered: HashSet<BString>,
-    clean: Option<GitClean>,
+    clean: Option<GitClean<'a>>,
 }
 
-impl AsGitSees {
+impl<'a> AsGitSees<'a> {
     /// For the working-tree files at `paths` (repository-relative) of `repo`:
     /// one `git check-attr` for all of them, none when the filter is not
-    /// configured or there is no working tree.
-    pub fn new(repo: &gix::Repository, paths: &[&BStr]) -> AsGitSees {
+    /// configured or there is no working tree. `cleaner_for` gives the
+    /// filter's cleaner for a folder (the command layer's resolution).
+    pub fn new(
+        repo: &gix::Repository,
+        paths: &[&BStr],
+        cleaner_for: &'a CleanerFor<'a>,
+    ) -> AsGitSees<'a> {
         match repo.workdir().filter(|_| filter_configured(repo)) {
             Some(root) => AsGitSees {
                 filtered: filtered_paths(root, paths),
-                clean: Some(GitClean::new(root)),
+                clean: Some(GitClean::new(root, cleaner_for)),
             },
-            None => AsGitSees::default(),
+            None => AsGitSees {
+                filtered: HashSet::new(),
+                clean: None,
+            },
         }
     }
 
@@ -106,17 +113,20 @@ impl AsGitSees {
 }
 
 /// Cleans working-tree notebooks as git's clean filter would, one cleaner
-/// per directory (each directory may have its own project file).
-pub struct GitClean {
+/// per directory (each directory may have its own project file), each
+/// from `cleaner_for` (the command layer's resolution of its settings).
+pub struct GitClean<'a> {
     root: PathBuf,
+    cleaner_for: &'a CleanerFor<'a>,
     cleaners: HashMap<PathBuf, Result<Cleaner, String>>,
 }
 
-impl GitClean {
+impl<'a> GitClean<'a> {
     /// For the working tree at `root`.
-    pub fn new(root: &Path) -> GitClean {
+    pub fn new(root: &Path, cleaner_for: &'a CleanerFor<'a>) -> GitClean<'a> {
         GitClean {
             root: root.to_path_buf(),
+            cleaner_for,
             cleaners: HashMap::new(),
         }
     }
@@ -131,8 +141,9 @@ impl GitClean {
             return bytes;
         };
         let dir = self.root.join(dir_of(&rel));
+        let cleaner_for = self.cleaner_for;
         let cleaner = self.cleaners.entry(dir).or_insert_with_key(|dir| {
-            let cleaner = cleaner_for(&Overrides::default(), dir);
+            let cleaner = cleaner_for(dir);
             if let Err(e) = &cleaner {
                 let _ = writeln!(
                     warn,
