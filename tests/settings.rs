@@ -3,7 +3,7 @@
 //! file > default — and `-v` says where each came from. Library modules
 //! read no environment and start no process.
 
-use crate::git_util::{stderr, Sandbox};
+use crate::git_util::{stderr, stdout, Sandbox};
 use std::path::{Path, PathBuf};
 
 const CASE: &str = "rule-same-lines-conflict";
@@ -327,4 +327,210 @@ fn in_the_git_layer_only_its_runner_starts_git() {
         "start git through git/run.rs:\n{}",
         found.join("\n")
     );
+}
+
+/// A notebook of one code cell `source`, executed as `count` with `output`,
+/// the cell's metadata `cell_meta` and the notebook's `nb_meta` (JSON
+/// object bodies).
+fn folder_notebook(
+    source: &str,
+    count: u32,
+    output: &str,
+    cell_meta: &str,
+    nb_meta: &str,
+) -> String {
+    format!(
+        "{{\n \"cells\": [\n  {{\"cell_type\": \"code\", \"execution_count\": {count}, \"id\": \"c1\", \"metadata\": {{{cell_meta}}}, \"outputs\": [{{\"name\": \"stdout\", \"output_type\": \"stream\", \"text\": [\"{output}\\n\"]}}], \"source\": [\"{source}\"]}}\n ],\n \"metadata\": {{{nb_meta}}},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}}\n"
+    )
+}
+
+/// Two folders, two project files, one long-running filter: each notebook
+/// is cleaned with its own folder's settings (the command layer resolves
+/// them per folder and hands `filter-process` the resolver), and `nbdiff
+/// clean --check`, what `git add` staged, `git diff --cached`, `nbdiff
+/// --cached` and the working tree as `git diff` and `nbdiff` see it agree,
+/// folder by folder. The user's paths add up: git config `nbdiff.ignore`
+/// (both folders), then each project file's `ignore`.
+#[test]
+fn each_folder_is_cleaned_and_compared_with_its_own_project_file() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let write = |path: &str, text: &str| {
+        let p = repo.join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    // a/: counts kept, the slideshow ignored; b/: outputs stripped, the
+    // authors ignored; both: the tags (git config).
+    write(
+        "a/nbdiff.toml",
+        "ignore = [\"cell.metadata.slideshow\"]\n\n[clean]\nexecution-counts = \"keep\"\n",
+    );
+    write(
+        "b/pyproject.toml",
+        "[tool.nbdiff]\nignore = [\"metadata.authors\"]\n\n[tool.nbdiff.clean]\noutputs = \"strip\"\n",
+    );
+    sb.git(
+        &repo,
+        &["config", "--add", "nbdiff.ignore", "cell.metadata.tags"],
+    );
+    let on = sb.nbdiff(&repo, &["config-git", "--enable", "--filter"]);
+    assert!(on.status.success(), "{}", stderr(&on));
+
+    // Committed: the base, as each folder's filter stages it.
+    let volatile_cell = "\"slideshow\": {\"slide_type\": \"slide\"}, \"tags\": [\"t\"]";
+    let volatile_nb = "\"authors\": [{\"name\": \"A\"}]";
+    for dir in ["a", "b"] {
+        write(
+            &format!("{dir}/nb.ipynb"),
+            &folder_notebook("x = 1", 1, "one", volatile_cell, volatile_nb),
+        );
+    }
+    sb.commit_all(&repo, "base");
+    let staged = |path: &str| sb.git(&repo, &["show", &format!(":{path}")]);
+    let a = staged("a/nb.ipynb");
+    let b = staged("b/nb.ipynb");
+    // a: the slideshow and the tags stripped; the count, outputs, authors kept.
+    assert!(!a.contains("slideshow") && !a.contains("tags"), "{a}");
+    assert!(
+        a.contains("\"execution_count\": 1") && a.contains("one"),
+        "{a}"
+    );
+    assert!(a.contains("authors"), "{a}");
+    // b: the authors, the tags, the count and the outputs stripped; the
+    // slideshow kept.
+    assert!(!b.contains("authors") && !b.contains("tags"), "{b}");
+    assert!(
+        b.contains("\"execution_count\": null") && !b.contains("one"),
+        "{b}"
+    );
+    assert!(b.contains("slideshow"), "{b}");
+
+    // Edited and re-run: the source changes, and every volatile field.
+    let volatile_cell = "\"slideshow\": {\"slide_type\": \"skip\"}, \"tags\": [\"u\"]";
+    let volatile_nb = "\"authors\": [{\"name\": \"B\"}]";
+    for dir in ["a", "b"] {
+        write(
+            &format!("{dir}/nb.ipynb"),
+            &folder_notebook("x = 2", 7, "one", volatile_cell, volatile_nb),
+        );
+    }
+    // `clean --check` names what each folder's settings strip (the first
+    // three fields, and how many more).
+    let check = sb.nbdiff(&repo, &["clean", "--check", "a/nb.ipynb", "b/nb.ipynb"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    let said = stdout(&check);
+    let line = |name: &str| -> String {
+        said.lines()
+            .find(|l| l.starts_with(&format!("would clean {name}: ")))
+            .unwrap_or_else(|| panic!("{name} in:\n{said}"))
+            .to_string()
+    };
+    let (check_a, check_b) = (line("a/nb.ipynb"), line("b/nb.ipynb"));
+    assert!(
+        check_a.contains("slideshow") && check_a.contains("tags"),
+        "{check_a}"
+    );
+    assert!(
+        !check_a.contains("authors") && !check_a.contains("output"),
+        "{check_a}"
+    );
+    assert!(
+        check_b.contains("authors") && check_b.contains("execution_count"),
+        "{check_b}"
+    );
+    assert!(
+        check_b.contains("output") && !check_b.contains("slideshow"),
+        "{check_b}"
+    );
+
+    // `git add` through one filter process for both folders.
+    sb.git(&repo, &["add", "a/nb.ipynb", "b/nb.ipynb"]);
+    for (path, other) in [("a/nb.ipynb", "b/nb.ipynb"), ("b/nb.ipynb", "a/nb.ipynb")] {
+        let blob = staged(path);
+        // What git staged is clean by its own folder's settings, not by the
+        // other folder's.
+        let check = |stdin_path: &str| {
+            let mut cmd = sb.cmd(crate::git_util::nbdiff_exe(), &repo);
+            cmd.args(["clean", "--check", "--stdin-path", stdin_path])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            let mut child = cmd.spawn().expect("run nbdiff");
+            std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), blob.as_bytes())
+                .expect("feed");
+            child.wait_with_output().expect("wait").status.code()
+        };
+        assert_eq!(
+            check(path),
+            Some(0),
+            "{path} staged as its folder cleans it"
+        );
+        assert_eq!(
+            check(other),
+            Some(1),
+            "{path}: the other folder would clean it more"
+        );
+    }
+    let a = staged("a/nb.ipynb");
+    assert!(
+        a.contains("\"execution_count\": 7") && !a.contains("skip"),
+        "{a}"
+    );
+    let b = staged("b/nb.ipynb");
+    assert!(
+        b.contains("\"execution_count\": null") && b.contains("skip"),
+        "{b}"
+    );
+    assert!(!b.contains("\"name\": \"B\""), "{b}");
+
+    // The staged change: the driver and nbdiff agree, and show the source
+    // change of both notebooks and no stripped field.
+    let cached = crate::workflow::agree(&sb, &repo, &["--cached"], "staged");
+    assert_eq!(
+        cached.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["a/nb.ipynb", "b/nb.ipynb"]
+    );
+    let git = sb.git(&repo, &["diff", "--cached"]);
+    let (diff_a, diff_b) = git
+        .split_once("diff --git a/b/nb.ipynb")
+        .unwrap_or_else(|| panic!("both notebooks: {git}"));
+    for diff in [diff_a, diff_b] {
+        assert!(diff.contains("-x = 1\n+x = 2\n"), "{git}");
+        assert!(!diff.contains("tags"), "stripped in both: {git}");
+    }
+    // a kept the authors (its project file does not ignore them) and
+    // stripped the slideshow; b the other way round.
+    assert!(
+        diff_a.contains("authors") && !diff_a.contains("slide_type"),
+        "{git}"
+    );
+    assert!(
+        !diff_b.contains("authors") && diff_b.contains("slide_type"),
+        "{git}"
+    );
+
+    // The working tree, compared cleaned folder by folder as git compares
+    // it: nothing left to stage, in nbdiff's eyes and git's. (Touched first,
+    // so that nbdiff does not take the index's stat data for an answer;
+    // `git status` would refresh it.)
+    for dir in ["a", "b"] {
+        let file = std::fs::File::options()
+            .append(true)
+            .open(repo.join(dir).join("nb.ipynb"))
+            .expect("open");
+        let then = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        file.set_modified(then).expect("touch");
+    }
+    let out = sb.nbdiff(&repo, &["--no-pager", "--exit-code"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(crate::workflow::agree(&sb, &repo, &[], "worktree").is_empty());
+    let status = sb.git(&repo, &["status", "--porcelain"]);
+    assert_eq!(status, "M  a/nb.ipynb\nM  b/nb.ipynb\n", "{status}");
 }

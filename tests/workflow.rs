@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// `only ignored changes (…)`, `not parsed (…): line diff +1 -1`, `added,
 /// no cells`, …), the same text everywhere.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Verdict(String);
+pub(crate) struct Verdict(String);
 
 impl Verdict {
     /// Only hidden changes (or only the formatting).
@@ -199,7 +199,12 @@ fn git_names(sb: &Sandbox, repo: &Path, args: &[&str]) -> Vec<String> {
 /// `--stat`, `--html` and `--markdown` list exactly the notebooks `git diff
 /// --name-only ARGS` lists, each with the same verdict, word for word.
 /// Returns the verdicts.
-fn agree(sb: &Sandbox, repo: &Path, args: &[&str], step: &str) -> BTreeMap<String, Verdict> {
+pub(crate) fn agree(
+    sb: &Sandbox,
+    repo: &Path,
+    args: &[&str],
+    step: &str,
+) -> BTreeMap<String, Verdict> {
     let names = git_names(sb, repo, args);
     let mut git_args = vec!["diff"];
     git_args.extend(args);
