@@ -295,6 +295,118 @@ fn library_modules_start_no_process() {
     );
 }
 
+/// Lines of `sources` (comments left out) holding one of `calls`, as
+/// `file:line: text`.
+fn calls_in(sources: &[(PathBuf, String)], calls: &[&str]) -> Vec<String> {
+    sources
+        .iter()
+        .flat_map(|(p, t)| {
+            t.lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim_start().starts_with("//"))
+                .filter(|(_, l)| calls.iter().any(|c| l.contains(c)))
+                .map(move |(i, l)| format!("{}:{}: {}", p.display(), i + 1, l.trim()))
+        })
+        .collect()
+}
+
+/// The calls that read git config or the project file: the git layer's
+/// readers and gix's config, the project file's finder and loader, and the
+/// bounded reader of configuration files.
+const CONFIG_READS: &[&str] = &[
+    "git::settings::",
+    "config_snapshot(",
+    "gix::config::",
+    "ProjectConfig::discover(",
+    "ProjectConfig::load(",
+    "read_config(",
+];
+
+#[test]
+fn library_modules_read_no_git_config_and_no_project_file() {
+    // `project.rs` is the project file's parser, which the command layer
+    // calls; `notebook/bounded.rs` defines the bounded reader it uses.
+    let sources: Vec<(PathBuf, String)> = library_sources()
+        .into_iter()
+        .filter(|(p, _)| !p.ends_with("src/project.rs") && !p.ends_with("notebook/bounded.rs"))
+        .collect();
+    assert!(
+        sources.iter().any(|(p, _)| p.ends_with("src/policy.rs"))
+            && sources.iter().any(|(p, _)| p.ends_with("clean/process.rs")),
+        "the scan must see the policy and the filter"
+    );
+    let found = calls_in(&sources, CONFIG_READS);
+    assert!(
+        found.is_empty(),
+        "resolve settings in cli/settings.rs and hand the library plain values:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The scan above finds a read put back where the ignore list used to be
+/// gathered (so that it cannot pass by seeing nothing).
+#[test]
+fn the_config_scan_finds_a_read_put_back() {
+    let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/policy.rs");
+    let text = std::fs::read_to_string(&policy).expect("read policy.rs");
+    for call in [
+        "    let git = crate::git::settings::ignore_paths(cwd);",
+        "    let project = crate::project::ProjectConfig::discover(cwd);",
+    ] {
+        let put_back = format!("{text}\nfn load(cwd: &Path) {{\n{call}\n}}\n");
+        let found = calls_in(&[(policy.clone(), put_back)], CONFIG_READS);
+        assert_eq!(found.len(), 1, "{call}: {found:?}");
+    }
+}
+
+/// The read limit is kept process-wide (every reader of a user's file checks
+/// it; ARCHITECTURE.md says why it is not passed down), so the command layer
+/// must be its only writer: `cli/settings.rs::apply_read_limit`.
+#[test]
+fn only_the_command_layer_sets_the_read_limit() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let sources: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("read");
+            // Inline test modules may set it for their own tests.
+            let cut = text.find("#[cfg(test)]\nmod ").unwrap_or(text.len());
+            (p, text[..cut].to_string())
+        })
+        .collect();
+    let writers: Vec<String> = calls_in(&sources, &["set_read_limit("])
+        .into_iter()
+        .filter(|l| !l.contains("pub fn set_read_limit("))
+        .collect();
+    assert_eq!(
+        writers.len(),
+        1,
+        "one writer of the read limit, in cli/settings.rs:\n{}",
+        writers.join("\n")
+    );
+    assert!(
+        writers[0].contains(&format!(
+            "src{}cli{}settings.rs:",
+            std::path::MAIN_SEPARATOR,
+            std::path::MAIN_SEPARATOR
+        )),
+        "{}",
+        writers[0]
+    );
+}
+
 #[test]
 fn in_the_git_layer_only_its_runner_starts_git() {
     let git = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/git");
