@@ -122,6 +122,56 @@ fn flag_beats_environment_beats_git_config_beats_project_file() {
     assert_eq!(took(&merged), (true, true));
 }
 
+/// `-v` says the user's volatile paths, one line per source that gave some
+/// (they add up: git config first, then the project file), and the read
+/// limit with its origin.
+#[test]
+fn verbose_says_each_ignore_source_and_the_read_limit() {
+    let sb = Sandbox::new();
+    let repo = repo_with_project_file(&sb);
+    let (code, _, err) = driver(&sb, &repo, &[], &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let said = |err: &str, line: &str| {
+        assert!(err.contains(line), "wanted {line:?} in:\n{err}");
+    };
+    said(&err, "nbdiff: setting ignore = none (default)\n");
+    said(&err, "nbdiff: setting max-file-size = 1G (default)\n");
+
+    std::fs::write(
+        repo.join("pyproject.toml"),
+        "[tool.nbdiff]\nignore = [\"metadata.authors\", \"cell.metadata.a\"]\n",
+    )
+    .expect("write");
+    sb.git(
+        &repo,
+        &["config", "--add", "nbdiff.ignore", "cell.metadata.tags"],
+    );
+    sb.git(&repo, &["config", "--add", "nbdiff.ignore", "metadata.x"]);
+    let (code, _, err) = driver(&sb, &repo, &[("NBDIFF_MAX_FILE_SIZE", "64M")], &[]);
+    assert_eq!(code, Some(1), "{err}");
+    let project = repo
+        .canonicalize()
+        .expect("canonical")
+        .join("pyproject.toml");
+    let git_line =
+        "nbdiff: setting ignore = cell.metadata.tags, metadata.x (git config nbdiff.ignore)\n";
+    let project_line = format!(
+        "nbdiff: setting ignore = metadata.authors, cell.metadata.a ({} tool.nbdiff.ignore)\n",
+        project.display()
+    );
+    said(&err, git_line);
+    said(&err, &project_line);
+    assert!(
+        err.find(git_line) < err.find(&project_line),
+        "git config first: {err}"
+    );
+    assert!(!err.contains("ignore = none"), "{err}");
+    said(
+        &err,
+        "nbdiff: setting max-file-size = 64M ($NBDIFF_MAX_FILE_SIZE)\n",
+    );
+}
+
 /// `nbdiff merge` on three files reads no git config (as its help says),
 /// but the project file; without `-v` nothing is said.
 #[test]

@@ -648,6 +648,23 @@ mod tests {
     }
 
     #[test]
+    fn sizes_are_said_as_the_variable_takes_them() {
+        for (bytes, said) in [
+            (1 << 30, "1G"),
+            (64 << 20, "64M"),
+            (3 << 10, "3K"),
+            (1536, "1536"),
+            (0, "0"),
+        ] {
+            assert_eq!(size_name(bytes), said);
+            assert_eq!(crate::notebook::parse_size(said), Some(bytes));
+        }
+        let env = env_of(&[(crate::notebook::READ_LIMIT_ENV, "12x")]);
+        let e = read_limit(&env).expect_err("not a size");
+        assert!(e.starts_with("NBDIFF_MAX_FILE_SIZE=12x: not a size"), "{e}");
+    }
+
+    #[test]
     fn verbose_from_the_environment_unless_zero() {
         let dir = Path::new(".");
         for (value, on) in [("1", true), ("0", false), ("yes", true)] {
