@@ -1,6 +1,7 @@
 //! The one atomic writer: every file nbdiff writes for the user (a merge
-//! result, a cleaned or resolved notebook, a backup, `-o FILE`) goes through
-//! [`write_atomic`].
+//! result, a cleaned or resolved notebook, a backup, `-o FILE`, the
+//! attributes and config files `config-git` changes, and its snapshot of
+//! them) goes through [`write_atomic`].
 //!
 //! The bytes go to a temporary file in the target's directory, which takes
 //! the target's permissions (a new file: `0644`), and is renamed over the
@@ -29,6 +30,15 @@ pub enum What {
     Backup,
     /// `nbdiff -o FILE`: the diff or report.
     DiffOutput,
+    /// `config-git`: the attributes file (`.gitattributes`,
+    /// `.git/info/attributes`, the global one).
+    Attributes,
+    /// `config-git --disable`: the repository's git config file, given back
+    /// as it was before `--enable`.
+    GitConfig,
+    /// `config-git`: the copy of the setup it keeps in the git directory so
+    /// that `--disable` can give it back.
+    ConfigSnapshot,
 }
 
 impl What {
@@ -40,6 +50,9 @@ impl What {
             What::ResolvedNotebook => "the resolved notebook",
             What::Backup => "the backup",
             What::DiffOutput => "the output",
+            What::Attributes => "the attributes file",
+            What::GitConfig => "the git config file",
+            What::ConfigSnapshot => "config-git's copy of the setup",
         }
     }
 }

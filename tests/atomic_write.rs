@@ -174,3 +174,83 @@ fn resolve_names_the_resolved_notebook() {
         conflicted
     );
 }
+
+/// `config-git` writes the attributes file through the one writer too: when
+/// the write fails, the file keeps its lines (a plain write would have
+/// truncated it first) and the message names it and what was being written.
+#[test]
+fn config_git_names_the_attributes_file_and_keeps_it() {
+    let sb = crate::git_util::Sandbox::new();
+    let repo = sb.repo("r");
+    let attrs = sb.xdg().join("git/attributes");
+    std::fs::create_dir_all(attrs.parent().expect("parent")).expect("mkdir");
+    let on = sb.nbdiff(&repo, &["config-git", "--enable", "--global"]);
+    assert!(on.status.success(), "{}", crate::git_util::stderr(&on));
+    // The keys are in place; only the attribute line is to be written again.
+    std::fs::write(&attrs, "*.bin binary\n").expect("write");
+    let out = sb
+        .cmd("sh", &repo)
+        .arg("-c")
+        .arg(r#"trap "" XFSZ; ulimit -f 0; exec "$0" "$@""#)
+        .arg(nbdiff_exe())
+        .args(["config-git", "--enable", "--global"])
+        .output()
+        .expect("run nbdiff");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let want = format!("{}: cannot write the attributes file: ", attrs.display());
+    assert!(err.contains(&want), "wanted {want:?} in: {err}");
+    assert!(err.contains("(the file was left as it was)"), "{err}");
+    assert_eq!(
+        std::fs::read(&attrs).expect("read"),
+        b"*.bin binary\n",
+        "the attributes file keeps its lines"
+    );
+    let left: Vec<String> = std::fs::read_dir(attrs.parent().expect("parent"))
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["attributes"], "a temporary file was left behind");
+}
+
+/// Only `src/write.rs` writes files: no other module of the library writes,
+/// renames or creates one itself (test code aside).
+#[test]
+fn only_the_one_writer_writes_files() {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let writes = ["fs::write(", "fs::rename(", "File::create(", "fs::copy("];
+    let mut found = Vec::new();
+    for path in files {
+        // The writer itself; git's own tests of the line diff and merge
+        // write their inputs for git (a test-only module).
+        if path.ends_with("src/write.rs") || path.ends_with("text/git_tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let code = &text[..text.find("#[cfg(test)]\nmod ").unwrap_or(text.len())];
+        found.extend(
+            code.lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim_start().starts_with("//"))
+                .filter(|(_, l)| writes.iter().any(|w| l.contains(w)))
+                .map(|(i, l)| format!("{}:{}: {}", path.display(), i + 1, l.trim())),
+        );
+    }
+    assert!(
+        found.is_empty(),
+        "write files through crate::write::write_atomic:\n{}",
+        found.join("\n")
+    );
+}

@@ -152,6 +152,10 @@ pub enum ConfigError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// A file could not be written (it was left as it was); the error names
+    /// it and what was being written.
+    #[error(transparent)]
+    Write(#[from] crate::write::WriteError),
     /// Output could not be written.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
@@ -415,6 +419,12 @@ fn read_attributes(path: &Path) -> Result<Vec<u8>, ConfigError> {
     Ok(read_file(path)?.unwrap_or_default())
 }
 
+/// Writes the attributes file through the one atomic writer.
+fn write_attributes(path: &Path, bytes: &[u8]) -> Result<(), ConfigError> {
+    crate::write::write_atomic(path, bytes, crate::write::What::Attributes)?;
+    Ok(())
+}
+
 fn attr_err(path: &Path) -> impl FnOnce(std::io::Error) -> ConfigError + '_ {
     move |source| ConfigError::Attributes {
         path: path.display().to_string(),
@@ -475,7 +485,7 @@ pub fn enable(
             )?;
             text = without;
             if !dry_run {
-                std::fs::write(path, &text).map_err(attr_err(path))?;
+                write_attributes(path, &text)?;
             }
         }
     }
@@ -496,7 +506,7 @@ pub fn enable(
                         created_dir::record(git, flag, &top)?;
                     }
                 }
-                std::fs::write(path, new).map_err(attr_err(path))?;
+                write_attributes(path, &new)?;
             }
         }
     }
@@ -583,7 +593,7 @@ pub fn disable(
         } else {
             writeln!(out, "# remove the line `{lines}` from {shown}")?;
             if !dry_run {
-                std::fs::write(path, text).map_err(attr_err(path))?;
+                write_attributes(path, &text)?;
             }
         }
     }

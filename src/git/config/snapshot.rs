@@ -10,6 +10,7 @@
 //! system scopes have no git directory to keep this in.
 
 use super::{attr_err, read_file, ConfigError, Git, Plan, Scope};
+use crate::write::What;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -20,24 +21,21 @@ pub(super) struct Snapshot {
     attributes: PathBuf,
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename, or
-/// removes `path` for `None`.
-fn put(path: &Path, bytes: Option<&[u8]>) -> Result<(), ConfigError> {
+/// Writes `bytes` to `path` through the one atomic writer
+/// ([`crate::write`], `what` naming it in errors), or removes `path` for
+/// `None`.
+fn put(path: &Path, bytes: Option<&[u8]>, what: What) -> Result<(), ConfigError> {
     match bytes {
         None => match std::fs::remove_file(path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(attr_err(path)(e)),
             _ => Ok(()),
         },
         Some(b) => {
-            let dir = path.parent().unwrap_or(Path::new("."));
-            std::fs::create_dir_all(dir).map_err(attr_err(path))?;
-            let tmp = dir.join(format!(
-                ".{}.nbdiff-tmp",
-                path.file_name()
-                    .map_or("file".into(), |n| n.to_string_lossy())
-            ));
-            std::fs::write(&tmp, b).map_err(attr_err(&tmp))?;
-            std::fs::rename(&tmp, path).map_err(attr_err(path))
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(attr_err(path))?;
+            }
+            crate::write::write_atomic(path, b, what)?;
+            Ok(())
         }
     }
 }
@@ -92,10 +90,15 @@ impl Snapshot {
 
     fn store(&self, when: &str, state: [Option<Vec<u8>>; 2]) -> Result<(), ConfigError> {
         let [config, attributes] = state;
-        put(&self.file(&format!("config.{when}")), config.as_deref())?;
+        put(
+            &self.file(&format!("config.{when}")),
+            config.as_deref(),
+            What::ConfigSnapshot,
+        )?;
         put(
             &self.file(&format!("attributes.{when}")),
             attributes.as_deref(),
+            What::ConfigSnapshot,
         )
     }
 
@@ -110,6 +113,7 @@ impl Snapshot {
         put(
             &self.file("attributes.path"),
             Some(self.attributes.to_string_lossy().as_bytes()),
+            What::ConfigSnapshot,
         )
     }
 
@@ -138,8 +142,8 @@ impl Snapshot {
             self.attributes.display()
         )?;
         if !dry_run {
-            put(&self.attributes, attributes.as_deref())?;
-            put(&self.config, config.as_deref())?;
+            put(&self.attributes, attributes.as_deref(), What::Attributes)?;
+            put(&self.config, config.as_deref(), What::GitConfig)?;
             std::fs::remove_dir_all(&self.dir).map_err(attr_err(&self.dir))?;
         }
         Ok(true)
