@@ -86,8 +86,8 @@ pub fn blob(repo: &gix::Repository, id: ObjectId, path: &BStr) -> Result<Vec<u8>
 pub fn state_labels(repo: &gix::Repository) -> [String; 3] {
     let git_dir = repo.git_dir();
     let head_file = |name: &str| -> Option<ObjectId> {
-        let text = std::fs::read_to_string(git_dir.join(name)).ok()?;
-        ObjectId::from_hex(text.lines().next()?.trim().as_bytes()).ok()
+        let line = crate::notebook::read_first_line(&git_dir.join(name)).ok()?;
+        ObjectId::from_hex(line.trim().as_bytes()).ok()
     };
     let described = |id: ObjectId| -> String {
         use gix::prelude::ObjectIdExt;
@@ -130,10 +130,11 @@ pub fn state_labels(repo: &gix::Repository) -> [String; 3] {
 }
 
 /// The branch named in `MERGE_MSG` (`Merge branch 'x'`, `Merge
-/// remote-tracking branch 'origin/x'`, `Merge tag 'v1'`, `Merge commit 'c'`).
+/// remote-tracking branch 'origin/x'`, `Merge tag 'v1'`, `Merge commit 'c'`):
+/// its first line only, read within a bound (the rest, the user's message and
+/// git's list of conflicts, may be long and need not be UTF-8).
 fn merge_branch_name(git_dir: &Path) -> Option<String> {
-    let msg = std::fs::read_to_string(git_dir.join("MERGE_MSG")).ok()?;
-    let first = msg.lines().next()?;
+    let first = crate::notebook::read_first_line(&git_dir.join("MERGE_MSG")).ok()?;
     let start = first.find('\'')? + 1;
     let len = first[start..].find('\'')?;
     Some(first[start..start + len].to_string())
@@ -162,4 +163,35 @@ pub fn os_path(p: &BStr) -> std::path::PathBuf {
     gix::path::from_bstr(p)
         .map(std::borrow::Cow::into_owned)
         .unwrap_or_else(|_| std::path::PathBuf::from(p.to_str_lossy().as_ref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_branch_is_read_from_the_first_line_whatever_follows() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // git lists the conflicted paths as they are: not always UTF-8.
+        std::fs::write(
+            dir.path().join("MERGE_MSG"),
+            b"Merge branch 'feature'\n\n# Conflicts:\n#\tcaf\xe9.ipynb\n",
+        )
+        .expect("write");
+        assert_eq!(merge_branch_name(dir.path()).as_deref(), Some("feature"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_not_opened() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("MERGE_MSG");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        // Opening it would wait for a writer that never comes.
+        assert_eq!(merge_branch_name(dir.path()), None);
+    }
 }

@@ -84,27 +84,7 @@ fn read_capped(r: &mut impl Read, mut buf: Vec<u8>) -> io::Result<Vec<u8>> {
 /// [`read_limit`] bytes. A FIFO, device, socket or directory is refused
 /// without being read.
 pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
-    // Looked at before opening: opening a FIFO blocks until a writer comes.
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        let what = if meta.is_dir() {
-            "a directory"
-        } else {
-            "not a regular file (a FIFO, device or socket)"
-        };
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{what}; not read"),
-        ));
-    }
-    let mut file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file; not read",
-        ));
-    }
+    let (mut file, meta) = open_regular(path)?;
     if meta.len() > read_limit() {
         return Err(too_large());
     }
@@ -126,6 +106,50 @@ pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
     // every doubling, a fifth of `clean --check` over many notebooks.
     let expected = usize::try_from(meta.len()).unwrap_or(0);
     read_capped(&mut file, Vec::with_capacity(expected.saturating_add(1)))
+}
+
+/// Opens the regular file at `path` (a symbolic link is followed); a FIFO,
+/// device, socket or directory is refused without being opened.
+fn open_regular(path: &Path) -> io::Result<(std::fs::File, std::fs::Metadata)> {
+    // Looked at before opening: opening a FIFO blocks until a writer comes.
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a FIFO, device or socket)"
+        };
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{what}; not read"),
+        ));
+    }
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file; not read",
+        ));
+    }
+    Ok((file, meta))
+}
+
+/// The most bytes [`read_first_line`] reads.
+pub const FIRST_LINE_MAX: u64 = 64 << 10;
+
+/// The first line of the regular file at `path` (without its line ending),
+/// reading at most [`FIRST_LINE_MAX`] bytes of it whatever its size, for
+/// the files git leaves in its directory (`MERGE_HEAD`, `MERGE_MSG`) of
+/// which only the first line is wanted. Bytes that are not UTF-8 are
+/// replaced. A FIFO, device, socket or directory is refused unread.
+pub fn read_first_line(path: &Path) -> io::Result<String> {
+    let (file, _) = open_regular(path)?;
+    let mut head = Vec::new();
+    file.take(FIRST_LINE_MAX).read_to_end(&mut head)?;
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    Ok(String::from_utf8_lossy(line).into_owned())
 }
 
 /// Reads a configuration file as text: [`read_bounded`], and when `path`
@@ -177,5 +201,22 @@ mod tests {
         assert_eq!(parse_size("1g"), Some(1 << 30));
         assert_eq!(parse_size("x"), None);
         assert_eq!(parse_size(""), None);
+    }
+
+    #[test]
+    fn the_first_line_only_and_at_most_its_bound() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("MERGE_MSG");
+        let mut text = b"Merge branch 'x'\r\n\n# Conflicts:\n#\tcaf\xe9.ipynb\n".to_vec();
+        std::fs::write(&f, &text).expect("write");
+        assert_eq!(read_first_line(&f).expect("read"), "Merge branch 'x'");
+        // A first line longer than the bound is cut at it.
+        text = vec![b'a'; FIRST_LINE_MAX as usize * 2];
+        std::fs::write(&f, &text).expect("write");
+        assert_eq!(
+            read_first_line(&f).expect("read").len(),
+            FIRST_LINE_MAX as usize
+        );
+        assert!(read_first_line(dir.path()).is_err(), "a directory");
     }
 }
