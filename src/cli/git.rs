@@ -234,13 +234,20 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
         std::io::stdout().is_terminal(),
         &super::settings::process_env,
     );
+    // git's `color.diff`, as git would decide it (mostly in-process).
+    let git_env = crate::git::settings::ColorboolEnv {
+        term: super::settings::process_env("TERM"),
+        pager_in_use: super::settings::process_env("GIT_PAGER_IN_USE"),
+        parameters: super::settings::process_env(super::settings::ENV_GIT_PARAMETERS),
+    };
+    let git_color = |tty: bool| crate::git::settings::diff_colorbool(Path::new("."), tty, &git_env);
     let opts = Request {
         diff: crate::diff::DiffOptions {
             policy: std::sync::Arc::new(super::settings::policy(Path::new("."), err)),
             ..crate::diff::DiffOptions::default()
         },
         render: RenderOptions {
-            color: use_color(color, &env, Some(&crate::git::settings::git_colorbool)),
+            color: use_color(color, &env, Some(&git_color)),
             ..RenderOptions::default()
         },
         one_of_many: true,

@@ -8,7 +8,9 @@
 //! - [`values`]: the settings the command layer resolves
 //!   (`crate::cli::settings`: `nbdiff.merge.*`, `merge.conflictStyle`), read
 //!   in-process with gix, with the `git -c` parameters git passes on.
-//! - [`git_colorbool`]: git's own answer for `color.diff`, for the diff driver.
+//! - [`diff_colorbool`]: git's answer for `color.diff`, for the diff driver,
+//!   decided in-process where git's rules can be reproduced, else asked of
+//!   git ([`git_colorbool`]).
 //!
 //! Writing configuration (`config-git`) lives in [`super::config`].
 //!
@@ -20,9 +22,15 @@
 //!
 //! 1. `--color=always|never` (put it in `diff.nbdiff.command` to force it);
 //! 2. `NO_COLOR` set and non-empty, or `TERM=dumb` → no colour;
-//! 3. otherwise git itself is asked ([`git_colorbool`]): `git config
-//!    --get-colorbool color.diff <stdout-is-tty>` applies `color.diff`,
-//!    `color.ui`, their `auto` value and `GIT_PAGER_IN_USE` exactly as git does.
+//! 3. otherwise git's answer for `color.diff` ([`diff_colorbool`]): what
+//!    `git config --get-colorbool color.diff <stdout-is-tty>` says, decided
+//!    in-process from `color.diff`, `diff.color`, `color.ui` (their last
+//!    values, `git -c` included) with git's rules: `never`/`always`/`auto`,
+//!    booleans (true means `auto`), `auto` = stdout is a terminal or
+//!    `GIT_PAGER_IN_USE`, and `TERM` set and not `dumb`. Where a value could
+//!    be read differently by git (a number, a word git refuses, `color.pager`
+//!    set), git itself is asked (one process, [`git_colorbool`]); a test
+//!    compares the two over the combinations.
 //!
 //! Known limit: `git diff --color=always | cat` and `git diff --no-color` are
 //! not visible to the driver; the config and the pager are.
@@ -164,12 +172,142 @@ fn single_quoted(text: &str) -> Option<(String, &str)> {
 }
 
 /// git's own answer for `color.diff` (`git config --get-colorbool`); false if
-/// git cannot be run.
+/// git cannot be run. The fallback of [`diff_colorbool`].
 pub fn git_colorbool(stdout_tty: bool) -> bool {
     let tty = if stdout_tty { "true" } else { "false" };
     super::run::git(&["config", "--get-colorbool", "color.diff", tty])
         .stdout()
         .is_ok_and(|o| o.trim_ascii() == b"true")
+}
+
+/// What git's colour decision reads from its environment, read by the
+/// command layer (`cli/git.rs`) and handed here.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColorboolEnv {
+    /// `TERM`: unset or `dumb` is a dumb terminal, where `auto` means no.
+    pub term: Option<String>,
+    /// `GIT_PAGER_IN_USE`: git is paging the output.
+    pub pager_in_use: Option<String>,
+    /// `GIT_CONFIG_PARAMETERS`: the `git -c` settings.
+    pub parameters: Option<String>,
+}
+
+/// The keys `git config --get-colorbool color.diff` reads, the first set
+/// one deciding (`diff.color` is `color.diff`'s old name); and `color.pager`,
+/// which git's `auto` may read under its pager.
+const COLOR_KEYS: [&str; 4] = ["color.diff", "diff.color", "color.ui", "color.pager"];
+
+/// git's answer for `color.diff` as `git config --get-colorbool color.diff
+/// <stdout_tty>` gives it (see the module docs), decided in-process from git
+/// config (read with gix, `git -c` included) where git's rules can be
+/// reproduced; otherwise ([`colorbool_in`] says `None`) git is asked
+/// ([`git_colorbool`]).
+pub fn diff_colorbool(cwd: &Path, stdout_tty: bool, env: &ColorboolEnv) -> bool {
+    let decided = match gix::discover_with_environment_overrides(cwd) {
+        Ok(repo) => colorbool_in(repo.config_snapshot().plumbing(), stdout_tty, env),
+        Err(_) => globals().and_then(|file| colorbool_in(&file, stdout_tty, env)),
+    };
+    decided.unwrap_or_else(|| git_colorbool(stdout_tty))
+}
+
+/// A colour setting as git reads one (`git_config_colorbool`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Colorbool {
+    Never,
+    Always,
+    Auto,
+}
+
+/// git's `--get-colorbool color.diff` from `config` and `env`, or `None`
+/// where this could differ from git: a value that is not one of git's words
+/// (`never`, `always`, `auto`, `true`/`yes`/`on`, `false`/`no`/`off`, `1`,
+/// `0`, empty, or a key without `=`; git would parse other numbers or stop
+/// with an error), in any file or `git -c` (git reads them all), an empty
+/// `git -c` value (git's two spellings of
+/// "empty" and "no value" look alike there), `color.pager` set (newer git
+/// may read it under its pager), or a `GIT_PAGER_IN_USE` that is not a
+/// boolean word.
+fn colorbool_in(config: &gix::config::File, stdout_tty: bool, env: &ColorboolEnv) -> Option<bool> {
+    let given = env
+        .parameters
+        .as_deref()
+        .map(command_line_parameters)
+        .unwrap_or_default();
+    // The last value of each key: `git -c` over the files; `None` unset,
+    // `Some(None)` set without `=` (true).
+    let value = |key: &str| -> Option<Option<Option<String>>> {
+        if let Some((_, v)) = given.iter().rev().find(|(k, _)| same_key(k, key)) {
+            return Some((!v.is_empty()).then(|| Some(v.clone())));
+        }
+        Some(
+            config
+                .string_implicit(key)
+                .map(|v| v.map(|v| v.to_string())),
+        )
+    };
+    if value(COLOR_KEYS[3])?.is_some() {
+        return None;
+    }
+    // git reads every value of the three keys, in every file and `git -c`,
+    // and stops at one it cannot read, even when a later one decides.
+    for key in &COLOR_KEYS[..3] {
+        let in_files = config.raw_values(*key).unwrap_or_default();
+        let files = in_files.iter().map(|v| v.to_string());
+        let params = given
+            .iter()
+            .filter(|(k, _)| same_key(k, key))
+            .map(|(_, v)| v.clone());
+        for v in files.chain(params) {
+            parse_colorbool(Some(&v))?;
+        }
+    }
+    let mut setting = Colorbool::Auto;
+    for key in &COLOR_KEYS[..3] {
+        if let Some(found) = value(key)? {
+            setting = parse_colorbool(found.as_deref())?;
+            break;
+        }
+    }
+    match setting {
+        Colorbool::Never => Some(false),
+        Colorbool::Always => Some(true),
+        Colorbool::Auto => {
+            let pager = match env.pager_in_use.as_deref() {
+                None => false,
+                Some(v) => parse_bool_word(v)?,
+            };
+            let dumb = env.term.as_deref().is_none_or(|t| t == "dumb");
+            Some((stdout_tty || pager) && !dumb)
+        }
+    }
+}
+
+/// git's `git_config_colorbool` for a value (`None`: a key without `=`),
+/// where it is one of the words git's rules settle without parsing a number.
+fn parse_colorbool(value: Option<&str>) -> Option<Colorbool> {
+    let Some(value) = value else {
+        return Some(Colorbool::Auto);
+    };
+    match value.to_ascii_lowercase().as_str() {
+        "never" => Some(Colorbool::Never),
+        "always" => Some(Colorbool::Always),
+        "auto" => Some(Colorbool::Auto),
+        other => Some(if parse_bool_word(other)? {
+            Colorbool::Auto
+        } else {
+            Colorbool::Never
+        }),
+    }
+}
+
+/// git's booleans as words (`true`/`yes`/`on`/`1`, `false`/`no`/`off`/`0`/
+/// empty); `None` for anything else.
+fn parse_bool_word(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Some(true),
+        "false" | "no" | "off" | "0" | "" => Some(false),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -204,6 +342,160 @@ mod tests {
             command_line_parameters("'a.b'='1' oops"),
             pairs(&[("a.b", "1")])
         );
+    }
+
+    /// Real git's `--get-colorbool color.diff` in `repo` (no global or
+    /// system config), with `env`'s variables only: `None` when git fails.
+    fn real_git(repo: &Path, tty: bool, env: &ColorboolEnv) -> Option<bool> {
+        let mut cmd = std::process::Command::new("git");
+        cmd.current_dir(repo)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", repo)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args(["config", "--get-colorbool", "color.diff"])
+            .arg(if tty { "true" } else { "false" });
+        for (k, v) in [
+            ("TERM", &env.term),
+            ("GIT_PAGER_IN_USE", &env.pager_in_use),
+            ("GIT_CONFIG_PARAMETERS", &env.parameters),
+        ] {
+            if let Some(v) = v {
+                cmd.env(k, v);
+            }
+        }
+        let out = cmd.output().expect("run git");
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim() == "true")
+    }
+
+    /// The in-process answer is git's wherever it gives one, over the
+    /// values git reads (every word, a key without `=`, case, numbers and
+    /// words git refuses), the three keys' precedence, `git -c`, stdout a
+    /// terminal or not, git's pager, and `TERM`; where it gives none, the
+    /// value is one git itself must read.
+    #[test]
+    fn the_in_process_colorbool_is_gits() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path();
+        let init = std::process::Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(repo)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .expect("git init");
+        assert!(init.success());
+        let base = std::fs::read_to_string(repo.join(".git/config")).expect("config");
+        // (color.diff, diff.color, color.ui): `None` unset, `Some(None)` a
+        // key without `=`.
+        type Value = Option<Option<&'static str>>;
+        let words: [Value; 13] = [
+            None,
+            Some(None),
+            Some(Some("never")),
+            Some(Some("always")),
+            Some(Some("auto")),
+            Some(Some("true")),
+            Some(Some("false")),
+            Some(Some("")),
+            Some(Some("1")),
+            Some(Some("0")),
+            Some(Some("Always")),
+            Some(Some("2")),
+            Some(Some("sometimes")),
+        ];
+        let mut configs: Vec<[Value; 3]> = words.iter().map(|w| [*w, None, None]).collect();
+        for diff_color in [None, Some(Some("always")), Some(Some("off"))] {
+            for ui in [
+                None,
+                Some(Some("never")),
+                Some(Some("always")),
+                Some(Some("auto")),
+                Some(Some("no")),
+            ] {
+                configs.push([None, diff_color, ui]);
+            }
+        }
+        configs.push([Some(None), None, Some(Some("never"))]);
+        configs.push([
+            Some(Some("auto")),
+            Some(Some("never")),
+            Some(Some("always")),
+        ]);
+        configs.push([Some(Some("never")), Some(Some("always")), None]);
+        let mut compared = 0;
+        let mut asked_git = 0;
+        for config in &configs {
+            let mut text = base.clone();
+            for ((section, name), value) in [("color", "diff"), ("diff", "color"), ("color", "ui")]
+                .iter()
+                .zip(config)
+            {
+                match value {
+                    None => {}
+                    Some(None) => text.push_str(&format!("[{section}]\n\t{name}\n")),
+                    Some(Some(v)) => text.push_str(&format!("[{section}]\n\t{name} = {v}\n")),
+                }
+            }
+            std::fs::write(repo.join(".git/config"), &text).expect("write config");
+            let opened = gix::open_opts(repo, gix::open::Options::isolated()).expect("open");
+            let snapshot = opened.config_snapshot();
+            let file = snapshot.plumbing();
+            for tty in [false, true] {
+                for pager in [None, Some("1"), Some("maybe")] {
+                    for term in [None, Some("xterm"), Some("dumb")] {
+                        // `git -c` with a terminal that takes colour.
+                        let all: &[Option<&str>] = if term == Some("xterm") {
+                            &[
+                                None,
+                                Some("'color.diff'='never'"),
+                                Some("'color.ui'='always'"),
+                            ]
+                        } else {
+                            &[None]
+                        };
+                        for parameters in all.iter().copied() {
+                            let env = ColorboolEnv {
+                                term: term.map(str::to_string),
+                                pager_in_use: pager.map(str::to_string),
+                                parameters: parameters.map(str::to_string),
+                            };
+                            let ours = colorbool_in(file, tty, &env);
+                            let git = real_git(repo, tty, &env);
+                            match ours {
+                                Some(ours) => {
+                                    compared += 1;
+                                    assert_eq!(
+                                        Some(ours),
+                                        git,
+                                        "{config:?} tty={tty} {env:?}\n{text}"
+                                    );
+                                }
+                                None => asked_git += 1,
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Most combinations are decided in-process; the rest are the values
+        // git must read itself.
+        eprintln!("{compared} decided in-process, {asked_git} left to git");
+        assert!(
+            compared > asked_git * 3,
+            "{compared} decided, {asked_git} asked"
+        );
+        // `2`, `sometimes` and `GIT_PAGER_IN_USE=maybe` are left to git.
+        let file = gix::config::File::from_bytes_owned(
+            &mut b"[color]\n\tdiff = sometimes\n".to_vec(),
+            gix::config::file::Metadata::api(),
+            Default::default(),
+        )
+        .expect("parse");
+        assert_eq!(colorbool_in(&file, true, &ColorboolEnv::default()), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Inputs: the `--color` choice; whether stdout is a terminal; `NO_COLOR`
 //! (non-empty) and `TERM=dumb`, which turn `auto` off; `GIT_PAGER_IN_USE`
 //! (git is paging our output), which turns it on; and, for git's external
-//! diff driver, git's own `color.diff` answer (see [`crate::git::settings::git_colorbool`]),
+//! diff driver, git's own `color.diff` answer (see [`crate::git::settings::diff_colorbool`]),
 //! which replaces the terminal/pager test because git already applies both.
 
 /// The `--color` choice.
