@@ -300,9 +300,14 @@ fn rule_based_resolutions_are_summarised_per_kind() {
         .lines()
         .filter(|l| l.starts_with("nbdiff: setting "))
         .count();
-    assert_eq!(settings, 4, "{err}");
+    // The four merge settings, the read limit and the user's volatile paths.
+    assert_eq!(settings, 6, "{err}");
     assert!(
         err.contains("nbdiff: setting merge.outputs = auto (default)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("nbdiff: setting ignore = none (default)"),
         "{err}"
     );
     assert_eq!(err.lines().count() - settings, n, "{err}");
