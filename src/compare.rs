@@ -12,10 +12,14 @@
 use crate::diff::{diff_notebooks, DiffOptions, FileChange};
 use crate::git::header::FileHeader;
 use crate::notebook::Notebook;
+use crate::policy::Policy;
 use crate::render::review::Report;
 use crate::render::sanitize::visible_name;
 use crate::render::{self, DiffFormat, PairFormat, RenderOptions};
+use std::borrow::Cow;
 use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
 
 #[cfg(doc)]
 use crate::diff::NotebookDiff;
@@ -65,6 +69,46 @@ pub struct Request {
     /// One of several files (a revision diff, git's driver): `--stat=cells`
     /// names the file above its summary.
     pub one_of_many: bool,
+    /// The volatile-field table of the folder a notebook is in (the user's
+    /// paths from its project file), given by the command layer: the git
+    /// layer asks it for each pair's folder ([`Request::in_folder`]), as
+    /// `clean` and git's filter clean each notebook with its own folder's
+    /// table. `None`: `diff.policy` for every pair.
+    pub policy_for: Option<PolicyFor>,
+}
+
+/// The policy for a folder, with the warnings of its project file written to
+/// the given stream the first time the folder is asked for.
+pub type PolicyForFn = dyn Fn(&Path, &mut dyn Write) -> Arc<Policy> + Send + Sync;
+
+/// A shared [`PolicyForFn`].
+#[derive(Clone)]
+pub struct PolicyFor(pub Arc<PolicyForFn>);
+
+impl std::fmt::Debug for PolicyFor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PolicyFor(..)")
+    }
+}
+
+impl Request {
+    /// The request for a notebook in `dir` (its folder in the working tree):
+    /// with that folder's policy when the command gave a [`PolicyFor`],
+    /// else this request. Warnings about the folder's project file go to `err`.
+    pub fn in_folder(&self, dir: &Path, err: &mut dyn Write) -> Cow<'_, Request> {
+        match &self.policy_for {
+            None => Cow::Borrowed(self),
+            Some(PolicyFor(f)) => {
+                let policy = f(dir, err);
+                if Arc::ptr_eq(&policy, &self.diff.policy) {
+                    return Cow::Borrowed(self);
+                }
+                let mut req = self.clone();
+                req.diff.policy = policy;
+                Cow::Owned(req)
+            }
+        }
+    }
 }
 
 /// The notebook with no cells: stands for the missing side of an added or

@@ -696,3 +696,149 @@ fn each_folder_is_cleaned_and_compared_with_its_own_project_file() {
     let status = sb.git(&repo, &["status", "--porcelain"]);
     assert_eq!(status, "M  a/nb.ipynb\nM  b/nb.ipynb\n", "{status}");
 }
+
+/// A folder's project file rules its notebooks in every command, wherever
+/// the command runs: git runs the diff and merge drivers at the top of the
+/// working tree, `nbdiff` may run there or in the folder, and `clean` and
+/// the filter have always used the notebook's own folder. Here `a/` ignores
+/// the notebook's authors and `b/` does not: a change of the authors alone
+/// is "only ignored changes" in `a/` and a metadata change in `b/` for
+/// `git diff`, `nbdiff` at the top and inside the folder, `--stat`, the
+/// reports and `clean --check`; and a merge where both sides changed the
+/// authors takes local's in `a/` (the rule for ignored paths) and is a
+/// conflict in `b/`, through git's merge driver and through `nbdiff resolve`.
+#[test]
+fn a_folders_project_file_rules_its_notebooks_wherever_the_command_runs() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let write = |path: &str, text: &str| {
+        let p = repo.join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write("a/nbdiff.toml", "ignore = [\"metadata.authors\"]\n");
+    let on = sb.nbdiff(&repo, &["config-git", "--enable"]);
+    assert!(on.status.success(), "{}", stderr(&on));
+    let nb = |source: &str, author: &str| {
+        folder_notebook(
+            source,
+            1,
+            "one",
+            "",
+            &format!("\"authors\": [{{\"name\": \"{author}\"}}]"),
+        )
+    };
+    for dir in ["a", "b"] {
+        write(&format!("{dir}/nb.ipynb"), &nb("x = 1", "A"));
+    }
+    sb.commit_all(&repo, "base");
+
+    // Only the authors changed, in both folders.
+    for dir in ["a", "b"] {
+        write(&format!("{dir}/nb.ipynb"), &nb("x = 1", "B"));
+    }
+    let verdicts = crate::workflow::agree(&sb, &repo, &[], "authors changed");
+    let said: Vec<String> = verdicts.values().map(|v| format!("{v:?}")).collect();
+    assert_eq!(verdicts.len(), 2, "{said:?}");
+    assert!(said[0].contains("only ignored changes"), "a/: {said:?}");
+    assert!(said[1].contains("metadata only"), "b/: {said:?}");
+    // Inside the folder, the same words for its notebook.
+    let stat = |cwd: &Path, args: &[&str]| {
+        let mut all = vec!["--no-pager", "--stat"];
+        all.extend(args);
+        let out = sb.nbdiff(cwd, &all);
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            stderr(&out)
+        );
+        stdout(&out)
+    };
+    let top = stat(&repo, &["--", "a/nb.ipynb"]);
+    let inside = stat(&repo.join("a"), &["--", "nb.ipynb"]);
+    let words = |s: &str| {
+        s.lines()
+            .next()
+            .and_then(|l| l.rsplit(" | ").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(words(&top).starts_with("only ignored changes"), "{top}");
+    assert_eq!(
+        words(&top),
+        words(&inside),
+        "top:\n{top}\ninside a/:\n{inside}"
+    );
+    // Two files: the folder of the new one.
+    write("a/copy.ipynb", &nb("x = 1", "C"));
+    let two = sb.nbdiff(&repo, &["--no-pager", "a/nb.ipynb", "a/copy.ipynb"]);
+    assert_eq!(two.status.code(), Some(0), "{}", stdout(&two));
+    std::fs::remove_file(repo.join("a/copy.ipynb")).expect("rm");
+    // `clean --check` strips what the folder ignores.
+    let check = sb.nbdiff(&repo, &["clean", "--check", "a/nb.ipynb", "b/nb.ipynb"]);
+    let check = stdout(&check);
+    let line = |name: &str| {
+        check
+            .lines()
+            .find(|l| l.starts_with(&format!("would clean {name}:")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("a/nb.ipynb").contains("authors"), "{check}");
+    assert!(!line("b/nb.ipynb").contains("authors"), "{check}");
+    sb.git(&repo, &["checkout", "--", "."]);
+
+    // Both sides change the authors (and the source, so that git's line
+    // merge would not settle it): a/ takes local's authors, b/ conflicts.
+    sb.git(&repo, &["checkout", "-q", "-b", "other"]);
+    for dir in ["a", "b"] {
+        write(&format!("{dir}/nb.ipynb"), &nb("x = 1\\ny = 2", "Remote"));
+    }
+    sb.commit_all(&repo, "theirs");
+    sb.git(&repo, &["checkout", "-q", "main"]);
+    for dir in ["a", "b"] {
+        write(&format!("{dir}/nb.ipynb"), &nb("x = 1", "Local"));
+    }
+    sb.commit_all(&repo, "ours");
+    let merge = sb.git_output(&repo, &["merge", "-q", "other"]);
+    assert!(!merge.status.success(), "b/ conflicts");
+    let status = sb.git(&repo, &["status", "--porcelain"]);
+    assert!(
+        status.contains("M  a/nb.ipynb"),
+        "a/ merged clean: {status}"
+    );
+    assert!(status.contains("UU b/nb.ipynb"), "b/ conflicted: {status}");
+    let a = std::fs::read_to_string(repo.join("a/nb.ipynb")).expect("read");
+    assert!(a.contains("Local") && !a.contains("Remote\""), "{a}");
+    assert!(a.contains("y = 2"), "remote's source kept: {a}");
+    // `nbdiff resolve` from the index stages decides as the driver did:
+    // the same merge again, with git's line merge as the driver.
+    sb.git(&repo, &["merge", "--abort"]);
+    let merge = sb.git_output(
+        &repo,
+        &[
+            "-c",
+            "merge.nbdiff.driver=git merge-file %A %O %B",
+            "merge",
+            "-q",
+            "other",
+        ],
+    );
+    assert!(!merge.status.success());
+    let status = sb.git(&repo, &["status", "--porcelain"]);
+    assert!(status.contains("UU a/nb.ipynb"), "{status}");
+    let resolved = sb.nbdiff(&repo, &["resolve"]);
+    let said = format!("{}{}", stdout(&resolved), stderr(&resolved));
+    assert_eq!(
+        resolved.status.code(),
+        Some(1),
+        "b/ stays conflicted: {said}"
+    );
+    let a_again = std::fs::read_to_string(repo.join("a/nb.ipynb")).expect("read");
+    assert_eq!(a_again, a, "resolve and the driver agree on a/: {said}");
+    let b = std::fs::read_to_string(repo.join("b/nb.ipynb")).expect("read");
+    assert!(
+        b.contains("Local") && b.contains("Remote"),
+        "b/ conflicted: {b}"
+    );
+}

@@ -110,13 +110,17 @@ fn run_diff_to_file(
 /// the semantic diff's switches (the policy adds the user's paths, see
 /// [`super::settings::policy`]; warnings go to `err`) and the renderer's
 /// switches. `color` was decided by the caller.
-pub fn request(args: &DiffArgs, color: bool, err: &mut dyn Write) -> Request {
+///
+/// The policy is `dir`'s (the folder of the one notebook compared); without
+/// `dir` (several notebooks, possibly in several folders) the git layer asks
+/// for each pair's folder through [`Request::in_folder`].
+pub fn request(args: &DiffArgs, color: bool, dir: Option<&Path>, err: &mut dyn Write) -> Request {
     let defaults = DiffOptions::default();
     // nbdime's patch is complete: it reads no policy.
-    let policy = if args.json {
-        defaults.policy
-    } else {
-        Arc::new(super::settings::policy(Path::new("."), err))
+    let (policy, policy_for) = match dir {
+        _ if args.json => (defaults.policy, None),
+        Some(dir) => (Arc::new(super::settings::policy(dir, err)), None),
+        None => (defaults.policy, Some(super::settings::policy_for())),
     };
     Request {
         diff: DiffOptions {
@@ -133,6 +137,25 @@ pub fn request(args: &DiffArgs, color: bool, err: &mut dyn Write) -> Request {
             outputs: args.outputs,
         },
         one_of_many: false,
+        policy_for,
+    }
+}
+
+/// The folder whose settings rule a diff of two files: the new file's (its
+/// path as git names it when git hands over seven arguments), as `clean` of
+/// that file uses; the current directory's when that folder is in neither a
+/// repository nor a project (a temporary copy, as `git difftool` hands over).
+fn policy_dir(new: &Path) -> std::path::PathBuf {
+    let dir = new.parent().unwrap_or(Path::new(""));
+    if dir.as_os_str().is_empty() {
+        return ".".into();
+    }
+    let known = !matches!(crate::project::ProjectConfig::discover(dir), Ok(None))
+        || gix::discover(dir).is_ok();
+    if known {
+        dir.to_path_buf()
+    } else {
+        ".".into()
     }
 }
 
@@ -206,7 +229,11 @@ pub fn run_diff(
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    let req = request(args, color, err);
+    let named = match args.paths.as_slice() {
+        [path, _, _, _, _, _, _] => path.as_path(),
+        _ => new_path.as_path(),
+    };
+    let req = request(args, color, Some(&policy_dir(named)), err);
     let mut collect = Collect::new(args);
     let (old_label, new_label) = (
         old_path.display().to_string(),
@@ -302,7 +329,7 @@ fn run_revisions(
     }
     let opts = Request {
         one_of_many: true,
-        ..request(args, color, err)
+        ..request(args, color, None, err)
     };
     let mut collect = Collect::new(args);
     let revs: Vec<OsString> = args

@@ -241,11 +241,10 @@ pub fn run_diff_driver(args: DiffDriverArgs, out: &mut dyn Write, err: &mut dyn 
         parameters: super::settings::process_env(super::settings::ENV_GIT_PARAMETERS),
     };
     let git_color = |tty: bool| crate::git::settings::diff_colorbool(Path::new("."), tty, &git_env);
+    // Each notebook's folder's settings (`Request::in_folder`).
     let opts = Request {
-        diff: crate::diff::DiffOptions {
-            policy: std::sync::Arc::new(super::settings::policy(Path::new("."), err)),
-            ..crate::diff::DiffOptions::default()
-        },
+        policy_for: Some(super::settings::policy_for()),
+        diff: crate::diff::DiffOptions::default(),
         render: RenderOptions {
             color: use_color(color, &env, Some(&git_color)),
             ..RenderOptions::default()

@@ -113,12 +113,14 @@ pub enum CommandError {
 /// Runs `nbdiff merge`.
 pub fn run(args: MergeArgs, env: Env, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
     let result = (|| -> Result<Exit, CommandError> {
-        let (settings, project) = settings(&args.policy, false, env, err)?;
+        let dir = Path::new(".");
+        let (settings, project) = settings(&args.policy, false, dir, env, err)?;
         let names = [&args.base, &args.local, &args.remote].map(|p| p.display().to_string());
         let verbose = settings.verbose.value;
         let opts = options(
             &args.policy,
             &settings,
+            dir,
             &project,
             usize::from(args.marker_size),
             [&names[0], &names[1], &names[2]],
@@ -152,7 +154,16 @@ pub fn run(args: MergeArgs, env: Env, out: &mut dyn Write, err: &mut dyn Write) 
 /// Runs `nbdiff merge-driver`: writes the result into `%A`.
 pub fn run_driver(args: DriverArgs, env: Env, err: &mut dyn Write) -> Exit {
     let result = (|| -> Result<Exit, CommandError> {
-        let (settings, project) = settings(&args.policy, true, env, err)?;
+        // git runs the driver at the top of the working tree and names the
+        // notebook by its path there (%P): its folder's settings, as the
+        // filter cleans it and the diff shows it.
+        let folder = args
+            .path
+            .as_deref()
+            .and_then(|p| Path::new(p).parent())
+            .filter(|d| !d.as_os_str().is_empty() && d.is_dir())
+            .unwrap_or(Path::new("."));
+        let (settings, project) = settings(&args.policy, true, folder, env, err)?;
         let verbose = settings.verbose.value;
         let shown = args
             .path
@@ -167,6 +178,7 @@ pub fn run_driver(args: DriverArgs, env: Env, err: &mut dyn Write) -> Exit {
         let opts = options(
             &args.policy,
             &settings,
+            folder,
             &project,
             size,
             ["base", "ours", "theirs"],
@@ -192,11 +204,12 @@ pub fn run_driver(args: DriverArgs, env: Env, err: &mut dyn Write) -> Exit {
 
 /// The settings of a merge command ([`super::settings::merge`]; git config
 /// only for the driver) and the project file they were read from, found
-/// from the working directory (git runs the driver at the top of the
-/// working tree); with `-v`, each setting and its origin on `err`.
+/// from `dir` (the notebook's folder for the driver); with `-v`, each
+/// setting and its origin on `err`.
 fn settings(
     p: &PolicyArgs,
     use_git_config: bool,
+    dir: &Path,
     env: Env,
     err: &mut dyn Write,
 ) -> Result<(MergeSettings, Project), CommandError> {
@@ -211,7 +224,6 @@ fn settings(
         style,
         verbose: p.verbose,
     };
-    let dir = Path::new(".");
     let project = ProjectConfig::discover(dir);
     let settings = super::settings::merge(flags, env, use_git_config, dir, &project)?;
     if settings.verbose.value {
@@ -226,6 +238,7 @@ pub(super) type Project = Result<Option<ProjectConfig>, ProjectError>;
 fn options(
     p: &PolicyArgs,
     settings: &MergeSettings,
+    dir: &Path,
     project: &Project,
     marker_size: usize,
     default_labels: [&str; 3],
@@ -236,7 +249,7 @@ fn options(
         local: label(&p.label_local, default_labels[1]),
         remote: label(&p.label_remote, default_labels[2]),
     };
-    merge_options(settings, marker_size, labels, Path::new("."), project, err)
+    merge_options(settings, marker_size, labels, dir, project, err)
 }
 
 /// The options of a merge by the merge commands and `nbdiff resolve`:

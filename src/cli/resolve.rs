@@ -102,36 +102,41 @@ fn run_inner(
         .as_ref()
         .and_then(|r| r.workdir())
         .map(Path::to_path_buf);
-    // Policies and `merge.conflictStyle` as the merge driver reads them,
-    // the project file from the working tree's top (git runs the driver
-    // there).
-    let top = workdir.as_deref().unwrap_or(&cwd);
-    let project = crate::project::ProjectConfig::discover(top);
+    // Policies and `merge.conflictStyle` as the merge driver reads them:
+    // from the folder each notebook is in (the project file found from
+    // there), found once per folder; the driver's default labels.
     let flags = MergeFlags {
         outputs: args.outputs,
         conflicts: args.conflicts,
         style: None,
         verbose: args.verbose,
     };
-    let settings = super::settings::merge(flags, env, true, &cwd, &project)?;
-    if settings.verbose.value {
-        settings.say(err);
-    }
-    // As the merge driver's: the volatile-field table from the working
-    // tree's top (git runs the driver there), its default labels.
-    let labels = Labels {
-        local: "ours".into(),
-        base: "base".into(),
-        remote: "theirs".into(),
+    let mut folders: HashMap<PathBuf, Options> = HashMap::new();
+    let mut options_for = |dir: &Path, err: &mut dyn Write| -> Result<Options, StartError> {
+        if let Some(opts) = folders.get(dir) {
+            return Ok(opts.clone());
+        }
+        let project = crate::project::ProjectConfig::discover(dir);
+        let settings = super::settings::merge(flags, env, true, dir, &project)?;
+        if settings.verbose.value {
+            settings.say(err);
+        }
+        let labels = Labels {
+            local: "ours".into(),
+            base: "base".into(),
+            remote: "theirs".into(),
+        };
+        let opts = merge_options(
+            &settings,
+            crate::text::merge3::DEFAULT_MARKER_SIZE,
+            labels,
+            dir,
+            &project,
+            err,
+        );
+        folders.insert(dir.to_path_buf(), opts.clone());
+        Ok(opts)
     };
-    let policy = merge_options(
-        &settings,
-        crate::text::merge3::DEFAULT_MARKER_SIZE,
-        labels,
-        top,
-        &project,
-        err,
-    );
     let unmerged = match &repo {
         Some(r) => stages::unmerged(r)?,
         None => Vec::new(),
@@ -168,7 +173,8 @@ fn run_inner(
                 let (Some(repo), Some(workdir)) = (&repo, &workdir) else {
                     continue;
                 };
-                let mut opts = policy.clone();
+                let folder = workdir.join(folder_of(&u.path));
+                let mut opts = options_for(&folder, err)?;
                 opts.marker_size = sizes.get(&u.path).copied().unwrap_or(opts.marker_size);
                 opts.labels.take_found(&labels);
                 let r = resolve_unmerged(repo, workdir, &u, &opts, args);
@@ -176,7 +182,12 @@ fn run_inner(
                 (r, add)
             }
             Job::Named { file, repo_path } => {
-                let r = resolve_named(&file, &policy, args);
+                let folder = match file.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => cwd.clone(),
+                };
+                let opts = options_for(&folder, err)?;
+                let r = resolve_named(&file, &opts, args);
                 let add = repo_path.filter(|_| clean_written(&r));
                 (r, add)
             }
@@ -197,6 +208,15 @@ fn run_inner(
     }
     let _ = outcome::render(&reports, out, err);
     Ok(outcome::exit_code(&reports))
+}
+
+/// The folder of a path in the index (`a/b.ipynb` → `a`), as a path
+/// under the working tree's top.
+fn folder_of(path: &BString) -> PathBuf {
+    match gix::path::from_bstr(path) {
+        Ok(path) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        Err(_) => PathBuf::new(),
+    }
 }
 
 /// Marks every cleanly written file as staged (after a successful `git add`).

@@ -463,6 +463,31 @@ pub fn policy(dir: &Path, warn: &mut dyn Write) -> Policy {
     ignore(dir, &ProjectConfig::discover(dir)).policy(warn)
 }
 
+/// The diff's policy per folder ([`crate::compare::Request::in_folder`]):
+/// [`policy`] of the folder a notebook is in, found once per folder, its
+/// warnings written the first time. The folder's own project file rules its
+/// notebooks, as `clean` and git's filter clean them
+/// ([`super::clean::filter_cleaner`]).
+pub fn policy_for() -> crate::compare::PolicyFor {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    let cache: Mutex<HashMap<std::path::PathBuf, Arc<Policy>>> = Mutex::new(HashMap::new());
+    crate::compare::PolicyFor(Arc::new(move |dir: &Path, warn: &mut dyn Write| {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let mut cache = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| Arc::new(policy(dir, warn)))
+            .clone()
+    }))
+}
+
 impl IgnoreSettings {
     /// The policy with the user's paths and every problem met, in order
     /// (git config's refused paths, then the project file's).

@@ -321,7 +321,14 @@ pub fn run(
         if let Some(bytes) = &new {
             crate::merge::leftover::warn_bytes(&path, bytes, err);
         }
-        let written = driver::diff_paths(&header, old.as_deref(), new.as_deref(), opts, sink);
+        // The notebook's own folder's settings, as the filter cleans it.
+        // Without a working tree (a bare repository), the current directory's.
+        let folder = match repo.workdir() {
+            Some(top) => top.join(Path::new(&path).parent().unwrap_or(Path::new(""))),
+            None => PathBuf::from("."),
+        };
+        let opts = opts.in_folder(&folder, err);
+        let written = driver::diff_paths(&header, old.as_deref(), new.as_deref(), &opts, sink);
         match written {
             Ok(d) => differs |= d,
             // The reader went away (a closed pager): stop quietly.
