@@ -84,31 +84,8 @@ fn read_capped(r: &mut impl Read, mut buf: Vec<u8>) -> io::Result<Vec<u8>> {
 /// [`read_limit`] bytes. A FIFO, device, socket or directory is refused
 /// without being read.
 pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
-    // Looked at before opening: opening a FIFO blocks until a writer comes.
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        let what = if meta.is_dir() {
-            "a directory"
-        } else {
-            "not a regular file (a FIFO, device or socket)"
-        };
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{what}; not read"),
-        ));
-    }
-    let mut file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file; not read",
-        ));
-    }
-    if meta.len() > read_limit() {
-        return Err(too_large());
-    }
-    if meta.len() == 0 {
+    let (mut file, len) = open_regular(path)?;
+    if len == 0 {
         // Empty, or a pseudo-file (`/proc`, `/sys`) whose size says nothing
         // of what it reads as: a read tells them apart.
         // (Eight bytes or more: `/proc/self/pagemap` reads in whole words.)
@@ -124,8 +101,40 @@ pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
     // Sized from the file's length (and one byte more for the read that
     // finds the end): growing from empty moves and re-faults the bytes at
     // every doubling, a fifth of `clean --check` over many notebooks.
-    let expected = usize::try_from(meta.len()).unwrap_or(0);
+    let expected = usize::try_from(len).unwrap_or(0);
     read_capped(&mut file, Vec::with_capacity(expected.saturating_add(1)))
+}
+
+/// Opens the regular file at `path` (a symbolic link is followed) and
+/// returns it with its length, refusing what [`read_bounded`] refuses
+/// without reading: a FIFO, device, socket or directory, a file over the
+/// read limit.
+pub(super) fn open_regular(path: &Path) -> io::Result<(std::fs::File, u64)> {
+    // Looked at before opening: opening a FIFO blocks until a writer comes.
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a FIFO, device or socket)"
+        };
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{what}; not read"),
+        ));
+    }
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file; not read",
+        ));
+    }
+    if meta.len() > read_limit() {
+        return Err(too_large());
+    }
+    Ok((file, meta.len()))
 }
 
 /// Reads a configuration file as text: [`read_bounded`], and when `path`
