@@ -30,9 +30,16 @@ pub fn map<T: Sync, R: Send>(parallel: bool, items: &[T], f: impl Fn(&T) -> R + 
     }
     let (front, back) = items.split_at(items.len() / 2);
     let f = &f;
+    // The front half goes into room for all: extending it with the back
+    // half moves nothing (growing would hold both halves and the old front
+    // at once, twice the result's size at the peak).
     let (mut out, rest) = join(
         true,
-        || front.iter().map(f).collect::<Vec<R>>(),
+        || {
+            let mut out = Vec::with_capacity(items.len());
+            out.extend(front.iter().map(f));
+            out
+        },
         || back.iter().map(f).collect::<Vec<R>>(),
     );
     out.extend(rest);

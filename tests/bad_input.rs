@@ -112,6 +112,77 @@ fn enormous_single_line_is_read_or_refused_cleanly() {
     refuse(&c, "invalid JSON");
 }
 
+/// A notebook of `cells` code cells (about 1.5 KB each), the cell at
+/// `edit` changed, as a JSON value.
+fn many_cells(cells: usize, edit: usize) -> serde_json::Value {
+    let cells: Vec<serde_json::Value> = (0..cells)
+        .map(|i| {
+            let mut lines: Vec<String> = (0..24)
+                .map(|k| format!("x_{i}_{k} = {k} * 2  # é\n"))
+                .collect();
+            if i == edit {
+                lines[3] = "changed = True\n".into();
+            }
+            serde_json::json!({
+                "cell_type": "code",
+                "execution_count": 1.50,
+                "id": format!("c{i}"),
+                "metadata": {},
+                "outputs": [{"name": "stdout", "output_type": "stream", "text": ["ok\u{1b}\n"]}],
+                "source": lines,
+            })
+        })
+        .collect();
+    serde_json::json!({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+}
+
+#[test]
+fn large_notebooks_read_cell_by_cell_diff_and_fail_as_when_read_whole() {
+    // Pretty-printed files over 4 MB are read cell by cell; the same
+    // notebooks on one line are read whole: the diffs must be the same.
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (many_cells(4000, usize::MAX), many_cells(4000, 1700));
+    let write = |name: &str, v: &serde_json::Value, pretty: bool| {
+        let path = dir.path().join(name);
+        let text = if pretty {
+            serde_json::to_string_pretty(v).unwrap()
+        } else {
+            serde_json::to_string(v).unwrap()
+        };
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let (a, b) = (write("a.ipynb", &old, true), write("b.ipynb", &new, true));
+    assert!(std::fs::metadata(&a).unwrap().len() > 4 << 20);
+    let (a1, b1) = (
+        write("a1.ipynb", &old, false),
+        write("b1.ipynb", &new, false),
+    );
+    let streamed = bin().arg(&a).arg(&b).output().unwrap();
+    let whole = bin().arg(&a1).arg(&b1).output().unwrap();
+    assert_eq!(streamed.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&streamed.stdout);
+    assert!(text.contains("changed = True"), "{text}");
+    assert_eq!(
+        text.replace("a.ipynb", "a1.ipynb")
+            .replace("b.ipynb", "b1.ipynb"),
+        String::from_utf8_lossy(&whole.stdout)
+    );
+    // A bad cell deep in a large file: the error names the file and the cell.
+    let mut bad = new.clone();
+    bad["cells"][2500]["outputs"] = serde_json::json!([1]);
+    let c = write("c.ipynb", &bad, true);
+    let err = refuse(&c, "cell 2501: \"outputs\" must be a list of objects");
+    assert!(!err.contains("panicked"));
+    // Invalid JSON in the middle of a cell: line and column as for a whole read.
+    let text = std::fs::read_to_string(&b).unwrap();
+    let at = text.find("changed = True").unwrap();
+    let broken = format!("{}{}", &text[..at - 1], &text[at..]);
+    std::fs::write(&c, &broken).unwrap();
+    let line = broken[..at].matches('\n').count() + 1;
+    refuse(&c, &format!("line {line}, column"));
+}
+
 #[test]
 fn revisions_outside_a_repository_say_so() {
     let dir = tempfile::tempdir().unwrap();

@@ -84,11 +84,8 @@ fn read_capped(r: &mut impl Read, mut buf: Vec<u8>) -> io::Result<Vec<u8>> {
 /// [`read_limit`] bytes. A FIFO, device, socket or directory is refused
 /// without being read.
 pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
-    let (mut file, meta) = open_regular(path)?;
-    if meta.len() > read_limit() {
-        return Err(too_large());
-    }
-    if meta.len() == 0 {
+    let (mut file, len) = open_regular(path)?;
+    if len == 0 {
         // Empty, or a pseudo-file (`/proc`, `/sys`) whose size says nothing
         // of what it reads as: a read tells them apart.
         // (Eight bytes or more: `/proc/self/pagemap` reads in whole words.)
@@ -104,13 +101,25 @@ pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
     // Sized from the file's length (and one byte more for the read that
     // finds the end): growing from empty moves and re-faults the bytes at
     // every doubling, a fifth of `clean --check` over many notebooks.
-    let expected = usize::try_from(meta.len()).unwrap_or(0);
+    let expected = usize::try_from(len).unwrap_or(0);
     read_capped(&mut file, Vec::with_capacity(expected.saturating_add(1)))
+}
+
+/// Opens the regular file at `path` (a symbolic link is followed) and
+/// returns it with its length, refusing what [`read_bounded`] refuses
+/// without reading: a FIFO, device, socket or directory, a file over the
+/// read limit.
+pub(super) fn open_regular(path: &Path) -> io::Result<(std::fs::File, u64)> {
+    let (file, meta) = open_file(path)?;
+    if meta.len() > read_limit() {
+        return Err(too_large());
+    }
+    Ok((file, meta.len()))
 }
 
 /// Opens the regular file at `path` (a symbolic link is followed); a FIFO,
 /// device, socket or directory is refused without being opened.
-fn open_regular(path: &Path) -> io::Result<(std::fs::File, std::fs::Metadata)> {
+fn open_file(path: &Path) -> io::Result<(std::fs::File, std::fs::Metadata)> {
     // Looked at before opening: opening a FIFO blocks until a writer comes.
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
@@ -144,7 +153,7 @@ pub const FIRST_LINE_MAX: u64 = 64 << 10;
 /// which only the first line is wanted. Bytes that are not UTF-8 are
 /// replaced. A FIFO, device, socket or directory is refused unread.
 pub fn read_first_line(path: &Path) -> io::Result<String> {
-    let (file, _) = open_regular(path)?;
+    let (file, _) = open_file(path)?;
     let mut head = Vec::new();
     file.take(FIRST_LINE_MAX).read_to_end(&mut head)?;
     let line = head.split(|&b| b == b'\n').next().unwrap_or_default();

@@ -90,6 +90,12 @@ pub(super) fn read(path: &Path) -> Result<Notebook, LoadError> {
     if path.is_dir() {
         return Err(LoadError::IsDirectory { path: name });
     }
+    // A large file is parsed cell by cell as it is read (the same notebook,
+    // without its bytes and its tree in memory at once); anything that path
+    // does not take, including every error, is read whole below.
+    if let Some(nb) = super::stream::read(path, &name) {
+        return Ok(nb);
+    }
     let bytes = super::read_bounded(path).map_err(|source| LoadError::Io {
         path: name.clone(),
         source,
@@ -133,6 +139,12 @@ pub(super) fn parse(bytes: &[u8], name: &str) -> Result<Notebook, LoadError> {
             });
         }
     };
+    finish(value, Style::detect(bytes), name)
+}
+
+/// The notebook of a parsed document, or why it is not one.
+pub(super) fn finish(value: Value, style: Style, name: &str) -> Result<Notebook, LoadError> {
+    let path = || name.to_string();
     let root = match value {
         Value::Object(map) => map,
         other => {
@@ -172,7 +184,7 @@ pub(super) fn parse(bytes: &[u8], name: &str) -> Result<Notebook, LoadError> {
     check_cells(&root, major, name)?;
     Ok(Notebook {
         root,
-        style: Style::detect(bytes),
+        style,
         major,
         minor,
         raw: None,

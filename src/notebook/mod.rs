@@ -10,6 +10,7 @@ mod cell;
 mod load;
 mod many;
 pub(crate) mod raw;
+mod stream;
 mod style;
 
 pub use bounded::{

@@ -413,6 +413,12 @@ fn first_key_colon(text: &[u8]) -> Option<usize> {
 }
 
 fn first_hex_escape_is_upper(text: &[u8]) -> bool {
+    first_hex_escape(text).unwrap_or(false)
+}
+
+/// Whether the first `\uXXXX` escape with a letter among its digits spells
+/// them in upper case; `None` when no escape decides.
+fn first_hex_escape(text: &[u8]) -> Option<bool> {
     let mut i = 0;
     while let Some(at) = memchr::memchr(b'\\', &text[i..]) {
         i += at;
@@ -423,16 +429,63 @@ fn first_hex_escape_is_upper(text: &[u8]) -> bool {
             if text[i + 1] == b'u' {
                 let hex = &text[i + 2..i + 6];
                 if hex.iter().any(|b| b.is_ascii_uppercase()) {
-                    return true;
+                    return Some(true);
                 }
                 if hex.iter().any(|b| b.is_ascii_lowercase()) {
-                    return false;
+                    return Some(false);
                 }
             }
             i += 2;
         }
     }
-    false
+    None
+}
+
+/// What [`Style::detect`] learns from the middle of a document read in
+/// pieces (`notebook/stream.rs`: the cells, each parsed on its own). Each
+/// piece starts and ends outside any string, so no pattern looked for here
+/// spans two pieces.
+#[derive(Debug, Default)]
+pub(super) struct MiddleScan {
+    non_ascii: bool,
+    spaced_sep: bool,
+    hex: Option<bool>,
+}
+
+impl MiddleScan {
+    /// Takes in the next piece of the middle, in document order.
+    pub(super) fn feed(&mut self, piece: &[u8]) {
+        if !self.non_ascii {
+            self.non_ascii = !piece.is_ascii() || memchr::memchr(0x7f, piece).is_some();
+        }
+        if !self.spaced_sep {
+            self.spaced_sep = memchr::memmem::find(piece, b", ").is_some();
+        }
+        if self.hex.is_none() {
+            self.hex = first_hex_escape(piece);
+        }
+    }
+}
+
+impl Style {
+    /// [`Style::detect`] of `head`, the middle seen by `middle`, then `tail`,
+    /// from the style of `head` followed by `tail` (`skeleton`). Everything
+    /// `detect` reads from the document's start (the opening brace, the first
+    /// line end, the indentation, the first key) must lie in `head`, and its
+    /// end in `tail`.
+    pub(super) fn detect_split(skeleton: &[u8], head: &[u8], middle: &MiddleScan) -> Style {
+        let mut style = Style::detect(skeleton);
+        style.ensure_ascii &= !middle.non_ascii;
+        if style.indent.is_none() && middle.spaced_sep {
+            style.item_sep = ", ";
+        }
+        if first_hex_escape(head).is_none() {
+            if let Some(upper) = middle.hex {
+                style.upper_hex = upper;
+            }
+        }
+        style
+    }
 }
 
 #[cfg(test)]
