@@ -117,7 +117,7 @@ pub fn run_filter(
         }
     };
     if args.check {
-        return match cleaner.clean(input, &name) {
+        return match cleaner.check(input, &name) {
             Ok(cleaned) if cleaned.plan.is_empty() => Exit::Ok,
             Ok(cleaned) => {
                 let _ = writeln!(err, "{name}: would strip {}", cleaned.plan.summary());
