@@ -21,6 +21,7 @@
 //! `cli::clean`; [`process`] serves git's long-running filter protocol so
 //! that one process cleans every file.
 
+mod lean;
 pub mod process;
 
 use crate::notebook::{LoadError, Notebook};
@@ -145,7 +146,7 @@ impl Cleaner {
 
     /// Cleans notebook bytes. `name` is used in error messages only.
     pub fn clean(&self, bytes: &[u8], name: &str) -> Result<Cleaned, LoadError> {
-        self.run(bytes, name, true)
+        self.run(bytes, name, true, false)
     }
 
     /// What [`Cleaner::clean`] would do, without writing the cleaned bytes
@@ -153,16 +154,29 @@ impl Cleaner {
     /// `bytes` is always `None`; the notebook would change when
     /// [`Cleaned::would_change`].
     pub fn check(&self, bytes: &[u8], name: &str) -> Result<Cleaned, LoadError> {
-        self.run(bytes, name, false)
+        self.run(bytes, name, false, true)
     }
 
-    fn run(&self, bytes: &[u8], name: &str, write: bool) -> Result<Cleaned, LoadError> {
+    /// `lean`: a check may answer from [`lean`]'s pass over the bytes
+    /// (the tests turn it off to compare the two).
+    fn run(&self, bytes: &[u8], name: &str, write: bool, lean: bool) -> Result<Cleaned, LoadError> {
         // Merge conflict records whose conflict is gone go first (merge/stale.rs).
         let (unstale, stale) = match crate::merge::stale::without_stale(bytes, name) {
             Some((b, d)) => (Some(b), d),
             None => (None, Default::default()),
         };
         let bytes = unstale.as_deref().unwrap_or(bytes);
+        // A check needs only the plan: one lean pass over the bytes, no
+        // tree, when it can answer exactly (lean.rs); else the full parse.
+        if !write && lean {
+            if let Some(plan) = lean::Lean::new(&self.rows).and_then(|l| l.plan(bytes)) {
+                return Ok(Cleaned {
+                    plan,
+                    bytes: None,
+                    stale,
+                });
+            }
+        }
         // The input bytes are kept (copied) only when a cleaned notebook is
         // written: a clean one, or a check, never needs them.
         let mut nb = Notebook::parse(bytes, name)?;

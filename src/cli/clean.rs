@@ -142,7 +142,7 @@ pub fn run_filter(
         }
     };
     if args.check {
-        return match cleaner.clean(input, &name) {
+        return match cleaner.check(input, &name) {
             Ok(cleaned) if cleaned.plan.is_empty() => Exit::Ok,
             Ok(cleaned) => {
                 let _ = writeln!(err, "{name}: would strip {}", cleaned.plan.summary());
@@ -175,17 +175,33 @@ fn clean_file(args: &CleanArgs, cleaner: &Result<Cleaner, String>, path: &Path) 
         Ok(c) => c,
         Err(e) => return Outcome::Failed(format!("{name}: not cleaned: {e}")),
     };
+    if args.check {
+        // --check writes nothing: the cleaned bytes are not made, and each
+        // worker reads every file into one buffer it keeps.
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        return BUFFER.with_borrow_mut(|bytes| {
+            match crate::notebook::read_bounded_into(path, bytes) {
+                Ok(()) => outcome(args, cleaner, bytes, &name, path),
+                Err(e) => Outcome::Failed(format!("{name}: cannot read: {e}")),
+            }
+        });
+    }
     let bytes = match crate::notebook::read_bounded(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(format!("{name}: cannot read: {e}")),
     };
-    // --check writes nothing, so the cleaned bytes are not made.
+    outcome(args, cleaner, &bytes, &name, path)
+}
+
+fn outcome(args: &CleanArgs, cleaner: &Cleaner, bytes: &[u8], name: &str, path: &Path) -> Outcome {
     let run = if args.check {
         Cleaner::check
     } else {
         Cleaner::clean
     };
-    let cleaned = match run(cleaner, &bytes, &name) {
+    let cleaned = match run(cleaner, bytes, name) {
         Ok(c) => c,
         Err(e) => return Outcome::Failed(e.to_string()),
     };

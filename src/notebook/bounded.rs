@@ -84,6 +84,16 @@ fn read_capped(r: &mut impl Read, mut buf: Vec<u8>) -> io::Result<Vec<u8>> {
 /// [`read_limit`] bytes. A FIFO, device, socket or directory is refused
 /// without being read.
 pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    read_bounded_into(path, &mut buf)?;
+    Ok(buf)
+}
+
+/// [`read_bounded`] into `buf` (its contents replaced, its capacity
+/// kept), so that a command reading many files one after another holds
+/// one buffer of the largest size instead of a fresh one per file.
+pub fn read_bounded_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
     let (mut file, len) = open_regular(path)?;
     if len == 0 {
         // Empty, or a pseudo-file (`/proc`, `/sys`) whose size says nothing
@@ -96,13 +106,15 @@ pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
                 "reports size 0 but has content (a /proc or /sys file?); not read",
             ));
         }
-        return Ok(Vec::new());
+        return Ok(());
     }
     // Sized from the file's length (and one byte more for the read that
     // finds the end): growing from empty moves and re-faults the bytes at
     // every doubling, a fifth of `clean --check` over many notebooks.
     let expected = usize::try_from(len).unwrap_or(0);
-    read_capped(&mut file, Vec::with_capacity(expected.saturating_add(1)))
+    buf.reserve(expected.saturating_add(1));
+    *buf = read_capped(&mut file, std::mem::take(buf))?;
+    Ok(())
 }
 
 /// Opens the regular file at `path` (a symbolic link is followed) and
