@@ -626,7 +626,9 @@ mod tests {
     fn shuffled_large_input_pairs_every_cell_with_an_equal_one() {
         // Unique cells, repeated cells and blank cells, shuffled: far more
         // moves than SHUFFLED_MIN_MOVES, so the patience stage runs.
-        let mut sources: Vec<String> = (0..3000).map(|i| format!("x_{i} = {i}\nprint(x_{i})")).collect();
+        let mut sources: Vec<String> = (0..3000)
+            .map(|i| format!("x_{i} = {i}\nprint(x_{i})"))
+            .collect();
         sources.extend((0..200).map(|i| format!("repeated({})", i % 7)));
         sources.extend((0..50).map(|_| String::new()));
         let old: Vec<&str> = sources.iter().map(String::as_str).collect();
