@@ -184,7 +184,7 @@ fn shuffled_pairs(
     if before.len().min(after.len()) <= SHUFFLED_MIN_MOVES {
         return None;
     }
-    // hash → (count in before, count in after, last position in before).
+    // hash → (count in before, count in after, first position in before).
     let mut seen: HashMap<u64, (u32, u32, usize)> = HashMap::with_capacity(before.len());
     for (x, h) in before.iter().enumerate() {
         let e = seen.entry(*h).or_insert((0, 0, x));
