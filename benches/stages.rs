@@ -240,6 +240,27 @@ fn merge_parsed(bencher: divan::Bencher, n: usize) {
     bencher.bench(|| merge::merge_notebooks(&b, &l, &r, &opts).items.len());
 }
 
+/// Both sides shuffled every cell, each in its own order (and edited 1%),
+/// no ids: the alignment of two sides full of moves (issue 22's shuffled
+/// merge), then every cell's merge.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn merge_parsed_shuffled_no_ids(bencher: divan::Bencher, n: usize) {
+    let no_ids = |cells: Vec<Value>| {
+        let mut cells = cells;
+        for c in &mut cells {
+            if let Some(m) = c.as_object_mut() {
+                m.remove("id");
+            }
+        }
+        notebook_bytes(cells)
+    };
+    let base = base_cells(n);
+    let (l, r) = (edited(&base, 7, true), edited(&base, 11, true));
+    let [b, l, r] = [no_ids(base), no_ids(l), no_ids(r)].map(|x| parse(&x));
+    let opts = Options::default();
+    bencher.bench(|| merge::merge_notebooks(&b, &l, &r, &opts).items.len());
+}
+
 /// The whole merge on bytes: parse, merge, render, serialize.
 #[divan::bench(args = SIZES, sample_count = 10)]
 fn merge_bytes(bencher: divan::Bencher, n: usize) {

@@ -4,7 +4,9 @@
 //! 1. cells with the same id on both sides (ids unique on each side) match;
 //! 2. the remaining cells are diffed as a sequence of content hashes
 //!    ([`crate::text::line_diff`], git's Myers), so identical cells in the same
-//!    order match;
+//!    order match; lists with hundreds of cells out of order are first
+//!    anchored on the cells that occur once on each side (a patience diff,
+//!    `shuffled_pairs`), since Myers costs more than linear time there;
 //! 3. leftover cells with identical content match anywhere (a move);
 //! 4. leftover cells inside each gap between matched cells are paired by
 //!    similarity ([`super::similarity`]), looking only a few
@@ -62,6 +64,9 @@ const MAX_GAP_GRID: usize = 256;
 const WINDOW: usize = 8;
 /// Lines shared by more cells than this are not used to find moved cells.
 const MAX_LINE_FANOUT: usize = 8;
+/// Lists with more cells than this out of order, among those that occur once
+/// on each side, are aligned as shuffled lists (see [`shuffled_pairs`]).
+const SHUFFLED_MIN_MOVES: usize = 256;
 
 fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -81,7 +86,7 @@ pub fn align(old: &[CellKey<'_>], new: &[CellKey<'_>]) -> Alignment {
     // two content stages.
     let old_hashes = unmatched_hashes(old, &a.old_to_new);
     let new_hashes = unmatched_hashes(new, &a.new_to_old);
-    match_in_order(&old_hashes, &new_hashes, &mut a);
+    match_in_order(old, &old_hashes, &new_hashes, &mut a);
     match_identical_anywhere(old, &old_hashes, &new_hashes, &mut a);
     match_similar_in_gaps(old, new, &mut a);
     match_similar_anywhere(old, new, &mut a);
@@ -132,7 +137,12 @@ fn unmatched_hashes(cells: &[CellKey<'_>], matched: &[Option<usize>]) -> Vec<Opt
         .collect()
 }
 
-fn match_in_order(old_hashes: &[Option<u64>], new_hashes: &[Option<u64>], a: &mut Alignment) {
+fn match_in_order(
+    old: &[CellKey<'_>],
+    old_hashes: &[Option<u64>],
+    new_hashes: &[Option<u64>],
+    a: &mut Alignment,
+) {
     let unmatched = |hashes: &[Option<u64>]| -> (Vec<usize>, Vec<u64>) {
         hashes
             .iter()
@@ -145,9 +155,81 @@ fn match_in_order(old_hashes: &[Option<u64>], new_hashes: &[Option<u64>], a: &mu
     if old_idx.is_empty() || new_idx.is_empty() {
         return;
     }
-    for (x, y) in crate::text::line_diff::equal_pairs(&before, &after) {
+    let blank = |x: usize| old[old_idx[x]].source.trim().is_empty();
+    let pairs = shuffled_pairs(&before, &after, blank)
+        .unwrap_or_else(|| crate::text::line_diff::equal_pairs(&before, &after));
+    for (x, y) in pairs {
         link(a, old_idx[x], new_idx[y]);
     }
+}
+
+/// The in-order stage for lists whose cells were shuffled (more than
+/// [`SHUFFLED_MIN_MOVES`] cells out of order): `None` otherwise, and the
+/// stage is one line diff over the whole lists, as for any other pair.
+///
+/// One Myers diff over two shuffled lists costs far more than linear time:
+/// every cell out of order is an edit, and git's heuristics only cap the
+/// cost at about the square root of the length per split. Instead the
+/// cells that occur exactly once on each side (and are not blank) pair up
+/// directly: they are paired to each other whatever the line diff does
+/// (those it leaves out, [`match_identical_anywhere`] pairs). Their longest
+/// in-order chain anchors the lists (patience diff); only the other cells
+/// (repeated or blank) are diffed, gap by gap between anchors, so that the
+/// cost stays near-linear however the cells were shuffled.
+fn shuffled_pairs(
+    before: &[u64],
+    after: &[u64],
+    blank: impl Fn(usize) -> bool,
+) -> Option<Vec<(usize, usize)>> {
+    if before.len().min(after.len()) <= SHUFFLED_MIN_MOVES {
+        return None;
+    }
+    // hash → (count in before, count in after, first position in before).
+    let mut seen: HashMap<u64, (u32, u32, usize)> = HashMap::with_capacity(before.len());
+    for (x, h) in before.iter().enumerate() {
+        let e = seen.entry(*h).or_insert((0, 0, x));
+        e.0 = e.0.saturating_add(1);
+    }
+    for h in after {
+        if let Some(e) = seen.get_mut(h) {
+            e.1 = e.1.saturating_add(1);
+        }
+    }
+    let unique: Vec<(usize, usize)> = after
+        .iter()
+        .enumerate()
+        .filter_map(|(y, h)| match seen.get(h) {
+            Some(&(1, 1, x)) if !blank(x) => Some((x, y)),
+            _ => None,
+        })
+        .collect();
+    let chain = crate::lis::longest_increasing(&unique, |&(x, _)| x);
+    if unique.len() - chain.len() <= SHUFFLED_MIN_MOVES {
+        return None;
+    }
+    let mut paired_old = vec![false; before.len()];
+    let mut paired_new = vec![false; after.len()];
+    for &(x, y) in &unique {
+        paired_old[x] = true;
+        paired_new[y] = true;
+    }
+    let mut pairs = unique.clone();
+    // The gaps between anchors (and before the first, after the last).
+    let anchors = chain.iter().map(|&k| unique[k]);
+    let mut from = (0, 0);
+    for (x1, y1) in anchors.chain(std::iter::once((before.len(), after.len()))) {
+        let olds: Vec<usize> = (from.0..x1).filter(|&x| !paired_old[x]).collect();
+        let news: Vec<usize> = (from.1..y1).filter(|&y| !paired_new[y]).collect();
+        if !olds.is_empty() && !news.is_empty() {
+            let gap_before: Vec<u64> = olds.iter().map(|&x| before[x]).collect();
+            let gap_after: Vec<u64> = news.iter().map(|&y| after[y]).collect();
+            for (i, j) in crate::text::line_diff::equal_pairs(&gap_before, &gap_after) {
+                pairs.push((olds[i], news[j]));
+            }
+        }
+        from = (x1 + 1, y1 + 1);
+    }
+    Some(pairs)
 }
 
 fn match_identical_anywhere(
@@ -527,6 +609,61 @@ mod tests {
         let new = keys(&["a", "b", ""]);
         let al = align(&old, &new);
         assert!(al.moved.iter().all(|m| !m));
+    }
+
+    /// A deterministic shuffle (xorshift), so that the test needs no crate.
+    fn shuffled<T>(mut v: Vec<T>, mut seed: u64) -> Vec<T> {
+        for i in (1..v.len()).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            v.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        v
+    }
+
+    #[test]
+    fn shuffled_large_input_pairs_every_cell_with_an_equal_one() {
+        // Unique cells, repeated cells and blank cells, shuffled: far more
+        // moves than SHUFFLED_MIN_MOVES, so the patience stage runs.
+        let mut sources: Vec<String> = (0..3000)
+            .map(|i| format!("x_{i} = {i}\nprint(x_{i})"))
+            .collect();
+        sources.extend((0..200).map(|i| format!("repeated({})", i % 7)));
+        sources.extend((0..50).map(|_| String::new()));
+        let old: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let new = shuffled(old.clone(), 0x9e37_79b9_7f4a_7c15);
+        let al = align(&keys(&old), &keys(&new));
+        let before: Vec<u64> = keys(&old).iter().map(content_hash).collect();
+        let after: Vec<u64> = keys(&new).iter().map(content_hash).collect();
+        assert!(shuffled_pairs(&before, &after, |x| old[x].is_empty()).is_some());
+        for (i, j) in al.old_to_new.iter().enumerate() {
+            match j {
+                Some(j) => assert_eq!(old[i], new[*j], "old cell {i} paired with a different cell"),
+                // Blank cells pair only where they stay in order.
+                None => assert!(old[i].is_empty(), "old cell {i} ({:?}) unmatched", old[i]),
+            }
+        }
+        // Every unique cell is paired with its own copy (whatever stage paired it).
+        for (i, s) in old.iter().enumerate().take(3000) {
+            assert_eq!(new[al.old_to_new[i].unwrap_or(usize::MAX)], *s);
+        }
+    }
+
+    #[test]
+    fn a_few_moves_keep_the_plain_line_diff() {
+        // 300 cells, 10 of them moved: the whole-list line diff decides, as before.
+        let sources: Vec<String> = (0..300).map(|i| format!("cell {i}")).collect();
+        let old: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let mut new = old.clone();
+        new[..20].reverse();
+        let h = |v: &[&str]| keys(v).iter().map(content_hash).collect::<Vec<_>>();
+        assert!(shuffled_pairs(&h(&old), &h(&new), |_| false).is_none());
+        let many: Vec<String> = (0..2000).map(|i| format!("cell {i}")).collect();
+        let old: Vec<&str> = many.iter().map(String::as_str).collect();
+        let mut new = old.clone();
+        new.reverse();
+        assert!(shuffled_pairs(&h(&old), &h(&new), |_| false).is_some());
     }
 
     #[test]

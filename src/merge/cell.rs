@@ -109,7 +109,10 @@ pub fn merge_cell(
         }
     };
     let source_value = match &merged_source {
-        Some(text) => source_value(text, base, local, remote),
+        Some(text) => {
+            let base = base.map(|b| (b, bs.as_ref()));
+            source_value(text, base, (local, &ls), (remote, &rs))
+        }
         // Placeholder: the renderer writes the markers.
         None => local
             .map
@@ -213,15 +216,21 @@ fn owned_conflict(regions: &[Region<'_>]) -> SourceConflict {
 
 /// The JSON value for a merged source: the very value of a side whose text it
 /// equals (byte fidelity), else local's representation (list of lines or string).
-fn source_value(text: &str, base: Option<Cell<'_>>, local: Cell<'_>, remote: Cell<'_>) -> Value {
-    for c in [Some(local), Some(remote), base].into_iter().flatten() {
-        if c.source() == text {
+/// Each cell comes with its source as [`merge_cell`] joined it.
+fn source_value(
+    text: &str,
+    base: Option<(Cell<'_>, &str)>,
+    local: (Cell<'_>, &str),
+    remote: (Cell<'_>, &str),
+) -> Value {
+    for (c, source) in [Some(local), Some(remote), base].into_iter().flatten() {
+        if source == text {
             if let Some(v) = c.map.get(c.source_key()) {
                 return v.clone();
             }
         }
     }
-    text_value(text, local.map.get(local.source_key()))
+    text_value(text, local.0.map.get(local.0.source_key()))
 }
 
 /// `text` as a JSON multiline string shaped like `like` (a list of lines when

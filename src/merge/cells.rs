@@ -512,3 +512,79 @@ fn interleave<'f>(fl: &'f [Float], fr: &'f [Float]) -> Vec<&'f Float> {
     out.extend(&fr[j..]);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::merge::{merge_bytes, Inputs, Options};
+    use serde_json::{json, Value};
+
+    /// A notebook without cell ids (nbformat 4.4) of code cells `x_i = i`, in
+    /// the order of `order`.
+    fn notebook(order: &[usize]) -> Vec<u8> {
+        let cells: Vec<Value> = order
+            .iter()
+            .map(|i| {
+                json!({"cell_type": "code", "execution_count": null, "metadata": {},
+                       "outputs": [], "source": [format!("x_{i} = {i}\n"), format!("print(x_{i})")]})
+            })
+            .collect();
+        let nb = json!({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4});
+        serde_json::to_vec_pretty(&nb).unwrap_or_default()
+    }
+
+    fn shuffled(n: usize, mut seed: u64) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            v.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        v
+    }
+
+    #[test]
+    fn both_sides_shuffled_without_ids_keep_every_cell_once() {
+        // Each side in its own order: far more cells out of order than the
+        // alignment's threshold for shuffled lists.
+        let n = 800;
+        let base = notebook(&(0..n).collect::<Vec<_>>());
+        let local = notebook(&shuffled(n, 0x2545_f491_4f6c_dd1d));
+        let remote = notebook(&shuffled(n, 0x9e37_79b9_7f4a_7c15));
+        let out = merge_bytes(
+            Inputs {
+                base: (&base, "base"),
+                local: (&local, "local"),
+                remote: (&remote, "remote"),
+            },
+            &Options::default(),
+        );
+        assert!(out.fallback.is_none());
+        let merged: Value = serde_json::from_slice(&out.bytes).unwrap_or(Value::Null);
+        let cells = merged["cells"].as_array().cloned().unwrap_or_default();
+        let mut code: Vec<String> = cells
+            .iter()
+            .filter(|c| c["cell_type"] == "code")
+            .map(|c| {
+                c["source"]
+                    .as_array()
+                    .map(|l| l.iter().filter_map(Value::as_str).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect();
+        code.sort();
+        let mut want: Vec<String> = (0..n)
+            .map(|i| format!("x_{i} = {i}\nprint(x_{i})"))
+            .collect();
+        want.sort();
+        assert_eq!(code, want, "every cell exactly once");
+        // Each cell moved to different places on both sides is one conflict,
+        // after one notice cell.
+        let notices = cells
+            .iter()
+            .filter(|c| c["cell_type"] == "markdown")
+            .count();
+        assert!(out.conflicts > n / 2, "{} conflicts", out.conflicts);
+        assert_eq!(notices, out.conflicts);
+    }
+}

@@ -16,7 +16,7 @@
 //! and a count (`null` counts are skipped, as the rule skips them).
 
 use super::model::{Item, MergeResult, Resolution};
-use crate::notebook::{join_text, Notebook};
+use crate::notebook::Notebook;
 use serde_json::Value;
 
 /// True when the counts (in cell order) strictly increase, as NB101 wants.
@@ -31,9 +31,21 @@ fn in_order(counts: impl Iterator<Item = u64>) -> bool {
     true
 }
 
+/// `join_text(value).trim().is_empty()`, without joining: a text is blank
+/// when each of its lines is.
+fn blank(value: Option<&Value>) -> bool {
+    match value {
+        Some(Value::String(s)) => s.trim().is_empty(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .all(|item| item.as_str().is_none_or(|s| s.trim().is_empty())),
+        _ => true,
+    }
+}
+
 fn side_counts(nb: &Notebook) -> impl Iterator<Item = u64> + '_ {
     nb.cells().into_iter().filter_map(|c| {
-        let ran = c.cell_type() == "code" && !c.source().trim().is_empty();
+        let ran = c.cell_type() == "code" && !blank(crate::notebook::field(c.map, c.source_key()));
         ran.then(|| c.map.get(c.execution_count_key()).and_then(Value::as_u64))
             .flatten()
     })
@@ -111,7 +123,7 @@ pub fn keep_in_order(
         .filter_map(|(k, item)| {
             let Item::Cell(c) = item else { return None };
             if c.cell.get("cell_type").and_then(Value::as_str) != Some("code")
-                || join_text(c.cell.get(c.source_key)).trim().is_empty()
+                || blank(c.cell.get(c.source_key))
             {
                 return None;
             }
@@ -200,5 +212,26 @@ mod tests {
             assert!(in_order(r.iter().copied()), "{v:?} -> {r:?}");
         }
         assert_eq!(reorder(&[1, 2, 3]), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn blank_agrees_with_the_joined_text() {
+        use crate::notebook::join_text;
+        let cases = [
+            serde_json::json!(""),
+            serde_json::json!(" \n\t"),
+            serde_json::json!("x"),
+            serde_json::json!([]),
+            serde_json::json!(["\n", "  "]),
+            serde_json::json!(["\n", " x"]),
+            serde_json::json!([" ", 3, "\u{3000}"]),
+            serde_json::json!(["", 3, "y"]),
+            serde_json::json!(null),
+            serde_json::json!(7),
+        ];
+        for v in &cases {
+            assert_eq!(blank(Some(v)), join_text(Some(v)).trim().is_empty(), "{v}");
+        }
+        assert!(blank(None));
     }
 }

@@ -184,7 +184,11 @@ fn sort_deep(map: &mut Map<String, Value>) {
             _ => {}
         }
     }
-    map.sort_keys();
+    // Most maps (every one the merge took from a sorted side) are in order
+    // already; sorting one anyway rebuilds its hash index.
+    if !map.keys().is_sorted() {
+        map.sort_keys();
+    }
     map.values_mut().for_each(value);
 }
 

@@ -184,8 +184,13 @@ impl Notebook {
         // collisions, which the full comparison below settles). A key of the
         // source alone made notebooks with many same-source cells (empty
         // cells, repeated code) quadratic: every lookup scanned them all.
+        // foldhash, seeded at random per call: several times faster than
+        // SipHash over whole cells, and a notebook cannot be written to make
+        // many different cells share a key (each shared key would make every
+        // lookup of it compare them all).
+        let seeded = foldhash::quality::RandomState::default();
         let key = |c: &Cell<'_>| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut h = std::hash::BuildHasher::build_hasher(&seeded);
             hash_map_deep(c.map, &mut h);
             std::hash::Hasher::finish(&h)
         };
