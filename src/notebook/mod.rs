@@ -15,8 +15,7 @@ mod style;
 
 pub use bounded::{
     parse_size, read_bounded, read_bounded_into, read_config, read_first_line, read_limit,
-    read_stream_bounded,
-    set_read_limit, too_large, DEFAULT_READ_LIMIT, READ_LIMIT_ENV,
+    read_stream_bounded, set_read_limit, too_large, DEFAULT_READ_LIMIT, READ_LIMIT_ENV,
 };
 pub use cell::{Cell, Output, OutputKind};
 pub use load::LoadError;
