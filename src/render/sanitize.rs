@@ -72,15 +72,22 @@ impl<W: Write> LineSanitizer<W> {
         }
     }
 
+    /// Writes the first `upto` pending bytes, each line made visible on its
+    /// own (its newline kept), in one write: a merge that reports 40,000
+    /// moved cells makes 40,000 lines, and stderr is unbuffered.
     fn emit(&mut self, upto: usize) -> io::Result<()> {
-        let line: Vec<u8> = self.pending.drain(..upto).collect();
-        let text = String::from_utf8_lossy(&line);
-        let (body, nl) = match text.strip_suffix('\n') {
-            Some(body) => (body, "\n"),
-            None => (&*text, ""),
-        };
-        self.inner.write_all(visible_name(body).as_bytes())?;
-        self.inner.write_all(nl.as_bytes())
+        let lines: Vec<u8> = self.pending.drain(..upto).collect();
+        let mut out = String::with_capacity(lines.len());
+        for line in lines.split_inclusive(|&b| b == b'\n') {
+            let text = String::from_utf8_lossy(line);
+            let (body, nl) = match text.strip_suffix('\n') {
+                Some(body) => (body, "\n"),
+                None => (&*text, ""),
+            };
+            out.push_str(&visible_name(body));
+            out.push_str(nl);
+        }
+        self.inner.write_all(out.as_bytes())
     }
 }
 
@@ -370,6 +377,16 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "nbdiff: ␛]0;t␇x.ipynb: \u{fffd} bad\nnext ␛[2J"
         );
+    }
+
+    #[test]
+    fn line_sanitizer_keeps_lines_written_together_apart() {
+        let mut out = Vec::new();
+        {
+            let mut w = LineSanitizer::new(&mut out);
+            w.write_all(b"one \x1b[2J\ntwo\nthree").unwrap();
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "one ␛[2J\ntwo\nthree");
     }
 
     #[test]
