@@ -654,7 +654,7 @@ mod tests {
     /// cases where a name is not spelt as the analysis sees it.
     fn line(r: &mut Rng) -> String {
         let (n, m) = (r.pick(NAMES), r.pick(NAMES));
-        match r.below(16) {
+        match r.below(17) {
             0 | 1 => format!("{n} = {m} + 1"),
             2 | 3 => format!("print({n})"),
             4 => format!("{n} = {n}.copy()"),
@@ -666,9 +666,10 @@ mod tests {
             10 => format!("y = 1if {n} else 0x1for {m}"),
             // Non-ASCII names (fullwidth letters).
             11 => format!("{} = {m}", ["ａ", "ｂ", "ｆ"][r.below(3)]),
-            12 => "from m import *".to_string(),
-            13 => format!("{m}"),
-            14 => "def (".to_string(),
+            12 => format!("print({})", ["ａ", "ｂ", "ｆ"][r.below(3)]),
+            13 => "from m import *".to_string(),
+            14 => format!("{m}"),
+            15 => "def (".to_string(),
             _ => format!("{n}.append({m})"),
         }
     }
