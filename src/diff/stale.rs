@@ -668,7 +668,7 @@ mod tests {
             11 => format!("{} = {m}", ["ａ", "ｂ", "ｆ"][r.below(3)]),
             12 => format!("print({})", ["ａ", "ｂ", "ｆ"][r.below(3)]),
             13 => "from m import *".to_string(),
-            14 => format!("{m}"),
+            14 => m.to_string(),
             15 => "def (".to_string(),
             _ => format!("{n}.append({m})"),
         }
