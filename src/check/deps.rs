@@ -25,36 +25,42 @@ pub fn is_python(nb: &Notebook) -> bool {
     super::is_python(nb)
 }
 
-/// Parses each source (code cells' sources, IPython syntax allowed); `None`
-/// for one that is not Python, does not parse or nests too deeply. The
-/// parsing runs on a thread with a large stack, like `check`'s; without
-/// one, nothing is parsed (every entry `None`). Linear in the sources' size.
-pub fn cell_deps(sources: &[&str]) -> Vec<Option<CellDeps>> {
-    let run = || {
-        sources
-            .iter()
-            .map(|s| {
-                analyse_cell(s).names().map(|n| {
-                    let mut seen = std::collections::HashSet::new();
-                    let reads = n
-                        .reads
-                        .into_iter()
-                        .map(|(name, _)| name)
-                        .filter(|name| !n.binds.contains(name) || n.read_first.contains(name))
-                        .filter(|name| seen.insert(name.clone()))
-                        .collect();
-                    let mut binds: Vec<String> = n.binds.into_iter().collect();
-                    binds.sort_unstable();
-                    CellDeps {
-                        binds,
-                        reads,
-                        binds_unknown: n.star_import || n.dynamic,
-                    }
-                })
-            })
-            .collect::<Vec<_>>()
-    };
-    std::thread::scope(|s| {
+/// What one source binds and reads: `None` when it is not Python, does
+/// not parse or nests too deeply. Must run on a thread with a stack of
+/// [`PARSE_STACK`] bytes (see [`with_parser`]).
+fn deps_of(source: &str) -> Option<CellDeps> {
+    analyse_cell(source).names().map(|n| {
+        let mut seen = std::collections::HashSet::new();
+        let reads = n
+            .reads
+            .into_iter()
+            .map(|(name, _)| name)
+            .filter(|name| !n.binds.contains(name) || n.read_first.contains(name))
+            .filter(|name| seen.insert(name.clone()))
+            .collect();
+        let mut binds: Vec<String> = n.binds.into_iter().collect();
+        binds.sort_unstable();
+        CellDeps {
+            binds,
+            reads,
+            binds_unknown: n.star_import || n.dynamic,
+        }
+    })
+}
+
+/// Runs `f` on a thread with a large stack (like `check`'s), handing it a
+/// function that parses one source as [`cell_deps`] does, so that a caller
+/// can choose which sources to parse as it goes. Without such a thread,
+/// `f` runs here and its parser parses nothing (always `None`).
+pub fn with_parser<R, F>(f: F) -> R
+where
+    R: Send,
+    F: FnOnce(&dyn Fn(&str) -> Option<CellDeps>) -> R + Send,
+{
+    let mut f = Some(f);
+    let spawned = std::thread::scope(|s| {
+        let f = &mut f;
+        let run = move || f.take().map(|f| f(&deps_of));
         match std::thread::Builder::new()
             .name("nbdiff-deps-parse".into())
             .stack_size(PARSE_STACK)
@@ -63,9 +69,23 @@ pub fn cell_deps(sources: &[&str]) -> Vec<Option<CellDeps>> {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            Err(_) => vec![None; sources.len()],
+            Err(_) => None,
         }
-    })
+    });
+    match (spawned, f) {
+        (Some(r), _) => r,
+        (None, Some(f)) => f(&|_| None),
+        // The thread ran `f` (it took it) yet returned nothing: cannot be.
+        (None, None) => unreachable!("with_parser: f ran without a result"),
+    }
+}
+
+/// Parses each source (code cells' sources, IPython syntax allowed); `None`
+/// for one that is not Python, does not parse or nests too deeply. The
+/// parsing runs on a thread with a large stack, like `check`'s; without
+/// one, nothing is parsed (every entry `None`). Linear in the sources' size.
+pub fn cell_deps(sources: &[&str]) -> Vec<Option<CellDeps>> {
+    with_parser(|parse| sources.iter().map(|s| parse(s)).collect())
 }
 
 #[cfg(test)]
