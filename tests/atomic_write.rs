@@ -217,29 +217,15 @@ fn config_git_names_the_attributes_file_and_keeps_it() {
 /// renames or creates one itself (test code aside).
 #[test]
 fn only_the_one_writer_writes_files() {
-    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).expect("read src") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    walk(&src, &mut files);
     let writes = ["fs::write(", "fs::rename(", "File::create(", "fs::copy("];
     let mut found = Vec::new();
-    for path in files {
+    for (path, text) in crate::settings::src_files() {
         // The writer itself; git's own tests of the line diff and merge
         // write their inputs for git (a test-only module).
         if path.ends_with("src/write.rs") || path.ends_with("text/git_tests.rs") {
             continue;
         }
-        let text = std::fs::read_to_string(&path).expect("read");
-        let code = &text[..text.find("#[cfg(test)]\nmod ").unwrap_or(text.len())];
+        let code = crate::settings::before_test_module(&text);
         found.extend(
             code.lines()
                 .enumerate()

@@ -245,11 +245,14 @@ fn an_unknown_project_file_value_names_the_file_and_key() {
     assert_eq!(merged.as_bytes(), fixture("local"));
 }
 
-/// Source files of library modules: everything under `src/` but the command
-/// layer (`cli/`, `main.rs`) and the git layer (`git/`, where git's own
-/// variables are read for git's behaviour); test-only files and inline test
-/// modules are left out.
-fn library_sources() -> Vec<(PathBuf, String)> {
+/// `src/` of this crate.
+pub(crate) fn src_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// Every Rust file under `src/` with its text, for the scans that check
+/// where the library does what (this module's, `atomic_write`'s).
+pub(crate) fn src_files() -> Vec<(PathBuf, String)> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).expect("read src") {
             let path = entry.expect("entry").path();
@@ -260,16 +263,30 @@ fn library_sources() -> Vec<(PathBuf, String)> {
             }
         }
     }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    walk(&src, &mut files);
-    let texts: Vec<(PathBuf, String)> = files
+    walk(&src_dir(), &mut files);
+    files
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("read");
             (p, text)
         })
-        .collect();
+        .collect()
+}
+
+/// A file's code before its inline test module (`#[cfg(test)]` before
+/// `mod …`).
+pub(crate) fn before_test_module(text: &str) -> &str {
+    &text[..text.find("#[cfg(test)]\nmod ").unwrap_or(text.len())]
+}
+
+/// Source files of library modules: everything under `src/` but the command
+/// layer (`cli/`, `main.rs`) and the git layer (`git/`, where git's own
+/// variables are read for git's behaviour); test-only files and inline test
+/// modules are left out.
+fn library_sources() -> Vec<(PathBuf, String)> {
+    let src = src_dir();
+    let texts = src_files();
     // Modules declared `#[cfg(test)] mod name;` are test code.
     let test_only: Vec<String> = texts
         .iter()
@@ -293,9 +310,8 @@ fn library_sources() -> Vec<(PathBuf, String)> {
                 && !test_only.contains(&stem)
         })
         .map(|(p, t)| {
-            // Inline test modules start at `#[cfg(test)]` before `mod …{`.
-            let cut = t.find("#[cfg(test)]\nmod ").unwrap_or(t.len());
-            (p, t[..cut].to_string())
+            let code = before_test_module(&t).to_string();
+            (p, code)
         })
         .collect()
 }
@@ -414,26 +430,12 @@ fn the_config_scan_finds_a_read_put_back() {
 /// must be its only writer: `cli/settings.rs::apply_read_limit`.
 #[test]
 fn only_the_command_layer_sets_the_read_limit() {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).expect("read src") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    walk(&src, &mut files);
-    let sources: Vec<(PathBuf, String)> = files
+    // Inline test modules may set it for their own tests.
+    let sources: Vec<(PathBuf, String)> = src_files()
         .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("read");
-            // Inline test modules may set it for their own tests.
-            let cut = text.find("#[cfg(test)]\nmod ").unwrap_or(text.len());
-            (p, text[..cut].to_string())
+        .map(|(p, text)| {
+            let code = before_test_module(&text).to_string();
+            (p, code)
         })
         .collect();
     let writers: Vec<String> = calls_in(&sources, &["set_read_limit("])
@@ -459,30 +461,20 @@ fn only_the_command_layer_sets_the_read_limit() {
 
 #[test]
 fn in_the_git_layer_only_its_runner_starts_git() {
-    let git = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/git");
+    let git = src_dir().join("git");
     let mut found = Vec::new();
-    let mut dirs = vec![git.clone()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read src/git") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            let name = path.file_name().expect("name").to_string_lossy();
-            // run.rs is the runner (difftool.rs starts the user's tool, not git).
-            if name == "run.rs" || !name.ends_with(".rs") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).expect("read");
-            let code = &text[..text.find("#[cfg(test)]\nmod ").unwrap_or(text.len())];
-            found.extend(
-                code.lines()
-                    .enumerate()
-                    .filter(|(_, l)| l.contains("Command::new(\"git\")"))
-                    .map(|(i, l)| format!("{}:{}: {}", path.display(), i + 1, l.trim())),
-            );
+    for (path, text) in src_files() {
+        // run.rs is the runner (difftool.rs starts the user's tool, not git).
+        if !path.starts_with(&git) || path.ends_with("git/run.rs") {
+            continue;
         }
+        found.extend(
+            before_test_module(&text)
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains("Command::new(\"git\")"))
+                .map(|(i, l)| format!("{}:{}: {}", path.display(), i + 1, l.trim())),
+        );
     }
     assert!(
         found.is_empty(),

@@ -2,11 +2,11 @@
 //! files, merge, write the result atomically, report on stderr, exit as git
 //! expects (0 clean, 1 conflicts, 2 error).
 
-use super::settings::{Env, MergeFlags, MergeSettings};
+use super::settings::{Env, MergeFlags, MergeSettings, Project};
 use crate::exit::Exit;
 use crate::merge::options::{ConflictPolicy, ConflictStyle, Labels, Options, OutputsPolicy};
 use crate::merge::{merge_bytes, Inputs, Outcome};
-use crate::project::{ProjectConfig, ProjectError};
+use crate::project::ProjectConfig;
 use crate::write::{write_atomic, write_with, Durability, What};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -231,9 +231,6 @@ fn settings(
     }
     Ok((settings, project))
 }
-
-/// The project file as [`ProjectConfig::discover`] found it.
-pub(super) type Project = Result<Option<ProjectConfig>, ProjectError>;
 
 fn options(
     p: &PolicyArgs,
