@@ -509,11 +509,7 @@ fn folder_notebook(
 fn each_folder_is_cleaned_and_compared_with_its_own_project_file() {
     let sb = Sandbox::new();
     let repo = sb.repo("r");
-    let write = |path: &str, text: &str| {
-        let p = repo.join(path);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    };
+    let write = |path: &str, text: &str| crate::workflow::write(&repo, path, text);
     // a/: counts kept, the slideshow ignored; b/: outputs stripped, the
     // authors ignored; both: the tags (git config).
     write(
@@ -703,11 +699,7 @@ fn each_folder_is_cleaned_and_compared_with_its_own_project_file() {
 fn a_folders_project_file_rules_its_notebooks_wherever_the_command_runs() {
     let sb = Sandbox::new();
     let repo = sb.repo("r");
-    let write = |path: &str, text: &str| {
-        let p = repo.join(path);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    };
+    let write = |path: &str, text: &str| crate::workflow::write(&repo, path, text);
     write("a/nbdiff.toml", "ignore = [\"metadata.authors\"]\n");
     let on = sb.nbdiff(&repo, &["config-git", "--enable"]);
     assert!(on.status.success(), "{}", stderr(&on));

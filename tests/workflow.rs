@@ -256,7 +256,8 @@ fn rerun(sources: &[&str], count: u32) -> String {
     )
 }
 
-fn write(repo: &Path, path: &str, text: &str) {
+/// Writes `text` to `path` under `repo`, making its folders.
+pub(crate) fn write(repo: &Path, path: &str, text: &str) {
     let p = repo.join(path);
     std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
     std::fs::write(p, text).expect("write");
