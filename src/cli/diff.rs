@@ -146,14 +146,11 @@ pub fn request(args: &DiffArgs, color: bool, dir: Option<&Path>, err: &mut dyn W
 /// that file uses; the current directory's when that folder is in neither a
 /// repository nor a project (a temporary copy, as `git difftool` hands over).
 fn policy_dir(new: &Path) -> std::path::PathBuf {
-    let dir = new.parent().unwrap_or(Path::new(""));
-    if dir.as_os_str().is_empty() {
-        return ".".into();
-    }
-    let known = !matches!(crate::project::ProjectConfig::discover(dir), Ok(None))
-        || gix::discover(dir).is_ok();
+    let dir = crate::clean::dir_of(new);
+    let known = !matches!(crate::project::ProjectConfig::discover(&dir), Ok(None))
+        || gix::discover(&dir).is_ok();
     if known {
-        dir.to_path_buf()
+        dir
     } else {
         ".".into()
     }

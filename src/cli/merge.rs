@@ -160,10 +160,10 @@ pub fn run_driver(args: DriverArgs, env: Env, err: &mut dyn Write) -> Exit {
         let folder = args
             .path
             .as_deref()
-            .and_then(|p| Path::new(p).parent())
-            .filter(|d| !d.as_os_str().is_empty() && d.is_dir())
-            .unwrap_or(Path::new("."));
-        let (settings, project) = settings(&args.policy, true, folder, env, err)?;
+            .map(|p| crate::clean::dir_of(Path::new(p)))
+            .filter(|d| d.is_dir())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let (settings, project) = settings(&args.policy, true, &folder, env, err)?;
         let verbose = settings.verbose.value;
         let shown = args
             .path
@@ -178,7 +178,7 @@ pub fn run_driver(args: DriverArgs, env: Env, err: &mut dyn Write) -> Exit {
         let opts = options(
             &args.policy,
             &settings,
-            folder,
+            &folder,
             &project,
             size,
             ["base", "ours", "theirs"],

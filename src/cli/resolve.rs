@@ -173,7 +173,10 @@ fn run_inner(
                 let (Some(repo), Some(workdir)) = (&repo, &workdir) else {
                     continue;
                 };
-                let folder = workdir.join(folder_of(&u.path));
+                let folder = match gix::path::from_bstr(&u.path) {
+                    Ok(path) => workdir.join(crate::clean::dir_of(&path)),
+                    Err(_) => workdir.clone(),
+                };
                 let mut opts = options_for(&folder, err)?;
                 opts.marker_size = sizes.get(&u.path).copied().unwrap_or(opts.marker_size);
                 opts.labels.take_found(&labels);
@@ -182,10 +185,7 @@ fn run_inner(
                 (r, add)
             }
             Job::Named { file, repo_path } => {
-                let folder = match file.parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                    _ => cwd.clone(),
-                };
+                let folder = crate::clean::dir_of(&file);
                 let opts = options_for(&folder, err)?;
                 let r = resolve_named(&file, &opts, args);
                 let add = repo_path.filter(|_| clean_written(&r));
@@ -208,15 +208,6 @@ fn run_inner(
     }
     let _ = outcome::render(&reports, out, err);
     Ok(outcome::exit_code(&reports))
-}
-
-/// The folder of a path in the index (`a/b.ipynb` → `a`), as a path
-/// under the working tree's top.
-fn folder_of(path: &BString) -> PathBuf {
-    match gix::path::from_bstr(path) {
-        Ok(path) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
-        Err(_) => PathBuf::new(),
-    }
 }
 
 /// Marks every cleanly written file as staged (after a successful `git add`).

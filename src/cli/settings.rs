@@ -473,11 +473,6 @@ pub fn policy_for() -> crate::compare::PolicyFor {
     use std::sync::{Arc, Mutex};
     let cache: Mutex<HashMap<std::path::PathBuf, Arc<Policy>>> = Mutex::new(HashMap::new());
     crate::compare::PolicyFor(Arc::new(move |dir: &Path, warn: &mut dyn Write| {
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
         let mut cache = cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);

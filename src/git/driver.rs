@@ -109,8 +109,8 @@ fn run_inner(
             let new_path = if args.len() == 9 { &args[7] } else { &args[0] };
             // git runs the driver at the top of the working tree: the
             // notebook's folder's settings, as the filter cleans it.
-            let folder = Path::new(new_path).parent().unwrap_or(Path::new(""));
-            let opts = &*opts.in_folder(folder, err);
+            let folder = crate::clean::dir_of(Path::new(new_path));
+            let opts = &*opts.in_folder(&folder, err);
             let old = read_side(
                 [&args[0], &args[1], &args[2], &args[3]],
                 "old",

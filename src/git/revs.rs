@@ -324,7 +324,7 @@ pub fn run(
         // The notebook's own folder's settings, as the filter cleans it.
         // Without a working tree (a bare repository), the current directory's.
         let folder = match repo.workdir() {
-            Some(top) => top.join(Path::new(&path).parent().unwrap_or(Path::new(""))),
+            Some(top) => top.join(crate::clean::dir_of(Path::new(&path))),
             None => PathBuf::from("."),
         };
         let opts = opts.in_folder(&folder, err);
