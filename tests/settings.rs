@@ -826,3 +826,60 @@ fn a_folders_project_file_rules_its_notebooks_wherever_the_command_runs() {
         "b/ conflicted: {b}"
     );
 }
+
+/// A folder whose project file has a merge setting nbdiff does not know:
+/// `nbdiff resolve` says so for that folder's notebook, leaves it as it is,
+/// and still resolves the notebooks of the other folders (each with its own
+/// folder's settings: `a/` settles the authors to local's), reporting all
+/// of them.
+#[test]
+fn resolve_reports_a_folders_bad_setting_and_resolves_the_rest() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let write = |path: &str, text: &str| crate::workflow::write(&repo, path, text);
+    let nb = |source: &str, author: &str| {
+        folder_notebook(
+            source,
+            1,
+            "one",
+            "",
+            &format!("\"authors\": [{{\"name\": \"{author}\"}}]"),
+        )
+    };
+    for dir in ["a", "b"] {
+        write(&format!("{dir}/nb.ipynb"), &nb("x = 1", "A"));
+    }
+    sb.commit_all(&repo, "base");
+    sb.git(&repo, &["checkout", "-q", "-b", "other"]);
+    for dir in ["a", "b"] {
+        write(&format!("{dir}/nb.ipynb"), &nb("x = 1\\ny = 2", "Remote"));
+    }
+    sb.commit_all(&repo, "theirs");
+    sb.git(&repo, &["checkout", "-q", "main"]);
+    for dir in ["a", "b"] {
+        write(&format!("{dir}/nb.ipynb"), &nb("x = 1", "Local"));
+    }
+    sb.commit_all(&repo, "ours");
+    // git's line merge leaves both conflicted; then b/'s settings break.
+    let merge = sb.git_output(&repo, &["merge", "-q", "other"]);
+    assert!(!merge.status.success());
+    write("a/nbdiff.toml", "ignore = [\"metadata.authors\"]\n");
+    write("b/nbdiff.toml", "[merge]\noutputs = \"bogus\"\n");
+    let b_before = std::fs::read(repo.join("b/nb.ipynb")).expect("read");
+    let out = sb.nbdiff(&repo, &["resolve"]);
+    let (said, errs) = (stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{said}{errs}");
+    assert!(errs.contains("b/nb.ipynb: not resolved"), "{errs}");
+    assert!(errs.contains("bogus"), "names the value: {errs}");
+    assert!(said.contains("a/nb.ipynb"), "a/ is reported: {said}");
+    let a = std::fs::read_to_string(repo.join("a/nb.ipynb")).expect("read");
+    assert!(
+        !a.contains("<<<<<<<") && a.contains("y = 2"),
+        "a/ resolved: {a}"
+    );
+    assert_eq!(
+        std::fs::read(repo.join("b/nb.ipynb")).expect("read"),
+        b_before,
+        "b/ left as it was"
+    );
+}

@@ -177,7 +177,13 @@ fn run_inner(
                     Ok(path) => workdir.join(crate::clean::dir_of(&path)),
                     Err(_) => workdir.clone(),
                 };
-                let mut opts = options_for(&folder, err)?;
+                let mut opts = match options_for(&folder, err) {
+                    Ok(opts) => opts,
+                    Err(e) => {
+                        reports.push(not_resolved(u.path.to_str_lossy().into_owned(), &e));
+                        continue;
+                    }
+                };
                 opts.marker_size = sizes.get(&u.path).copied().unwrap_or(opts.marker_size);
                 opts.labels.take_found(&labels);
                 let r = resolve_unmerged(repo, workdir, &u, &opts, args);
@@ -186,7 +192,13 @@ fn run_inner(
             }
             Job::Named { file, repo_path } => {
                 let folder = crate::clean::dir_of(&file);
-                let opts = options_for(&folder, err)?;
+                let opts = match options_for(&folder, err) {
+                    Ok(opts) => opts,
+                    Err(e) => {
+                        reports.push(not_resolved(file.display().to_string(), &e));
+                        continue;
+                    }
+                };
                 let r = resolve_named(&file, &opts, args);
                 let add = repo_path.filter(|_| clean_written(&r));
                 (r, add)
@@ -208,6 +220,14 @@ fn run_inner(
     }
     let _ = outcome::render(&reports, out, err);
     Ok(outcome::exit_code(&reports))
+}
+
+/// The report of a file whose folder's settings cannot be read (a value
+/// nbdiff does not know in its project file): the file is left as it is,
+/// and the other files are still resolved.
+fn not_resolved(path: String, e: &StartError) -> FileReport {
+    let outcome = Outcome::Failed(format!("{path}: not resolved: {e}"));
+    FileReport { path, outcome }
 }
 
 /// Marks every cleanly written file as staged (after a successful `git add`).
